@@ -1,0 +1,35 @@
+# Cabinet assistant: common tasks. `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
+
+install: ## create .venv (Python 3.10) and install the locked dependencies
+	bash scripts/bootstrap.sh
+
+start: ## set up and start the assistant on SQLite with the demo practice
+	bash scripts/start.sh
+
+test: ## run the whole test suite (PostgreSQL tests too when CI=true or ASSISTANT_TEST_POSTGRES_URL is set)
+	bash scripts/test.sh
+
+test-pg: ## run the whole test suite including PostgreSQL on 127.0.0.1:5432
+	CI=true bash scripts/test.sh
+
+lint: ## ruff (lint + format check) and mypy on assistant/
+	bash scripts/lint.sh
+
+format: ## apply ruff's formatting and safe fixes
+	bash scripts/lint.sh >/dev/null 2>&1 || true
+	.venv-tools/bin/ruff format assistant actions tests bench
+	.venv-tools/bin/ruff check --fix assistant actions tests bench
+
+bench: ## agenda benchmark (slot search p50/p95, bookings/s) on SQLite and PostgreSQL
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m bench.agenda_bench
+
+ci: ## what CI runs
+	bash .ci/run
+
+.PHONY: help install start test test-pg lint format bench ci

@@ -1,0 +1,308 @@
+"""Repositories: turn rows into domain values and back. They never commit.
+
+Each repository works on the connection its unit of work opened, so everything
+done in one unit of work is one transaction. Locking reads (``lock_*``) use
+``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the whole write transaction is
+already exclusive (``BEGIN IMMEDIATE``), so they are plain reads there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.engine import Connection, Row
+
+from assistant.adapters.db import tables as t
+from assistant.core.identity import IdentityClaim, name_key, phone_key
+from assistant.core.model import (
+    Appointment,
+    AppointmentStatus,
+    Channel,
+    Interval,
+    Patient,
+)
+
+ACTIVE = AppointmentStatus.BOOKED.value
+MAX_APPOINTMENT = timedelta(hours=12)  # longer than any motif (the configuration caps them at 8 hours)
+
+
+class PracticeRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def get_config(self) -> dict[str, Any] | None:
+        row = self.connection.execute(select(t.practices.c.config).order_by(t.practices.c.loaded_at.desc())).first()
+        return None if row is None else dict(row.config)
+
+    def current_hash(self) -> str | None:
+        return self.connection.execute(
+            select(t.practices.c.config_hash).order_by(t.practices.c.loaded_at.desc())
+        ).scalar()
+
+    def save_config(
+        self, practice_id: str, name: str, config: dict[str, Any], config_hash: str, source: str, at: datetime
+    ) -> None:
+        existing = self.connection.execute(select(t.practices.c.id)).scalars().all()
+        values = {
+            "name": name,
+            "config": config,
+            "config_hash": config_hash,
+            "source": source,
+            "loaded_at": at,
+        }
+        if practice_id in existing:
+            self.connection.execute(update(t.practices).where(t.practices.c.id == practice_id).values(**values))
+        else:
+            self.connection.execute(insert(t.practices).values(id=practice_id, **values))
+
+    def upsert_practitioner(self, practice_id: str, values: dict[str, Any]) -> None:
+        self._upsert(t.practitioners, practice_id, values)
+
+    def upsert_appointment_type(self, practice_id: str, values: dict[str, Any]) -> None:
+        self._upsert(t.appointment_types, practice_id, values)
+
+    def deactivate_missing(self, table_name: str, keep_ids: Iterable[str]) -> list[str]:
+        table = t.practitioners if table_name == "practitioners" else t.appointment_types
+        keep = set(keep_ids)
+        gone = [row_id for row_id in self.connection.execute(select(table.c.id).where(table.c.active)).scalars()]
+        gone = [row_id for row_id in gone if row_id not in keep]
+        if gone:
+            self.connection.execute(update(table).where(table.c.id.in_(gone)).values(active=False))
+        return gone
+
+    def _upsert(self, table: Any, practice_id: str, values: dict[str, Any]) -> None:
+        exists = self.connection.execute(select(table.c.id).where(table.c.id == values["id"])).first()
+        row = {**values, "practice_id": practice_id, "active": True}
+        if exists:
+            self.connection.execute(update(table).where(table.c.id == values["id"]).values(**row))
+        else:
+            self.connection.execute(insert(table).values(**row))
+
+    def lock_practitioners(self, practitioner_ids: Iterable[str]) -> None:
+        """Serialise bookings per practitioner; always in id order, so no deadlock."""
+        for practitioner_id in sorted(set(practitioner_ids)):
+            self.connection.execute(
+                select(t.practitioners.c.id).where(t.practitioners.c.id == practitioner_id).with_for_update()
+            ).first()
+
+
+def _patient(row: Row) -> Patient:
+    return Patient(
+        id=row.id,
+        last_name=row.last_name,
+        first_name=row.first_name,
+        birth_date=row.birth_date,
+        phone=row.phone,
+        email=row.email,
+    )
+
+
+class PatientRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, patient: Patient, at: datetime) -> Patient:
+        result = self.connection.execute(
+            insert(t.patients).values(
+                last_name=patient.last_name.strip(),
+                first_name=patient.first_name.strip(),
+                last_name_key=name_key(patient.last_name),
+                first_name_key=name_key(patient.first_name),
+                birth_date=patient.birth_date,
+                phone=patient.phone.strip(),
+                phone_key=phone_key(patient.phone) if patient.phone else "",
+                email=patient.email.strip(),
+                created_at=at,
+            )
+        )
+        new_id = result.inserted_primary_key[0]
+        return Patient(new_id, patient.last_name, patient.first_name, patient.birth_date, patient.phone, patient.email)
+
+    def get(self, patient_id: int) -> Patient | None:
+        row = self.connection.execute(select(t.patients).where(t.patients.c.id == patient_id)).first()
+        return None if row is None else _patient(row)
+
+    def lock(self, patient_id: int) -> None:
+        self.connection.execute(select(t.patients.c.id).where(t.patients.c.id == patient_id).with_for_update()).first()
+
+    def candidates(self, claim: IdentityClaim) -> list[Patient]:
+        """Patients sharing the claim's birth date and last name key (the indexed part)."""
+        rows = self.connection.execute(
+            select(t.patients).where(
+                and_(
+                    t.patients.c.birth_date == claim.birth_date, t.patients.c.last_name_key == name_key(claim.last_name)
+                )
+            )
+        )
+        return [_patient(row) for row in rows]
+
+    def update_phone(self, patient_id: int, phone: str) -> None:
+        self.connection.execute(
+            update(t.patients).where(t.patients.c.id == patient_id).values(phone=phone, phone_key=phone_key(phone))
+        )
+
+
+def _appointment(row: Row) -> Appointment:
+    return Appointment(
+        id=row.id,
+        practitioner_id=row.practitioner_id,
+        appointment_type_id=row.appointment_type_id,
+        patient_id=row.patient_id,
+        start=row.start_at,
+        end=row.end_at,
+        status=AppointmentStatus(row.status),
+        channel=Channel(row.channel),
+        created_by=row.created_by,
+        updated_by=row.updated_by,
+        conversation_id=row.conversation_id,
+    )
+
+
+class AppointmentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, appointment: Appointment, at: datetime) -> Appointment:
+        result = self.connection.execute(
+            insert(t.appointments).values(
+                practitioner_id=appointment.practitioner_id,
+                appointment_type_id=appointment.appointment_type_id,
+                patient_id=appointment.patient_id,
+                start_at=appointment.start,
+                end_at=appointment.end,
+                status=appointment.status.value,
+                channel=appointment.channel.value,
+                conversation_id=appointment.conversation_id,
+                created_by=appointment.created_by,
+                updated_by=appointment.updated_by or appointment.created_by,
+                created_at=at,
+                updated_at=at,
+                version=1,
+            )
+        )
+        return self.get(result.inserted_primary_key[0])  # type: ignore[return-value]
+
+    def get(self, appointment_id: int, lock: bool = False) -> Appointment | None:
+        query = select(t.appointments).where(t.appointments.c.id == appointment_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _appointment(row)
+
+    def update(self, appointment_id: int, at: datetime, **changes: Any) -> None:
+        values: dict[str, Any] = {"updated_at": at, "version": t.appointments.c.version + 1}
+        mapping = {"start": "start_at", "end": "end_at"}
+        for key, value in changes.items():
+            column = mapping.get(key, key)
+            if isinstance(value, (AppointmentStatus, Channel)):
+                value = value.value
+            values[column] = value
+        self.connection.execute(update(t.appointments).where(t.appointments.c.id == appointment_id).values(**values))
+
+    def busy_intervals(
+        self, practitioner_ids: Sequence[str], start: datetime, end: datetime, exclude_id: int | None = None
+    ) -> dict[str, list[Interval]]:
+        """Active appointments overlapping [start, end), per practitioner, sorted.
+
+        The lower bound on ``start_at`` (no appointment lasts longer than
+        :data:`MAX_APPOINTMENT`) turns the read into a tight range scan of the
+        (practitioner_id, start_at) index instead of a scan of all earlier rows.
+        """
+        a = t.appointments.c
+        query = (
+            select(a.practitioner_id, a.start_at, a.end_at)
+            .where(
+                a.practitioner_id.in_(list(practitioner_ids)),
+                a.start_at >= start - MAX_APPOINTMENT,
+                a.start_at < end,
+                a.end_at > start,
+                a.status == ACTIVE,
+            )
+            .order_by(a.practitioner_id, a.start_at)
+        )
+        if exclude_id is not None:
+            query = query.where(a.id != exclude_id)
+        busy: dict[str, list[Interval]] = defaultdict(list)
+        for practitioner_id, start_at, end_at in self.connection.execute(query).all():
+            busy[practitioner_id].append(Interval(start_at, end_at))
+        return dict(busy)
+
+    def count_future_for_patient(self, patient_id: int, now: datetime) -> int:
+        a = t.appointments.c
+        return int(
+            self.connection.execute(
+                select(func.count()).where(a.patient_id == patient_id, a.status == ACTIVE, a.start_at >= now)
+            ).scalar_one()
+        )
+
+    def for_patient(self, patient_id: int, since: datetime | None = None) -> list[Appointment]:
+        a = t.appointments.c
+        query = select(t.appointments).where(a.patient_id == patient_id, a.status == ACTIVE).order_by(a.start_at)
+        if since is not None:
+            query = query.where(a.start_at >= since)
+        return [_appointment(row) for row in self.connection.execute(query)]
+
+    def between(
+        self, start: datetime, end: datetime, practitioner_id: str | None = None, active_only: bool = True
+    ) -> list[Appointment]:
+        a = t.appointments.c
+        query = select(t.appointments).where(a.start_at < end, a.end_at > start).order_by(a.start_at, a.practitioner_id)
+        if practitioner_id:
+            query = query.where(a.practitioner_id == practitioner_id)
+        if active_only:
+            query = query.where(a.status == ACTIVE)
+        return [_appointment(row) for row in self.connection.execute(query)]
+
+    def future_active(self, now: datetime) -> list[Appointment]:
+        a = t.appointments.c
+        query = select(t.appointments).where(a.status == ACTIVE, a.start_at >= now).order_by(a.start_at)
+        return [_appointment(row) for row in self.connection.execute(query)]
+
+
+class AuditRepository:
+    """Who changed what, when, through which channel. Ids and times only: no names, no phone numbers."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def record(
+        self,
+        at: datetime,
+        actor: str,
+        channel: Channel,
+        action: str,
+        details: dict[str, Any],
+        appointment_id: int | None = None,
+        patient_id: int | None = None,
+    ) -> None:
+        self.connection.execute(
+            insert(t.audit_events).values(
+                at=at,
+                actor=actor,
+                channel=channel.value,
+                action=action,
+                appointment_id=appointment_id,
+                patient_id=patient_id,
+                details=details,
+            )
+        )
+
+    def for_appointment(self, appointment_id: int) -> list[dict[str, Any]]:
+        rows = self.connection.execute(
+            select(t.audit_events)
+            .where(t.audit_events.c.appointment_id == appointment_id)
+            .order_by(t.audit_events.c.id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+    def all(self) -> list[dict[str, Any]]:
+        rows = self.connection.execute(select(t.audit_events).order_by(t.audit_events.c.id))
+        return [dict(row._mapping) for row in rows]
+
+
+def iso(value: datetime | date) -> str:
+    return value.isoformat()

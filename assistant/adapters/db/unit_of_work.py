@@ -1,0 +1,71 @@
+"""The unit of work: one transaction, its repositories, and the only place that commits.
+
+    with uow_factory() as uow:
+        uow.appointments.add(...)
+        uow.audit.record(...)
+        uow.commit()
+
+Leaving the block without ``commit()`` — or through an exception — rolls back, so
+a refused or failed operation leaves the agenda exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy.engine import Connection, Engine
+
+from assistant.adapters.db.repository import (
+    AppointmentRepository,
+    AuditRepository,
+    PatientRepository,
+    PracticeRepository,
+)
+
+
+class SqlUnitOfWork:
+    practices: PracticeRepository
+    patients: PatientRepository
+    appointments: AppointmentRepository
+    audit: AuditRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self.engine.connect()
+        self._transaction = self._connection.begin()
+        self.practices = PracticeRepository(self._connection)
+        self.patients = PatientRepository(self._connection)
+        self.appointments = AppointmentRepository(self._connection)
+        self.audit = AuditRepository(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            assert self._connection is not None
+            self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        self._transaction.rollback()
+
+
+UnitOfWorkFactory = Callable[[], SqlUnitOfWork]
+
+
+def uow_factory_for(engine: Engine) -> UnitOfWorkFactory:
+    return lambda: SqlUnitOfWork(engine)

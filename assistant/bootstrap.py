@@ -1,0 +1,39 @@
+"""The composition root: the one place that builds the engine, the clock and the services.
+
+Nothing connects to anything at import time; callers (CLI, action server,
+channels, tests) call :func:`build` with settings and get a ready container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from assistant.adapters.db.engine import create_agenda_engine
+from assistant.adapters.db.migrate import upgrade
+from assistant.adapters.db.unit_of_work import uow_factory_for
+from assistant.clock import Clock, clock_from_env
+from assistant.services.agenda import AgendaService
+from assistant.settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    agenda: AgendaService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: Settings | None = None, clock: Clock | None = None, migrate: bool = True) -> Container:
+    settings = settings or Settings.from_env()
+    engine = create_agenda_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    clock = clock or clock_from_env(settings.timezone, {"ASSISTANT_NOW": settings.now} if settings.now else {})
+    agenda = AgendaService(uow_factory_for(engine), clock)
+    return Container(settings=settings, engine=engine, clock=clock, agenda=agenda)

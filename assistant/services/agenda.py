@@ -1,0 +1,457 @@
+"""The agenda service: every booking, move and cancellation goes through here.
+
+It is the imperative shell around the pure core: it opens a unit of work, takes
+the locks that make the check-then-write race-free (the practitioner's row, then
+the patient's), reads the facts, lets the pure rules decide, writes, audits and
+commits. Any refusal raises :class:`AgendaError` before the commit, so the agenda
+is left as it was. Dialogue actions, the CLI and the secretariat console all call
+this class; none of them queries the database itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from assistant.adapters.db.unit_of_work import SqlUnitOfWork
+from assistant.clock import Clock
+from assistant.core.booking import BookingRequest, check_booking, check_change_allowed
+from assistant.core.errors import AgendaError
+from assistant.core.identity import IdentityClaim, identify, is_valid_french_phone
+from assistant.core.model import (
+    Appointment,
+    AppointmentStatus,
+    Channel,
+    Interval,
+    Patient,
+    Practice,
+    Slot,
+)
+from assistant.core.practice_config import practice_from_dict, practice_to_dict
+from assistant.core.slots import OpeningCalendar, SlotQuery, fits_opening_hours, search_bounds, search_slots
+from assistant.core.windows import day_bounds
+
+log = logging.getLogger(__name__)
+
+FIRST_SEARCH_CHUNK = timedelta(days=1)  # most searches end on the first open day; read more only if needed
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, for the audit trail: ``assistant`` on a conversation, or a named secretary."""
+
+    name: str
+    channel: Channel
+    conversation_id: str = ""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    practice_id: str
+    practitioners: int
+    appointment_types: int
+    deactivated: tuple[str, ...]
+    conflicts: tuple[Appointment, ...]  # future appointments that no longer fit the schedule
+    changed: bool
+
+
+class AgendaService:
+    def __init__(self, uow_factory: Callable[[], SqlUnitOfWork], clock: Clock) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self._practice_cache: tuple[str, Practice, OpeningCalendar] | None = None
+
+    # -- practice -----------------------------------------------------------------
+
+    def practice(self) -> Practice:
+        """The applied practice configuration (cached until it changes)."""
+        with self.uow_factory() as uow:
+            return self._practice(uow)
+
+    def _practice(self, uow: SqlUnitOfWork) -> Practice:
+        current_hash = uow.practices.current_hash()
+        if current_hash is None:
+            raise AgendaError("practice_not_loaded")
+        if self._practice_cache and self._practice_cache[0] == current_hash:
+            return self._practice_cache[1]
+        config = uow.practices.get_config()
+        assert config is not None
+        practice = practice_from_dict(config)
+        self._practice_cache = (current_hash, practice, OpeningCalendar(practice))
+        return practice
+
+    def _calendar(self, practice: Practice) -> OpeningCalendar:
+        if self._practice_cache and self._practice_cache[1] is practice:
+            return self._practice_cache[2]
+        return OpeningCalendar(practice)
+
+    def apply_practice(self, practice: Practice, source: str, actor: Actor) -> LoadReport:
+        """Store a validated configuration; never delete an appointment, report those that no longer fit."""
+        now = self.clock.now()
+        config = practice_to_dict(practice)
+        config_hash = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+        with self.uow_factory() as uow:
+            changed = uow.practices.current_hash() != config_hash
+            uow.practices.save_config(practice.id, practice.name, config, config_hash, source, now)
+            for practitioner in practice.practitioners:
+                uow.practices.upsert_practitioner(
+                    practice.id,
+                    {
+                        "id": practitioner.id,
+                        "name": practitioner.name,
+                        "title": practitioner.title,
+                        "specialty": practitioner.specialty,
+                        "accepts_new_patients": practitioner.accepts_new_patients,
+                    },
+                )
+            for appointment_type in practice.appointment_types:
+                uow.practices.upsert_appointment_type(
+                    practice.id,
+                    {
+                        "id": appointment_type.id,
+                        "name": appointment_type.name,
+                        "duration_minutes": appointment_type.duration_minutes,
+                    },
+                )
+            deactivated = uow.practices.deactivate_missing(
+                "practitioners", [p.id for p in practice.practitioners]
+            ) + uow.practices.deactivate_missing("appointment_types", [a.id for a in practice.appointment_types])
+            conflicts = tuple(
+                appointment
+                for appointment in uow.appointments.future_active(now)
+                if not self._still_fits(practice, appointment)
+            )
+            uow.audit.record(
+                now,
+                actor.name,
+                actor.channel,
+                "practice_load",
+                {
+                    "practice_id": practice.id,
+                    "config_hash": config_hash,
+                    "source": source,
+                    "deactivated": deactivated,
+                    "conflicting_appointments": [a.id for a in conflicts],
+                },
+            )
+            uow.commit()
+        self._practice_cache = (config_hash, practice, OpeningCalendar(practice))
+        return LoadReport(
+            practice.id,
+            len(practice.practitioners),
+            len(practice.appointment_types),
+            tuple(deactivated),
+            conflicts,
+            changed,
+        )
+
+    @staticmethod
+    def _still_fits(practice: Practice, appointment: Appointment) -> bool:
+        try:
+            practitioner = practice.practitioner(appointment.practitioner_id)
+            practice.appointment_type(appointment.appointment_type_id)
+        except KeyError:
+            return False
+        return fits_opening_hours(practice, practitioner, appointment.start, appointment.end)
+
+    # -- searching ----------------------------------------------------------------
+
+    def find_slots(self, query: SlotQuery, now: datetime | None = None) -> list[Slot]:
+        """Free slots for ``query``.
+
+        Busy intervals are read in growing chunks (1 day, then 2, 4, 8… days):
+        at 80 % occupancy the first day usually holds three free slots, so most
+        searches read a few dozen rows instead of a month of agenda.
+        """
+        now = now or self.clock.now()
+        with self.uow_factory() as uow:
+            practice = self._practice(uow)
+            try:
+                appointment_type = practice.appointment_type(query.appointment_type_id)
+            except KeyError:
+                raise AgendaError("unknown_appointment_type", type_id=query.appointment_type_id) from None
+            practitioner_ids = [
+                pid
+                for pid in appointment_type.practitioner_ids
+                if not query.practitioner_ids or pid in query.practitioner_ids
+            ]
+            calendar = self._calendar(practice)
+            bounds = search_bounds(practice, now)
+            first_wished = _first_wished_instant(query, bounds)
+            # Spread choices need as many open days as choices: start with that many.
+            chunk = FIRST_SEARCH_CHUNK * (query.count if query.spread_days else 1)
+            chunk_end = first_wished
+            read_until = first_wished - timedelta(hours=12)
+            busy: dict[str, list[Interval]] = {pid: [] for pid in practitioner_ids}
+            found: list[Slot] = []
+            while chunk_end < bounds.end:
+                chunk_end = min(_end_of_local_day(chunk_end + chunk, calendar), bounds.end)
+                chunk *= 2
+                # Only the part not read yet; an interval straddling the seam may come twice, which is harmless.
+                more = uow.appointments.busy_intervals(practitioner_ids, read_until, chunk_end + timedelta(hours=12))
+                read_until = chunk_end + timedelta(hours=12)
+                for practitioner_id, intervals in more.items():
+                    busy[practitioner_id].extend(intervals)
+                found = search_slots(practice, query, busy, now, until=chunk_end, calendar=calendar)
+                if len(found) >= query.count:
+                    break
+            return found
+
+    # -- patients -----------------------------------------------------------------
+
+    def identify_patient(self, claim: IdentityClaim) -> Patient | None:
+        """The one patient matching the claim wholly, else None (never a hint on partial matches)."""
+        with self.uow_factory() as uow:
+            return identify(uow.patients.candidates(claim), claim)
+
+    def patient_appointments(self, patient_id: int) -> list[Appointment]:
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            return uow.appointments.for_patient(patient_id, since=now)
+
+    def get_appointment(self, appointment_id: int) -> Appointment:
+        with self.uow_factory() as uow:
+            appointment = uow.appointments.get(appointment_id)
+        if appointment is None:
+            raise AgendaError("appointment_not_found")
+        return appointment
+
+    def get_patient(self, patient_id: int) -> Patient:
+        with self.uow_factory() as uow:
+            patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise AgendaError("patient_not_found")
+        return patient
+
+    # -- changing the agenda -----------------------------------------------------
+
+    def book(self, request: BookingRequest, patient: Patient | int, actor: Actor) -> Appointment:
+        """Book ``request`` for a known patient (id) or a described one (found or created)."""
+        now = self.clock.now()
+        try:
+            with self.uow_factory() as uow:
+                practice = self._practice(uow)
+                uow.practices.lock_practitioners([request.practitioner_id])
+                patient_id, created = self._resolve_patient(uow, patient, now)
+                uow.patients.lock(patient_id)
+                future_count = uow.appointments.count_future_for_patient(patient_id, now)
+                busy = self._busy_around(uow, request.practitioner_id, request.start)
+                slot = check_booking(practice, request, now, busy, future_count)
+                appointment = uow.appointments.add(
+                    Appointment(
+                        id=None,
+                        practitioner_id=request.practitioner_id,
+                        appointment_type_id=request.appointment_type_id,
+                        patient_id=patient_id,
+                        start=slot.start,
+                        end=slot.end,
+                        status=AppointmentStatus.BOOKED,
+                        channel=actor.channel,
+                        created_by=actor.name,
+                        updated_by=actor.name,
+                        conversation_id=actor.conversation_id,
+                    ),
+                    now,
+                )
+                if created:
+                    uow.audit.record(now, actor.name, actor.channel, "patient_create", {}, patient_id=patient_id)
+                uow.audit.record(
+                    now,
+                    actor.name,
+                    actor.channel,
+                    "book",
+                    {
+                        "practitioner_id": appointment.practitioner_id,
+                        "appointment_type_id": appointment.appointment_type_id,
+                        "start": appointment.start.isoformat(),
+                        "end": appointment.end.isoformat(),
+                        "conversation_id": actor.conversation_id,
+                    },
+                    appointment_id=appointment.id,
+                    patient_id=patient_id,
+                )
+                uow.commit()
+        except IntegrityError:
+            raise AgendaError("slot_taken") from None
+        log.info(
+            "booked appointment %s (practitioner %s, via %s)",
+            appointment.id,
+            appointment.practitioner_id,
+            actor.channel.value,
+        )
+        return appointment
+
+    def move(
+        self,
+        appointment_id: int,
+        new_start: datetime,
+        actor: Actor,
+        new_practitioner_id: str | None = None,
+    ) -> Appointment:
+        """Reschedule atomically: the old slot is freed only if the new one is taken."""
+        now = self.clock.now()
+        try:
+            with self.uow_factory() as uow:
+                practice = self._practice(uow)
+                current = uow.appointments.get(appointment_id)
+                if current is None:
+                    raise AgendaError("appointment_not_found")
+                target_practitioner = new_practitioner_id or current.practitioner_id
+                uow.practices.lock_practitioners({current.practitioner_id, target_practitioner})
+                locked = uow.appointments.get(appointment_id, lock=True)
+                if locked is None:
+                    raise AgendaError("appointment_not_found")
+                if locked.practitioner_id != current.practitioner_id:
+                    # Moved to another practitioner meanwhile: our lock does not cover it; let the caller retry.
+                    raise AgendaError("slot_taken")
+                check_change_allowed(practice, locked, now, actor.channel)
+                busy = self._busy_around(uow, target_practitioner, new_start, exclude_id=appointment_id)
+                request = BookingRequest(
+                    appointment_type_id=locked.appointment_type_id,
+                    practitioner_id=target_practitioner,
+                    start=new_start,
+                    channel=actor.channel,
+                )
+                # The patient's own appointment is moving, not added: it does not count against the limit.
+                slot = check_booking(practice, request, now, busy, patient_future_count=0)
+                uow.appointments.update(
+                    appointment_id,
+                    now,
+                    start=slot.start,
+                    end=slot.end,
+                    practitioner_id=target_practitioner,
+                    updated_by=actor.name,
+                )
+                uow.audit.record(
+                    now,
+                    actor.name,
+                    actor.channel,
+                    "move",
+                    {
+                        "from_start": locked.start.isoformat(),
+                        "from_practitioner_id": locked.practitioner_id,
+                        "to_start": slot.start.isoformat(),
+                        "to_practitioner_id": target_practitioner,
+                        "conversation_id": actor.conversation_id,
+                    },
+                    appointment_id=appointment_id,
+                    patient_id=locked.patient_id,
+                )
+                moved = uow.appointments.get(appointment_id)
+                uow.commit()
+        except IntegrityError:
+            raise AgendaError("slot_taken") from None
+        assert moved is not None
+        log.info("moved appointment %s (via %s)", appointment_id, actor.channel.value)
+        return moved
+
+    def cancel(self, appointment_id: int, actor: Actor, reason: str = "") -> Appointment:
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            self._practice(uow)
+            appointment = uow.appointments.get(appointment_id, lock=True)
+            if appointment is None:
+                raise AgendaError("appointment_not_found")
+            check_change_allowed(self._practice(uow), appointment, now, actor.channel)
+            uow.appointments.update(appointment_id, now, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
+            uow.audit.record(
+                now,
+                actor.name,
+                actor.channel,
+                "cancel",
+                {
+                    "start": appointment.start.isoformat(),
+                    "reason": reason[:200],
+                    "conversation_id": actor.conversation_id,
+                },
+                appointment_id=appointment_id,
+                patient_id=appointment.patient_id,
+            )
+            uow.commit()
+        log.info("cancelled appointment %s (via %s)", appointment_id, actor.channel.value)
+        return replace(appointment, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
+
+    # -- reading the agenda ------------------------------------------------------
+
+    def agenda(self, day: date, practitioner_id: str | None = None) -> list[tuple[Appointment, Patient]]:
+        with self.uow_factory() as uow:
+            practice = self._practice(uow)
+            from assistant.clock import get_timezone
+
+            bounds = day_bounds(day, get_timezone(practice.timezone))
+            appointments = uow.appointments.between(bounds.start, bounds.end, practitioner_id)
+            rows = []
+            for appointment in appointments:
+                patient = uow.patients.get(appointment.patient_id)
+                assert patient is not None
+                rows.append((appointment, patient))
+            return rows
+
+    def audit_trail(self, appointment_id: int | None = None) -> list[dict[str, Any]]:
+        with self.uow_factory() as uow:
+            if appointment_id is None:
+                return uow.audit.all()
+            return uow.audit.for_appointment(appointment_id)
+
+    # -- internals ---------------------------------------------------------------
+
+    @staticmethod
+    def _busy_around(
+        uow: SqlUnitOfWork, practitioner_id: str, start: datetime, exclude_id: int | None = None
+    ) -> list[Interval]:
+        window_start, window_end = start - timedelta(days=1), start + timedelta(days=1)
+        busy = uow.appointments.busy_intervals([practitioner_id], window_start, window_end, exclude_id=exclude_id)
+        return busy.get(practitioner_id, [])
+
+    @staticmethod
+    def _resolve_patient(uow: SqlUnitOfWork, patient: Patient | int, now: datetime) -> tuple[int, bool]:
+        if isinstance(patient, int):
+            if uow.patients.get(patient) is None:
+                raise AgendaError("patient_not_found")
+            return patient, False
+        problems = validate_patient(patient, now.date())
+        if problems:
+            raise AgendaError("invalid_patient", detail=", ".join(problems))
+        claim = IdentityClaim(patient.last_name, patient.first_name, patient.birth_date, patient.phone)
+        existing = identify(uow.patients.candidates(claim), claim)
+        if existing is not None and existing.id is not None:
+            if patient.phone and not existing.phone:
+                uow.patients.update_phone(existing.id, patient.phone)
+            return existing.id, False
+        created = uow.patients.add(patient, now)
+        assert created.id is not None
+        return created.id, True
+
+
+def _first_wished_instant(query: SlotQuery, bounds: Interval) -> datetime:
+    """Where the search can start: the bounds, or the start of the earliest wished interval."""
+    if query.wish.intervals:
+        return max(bounds.start, min(interval.start for interval in query.wish.intervals))
+    return bounds.start
+
+
+def _end_of_local_day(instant: datetime, calendar: OpeningCalendar) -> datetime:
+    return day_bounds(instant.astimezone(calendar.tz).date(), calendar.tz).end
+
+
+def validate_patient(patient: Patient, today: date) -> list[str]:
+    """What is wrong with a patient description (French, for the error sentence)."""
+    problems = []
+    if not patient.last_name.strip():
+        problems.append("nom manquant")
+    if not patient.first_name.strip():
+        problems.append("prénom manquant")
+    if patient.birth_date > today:
+        problems.append("date de naissance dans le futur")
+    elif patient.birth_date.year < today.year - 120:
+        problems.append("date de naissance improbable")
+    if patient.phone and not is_valid_french_phone(patient.phone):
+        problems.append("numéro de téléphone invalide")
+    return problems

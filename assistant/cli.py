@@ -1,0 +1,509 @@
+"""``assistant``: the command line for the secretariat, operators and scripts.
+
+Every command prints French for people, or JSON with ``--json`` for scripts.
+Errors are one sentence on stderr and a non-zero exit (1 for a refused
+operation, 2 for bad input or an invalid configuration file), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from assistant.core.errors import AgendaError
+from assistant.core.model import Appointment, Channel, Interval, Patient, Practice, Slot
+from assistant.core.slots import SlotQuery, opening_intervals
+from assistant.core.windows import TimeWish, day_bounds
+from assistant.settings import SettingsError
+
+EXIT_REFUSED = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    logging.basicConfig(
+        level=os.environ.get("ASSISTANT_LOG_LEVEL", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except AgendaError as error:
+        return _fail(error.message, EXIT_REFUSED)
+    except (UsageError, SettingsError) as error:
+        return _fail(str(error), EXIT_BAD_INPUT)
+    except Exception as error:
+        from sqlalchemy.exc import OperationalError
+
+        from assistant.core.practice_config import PracticeConfigError
+
+        if isinstance(error, PracticeConfigError):
+            for issue in error.issues:
+                print(str(issue), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if isinstance(error, OperationalError):
+            return _fail(
+                "La base de données est injoignable ou refuse l'opération (ASSISTANT_DATABASE_URL).", EXIT_REFUSED
+            )
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        return _fail(
+            f"Erreur inattendue ({type(error).__name__}) ; relancez avec ASSISTANT_DEBUG=1 pour le détail.",
+            EXIT_REFUSED,
+        )
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"Erreur : {message}", file=sys.stderr)
+    return code
+
+
+# -- parsing --------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Assistant de prise de rendez-vous : agenda et configuration du cabinet."
+    )
+    commands = parser.add_subparsers(title="commandes", metavar="COMMANDE")
+
+    init = commands.add_parser(
+        "init", help="créer ou mettre à jour la base ; --demo charge le cabinet de démonstration"
+    )
+    init.add_argument(
+        "--demo", action="store_true", help="charger le cabinet de démonstration et quelques rendez-vous fictifs"
+    )
+    init.set_defaults(handler=cmd_init)
+
+    practice = commands.add_parser("practice", help="vérifier ou appliquer un fichier de configuration de cabinet")
+    practice_commands = practice.add_subparsers(title="actions", metavar="ACTION")
+    check = practice_commands.add_parser("check", help="valider un fichier (erreurs avec fichier, ligne et champ)")
+    check.add_argument("file", type=Path)
+    check.set_defaults(handler=cmd_practice_check)
+    load = practice_commands.add_parser("load", help="appliquer un fichier à la base sans perdre de rendez-vous")
+    load.add_argument("file", type=Path)
+    load.add_argument("--by", default="operator", help="qui applique (pour l'audit)")
+    load.set_defaults(handler=cmd_practice_load)
+
+    agenda = commands.add_parser("agenda", help="afficher l'agenda d'une journée")
+    agenda.add_argument("--day", default="today", help="AAAA-MM-JJ, today/aujourd'hui, tomorrow/demain")
+    agenda.add_argument("--practitioner", help="identifiant du praticien")
+    agenda.add_argument("--json", action="store_true")
+    agenda.set_defaults(handler=cmd_agenda)
+
+    slots = commands.add_parser("slots", help="chercher des créneaux libres pour un motif")
+    slots.add_argument("--type", required=True, dest="type_id", help="identifiant du motif")
+    slots.add_argument("--practitioner", action="append", default=[], help="praticien (répétable)")
+    slots.add_argument("--from", dest="from_", help="début de la recherche (AAAA-MM-JJ[THH:MM], heure locale)")
+    slots.add_argument("--to", help="fin de la recherche (exclue)")
+    slots.add_argument("--count", type=int, default=3)
+    slots.add_argument("--spread", action="store_true", help="proposer des jours différents")
+    slots.add_argument("--new-patient", action="store_true")
+    slots.add_argument("--json", action="store_true")
+    slots.set_defaults(handler=cmd_slots)
+
+    book = commands.add_parser("book", help="réserver un créneau")
+    book.add_argument("--type", required=True, dest="type_id")
+    book.add_argument("--practitioner", required=True)
+    book.add_argument("--start", required=True, help="AAAA-MM-JJTHH:MM, heure locale du cabinet")
+    group = book.add_argument_group("patient (par identifiant ou par identité)")
+    group.add_argument("--patient-id", type=int)
+    group.add_argument("--last-name")
+    group.add_argument("--first-name")
+    group.add_argument("--birth-date", help="AAAA-MM-JJ")
+    group.add_argument("--phone", default="")
+    group.add_argument("--email", default="")
+    book.add_argument("--new-patient", action="store_true")
+    book.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
+    book.add_argument("--by", default="secretariat", help="qui réserve (pour l'audit)")
+    book.add_argument("--force", action="store_true", help="secrétariat : autoriser hors horaires")
+    book.add_argument("--json", action="store_true")
+    book.set_defaults(handler=cmd_book)
+
+    move = commands.add_parser("move", help="déplacer un rendez-vous")
+    move.add_argument("appointment_id", type=int)
+    move.add_argument("--start", required=True)
+    move.add_argument("--practitioner")
+    move.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
+    move.add_argument("--by", default="secretariat")
+    move.add_argument("--json", action="store_true")
+    move.set_defaults(handler=cmd_move)
+
+    cancel = commands.add_parser("cancel", help="annuler un rendez-vous")
+    cancel.add_argument("appointment_id", type=int)
+    cancel.add_argument("--reason", default="")
+    cancel.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
+    cancel.add_argument("--by", default="secretariat")
+    cancel.add_argument("--json", action="store_true")
+    cancel.set_defaults(handler=cmd_cancel)
+
+    audit = commands.add_parser("audit", help="journal des modifications")
+    audit.add_argument("--appointment", type=int)
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(handler=cmd_audit)
+    return parser
+
+
+# -- commands -------------------------------------------------------------------
+
+
+def _container():  # type: ignore[no-untyped-def]
+    from assistant.bootstrap import build
+
+    return build()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from assistant.core.practice_config import load_practice_file
+    from assistant.demo import seed_demo_appointments
+    from assistant.services.agenda import Actor
+
+    container = _container()
+    print(f"Base prête : {_safe_url(container.settings.database_url)}")
+    if args.demo:
+        practice = load_practice_file(container.settings.practice_file)
+        report = container.agenda.apply_practice(
+            practice, str(container.settings.practice_file), Actor("init", Channel.CLI)
+        )
+        print(
+            f"Cabinet chargé : {practice.name} ({report.practitioners} praticiens, {report.appointment_types} motifs)."
+        )
+        seeded = seed_demo_appointments(container.agenda)
+        if seeded:
+            print(f"{seeded} rendez-vous fictifs ajoutés pour la démonstration.")
+    container.close()
+    return 0
+
+
+def cmd_practice_check(args: argparse.Namespace) -> int:
+    from assistant.core.practice_config import load_practice_file
+
+    practice = load_practice_file(args.file)
+    print(
+        f"{args.file} : configuration valide — {practice.name}, {len(practice.practitioners)} praticiens, "
+        f"{len(practice.appointment_types)} motifs."
+    )
+    return 0
+
+
+def cmd_practice_load(args: argparse.Namespace) -> int:
+    from assistant.core.practice_config import load_practice_file
+    from assistant.services.agenda import Actor
+
+    practice = load_practice_file(args.file)
+    container = _container()
+    report = container.agenda.apply_practice(practice, str(args.file), Actor(args.by, Channel.CLI))
+    state = "appliquée" if report.changed else "inchangée"
+    print(
+        f"Configuration {state} : {practice.name} ({report.practitioners} praticiens, {report.appointment_types} motifs)."
+    )
+    if report.deactivated:
+        print("Désactivés (absents du fichier, historique conservé) : " + ", ".join(report.deactivated))
+    if report.conflicts:
+        print(
+            f"Attention : {len(report.conflicts)} rendez-vous à venir ne rentrent plus dans les horaires (conservés, à revoir) :"
+        )
+        for appointment in report.conflicts:
+            print(
+                f"  n°{appointment.id} {_local(appointment.start, practice):%d/%m/%Y %H:%M} {appointment.practitioner_id}"
+            )
+    container.close()
+    return 0
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    container = _container()
+    practice = container.agenda.practice()
+    day = _parse_day(args.day, container.clock.now().date())
+    if args.practitioner:
+        _check_practitioner(practice, args.practitioner)
+    rows = container.agenda.agenda(day, args.practitioner)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "practice": {"id": practice.id, "name": practice.name, "timezone": practice.timezone},
+                    "day": day.isoformat(),
+                    "appointments": [_appointment_json(a, practice, p) for a, p in rows],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{practice.name} — {practice.address.one_line()}")
+    print(f"Agenda du {_french_day(day)}")
+    tz = _tz(practice)
+    for practitioner in practice.practitioners:
+        if args.practitioner and practitioner.id != args.practitioner:
+            continue
+        hours = opening_intervals(practice, practitioner, day, tz)
+        opening = (
+            ", ".join(f"{i.start.astimezone(tz):%H:%M}-{i.end.astimezone(tz):%H:%M}" for i in hours)
+            or "pas de consultation"
+        )
+        print(f"\n{practitioner.title} {practitioner.name} ({practitioner.specialty}) : {opening}")
+        for appointment, patient in rows:
+            if appointment.practitioner_id == practitioner.id:
+                motif = practice.appointment_type(appointment.appointment_type_id).name
+                print(
+                    f"  {_local(appointment.start, practice):%H:%M}-{_local(appointment.end, practice):%H:%M}  "
+                    f"n°{appointment.id:<5} {patient.last_name.upper()} {patient.first_name} — {motif} [{appointment.channel.value}]"
+                )
+    if not rows:
+        print("\nAucun rendez-vous ce jour-là.")
+    container.close()
+    return 0
+
+
+def cmd_slots(args: argparse.Namespace) -> int:
+    container = _container()
+    practice = container.agenda.practice()
+    now = container.clock.now()
+    for practitioner_id in args.practitioner:
+        _check_practitioner(practice, practitioner_id)
+    intervals: tuple[Interval, ...] = ()
+    if args.from_ or args.to:
+        start = _parse_local(args.from_, practice) if args.from_ else now
+        end = (
+            _parse_local(args.to, practice, end_of_day=True)
+            if args.to
+            else now + timedelta(days=practice.rules.horizon_days + 1)
+        )
+        if end <= start:
+            raise UsageError("--to doit être après --from.")
+        intervals = (Interval(start, end),)
+    query = SlotQuery(
+        appointment_type_id=args.type_id,
+        practitioner_ids=tuple(args.practitioner),
+        wish=TimeWish(intervals=intervals),
+        count=max(1, args.count),
+        spread_days=args.spread,
+        new_patient=args.new_patient,
+    )
+    found = container.agenda.find_slots(query)
+    if args.json:
+        print(json.dumps([_slot_json(slot, practice) for slot in found], ensure_ascii=False, indent=2))
+    elif not found:
+        print("Aucun créneau libre ne correspond.")
+    else:
+        for slot in found:
+            practitioner = practice.practitioner(slot.practitioner_id)
+            print(
+                f"{_french_datetime(_local(slot.start, practice))} — {practitioner.title} {practitioner.name} ({slot.start.astimezone(_tz(practice)):%Y-%m-%dT%H:%M})"
+            )
+    container.close()
+    return 0
+
+
+def cmd_book(args: argparse.Namespace) -> int:
+    from assistant.core.booking import BookingRequest
+    from assistant.services.agenda import Actor
+
+    container = _container()
+    practice = container.agenda.practice()
+    patient: Patient | int
+    if args.patient_id is not None:
+        patient = args.patient_id
+    else:
+        if not (args.last_name and args.first_name and args.birth_date):
+            raise UsageError("Indiquez --patient-id, ou --last-name, --first-name et --birth-date.")
+        patient = Patient(
+            None, args.last_name, args.first_name, _parse_date(args.birth_date, "--birth-date"), args.phone, args.email
+        )
+    request = BookingRequest(
+        appointment_type_id=args.type_id,
+        practitioner_id=args.practitioner,
+        start=_parse_local(args.start, practice),
+        channel=Channel(args.channel),
+        new_patient=args.new_patient,
+        force_outside_hours=args.force,
+    )
+    appointment = container.agenda.book(request, patient, Actor(args.by, Channel(args.channel)))
+    _print_change("Rendez-vous réservé", appointment, practice, args.json)
+    container.close()
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from assistant.services.agenda import Actor
+
+    container = _container()
+    practice = container.agenda.practice()
+    if args.practitioner:
+        _check_practitioner(practice, args.practitioner)
+    appointment = container.agenda.move(
+        args.appointment_id,
+        _parse_local(args.start, practice),
+        Actor(args.by, Channel(args.channel)),
+        args.practitioner,
+    )
+    _print_change("Rendez-vous déplacé", appointment, practice, args.json)
+    container.close()
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from assistant.services.agenda import Actor
+
+    container = _container()
+    practice = container.agenda.practice()
+    appointment = container.agenda.cancel(args.appointment_id, Actor(args.by, Channel(args.channel)), args.reason)
+    _print_change("Rendez-vous annulé", appointment, practice, args.json)
+    container.close()
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    container = _container()
+    events = container.agenda.audit_trail(args.appointment)
+    if args.json:
+        print(json.dumps(events, default=str, ensure_ascii=False, indent=2))
+    else:
+        for event in events:
+            target = f" rdv n°{event['appointment_id']}" if event["appointment_id"] else ""
+            print(
+                f"{event['at']:%Y-%m-%d %H:%M:%S} {event['actor']} ({event['channel']}) {event['action']}{target} {json.dumps(event['details'], ensure_ascii=False)}"
+            )
+    container.close()
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def _tz(practice: Practice):  # type: ignore[no-untyped-def]
+    from assistant.clock import get_timezone
+
+    return get_timezone(practice.timezone)
+
+
+def _local(value: datetime, practice: Practice) -> datetime:
+    return value.astimezone(_tz(practice))
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} attend une date AAAA-MM-JJ, pas « {value} ».") from None
+
+
+def _parse_day(value: str, today: date) -> date:
+    keywords = {"today": 0, "aujourd'hui": 0, "aujourdhui": 0, "tomorrow": 1, "demain": 1}
+    if value.lower() in keywords:
+        return today + timedelta(days=keywords[value.lower()])
+    return _parse_date(value, "--day")
+
+
+def _parse_local(value: str, practice: Practice, end_of_day: bool = False) -> datetime:
+    """An ISO date or date-time in the practice's local time (an offset, if given, is honoured)."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            bounds = day_bounds(day, _tz(practice))
+            return bounds.end if end_of_day else bounds.start
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"Date-heure invalide « {value} » : attendu AAAA-MM-JJTHH:MM.") from None
+    if parsed.tzinfo is None:
+        from assistant.core.windows import local_datetime
+
+        return local_datetime(parsed.date(), parsed.time(), _tz(practice))
+    return parsed
+
+
+def _check_practitioner(practice: Practice, practitioner_id: str) -> None:
+    try:
+        practice.practitioner(practitioner_id)
+    except KeyError:
+        known = ", ".join(p.id for p in practice.practitioners)
+        raise UsageError(f"Praticien inconnu « {practitioner_id} » (connus : {known}).") from None
+
+
+def _slot_json(slot: Slot, practice: Practice) -> dict[str, Any]:
+    return {
+        "start": _local(slot.start, practice).isoformat(),
+        "end": _local(slot.end, practice).isoformat(),
+        "practitioner_id": slot.practitioner_id,
+        "appointment_type_id": slot.appointment_type_id,
+    }
+
+
+def _appointment_json(appointment: Appointment, practice: Practice, patient: Patient | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": appointment.id,
+        "start": _local(appointment.start, practice).isoformat(),
+        "end": _local(appointment.end, practice).isoformat(),
+        "practitioner_id": appointment.practitioner_id,
+        "appointment_type_id": appointment.appointment_type_id,
+        "patient_id": appointment.patient_id,
+        "status": appointment.status.value,
+        "channel": appointment.channel.value,
+        "created_by": appointment.created_by,
+        "updated_by": appointment.updated_by,
+    }
+    if patient is not None:
+        data["patient"] = {"last_name": patient.last_name, "first_name": patient.first_name}
+    return data
+
+
+def _print_change(title: str, appointment: Appointment, practice: Practice, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(_appointment_json(appointment, practice), ensure_ascii=False, indent=2))
+        return
+    practitioner = practice.practitioner(appointment.practitioner_id)
+    motif = practice.appointment_type(appointment.appointment_type_id).name
+    print(
+        f"{title} : n°{appointment.id}, {_french_datetime(_local(appointment.start, practice))}, {practitioner.title} {practitioner.name}, {motif}."
+    )
+
+
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _french_day(day: date) -> str:
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{_DAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _french_datetime(value: datetime) -> str:
+    return f"{_french_day(value.date())} à {value:%H:%M}"
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Fictitious appointments so that a fresh demo agenda is not empty.
+
+Only for ``assistant init --demo``: every name here is invented. Seeding is
+idempotent (nothing is added when the agenda already holds appointments).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from assistant.core.booking import BookingRequest
+from assistant.core.errors import AgendaError
+from assistant.core.model import Channel, Patient
+from assistant.core.slots import SlotQuery
+from assistant.services.agenda import Actor, AgendaService
+
+DEMO_PATIENTS = (
+    Patient(None, "Durand", "Camille", date(1984, 5, 12), "06 11 22 33 44"),
+    Patient(None, "Haddad", "Yasmine", date(1991, 9, 3), "07 55 66 77 88"),
+    Patient(None, "Lemaire", "Jean-Pierre", date(1952, 2, 28)),
+    Patient(None, "Nguyen", "Bao", date(2016, 11, 7), "06 98 76 54 32"),
+    Patient(None, "Da Silva", "Inês", date(1978, 7, 19)),
+    Patient(None, "Vandenberghe", "Louis", date(1969, 12, 1), "06 45 45 12 12"),
+)
+
+
+def seed_demo_appointments(agenda: AgendaService, per_type: int = 2) -> int:
+    """Book a few appointments of each motif over the coming days; returns how many."""
+    practice = agenda.practice()
+    now = agenda.clock.now()
+    if any(agenda.agenda((now + timedelta(days=offset)).date()) for offset in range(0, 8)):
+        return 0
+    actor = Actor("demo", Channel.SECRETARIAT)
+    booked = 0
+    patients = iter(DEMO_PATIENTS * 10)
+    for appointment_type in practice.appointment_types:
+        for slot in agenda.find_slots(SlotQuery(appointment_type.id, count=per_type, spread_days=True)):
+            try:
+                agenda.book(
+                    BookingRequest(appointment_type.id, slot.practitioner_id, slot.start, Channel.SECRETARIAT),
+                    next(patients),
+                    actor,
+                )
+                booked += 1
+            except AgendaError:
+                continue
+    return booked

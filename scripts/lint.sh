@@ -4,10 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv-tools/bin/ruff ] || [ ! -x .venv-tools/bin/mypy ]; then
+  echo "Installation de ruff et mypy dans .venv-tools…"
   python3 -m venv .venv-tools
   .venv-tools/bin/python -m pip install --quiet "ruff==0.17.*" "mypy==2.4.*" "types-python-dateutil" "types-PyYAML"
 fi
-paths=$(ls -d assistant actions tests bench 2>/dev/null)
-.venv-tools/bin/ruff check $paths
-.venv-tools/bin/ruff format --check $paths
+paths=()
+for dir in assistant actions tests bench; do
+  [ -d "$dir" ] && paths+=("$dir")
+done
+echo "ruff check ${paths[*]}"
+.venv-tools/bin/ruff check "${paths[@]}"
+echo "ruff format --check ${paths[*]}"
+.venv-tools/bin/ruff format --check "${paths[@]}"
+echo "mypy assistant"
 .venv-tools/bin/mypy --config-file pyproject.toml

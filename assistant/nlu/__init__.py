@@ -1,0 +1,1 @@
+"""Natural-language understanding helpers (French): time wishes, birth dates."""

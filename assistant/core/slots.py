@@ -10,8 +10,9 @@ Conventions
 - A slot *starts* inside one of the wish's windows and lies *wholly* inside the
   practitioner's opening hours, clear of busy intervals (widened by the buffer).
 - Candidate starts are the opening range's grid (every ``slot_step_minutes`` from
-  the range start) plus the end of each busy interval, so a 20-minute visit can
-  follow a 20-minute visit even on a 15-minute grid.
+  the range start), the end of each busy interval (so a 20-minute visit can
+  follow a 20-minute visit even on a 15-minute grid), and the start of a wished
+  window (a patient asking for "10 h 10" gets 10 h 10 if it is free).
 """
 
 from __future__ import annotations
@@ -188,6 +189,8 @@ def _starts_in(
         return
     if free.start >= window.start and free.start != grid_origin and (free.start - grid_origin) % step:
         yield free.start  # right after a busy interval, off the grid
+    if free.start < window.start and (window.start - grid_origin) % step:
+        yield window.start  # the patient asked for this very time ("à 10 h 10"), off the grid
     offset = (lower - grid_origin) % step
     candidate = lower if not offset else lower + (step - offset)
     while candidate <= upper:

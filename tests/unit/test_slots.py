@@ -236,3 +236,15 @@ def test_full_agenda_yields_nothing_in_window():
     busy = {"dupont": [Interval(at(2026, 11, 23, 8), at(2026, 11, 23, 19))], "martin": []}
     wish = TimeWish(intervals=(Interval(at(2026, 11, 23), at(2026, 11, 24)),))
     assert search_slots(practice, SlotQuery("consultation", wish=wish), busy, MONDAY_10H) == []
+
+
+def test_a_precise_wished_time_off_the_grid_is_offered_when_free():
+    practice = make_practice()  # 20-minute grid from 08:30
+    wish = TimeWish(intervals=(Interval(at(2026, 11, 24, 10, 10), at(2026, 11, 24, 10, 11)),))
+    found = search_slots(practice, SlotQuery("consultation", practitioner_ids=("dupont",), wish=wish), {}, MONDAY_10H)
+    assert [s.start for s in found] == [at(2026, 11, 24, 10, 10)]
+    busy = {"dupont": [Interval(at(2026, 11, 24, 10, 0), at(2026, 11, 24, 10, 20))]}
+    assert (
+        search_slots(practice, SlotQuery("consultation", practitioner_ids=("dupont",), wish=wish), busy, MONDAY_10H)
+        == []
+    )

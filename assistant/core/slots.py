@@ -189,7 +189,8 @@ def _starts_in(
         return
     if free.start >= window.start and free.start != grid_origin and (free.start - grid_origin) % step:
         yield free.start  # right after a busy interval, off the grid
-    if free.start < window.start and (window.start - grid_origin) % step:
+    precise = window.end - window.start < step  # a window shorter than the grid is a precise time
+    if precise and free.start < window.start and (window.start - grid_origin) % step:
         yield window.start  # the patient asked for this very time ("à 10 h 10"), off the grid
     offset = (lower - grid_origin) % step
     candidate = lower if not offset else lower + (step - offset)

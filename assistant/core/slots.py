@@ -133,6 +133,7 @@ class SlotQuery:
     count: int = 3
     spread_days: bool = False
     new_patient: bool = False
+    min_gap_minutes: int = 0  # choices on one day at least this far apart ("9 h, 9 h 30, 10 h", not "9 h, 9 h 05…")
 
 
 def eligible_practitioners(
@@ -272,6 +273,8 @@ def search_slots(
                     calendar, practitioner, appointment_type, day, day_windows, indexes[practitioner.id]
                 )
             )
+            if query.min_gap_minutes and day_slots:
+                day_slots = _spaced(day_slots, timedelta(minutes=query.min_gap_minutes))
             if day_slots:
                 if query.spread_days:
                     chosen.append(day_slots[0])
@@ -284,6 +287,15 @@ def search_slots(
     if len(chosen) < query.count and spare:
         chosen.extend(sorted(spare)[: query.count - len(chosen)])
     return sorted(chosen)[: query.count]
+
+
+def _spaced(slots: list[Slot], gap: timedelta) -> list[Slot]:
+    """Greedily keep slots (sorted) that start at least ``gap`` after the previous kept one."""
+    kept: list[Slot] = []
+    for slot in slots:
+        if not kept or slot.start - kept[-1].start >= gap:
+            kept.append(slot)
+    return kept
 
 
 def _practice_tz(practice: Practice, fallback: tzinfo) -> tzinfo:

@@ -14,7 +14,7 @@ from assistant.core.model import Interval, TimeRange
 
 MORNING = TimeRange(time(7, 0), time(12, 0))
 LUNCHTIME = TimeRange(time(12, 0), time(14, 0))
-AFTERNOON = TimeRange(time(12, 0), time(18, 0))
+AFTERNOON = TimeRange(time(13, 0), time(18, 0))
 LATE_AFTERNOON = TimeRange(time(16, 0), time(20, 0))
 EVENING = TimeRange(time(18, 0), time(23, 0))
 END_OF_DAY = time(23, 59, 59)

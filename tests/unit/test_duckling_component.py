@@ -54,7 +54,7 @@ def test_time_wish_entity(tmp_path: Path, frozen: None) -> None:
     assert text[entity["start"] : entity["end"]] == "mardi euh plutôt l'après-midi"
     assert entity["value"] == {
         "intervals": [{"start": "2026-11-24T00:00:00+01:00", "end": "2026-11-25T00:00:00+01:00"}],
-        "day_parts": ["12:00-18:00"],
+        "day_parts": ["13:00-18:00"],
         "weekdays": [],
         "earliest": False,
     }

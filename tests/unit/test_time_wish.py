@@ -75,7 +75,7 @@ def wish(
 
 
 OPEN = TimeWish()
-MORNING, AFTERNOON, EVENING = "07:00-12:00", "12:00-18:00", "18:00-23:00"
+MORNING, AFTERNOON, EVENING = "07:00-12:00", "13:00-18:00", "18:00-23:00"
 
 CASES: list[tuple[str, datetime, TimeWish]] = [
     # --- relative days
@@ -168,7 +168,7 @@ CASES: list[tuple[str, datetime, TimeWish]] = [
     (
         "mardi matin ou jeudi après-midi",
         MON_10,
-        wish(Interval(at(2026, 11, 24, 7), at(2026, 11, 24, 12)), Interval(at(2026, 11, 26, 12), at(2026, 11, 26, 18))),
+        wish(Interval(at(2026, 11, 24, 7), at(2026, 11, 24, 12)), Interval(at(2026, 11, 26, 13), at(2026, 11, 26, 18))),
     ),
     ("demain ou après-demain matin", MON_10, wish(days((2026, 11, 24), (2026, 11, 26)), parts=(MORNING,))),
     ("le matin ou en fin d'après-midi", MON_10, wish(parts=(MORNING, "16:00-20:00"))),
@@ -337,8 +337,8 @@ def test_precise_time_is_a_one_minute_window_to_start_in() -> None:
 
 def test_tuesday_or_thursday_afternoon() -> None:
     assert windows("mardi ou jeudi après-midi", MON_10) == [
-        Interval(at(2026, 11, 24, 12), at(2026, 11, 24, 18)),
-        Interval(at(2026, 11, 26, 12), at(2026, 11, 26, 18)),
+        Interval(at(2026, 11, 24, 13), at(2026, 11, 24, 18)),
+        Interval(at(2026, 11, 26, 13), at(2026, 11, 26, 18)),
     ]
 
 
@@ -347,9 +347,10 @@ def test_alternatives_of_different_kinds_are_materialised() -> None:
     result = parse_time_wish(text, MON_10)
     assert not result.day_parts
     assert windows(text, MON_10, days_ahead=3) == [
-        Interval(at(2026, 11, 23, 12), at(2026, 11, 23, 23, 59, 59)),
-        Interval(at(2026, 11, 24, 12), at(2026, 11, 24, 23, 59, 59)),
-        Interval(at(2026, 11, 25, 12), at(2026, 11, 25, 23, 59, 59)),
+        Interval(at(2026, 11, 23, 13), at(2026, 11, 23, 23, 59, 59)),
+        Interval(at(2026, 11, 24, 13), at(2026, 11, 24, 23, 59, 59)),
+        Interval(at(2026, 11, 25, 12, 30), at(2026, 11, 25, 12, 31)),  # "après-demain à midi et demi"
+        Interval(at(2026, 11, 25, 13), at(2026, 11, 25, 23, 59, 59)),
     ]
 
 

@@ -1,0 +1,401 @@
+"""Booking: what the patient needs, three real slots, the choice, the confirmation, the booking.
+
+Flow (rules and stories in data/): ``booking_form`` (motif, new patient or not
+when it matters, practitioner when there is a choice, time wish) →
+``slot_choice_form`` (three proposals; the patient picks one or changes the wish)
+→ ``identity_form`` → ``action_confirm_booking`` → affirm →
+``action_book_appointment``. Every decision is delegated to ``assistant/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.base import SafeAction, SafeFormValidation, channel_of
+from actions.escalation import open_escalation
+from assistant.core.booking import BookingRequest
+from assistant.core.errors import AgendaError
+from assistant.core.model import AppointmentType, Patient, Practice, Slot
+from assistant.core.slots import SlotQuery, search_bounds
+from assistant.core.text import normalise
+from assistant.core.windows import TimeWish, wish_intervals
+from assistant.dialogue.answers import answer_documents
+from assistant.dialogue.speech import join_alternatives, practitioner_phrase, say_choices, say_slot
+from assistant.dialogue.state import slot_from_dict, slot_to_dict, slots_from_value
+from assistant.dialogue.understanding import (
+    ANY_PRACTITIONER,
+    NO_PHONE,
+    choose_slot,
+    resolve_motif,
+    resolve_practitioner,
+)
+from assistant.nlu.time_wish import from_serializable, to_serializable
+from assistant.services.agenda import Actor
+
+_OPEN_WISH = re.compile(
+    r"\b(n importe quand|peu importe|quand vous voulez|pas de preference|le plus tot|des que possible|"
+    r"au plus vite|rapidement|n importe|comme vous voulez|indifferent)\b"
+)
+
+BOOKING_SLOTS_TO_RESET = ("motif", "practitioner", "time_wish", "chosen_slot", "proposed_slots", "patient_status")
+
+
+def entity_value(tracker: Tracker, entity: str) -> Any:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def current_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
+    value = tracker.get_slot("motif")
+    return resolve_motif(value, practice) if value else None
+
+
+def current_wish(tracker: Tracker, practice: Practice) -> TimeWish:
+    value = tracker.get_slot("time_wish")
+    return from_serializable(value, practice.timezone) if isinstance(value, dict) else TimeWish()
+
+
+def is_loose(wish: TimeWish) -> bool:
+    """A wish that spans several days deserves choices on different days."""
+    if not wish.intervals:
+        return True
+    return sum((i.end - i.start for i in wish.intervals), timedelta()) > timedelta(days=1)
+
+
+def slot_query(
+    tracker: Tracker, practice: Practice, wish: TimeWish | None = None, any_practitioner: bool = False
+) -> SlotQuery | None:
+    motif = current_motif(tracker, practice)
+    if motif is None:
+        return None
+    practitioner = tracker.get_slot("practitioner")
+    wanted = () if any_practitioner or practitioner in (None, ANY_PRACTITIONER) else (practitioner,)
+    wish = wish if wish is not None else current_wish(tracker, practice)
+    return SlotQuery(
+        appointment_type_id=motif.id,
+        practitioner_ids=wanted,
+        wish=wish,
+        count=3,
+        spread_days=is_loose(wish) and not wish.earliest,
+        new_patient=tracker.get_slot("patient_status") == "new",
+        min_gap_minutes=max(30, motif.duration_minutes),
+    )
+
+
+class ValidateBookingForm(SafeFormValidation):
+    """Collects what a search needs; asks about new patients and practitioners only when it matters."""
+
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        practice = await runtime.practice()
+        motif = current_motif(tracker, practice)
+        needed = ["motif"]
+        if motif is not None:
+            restricted = not motif.new_patients or any(
+                not practice.practitioner(pid).accepts_new_patients for pid in motif.practitioner_ids
+            )
+            if restricted and tracker.get_slot("task") != "move":
+                needed.append("patient_status")
+            if len(motif.practitioner_ids) > 1:
+                needed.append("practitioner")
+        needed.append("time_wish")
+        return needed
+
+    async def extract_time_wish(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "n'importe quand", "le plus tôt possible": an open wish Duckling has no date for."""
+        if tracker.get_slot("requested_slot") != "time_wish" or entity_value(tracker, "time_wish") is not None:
+            return {}
+        if _OPEN_WISH.search(normalise(tracker.latest_message.get("text") or "")):
+            return {"time_wish": to_serializable(TimeWish(earliest=True))}
+        return {}
+
+    async def validate_motif(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        practice = await runtime.practice()
+        motif = resolve_motif(str(value or ""), practice) or resolve_motif(
+            tracker.latest_message.get("text") or "", practice
+        )
+        if motif is None and entity_value(tracker, "motif") is not None:
+            # A symptom given as the reason ("une otite"): a consultation with a doctor.
+            motif = next((m for m in practice.appointment_types if m.id == "consultation"), None)
+        if motif is None:
+            names = join_alternatives([m.name for m in practice.appointment_types if m.bookable_online][:4])
+            dispatcher.utter_message(text=f"Je n'ai pas bien compris le motif. Est-ce par exemple pour {names} ?")
+            return {"motif": None}
+        if not motif.bookable_online:
+            dispatcher.utter_message(text="Ce type de rendez-vous se prend directement auprès du secrétariat.")
+            return {"motif": None}
+        result: dict[str, Any] = {"motif": motif.id}
+        if len(motif.practitioner_ids) == 1:
+            result["practitioner"] = motif.practitioner_ids[0]
+        elif (
+            tracker.get_slot("practitioner") not in (None, ANY_PRACTITIONER)
+            and tracker.get_slot("practitioner") not in motif.practitioner_ids
+        ):
+            result["practitioner"] = None  # chosen for another motif: ask again
+        return result
+
+    async def validate_patient_status(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value not in ("new", "existing"):
+            return {"patient_status": None}
+        practice = await runtime.practice()
+        motif = current_motif(tracker, practice)
+        if value == "new" and motif is not None and not motif.new_patients:
+            first_visit = next(
+                (m for m in practice.appointment_types if m.new_patients and m.id.startswith("premiere")), None
+            )
+            if first_visit is not None:
+                dispatcher.utter_message(
+                    text=f"Ce motif est réservé aux patients déjà suivis au cabinet : je vous propose plutôt {first_visit.name}."
+                )
+                return {"patient_status": value, "motif": first_visit.id, "practitioner": None}
+        return {"patient_status": value}
+
+    async def validate_practitioner(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        practice = await runtime.practice()
+        motif = current_motif(tracker, practice)
+        chosen = resolve_practitioner(str(value or ""), practice, motif) or resolve_practitioner(
+            tracker.latest_message.get("text") or "", practice, motif
+        )
+        if chosen is None:
+            anyone = resolve_practitioner(str(value or ""), practice)
+            if anyone not in (None, ANY_PRACTITIONER) and motif is not None:
+                who = practitioner_phrase(practice, anyone)
+                dispatcher.utter_message(text=f"{who[:1].upper()}{who[1:]} ne prend pas ce type de rendez-vous.")
+            else:
+                dispatcher.utter_message(text="Je n'ai pas reconnu ce praticien.")
+            return {"practitioner": None}
+        if chosen != ANY_PRACTITIONER and tracker.get_slot("patient_status") == "new":
+            if not practice.practitioner(chosen).accepts_new_patients:
+                who = practitioner_phrase(practice, chosen)
+                dispatcher.utter_message(
+                    text=f"{who[:1].upper()}{who[1:]} ne prend pas de nouveaux patients pour le moment."
+                )
+                return {"practitioner": None}
+        return {"practitioner": chosen}
+
+    async def validate_time_wish(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            return {"time_wish": None}
+        practice = await runtime.practice()
+        wish = from_serializable(value, practice.timezone)
+        now = runtime.now()
+        bounds = search_bounds(practice, now)
+        from assistant.clock import get_timezone
+
+        if not wish.earliest and not wish_intervals(wish, bounds.start, bounds.end, get_timezone(practice.timezone)):
+            dispatcher.utter_message(
+                text="Ce moment est déjà passé ou trop proche. Quel autre moment vous arrangerait ?"
+            )
+            return {"time_wish": None}
+        return {"time_wish": value}
+
+
+class ActionAskChosenSlot(SafeAction):
+    """Asks for the choice by proposing three real free slots, or the nearest alternatives."""
+
+    def name(self) -> str:
+        return "action_ask_chosen_slot"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        if tracker.get_slot("time_wish") is None:
+            dispatcher.utter_message(text="Quel jour ou quel moment vous arrangerait ?")
+            return []
+        query = slot_query(tracker, practice)
+        if query is None:
+            dispatcher.utter_message(text="Pour quel motif souhaitez-vous un rendez-vous ?")
+            return []
+        agenda = runtime.container().agenda
+        found = await runtime.off_loop(agenda.find_slots, query)
+        today = runtime.now().date()
+        if found:
+            dispatcher.utter_message(text=say_choices(found, practice, today))
+            return [SlotSet("proposed_slots", [slot_to_dict(s) for s in found])]
+        alternatives, intro = await self._alternatives(tracker, practice, query)
+        if alternatives:
+            dispatcher.utter_message(text=f"{intro} {say_choices(alternatives, practice, today)}")
+            return [SlotSet("proposed_slots", [slot_to_dict(s) for s in alternatives])]
+        dispatcher.utter_message(
+            text=f"Je n'ai aucun créneau disponible pour ce motif dans les {practice.rules.horizon_days} prochains jours."
+        )
+        return [SlotSet("chosen_slot", {"none": True}), SlotSet("proposed_slots", [])]
+
+    async def _alternatives(self, tracker: Tracker, practice: Practice, query: SlotQuery) -> tuple[list[Slot], str]:
+        agenda = runtime.container().agenda
+        if query.practitioner_ids:
+            others = replace(query, practitioner_ids=())
+            found = await runtime.off_loop(agenda.find_slots, others)
+            if found:
+                who = practitioner_phrase(practice, query.practitioner_ids[0])
+                return (
+                    found,
+                    f"{who[:1].upper()}{who[1:]} n'a pas de créneau libre à ce moment-là, mais un autre praticien peut vous recevoir.",
+                )
+            earliest = SlotQuery(
+                query.appointment_type_id, query.practitioner_ids, TimeWish(), 3, True, query.new_patient
+            )
+            found = await runtime.off_loop(agenda.find_slots, earliest)
+            if found:
+                return found, "Je n'ai rien de libre à ce moment-là. Voici les prochaines disponibilités."
+        earliest = replace(query, practitioner_ids=(), wish=TimeWish(), spread_days=True)
+        found = await runtime.off_loop(agenda.find_slots, earliest)
+        return found, "Je n'ai rien de libre à ce moment-là. Voici les prochaines disponibilités."
+
+
+class ValidateSlotChoiceForm(SafeFormValidation):
+    def name(self) -> str:
+        return "validate_slot_choice_form"
+
+    async def validate_chosen_slot(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return {"chosen_slot": value}
+        practice = await runtime.practice()
+        new_wish = entity_value(tracker, "time_wish")
+        new_practitioner = entity_value(tracker, "practitioner")
+        proposals = slots_from_value(tracker.get_slot("proposed_slots"))
+        text = tracker.latest_message.get("text") or str(value or "")
+        index = choose_slot(text, proposals, practice, entity_value(tracker, "option"))
+        if index is not None:
+            return {"chosen_slot": slot_to_dict(proposals[index])}
+        if new_wish is not None or new_practitioner is not None:
+            # "plutôt l'après-midi", "avec le docteur Benali": a new search, not a choice.
+            changes: dict[str, Any] = {"chosen_slot": None, "proposed_slots": None}
+            if new_wish is not None:
+                changes["time_wish"] = new_wish
+            if new_practitioner is not None:
+                motif = current_motif(tracker, practice)
+                changes["practitioner"] = (
+                    resolve_practitioner(str(new_practitioner), practice, motif) or ANY_PRACTITIONER
+                )
+            return changes
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in ("deny", "change_mind"):
+            return {"chosen_slot": None, "proposed_slots": None, "time_wish": None}
+        dispatcher.utter_message(
+            text="Je n'ai pas compris votre choix. Dites par exemple « le premier » ou « celui de 15 h »."
+        )
+        return {"chosen_slot": None}
+
+
+class ActionConfirmBooking(SafeAction):
+    """Reads the booking back before making it (or hands over when nothing was available)."""
+
+    def name(self) -> str:
+        return "action_confirm_booking"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        chosen = tracker.get_slot("chosen_slot")
+        if not isinstance(chosen, dict) or chosen.get("none"):
+            events = await open_escalation(
+                dispatcher,
+                tracker,
+                reason="Aucun créneau disponible pour le motif demandé",
+                category="availability",
+                urgency="routine",
+            )
+            return events
+        slot = slot_from_dict(chosen)
+        motif = practice.appointment_type(slot.appointment_type_id)
+        who = f"{tracker.get_slot('first_name') or ''} {tracker.get_slot('last_name') or ''}".strip()
+        dispatcher.utter_message(
+            text=f"Je récapitule : {motif.name} {say_slot(slot, practice, runtime.now().date())}, pour {who}. "
+            "Je confirme ce rendez-vous ?"
+        )
+        return []
+
+
+class ActionBookAppointment(SafeAction):
+    def name(self) -> str:
+        return "action_book_appointment"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        chosen = tracker.get_slot("chosen_slot")
+        if not isinstance(chosen, dict) or chosen.get("none"):
+            dispatcher.utter_message(text="Je n'ai pas de créneau choisi à réserver.")
+            return []
+        slot = slot_from_dict(chosen)
+        channel = channel_of(tracker)
+        birth = tracker.get_slot("birth_date")
+        phone = tracker.get_slot("phone")
+        patient = Patient(
+            None,
+            tracker.get_slot("last_name") or "",
+            tracker.get_slot("first_name") or "",
+            _date(birth),
+            "" if phone in (None, NO_PHONE) else phone,
+        )
+        request = BookingRequest(
+            slot.appointment_type_id,
+            slot.practitioner_id,
+            slot.start,
+            channel,
+            new_patient=tracker.get_slot("patient_status") == "new",
+        )
+        actor = Actor("assistant", channel, tracker.sender_id)
+        agenda = runtime.container().agenda
+        try:
+            appointment = await runtime.off_loop(agenda.book, request, patient, actor)
+        except AgendaError as error:
+            if error.code == "slot_taken":
+                dispatcher.utter_message(
+                    text="Ce créneau vient d'être pris par quelqu'un d'autre. Je vous propose d'autres horaires."
+                )
+                return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
+            dispatcher.utter_message(text=error.message)
+            return [SlotSet("chosen_slot", None)]
+        motif = practice.appointment_type(appointment.appointment_type_id)
+        sentences = [f"C'est réservé : {motif.name} {say_slot(appointment, practice, runtime.now().date())}."]
+        if motif.instructions:
+            sentences.append(answer_documents(practice, motif))
+        dispatcher.utter_message(text=" ".join(sentences))
+        return [
+            SlotSet("appointment_id", float(appointment.id or 0)),
+            SlotSet("verified_patient_id", float(appointment.patient_id)),
+            SlotSet("identity_verified", True),
+            *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
+        ]
+
+
+class ActionResetChoice(SafeAction):
+    """The patient declined the read-back: choose again (the wish may change)."""
+
+    def name(self) -> str:
+        return "action_reset_choice"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events: list[EventType] = [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
+        if entity_value(tracker, "time_wish") is not None:
+            events.append(SlotSet("time_wish", entity_value(tracker, "time_wish")))
+        return events
+
+
+def _date(value: Any):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(str(value))

@@ -1,0 +1,218 @@
+"""Safety and hand-over: emergencies, sensitive requests, repeated misunderstandings.
+
+An emergency gets the right number at once, before anything else, and an
+escalation record; it never leads to a booking. Medical questions, results,
+complaints, records and explicit requests for a person become an escalation with
+reason, urgency, a summary of what was understood and the transcript, so the
+secretary never starts from zero. The wording of numbers is chosen here; what
+counts as an emergency is data (``assistant/triage/rules_fr.yml``), read by
+``assistant.core.triage``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.base import SafeAction, SafeFormValidation, caller_number, channel_of
+from assistant.core.model import Practice
+from assistant.core.secretariat import is_staffed, next_staffed
+from assistant.dialogue.speech import say_when
+from assistant.dialogue.understanding import NO_PHONE, parse_phone
+
+INTENT_REASONS = {
+    "medical_question": ("Question médicale", "sensitive", "routine"),
+    "ask_results": ("Demande de résultats", "sensitive", "routine"),
+    "complaint": ("Réclamation", "sensitive", "routine"),
+    "request_records": ("Demande de dossier médical", "sensitive", "routine"),
+    "request_human": ("Demande à parler au secrétariat", "human", "routine"),
+    "nlu_fallback": ("Incompréhension répétée", "misunderstanding", "routine"),
+}
+
+FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
+
+
+def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
+    """The conversation so far, as (speaker, text) pairs, for the secretary."""
+    lines: list[tuple[str, str]] = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append(("patient", str(event["text"])))
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append(("assistant", str(event["text"])))
+    return lines[-limit:]
+
+
+def understood(tracker: Tracker) -> dict[str, str]:
+    """What the dialogue understood so far (for the written summary): no phone, no birth date."""
+    fields = {
+        "motif": tracker.get_slot("motif"),
+        "praticien": tracker.get_slot("practitioner"),
+        "demande": tracker.get_slot("task"),
+        "identité vérifiée": "oui" if tracker.get_slot("identity_verified") else "non",
+    }
+    return {key: str(value) for key, value in fields.items() if value}
+
+
+def latest_triage(tracker: Tracker) -> dict[str, Any]:
+    return dict(tracker.latest_message.get("triage") or {})
+
+
+async def open_escalation(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    category: str,
+    urgency: str,
+    announce: bool = True,
+) -> list[EventType]:
+    """Record an escalation and tell the patient what happens next; ask a callback number if none is known."""
+    practice = await runtime.practice()
+    phone = tracker.get_slot("phone")
+    callback = caller_number(tracker) or ("" if phone in (None, NO_PHONE) else str(phone))
+    verified = tracker.get_slot("verified_patient_id")
+    service = runtime.container().escalations
+    escalation = await runtime.off_loop(
+        service.open,
+        channel=channel_of(tracker),
+        conversation_id=tracker.sender_id,
+        reason=reason,
+        category=category,
+        urgency=urgency,
+        understood=understood(tracker),
+        transcript=transcript(tracker),
+        patient_id=int(verified) if verified else None,
+        callback_number=callback or None,
+    )
+    if announce:
+        dispatcher.utter_message(text=_handover_sentence(practice, runtime.now()))
+    events: list[EventType] = [SlotSet("escalated", True), SlotSet("escalation_id", float(escalation.id or 0))]
+    if not callback:
+        events.append(SlotSet("phone", None))
+    return events
+
+
+def _handover_sentence(practice: Practice, now: Any) -> str:
+    if is_staffed(practice, now):
+        return "Je transmets votre demande au secrétariat, qui va vous recontacter rapidement."
+    opening = next_staffed(practice, now)
+    when = f" dès sa réouverture, {say_when(opening, practice, now.date())}" if opening else " dès sa réouverture"
+    sentence = f"Le secrétariat est fermé pour le moment. Je lui transmets votre demande : il vous recontactera{when}."
+    if practice.emergency.on_call:
+        sentence += f" Si vous avez besoin d'un médecin avant, appelez le {practice.emergency.on_call}."
+    return sentence
+
+
+def emergency_sentence(practice: Practice, category: str) -> str:
+    numbers = practice.emergency
+    if category == "suicide":
+        return (
+            f"Vous n'êtes pas seul. Appelez tout de suite le {numbers.suicide_prevention}, le numéro national de prévention "
+            f"du suicide, gratuit, jour et nuit. En cas de danger immédiat, appelez le {numbers.samu}."
+        )
+    return (
+        f"Cela peut être une urgence : appelez immédiatement le {numbers.samu}, ou le {numbers.european}. "
+        f"Si vous ne pouvez pas parler, envoyez un SMS au {numbers.deaf_sms}."
+    )
+
+
+class ActionHandleEmergency(SafeAction):
+    """The number first, then the record; any form in progress is abandoned (no booking)."""
+
+    def name(self) -> str:
+        return "action_handle_emergency"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        triage = latest_triage(tracker)
+        category = "suicide" if triage.get("category") == "suicide" else "emergency"
+        dispatcher.utter_message(text=emergency_sentence(practice, category))
+        reasons = triage.get("reasons") or ["Urgence signalée par le patient"]
+        events = await open_escalation(
+            dispatcher, tracker, reason="; ".join(reasons), category=category, urgency="immediate", announce=False
+        )
+        dispatcher.utter_message(text="J'ai aussi prévenu le secrétariat du cabinet.")
+        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
+
+
+class ActionEscalate(SafeAction):
+    """Sensitive or medical requests, explicit requests for a person, repeated misunderstandings."""
+
+    def name(self) -> str:
+        return "action_escalate"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        triage = latest_triage(tracker)
+        reason, category, urgency = INTENT_REASONS.get(intent, ("Demande transmise au secrétariat", "human", "routine"))
+        if triage.get("category") == "urgent":
+            reason, category, urgency = "; ".join(triage.get("reasons") or [reason]), "urgent", "urgent"
+        if category in ("sensitive", "urgent"):
+            dispatcher.utter_message(
+                text="Je ne peux pas donner d'avis médical, mais l'équipe du cabinet va s'en occuper."
+            )
+        events = await open_escalation(dispatcher, tracker, reason=reason, category=category, urgency=urgency)
+        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
+
+
+class ValidateCallbackForm(SafeFormValidation):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = parse_phone(str(value or ""))
+        if phone is None or phone == NO_PHONE:
+            dispatcher.utter_message(
+                text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, par exemple zéro six, douze…"
+            )
+            return {"phone": None}
+        return {"phone": phone}
+
+
+class ActionRecordCallback(SafeAction):
+    def name(self) -> str:
+        return "action_record_callback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        escalation_id = tracker.get_slot("escalation_id")
+        phone = tracker.get_slot("phone")
+        if escalation_id and phone and phone != NO_PHONE:
+            service = runtime.container().escalations
+            await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
+            dispatcher.utter_message(text="C'est noté, le secrétariat vous rappellera à ce numéro.")
+        return []
+
+
+class ActionHandleFallback(SafeAction):
+    """First misunderstanding: ask to rephrase. Second in a row: hand over to the secretariat."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if consecutive_fallbacks(tracker) >= 2:
+            dispatcher.utter_message(text="Je suis désolé, je ne comprends pas bien votre demande.")
+            events = await open_escalation(dispatcher, tracker, *INTENT_REASONS["nlu_fallback"])
+            return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the latest user messages, in a row, were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count

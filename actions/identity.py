@@ -1,0 +1,75 @@
+"""Who the patient is: last name, first name, birth date, and a phone number when booking.
+
+Values are cleaned and checked by pure functions in ``assistant/``; an answer
+that cannot be a name, a date of birth or a French number is asked again with an
+example, never stored as is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.base import SafeFormValidation, caller_number
+from assistant.dialogue.understanding import clean_name, parse_phone
+from assistant.nlu.time_wish import parse_birth_date
+
+
+class ValidateIdentityForm(SafeFormValidation):
+    def name(self) -> str:
+        return "validate_identity_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        # A phone number is collected for a new booking (confirmation, callback); moving or
+        # cancelling checks it only when the channel gives one (the caller's number).
+        if tracker.get_slot("task") in (None, "book"):
+            return ["last_name", "first_name", "birth_date", "phone"]
+        return ["last_name", "first_name", "birth_date"]
+
+    async def extract_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """On the phone, the caller's number is offered instead of asked again."""
+        if tracker.get_slot("phone") is None and caller_number(tracker):
+            return {"phone": caller_number(tracker)}
+        return {}
+
+    async def validate_last_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = clean_name(str(value or ""))
+        if name is None:
+            dispatcher.utter_message(text="Je n'ai pas compris le nom. Pouvez-vous le répéter, ou l'épeler ?")
+        return {"last_name": name}
+
+    async def validate_first_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = clean_name(str(value or ""))
+        if name is None:
+            dispatcher.utter_message(text="Je n'ai pas compris le prénom. Pouvez-vous le répéter ?")
+        return {"first_name": name}
+
+    async def validate_birth_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        born = parse_birth_date(text, runtime.now())
+        if born is None:
+            dispatcher.utter_message(text="Je n'ai pas compris la date de naissance. Dites par exemple : 12 mars 1985.")
+            return {"birth_date": None}
+        return {"birth_date": born.isoformat()}
+
+    async def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = parse_phone(str(value or ""))
+        if phone is None:
+            dispatcher.utter_message(text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, ou « aucun ».")
+        return {"phone": phone}

@@ -1,0 +1,57 @@
+"""Greeting and practical questions, answered from the practice configuration."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.base import SafeAction
+from assistant.dialogue.answers import (
+    answer_address,
+    answer_documents,
+    answer_fees,
+    answer_hours,
+    answer_practitioners,
+)
+from assistant.dialogue.understanding import resolve_motif
+
+
+class ActionGreet(SafeAction):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        # As a secretary answers: the practice's name first, then who speaks (an automated assistant).
+        dispatcher.utter_message(
+            text=f"{practice.name}, bonjour. Je suis l'assistant automatique du cabinet : "
+            "je peux prendre, déplacer ou annuler un rendez-vous. Que puis-je faire pour vous ?"
+        )
+        return []
+
+
+class ActionAnswerInfo(SafeAction):
+    """One action for every practical question; the latest intent says which."""
+
+    def name(self) -> str:
+        return "action_answer_info"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "ask_hours":
+            text = answer_hours(practice, runtime.now())
+        elif intent == "ask_address":
+            text = answer_address(practice)
+        elif intent == "ask_fees":
+            text = answer_fees(practice)
+        elif intent == "ask_documents":
+            motif_value = tracker.get_slot("motif")
+            text = answer_documents(practice, resolve_motif(motif_value, practice) if motif_value else None)
+        else:
+            text = answer_practitioners(practice)
+        dispatcher.utter_message(text=text)
+        return []

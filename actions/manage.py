@@ -1,0 +1,176 @@
+"""Checking, moving and cancelling an existing appointment, only after identity is verified.
+
+Identity is a whole match (names, birth date, and the caller's number when the
+channel gives one). On a mismatch the patient learns nothing — not whether the
+name exists, not whether there is an appointment — and is offered the
+secretariat. Only the next appointment is handled here; anything else goes to
+the secretariat.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.base import SafeAction, caller_number, channel_of
+from actions.booking import BOOKING_SLOTS_TO_RESET
+from assistant.core.errors import AgendaError
+from assistant.core.identity import IdentityClaim
+from assistant.dialogue.speech import say_slot
+from assistant.dialogue.state import slot_from_dict
+from assistant.services.agenda import Actor
+
+NOT_FOUND = (
+    "Je ne retrouve pas de rendez-vous avec ces informations, et pour des raisons de confidentialité "
+    "je ne peux pas vous en dire plus. Souhaitez-vous que je transmette votre demande au secrétariat ?"
+)
+
+
+class ActionFindAppointments(SafeAction):
+    """Verifies identity and tells the patient their next appointment (asking whether to cancel or move it)."""
+
+    def name(self) -> str:
+        return "action_find_appointments"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        agenda = runtime.container().agenda
+        try:
+            claim = IdentityClaim(
+                tracker.get_slot("last_name") or "",
+                tracker.get_slot("first_name") or "",
+                date.fromisoformat(str(tracker.get_slot("birth_date"))),
+                caller_number(tracker),
+            )
+        except ValueError:
+            dispatcher.utter_message(text=NOT_FOUND)
+            return [SlotSet("identity_verified", False)]
+        patient = await runtime.off_loop(agenda.identify_patient, claim)
+        if patient is None or patient.id is None:
+            dispatcher.utter_message(text=NOT_FOUND)
+            return [SlotSet("identity_verified", False)]
+        upcoming = await runtime.off_loop(agenda.patient_appointments, patient.id)
+        verified = [SlotSet("identity_verified", True), SlotSet("verified_patient_id", float(patient.id))]
+        if not upcoming:
+            dispatcher.utter_message(text="Vous n'avez pas de rendez-vous à venir au cabinet.")
+            return [*verified, SlotSet("appointment_id", None)]
+        today = runtime.now().date()
+        nearest = upcoming[0]
+        said = say_slot(nearest, practice, today)
+        task = tracker.get_slot("task")
+        if task == "cancel":
+            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. Voulez-vous l'annuler ?")
+        elif task == "move":
+            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. Voulez-vous le déplacer ?")
+        else:
+            others = len(upcoming) - 1
+            more = f" Vous avez aussi {others} autre{'s' if others > 1 else ''} rendez-vous à venir." if others else ""
+            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}.{more}")
+        return [*verified, SlotSet("appointment_id", float(nearest.id or 0))]
+
+
+class ActionCancelAppointment(SafeAction):
+    def name(self) -> str:
+        return "action_cancel_appointment"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        appointment_id = tracker.get_slot("appointment_id")
+        if not tracker.get_slot("identity_verified") or not appointment_id:
+            dispatcher.utter_message(text="Je ne peux annuler un rendez-vous qu'après avoir vérifié votre identité.")
+            return []
+        channel = channel_of(tracker)
+        agenda = runtime.container().agenda
+        try:
+            await runtime.off_loop(
+                agenda.cancel,
+                int(appointment_id),
+                Actor("assistant", channel, tracker.sender_id),
+                "annulé par le patient",
+            )
+        except AgendaError as error:
+            dispatcher.utter_message(text=error.message)
+            return []
+        dispatcher.utter_message(text="C'est fait : votre rendez-vous est annulé.")
+        return [SlotSet("appointment_id", None)]
+
+
+class ActionPrepareMove(SafeAction):
+    """Start the search for a new slot: same motif and practitioner, a new time wish."""
+
+    def name(self) -> str:
+        return "action_prepare_move"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        appointment_id = tracker.get_slot("appointment_id")
+        if not tracker.get_slot("identity_verified") or not appointment_id:
+            dispatcher.utter_message(text="Je ne peux déplacer un rendez-vous qu'après avoir vérifié votre identité.")
+            return []
+        agenda = runtime.container().agenda
+        appointment = await runtime.off_loop(agenda.get_appointment, int(appointment_id))
+        return [
+            *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
+            SlotSet("motif", appointment.appointment_type_id),
+            SlotSet("practitioner", appointment.practitioner_id),
+            SlotSet("patient_status", "existing"),
+        ]
+
+
+class ActionConfirmMove(SafeAction):
+    def name(self) -> str:
+        return "action_confirm_move"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        chosen = tracker.get_slot("chosen_slot")
+        if not isinstance(chosen, dict) or chosen.get("none"):
+            dispatcher.utter_message(text="Je n'ai pas trouvé d'autre créneau. Votre rendez-vous actuel est conservé.")
+            return []
+        slot = slot_from_dict(chosen)
+        dispatcher.utter_message(
+            text=f"Je déplace votre rendez-vous au {say_slot(slot, practice, runtime.now().date())}. Je confirme ?"
+        )
+        return []
+
+
+class ActionMoveAppointment(SafeAction):
+    def name(self) -> str:
+        return "action_move_appointment"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        appointment_id = tracker.get_slot("appointment_id")
+        chosen = tracker.get_slot("chosen_slot")
+        if (
+            not tracker.get_slot("identity_verified")
+            or not appointment_id
+            or not isinstance(chosen, dict)
+            or chosen.get("none")
+        ):
+            dispatcher.utter_message(text="Je ne peux pas déplacer ce rendez-vous.")
+            return []
+        slot = slot_from_dict(chosen)
+        channel = channel_of(tracker)
+        agenda = runtime.container().agenda
+        try:
+            moved = await runtime.off_loop(
+                agenda.move,
+                int(appointment_id),
+                slot.start,
+                Actor("assistant", channel, tracker.sender_id),
+                slot.practitioner_id,
+            )
+        except AgendaError as error:
+            if error.code == "slot_taken":
+                dispatcher.utter_message(text="Ce créneau vient d'être pris. Je vous propose d'autres horaires.")
+                return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
+            dispatcher.utter_message(text=error.message)
+            return []
+        dispatcher.utter_message(
+            text=f"C'est fait : votre rendez-vous est déplacé au {say_slot(moved, practice, runtime.now().date())}."
+        )
+        return [SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET]

@@ -1,0 +1,53 @@
+"""What custom actions need at run time, built once, lazily (never at import).
+
+rasa-sdk imports every module of this package when the action server starts;
+connecting to the database then would make imports slow and failures obscure.
+The container is built on first use from the same settings as the CLI, and
+blocking database work is run in a worker thread so the action server's event
+loop keeps serving other conversations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from assistant.bootstrap import Container, build
+from assistant.core.model import Practice
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_container: Container | None = None
+
+
+def container() -> Container:
+    global _container
+    if _container is None:
+        with _lock:
+            if _container is None:
+                _container = build()
+    return _container
+
+
+def use_container(replacement: Container | None) -> None:
+    """Swap the container (tests build one on a temporary database with a fixed clock)."""
+    global _container
+    with _lock:
+        _container = replacement
+
+
+async def off_loop(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run blocking work (database, Duckling) in a thread, not on the event loop."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+async def practice() -> Practice:
+    return await off_loop(container().agenda.practice)
+
+
+def now() -> datetime:
+    return container().clock.now()

@@ -1,0 +1,158 @@
+"""Answers to practical questions, written from the practice configuration.
+
+Nothing here is hard-coded about a practice: hours, address, fees, documents and
+practitioners come from :class:`Practice`. Each answer is a few short sentences,
+short enough to be spoken in about twenty seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from assistant.core.holidays import is_public_holiday
+from assistant.core.model import AppointmentType, Practice, ScheduleRule, TimeRange
+from assistant.core.slots import rule_applies
+from assistant.dialogue.speech import DAYS, join_alternatives, practitioner_phrase, say_time
+
+
+def say_range(wall: TimeRange) -> str:
+    return f"de {say_time(wall.start)} à {say_time(wall.end)}"
+
+
+def say_weekdays(weekdays: Sequence[int]) -> str:
+    """(0, 1, 2, 3, 4) → "du lundi au vendredi"; (0, 3) → "le lundi et le jeudi"."""
+    days = sorted(set(weekdays))
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        return f"du {DAYS[days[0]]} au {DAYS[days[-1]]}"
+    return join_alternatives([f"le {DAYS[d]}" for d in days], "et")
+
+
+def say_weekly_hours(rules: Sequence[ScheduleRule]) -> str:
+    """ "du lundi au vendredi de 8 h 30 à 12 h 30 et de 14 h à 18 h, et le samedi de 9 h à midi"."""
+    parts = []
+    for rule in rules:
+        ranges = join_alternatives([say_range(r) for r in rule.ranges], "et")
+        every = " une semaine sur deux" if rule.every_weeks == 2 else ""
+        parts.append(f"{say_weekdays(rule.weekdays)}{every} {ranges}")
+    return ", et ".join(parts) if len(parts) > 1 else "".join(parts)
+
+
+def answer_hours(practice: Practice, now: datetime) -> str:
+    today = now.date()
+    sentences = []
+    if practice.secretariat.hours:
+        sentences.append(f"Le secrétariat répond {say_weekly_hours(practice.secretariat.hours)}.")
+    sentences.append("Les consultations se font sur rendez-vous.")
+    if practice.public_holidays_closed and is_public_holiday(today, practice.holiday_region):
+        sentences.append("Aujourd'hui est un jour férié : le cabinet est fermé.")
+    elif practice.public_holidays_closed:
+        sentences.append("Le cabinet est fermé les jours fériés.")
+    if practice.emergency.on_call:
+        label = f" ({practice.emergency.on_call_label})" if practice.emergency.on_call_label else ""
+        sentences.append(
+            f"En dehors des horaires, la permanence des soins répond au {practice.emergency.on_call}{label}."
+        )
+    sentences.append(f"En cas d'urgence vitale, appelez le {practice.emergency.samu}.")
+    return " ".join(sentences)
+
+
+def answer_address(practice: Practice) -> str:
+    address = practice.address
+    sentences = [f"Le cabinet se trouve au {address.street}, à {address.city}."]
+    for detail in (address.floor, address.access, address.public_transport, address.parking, address.wheelchair_access):
+        if detail:
+            sentences.append(_sentence(detail))
+    return " ".join(sentences)
+
+
+def answer_fees(practice: Practice) -> str:
+    fees = practice.fees
+    sentences = []
+    if fees.sector:
+        sentences.append(f"Les praticiens sont conventionnés en {fees.sector}.")
+    if fees.tiers_payant:
+        sentences.append(_sentence(fees.tiers_payant))
+    if fees.carte_vitale:
+        sentences.append("La carte Vitale est acceptée.")
+    if fees.payment_methods:
+        sentences.append(f"Vous pouvez régler par {join_alternatives(list(fees.payment_methods))}.")
+    if fees.notes:
+        sentences.append(_sentence(fees.notes))
+    return " ".join(sentences) or "Le secrétariat pourra vous renseigner sur les tarifs."
+
+
+def answer_documents(practice: Practice, motif: AppointmentType | None = None) -> str:
+    sentences = []
+    if motif is not None and motif.instructions:
+        sentences.append(f"Pour {_with_article(motif.name)}, {_lower_first(_sentence(motif.instructions))}")
+        return " ".join(sentences)
+    if practice.documents_to_bring:
+        items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
+        sentences.append(f"Pensez à apporter {join_alternatives(items, 'et')}.")
+    return " ".join(sentences) or "Apportez votre carte Vitale et votre carte de mutuelle."
+
+
+def answer_practitioners(practice: Practice) -> str:
+    people = []
+    for practitioner in practice.practitioners:
+        who = practitioner_phrase(practice, practitioner.id)
+        if "," in who:  # "Sophie Lambert, l'infirmière": already says the specialty
+            people.append(who)
+        else:
+            people.append(f"{who}, {practitioner.specialty}")
+    sentences = [f"Au cabinet consultent {join_alternatives(people, 'et')}."]
+    closed = [
+        practitioner_phrase(practice, p.id).split(",")[0] for p in practice.practitioners if not p.accepts_new_patients
+    ]
+    if closed:
+        sentences.append(
+            f"{_upper_first(join_alternatives(closed, 'et'))} ne prend pas de nouveaux patients pour le moment."
+        )
+    motifs = [_indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:6]
+    if motifs:
+        sentences.append(f"Je peux prendre rendez-vous notamment pour {join_alternatives(motifs)}.")
+    return " ".join(sentences)
+
+
+def works_on(practice: Practice, practitioner_id: str, day: date) -> bool:
+    practitioner = practice.practitioner(practitioner_id)
+    return any(rule_applies(rule, day) for rule in practitioner.schedule)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _lower_first(text: str) -> str:
+    """Lowercase the first letter, unless the first word is an acronym ("ALD", "IRM")."""
+    first_word = text.split(" ", 1)[0].split("'", 1)[0]
+    if len(first_word) > 1 and first_word.isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_MASCULINE = ("bilan", "renouvellement", "certificat", "suivi", "frottis", "pansement", "examen", "soin", "vaccin")
+
+
+def _is_feminine(name: str) -> bool:
+    """A guess good enough for motif names: "consultation", "prise", "séance" are feminine."""
+    first = name.lower().split()[0] if name.split() else ""
+    return first.endswith(("e", "ion")) and first not in _MASCULINE
+
+
+def _with_article(name: str) -> str:
+    lowered = name[:1].lower() + name[1:]
+    if lowered[:1] in "aeiouyéèêh":
+        return f"l'{lowered}"
+    return f"la {lowered}" if _is_feminine(lowered) else f"le {lowered}"
+
+
+def _indefinite(name: str) -> str:
+    lowered = name[:1].lower() + name[1:]
+    return f"une {lowered}" if _is_feminine(lowered) else f"un {lowered}"

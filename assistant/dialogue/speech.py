@@ -1,0 +1,117 @@
+"""French that reads well and sounds right when spoken by a voice.
+
+Everything the assistant says about dates and times goes through here, so chat
+and phone say the same thing: "jeudi 26 novembre à 15 h 30 avec le docteur
+Lefebvre". No digits-with-colons ("15:30" is read "quinze deux-points trente"),
+no emoji, no markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from assistant.clock import get_timezone
+from assistant.core.model import Appointment, Practice, Slot
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def say_time(value: time) -> str:
+    """15:30 → "15 h 30", 9:00 → "9 h", 12:00 → "midi", 12:30 → "midi et demi"."""
+    if value.hour == 12 and value.minute in (0, 30):
+        return "midi" if value.minute == 0 else "midi et demi"
+    if value.minute == 0:
+        return f"{value.hour} h"
+    return f"{value.hour} h {value.minute:02d}"
+
+
+def say_date(day: date, today: date | None = None, with_year: bool = False) -> str:
+    """ "aujourd'hui", "demain", or "jeudi 26 novembre" ("lundi 1er décembre")."""
+    if today is not None:
+        if day == today:
+            return "aujourd'hui"
+        if day == today + timedelta(days=1):
+            return "demain"
+    number = "1er" if day.day == 1 else str(day.day)
+    text = f"{DAYS[day.weekday()]} {number} {MONTHS[day.month - 1]}"
+    if with_year:
+        text += f" {day.year}"
+    return text
+
+
+def say_birth_date(day: date) -> str:
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def practitioner_phrase(practice: Practice, practitioner_id: str) -> str:
+    """How a practitioner is named in a sentence: "le docteur Lefebvre", "Mme Lambert"."""
+    try:
+        practitioner = practice.practitioner(practitioner_id)
+    except KeyError:
+        return ""
+    if practitioner.phone_label:
+        return practitioner.phone_label
+    last = practitioner.name.split()[-1]
+    titles = {"dr": "le docteur", "docteur": "le docteur", "pr": "le professeur"}
+    title = titles.get(practitioner.title.lower().rstrip("."), practitioner.title)
+    return f"{title} {last}".strip()
+
+
+def say_when(start: datetime, practice: Practice, today: date | None = None) -> str:
+    local = start.astimezone(get_timezone(practice.timezone))
+    return f"{say_date(local.date(), today)} à {say_time(local.time())}"
+
+
+def say_slot(slot: Slot | Appointment, practice: Practice, today: date | None = None) -> str:
+    """ "jeudi 26 novembre à 15 h 30 avec le docteur Lefebvre"."""
+    who = practitioner_phrase(practice, slot.practitioner_id)
+    return f"{say_when(slot.start, practice, today)} avec {who}" if who else say_when(slot.start, practice, today)
+
+
+def join_alternatives(items: Sequence[str], last_word: str = "ou") -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {last_word} " + items[-1]
+
+
+def say_choices(slots: Sequence[Slot], practice: Practice, today: date | None = None) -> str:
+    """A proposal of one to three slots, ending with the question; what they share is said once."""
+    if len(slots) == 1:
+        return f"Je peux vous proposer {say_slot(slots[0], practice, today)}. Cela vous convient-il ?"
+    tz = get_timezone(practice.timezone)
+    same_person = len({slot.practitioner_id for slot in slots}) == 1
+    same_day = len({slot.start.astimezone(tz).date() for slot in slots}) == 1
+    who = practitioner_phrase(practice, slots[0].practitioner_id)
+    if same_day:
+        day = say_date(slots[0].start.astimezone(tz).date(), today)
+        if same_person:
+            times = [say_time(slot.start.astimezone(tz).time()) for slot in slots]
+            return f"Avec {who}, {day}, je peux vous proposer {join_alternatives(times)}. Lequel préférez-vous ?"
+        times = [
+            f"{say_time(slot.start.astimezone(tz).time())} avec {practitioner_phrase(practice, slot.practitioner_id)}"
+            for slot in slots
+        ]
+        return f"{day[:1].upper()}{day[1:]}, je peux vous proposer {join_alternatives(times)}. Lequel préférez-vous ?"
+    if same_person:
+        spoken = [say_when(slot.start, practice, today) for slot in slots]
+        return f"Avec {who}, je peux vous proposer {join_alternatives(spoken)}. Lequel préférez-vous ?"
+    spoken = [say_slot(slot, practice, today) for slot in slots]
+    return f"Je peux vous proposer {join_alternatives(spoken)}. Lequel préférez-vous ?"

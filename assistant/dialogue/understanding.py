@@ -1,0 +1,404 @@
+"""Turning what a patient said into the agenda's terms, purely.
+
+The NLU gives intents and entity values; patients give "le deuxième", "celui de
+15 h", "avec le docteur Benali", "euh Dupont", "zéro six douze…". These
+functions map such answers to a motif, a practitioner, a proposed slot, a name
+or a phone number, or say they could not (None), so the form asks again.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from assistant.clock import get_timezone
+from assistant.core.identity import is_valid_french_phone, phone_key
+from assistant.core.model import AppointmentType, Practice, Slot
+from assistant.core.text import normalise
+
+ANY_PRACTITIONER = "any"
+NO_PHONE = "none"
+
+_ANY_WORDS = (
+    "any",
+    "n importe",
+    "peu importe",
+    "pas de preference",
+    "le premier disponible",
+    "le plus tot",
+    "premier dispo",
+    "egal",
+    "qui vous voulez",
+    "indifferent",
+    "aucune preference",
+    "n importe lequel",
+    "n importe laquelle",
+)
+
+_ORDINALS = {
+    "1": 0,
+    "premier": 0,
+    "premiere": 0,
+    "un": 0,
+    "une": 0,
+    "2": 1,
+    "deuxieme": 1,
+    "second": 1,
+    "seconde": 1,
+    "deux": 1,
+    "3": 2,
+    "troisieme": 2,
+    "trois": 2,
+    "4": 3,
+    "quatrieme": 3,
+    "5": 4,
+    "cinquieme": 4,
+}
+
+
+def resolve_motif(value: str, practice: Practice) -> AppointmentType | None:
+    """The motif meant by ``value`` (an id, a name, a synonym, or close to one)."""
+    wanted = normalise(value)
+    if not wanted:
+        return None
+    table: dict[str, AppointmentType] = {}
+    for motif in practice.appointment_types:
+        for label in (motif.id, motif.id.replace("-", " "), motif.name, *motif.synonyms):
+            table.setdefault(normalise(label), motif)
+    if wanted in table:
+        return table[wanted]
+    # A longer answer containing a known label ("c'est pour une prise de sang à jeun").
+    contained = [label for label in table if label and re.search(rf"\b{re.escape(label)}\b", wanted)]
+    if contained:
+        return table[max(contained, key=len)]
+    close = difflib.get_close_matches(wanted, list(table), n=1, cutoff=0.82)
+    return table[close[0]] if close else None
+
+
+def resolve_practitioner(value: str, practice: Practice, motif: AppointmentType | None = None) -> str | None:
+    """A practitioner id, :data:`ANY_PRACTITIONER`, or None when ``value`` names nobody here.
+
+    Matches ids, last names, full names and specialties ("le kiné"), accent- and
+    case-insensitively; restricted to the motif's practitioners when one is known.
+    """
+    wanted = normalise(value)
+    if not wanted:
+        return None
+    if wanted == ANY_PRACTITIONER or any(phrase in wanted for phrase in _ANY_WORDS):
+        return ANY_PRACTITIONER
+    candidates = [p for p in practice.practitioners if motif is None or p.id in motif.practitioner_ids]
+    for practitioner in candidates:
+        labels = {normalise(practitioner.id), normalise(practitioner.name), normalise(practitioner.name.split()[-1])}
+        if wanted in labels or any(re.search(rf"\b{re.escape(label)}\b", wanted) for label in labels if label):
+            return practitioner.id
+    by_specialty = [p for p in candidates if _specialty_matches(wanted, p.specialty)]
+    if len(by_specialty) == 1:
+        return by_specialty[0].id
+    last_names = {normalise(p.name.split()[-1]): p.id for p in candidates}
+    close = difflib.get_close_matches(wanted.split()[-1], list(last_names), n=1, cutoff=0.8)
+    return last_names[close[0]] if close else None
+
+
+_SPECIALTY_WORDS = {
+    "kine": ("kine", "kinesitherapeute", "masseur"),
+    "infirm": ("infirmier", "infirmiere", "infirmerie"),
+    "generaliste": ("generaliste", "medecin", "docteur"),
+}
+
+
+def _specialty_matches(wanted: str, specialty: str) -> bool:
+    spec = normalise(specialty)
+    for key, words in _SPECIALTY_WORDS.items():
+        if key in spec and any(re.search(rf"\b{word}", wanted) for word in words):
+            return True
+    return False
+
+
+def choose_slot(
+    text: str,
+    proposals: Sequence[Slot],
+    practice: Practice,
+    option: str | None = None,
+) -> int | None:
+    """Which proposal the patient picked (its index), or None if the answer does not say.
+
+    Understands an ordinal ("le deuxième", "le 2", "la dernière"), a time ("celui de
+    15 h", "quinze heures trente"), a weekday or day number ("le mardi", "le 26"),
+    a practitioner ("avec le docteur Benali"), or a plain yes when only one was proposed.
+    """
+    if not proposals:
+        return None
+    said = normalise(text)
+    if option:
+        index = _ordinal_index(normalise(option), len(proposals))
+        if index is not None:
+            return index
+    tz = get_timezone(practice.timezone)
+    local = [slot.start.astimezone(tz) for slot in proposals]
+    matches = set(range(len(proposals)))
+
+    hour_minute = _spoken_time(said)
+    if hour_minute is not None:
+        by_time = {i for i, start in enumerate(local) if (start.hour, start.minute) == hour_minute}
+        by_hour = {i for i, start in enumerate(local) if start.hour == hour_minute[0]}
+        matches &= by_time or by_hour
+    weekday = _weekday(said)
+    if weekday is not None:
+        matches &= {i for i, start in enumerate(local) if start.weekday() == weekday}
+    day_number = _day_number(said)
+    if day_number is not None and not any(start.day == day_number for start in local) and day_number <= len(proposals):
+        day_number = None  # "le 2" with no proposal on the 2nd: the second proposal
+    if day_number is not None:
+        matches &= {i for i, start in enumerate(local) if start.day == day_number}
+    who = {i for i, slot in enumerate(proposals) if _names_practitioner(said, practice, slot.practitioner_id)}
+    if who and len({slot.practitioner_id for slot in proposals}) > 1:
+        matches &= who
+    specific = hour_minute is not None or weekday is not None or day_number is not None or bool(who)
+    if specific:
+        return matches.pop() if len(matches) == 1 else None
+    index = _ordinal_index(said, len(proposals))
+    if index is not None:
+        return index
+    if len(proposals) == 1 and re.search(
+        r"\b(oui|ok|d accord|parfait|tres bien|ca me va|ca va|entendu|volontiers)\b", said
+    ):
+        return 0
+    return None
+
+
+def _ordinal_index(said: str, count: int) -> int | None:
+    if re.search(r"\b(dernier|derniere|last)\b", said):
+        return count - 1
+    for word in re.findall(r"[a-z0-9]+", said):
+        if word in _ORDINALS and _ORDINALS[word] < count:
+            # "un"/"une" are too common to count alone ("un rendez-vous"): only as "le un", "la une".
+            if word in ("un", "une") and not re.search(r"\b(le|la) une?\b", said):
+                continue
+            return _ORDINALS[word]
+    return None
+
+
+_NUMBER_WORDS = {
+    "une": 1,
+    "un": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "dix sept": 17,
+    "dix huit": 18,
+    "dix neuf": 19,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "quarante cinq": 45,
+    "cinquante": 50,
+    "vingt et une": 21,
+    "vingt deux": 22,
+    "vingt trois": 23,
+}
+
+
+def _spoken_time(said: str) -> tuple[int, int] | None:
+    match = re.search(r"\b(\d{1,2})\s*(?:h|heures?)\s*(\d{2})?\b", said)
+    if match:
+        return int(match.group(1)), int(match.group(2) or 0)
+    if re.search(r"\bmidi et demi", said):
+        return 12, 30
+    if re.search(r"\bmidi\b", said):
+        return 12, 0
+    words = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+    match = re.search(rf"\b({words}) heures?(?: ({words}|et demie|et quart|moins le quart))?\b", said)
+    if not match:
+        return None
+    hour = _NUMBER_WORDS[match.group(1)]
+    tail = match.group(2) or ""
+    if tail == "et demie":
+        return hour, 30
+    if tail == "et quart":
+        return hour, 15
+    if tail == "moins le quart":
+        return hour - 1, 45
+    return hour, _NUMBER_WORDS.get(tail, 0)
+
+
+_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
+
+
+def _weekday(said: str) -> int | None:
+    found = {day for word, day in _WEEKDAYS.items() if re.search(rf"\b{word}\b", said)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _day_number(said: str) -> int | None:
+    match = re.search(r"\b(?:le|du)\s+(\d{1,2})\b(?!\s*(?:h|heures?))", said)
+    if match and 1 <= int(match.group(1)) <= 31:
+        return int(match.group(1))
+    return None
+
+
+def _names_practitioner(said: str, practice: Practice, practitioner_id: str) -> bool:
+    try:
+        practitioner = practice.practitioner(practitioner_id)
+    except KeyError:
+        return False
+    last = normalise(practitioner.name.split()[-1])
+    return bool(last) and re.search(rf"\b{re.escape(last)}\b", said) is not None
+
+
+_NAME_FILLERS = re.compile(
+    r"^(?:(?:euh+|bah|ben|alors|oui|donc|voila|bonjour)\s+)*"
+    r"(?:(?:je m appelle|je suis|moi c est|c est|mon nom(?: de famille)? (?:c est|est)|nom(?: de famille)?|"
+    r"son nom(?: de famille)? (?:c est|est)|il s appelle|elle s appelle|mon prenom (?:c est|est)|prenom|"
+    r"son prenom (?:c est|est)|madame|monsieur|mademoiselle|mme|m)\s+)*",
+)
+
+
+def clean_name(text: str) -> str | None:
+    """The name in an answer such as "euh je m'appelle Dupont", keeping its accents and hyphens.
+
+    Returns None for an answer that cannot be a name (digits, empty, a sentence).
+    """
+    original = re.sub(r"[.,;!?\"«»]", " ", text).strip()
+    if not original or re.search(r"\d", original):
+        return None
+    key = normalise(original)
+    prefix = _NAME_FILLERS.match(key)
+    skip_words = len(prefix.group(0).split()) if prefix else 0
+    words = original.replace("’", "'").split()
+    # normalise() splits "m'appelle" into two words; count words on the same basis.
+    expanded: list[str] = []
+    for word in words:
+        expanded.extend(part for part in re.split(r"(?<=')", word) if part)
+    kept = expanded[skip_words:] if skip_words <= len(expanded) else []
+    name = " ".join(kept).strip(" '")
+    if not name or len(name.split()) > 4 or len(name) > 60:
+        return None
+    return " ".join(_capitalise(part) for part in name.split())
+
+
+def _capitalise(word: str) -> str:
+    if word.isupper() and len(word) > 1:
+        word = word.lower()
+    return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
+
+
+def parse_phone(text: str) -> str | None:
+    """A French phone number from digits or words ("zéro six douze trente-quatre…").
+
+    Returns the national form "06 12 34 56 78", :data:`NO_PHONE` when the patient
+    has none ("aucun", "je n'ai pas de portable"), or None when it is not a number.
+    """
+    said = normalise(text)
+    if re.search(
+        r"\b(aucun|pas de (?:portable|telephone|numero)|j en ai pas|je n en ai pas|non)\b", said
+    ) and not re.search(r"\d{4}", said):
+        return NO_PHONE
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 9:
+        digits = _words_to_digits(said)
+    if digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if len(digits) == 9 and digits[0] in "123456789":
+        digits = "0" + digits  # "6 12 34 56 78" said without the leading zero
+    if not is_valid_french_phone(digits):
+        return None
+    key = phone_key(digits)
+    return " ".join(key[i : i + 2] for i in range(0, 10, 2))
+
+
+_UNITS = {
+    "zero": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+}
+_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
+_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+
+
+def _read_teen(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """10-19 at ``tokens[i]`` ("dix", "onze", "dix sept"…): (value, next index)."""
+    if i >= len(tokens) or tokens[i] not in _TEENS:
+        return None
+    value = _TEENS[tokens[i]]
+    if value == 10 and i + 1 < len(tokens) and tokens[i + 1] in ("sept", "huit", "neuf"):
+        return 10 + _UNITS[tokens[i + 1]], i + 2
+    return value, i + 1
+
+
+def _read_number(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """A French number from 0 to 99 spelled at ``tokens[i]``: (value, next index)."""
+    token = tokens[i]
+    if token.isdigit():
+        return int(token), i + 1
+    if token == "quatre" and i + 1 < len(tokens) and tokens[i + 1] in ("vingt", "vingts"):
+        rest = _read_teen(tokens, i + 2)
+        if rest:
+            return 80 + rest[0], rest[1]
+        if i + 2 < len(tokens) and tokens[i + 2] in _UNITS and tokens[i + 2] != "zero":
+            return 80 + _UNITS[tokens[i + 2]], i + 3
+        return 80, i + 2
+    if token in _TENS:
+        value, j = _TENS[token], i + 1
+        if j < len(tokens) and tokens[j] == "et":
+            j += 1
+        if value == 60:
+            teen = _read_teen(tokens, j)
+            if teen:
+                return 60 + teen[0], teen[1]
+        if j < len(tokens) and tokens[j] in _UNITS and tokens[j] != "zero":
+            return value + _UNITS[tokens[j]], j + 1
+        return value, i + 1
+    teen = _read_teen(tokens, i)
+    if teen:
+        return teen
+    if token in _UNITS:
+        return _UNITS[token], i + 1
+    return None
+
+
+def _words_to_digits(said: str) -> str:
+    """ "zero six douze trente quatre cinquante six soixante dix huit" → "0612345678".
+
+    Each spelled group is a number from 0 to 99: units give one digit ("zéro
+    zéro" is "00"), larger numbers two.
+    """
+    tokens = said.replace("-", " ").split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        read = _read_number(tokens, i)
+        if read is None:
+            i += 1
+            continue
+        value, i = read
+        if tokens[i - 1].isdigit():
+            out.append(tokens[i - 1])
+        else:
+            out.append(str(value))  # "zéro cinq" is two groups of one digit; "douze" one group of two
+    return "".join(out)
+
+
+def today_in(practice: Practice, now: datetime) -> datetime:
+    return now.astimezone(get_timezone(practice.timezone))

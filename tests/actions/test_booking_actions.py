@@ -1,0 +1,364 @@
+"""Booking actions: form validation, real proposals, choice, read-back, booking in the agenda."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import date
+
+from actions.booking import (
+    ActionAskChosenSlot,
+    ActionBookAppointment,
+    ActionConfirmBooking,
+    ActionResetChoice,
+    ValidateBookingForm,
+    ValidateSlotChoiceForm,
+)
+from actions.identity import ValidateIdentityForm
+from actions.info import ActionAnswerInfo, ActionGreet
+from assistant.core.booking import BookingRequest
+from assistant.core.errors import AgendaError
+from assistant.core.model import Channel, Interval, Patient
+from assistant.core.slots import SlotQuery
+from assistant.core.windows import TimeWish
+from assistant.dialogue.state import slot_from_dict
+from assistant.nlu.time_wish import parse_time_wish, to_serializable
+from assistant.services.agenda import Actor
+from tests.actions.conftest import NOW, make_tracker, run_action, slot_events
+from tests.builders import PARIS, at
+
+
+def wish(text: str) -> dict:
+    return to_serializable(parse_time_wish(text, NOW))
+
+
+def test_greeting_names_the_practice_and_says_it_is_automated(container, domain):
+    _, said = run_action(ActionGreet(), make_tracker(intent="greet", text="bonjour"), domain)
+    assert said[0].startswith("Maison de santé des Tisserands, bonjour.") and "assistant automatique" in said[0]
+
+
+def test_info_answers_come_from_the_configuration(container, domain):
+    _, said = run_action(ActionAnswerInfo(), make_tracker(intent="ask_address", text="vous êtes où"), domain)
+    assert "23 rue des Tisserands" in said[0]
+    _, said = run_action(ActionAnswerInfo(), make_tracker(intent="ask_fees", text="c'est combien"), domain)
+    assert "secteur 1" in said[0]
+    _, said = run_action(
+        ActionAnswerInfo(),
+        make_tracker({"motif": "prise-de-sang"}, intent="ask_documents", text="je dois apporter quoi"),
+        domain,
+    )
+    assert "à jeun" in said[0]
+
+
+def validate_booking(slots, text, entities=None, requested=None, domain=None):
+    """Validate the slots extracted this turn: ``slots`` whose names are the requested slot or an entity's."""
+    extracted = {requested} | {entity["entity"] for entity in entities or []}
+    candidates = {name: value for name, value in slots.items() if name in extracted}
+    known = {name: value for name, value in slots.items() if name not in extracted}
+    tracker = make_tracker(
+        {**known, "requested_slot": requested},
+        text=text,
+        entities=entities or [],
+        active_loop="booking_form",
+        candidates=candidates,
+    )
+    return run_action(ValidateBookingForm(), tracker, domain)
+
+
+def test_motif_from_an_entity_is_resolved_and_a_single_practitioner_is_implied(container, domain):
+    events, _ = validate_booking(
+        {"motif": "prise de sang"},
+        "rdv pour une prise de sang",
+        [{"entity": "motif", "value": "prise de sang"}],
+        "motif",
+        domain,
+    )
+    slots = slot_events(events)
+    assert slots["motif"] == "prise-de-sang" and slots["practitioner"] == "lambert"
+    assert slots["requested_slot"] == "time_wish"  # one practitioner, no new-patient restriction: straight to the wish
+
+
+def test_unknown_motif_is_asked_again_with_examples(container, domain):
+    events, said = validate_booking({"motif": "vidange"}, "une vidange", [], "motif", domain)
+    assert slot_events(events)["motif"] is None
+    assert "Je n'ai pas bien compris le motif" in said[0]
+
+
+def test_a_symptom_as_motif_means_a_consultation(container, domain):
+    events, _ = validate_booking(
+        {"motif": "otite"}, "pour une otite", [{"entity": "motif", "value": "otite"}], "motif", domain
+    )
+    assert slot_events(events)["motif"] == "consultation"
+
+
+def test_questions_asked_depend_on_the_motif(container, domain):
+    form = ValidateBookingForm()
+
+    def required(slots):
+        return asyncio.run(
+            form.required_slots(
+                ["motif", "patient_status", "practitioner", "time_wish"], None, make_tracker(slots), domain
+            )
+        )
+
+    # Dr Benali takes no new patients: for a GP consultation, ask whether the patient is new, and whom they want.
+    assert required({"motif": "consultation"}) == ["motif", "patient_status", "practitioner", "time_wish"]
+    # A blood test has one practitioner and no restriction: only the wish remains.
+    assert required({"motif": "prise-de-sang"}) == ["motif", "time_wish"]
+    # Moving an appointment never asks whether the patient is new.
+    assert required({"motif": "consultation", "task": "move"}) == ["motif", "practitioner", "time_wish"]
+
+
+def test_new_patient_cannot_choose_a_practitioner_closed_to_new_patients(container, domain):
+    events, said = validate_booking(
+        {"motif": "consultation", "patient_status": "new", "practitioner": "benali"},
+        "avec le docteur benali",
+        [{"entity": "practitioner", "value": "benali"}],
+        "practitioner",
+        domain,
+    )
+    assert slot_events(events)["practitioner"] is None
+    assert "ne prend pas de nouveaux patients" in said[0]
+
+
+def test_open_wish_phrases_fill_the_time_wish(container, domain):
+    events, _ = validate_booking(
+        {"motif": "prise-de-sang", "practitioner": "lambert"}, "n'importe quand", [], "time_wish", domain
+    )
+    assert slot_events(events)["time_wish"]["earliest"] is True
+
+
+def test_a_past_time_wish_is_refused(container, domain):
+    past = to_serializable(TimeWish(intervals=(Interval(at(2026, 11, 23, 8), at(2026, 11, 23, 9)),)))
+    events, said = validate_booking(
+        {"motif": "prise-de-sang", "practitioner": "lambert", "time_wish": past},
+        "ce matin",
+        [{"entity": "time_wish", "value": past}],
+        "time_wish",
+        domain,
+    )
+    assert slot_events(events)["time_wish"] is None and "déjà passé" in said[0]
+
+
+def ask_slots(container, domain, **slots):
+    tracker = make_tracker({"motif": "consultation", "practitioner": "lefebvre", "patient_status": "existing", **slots})
+    return run_action(ActionAskChosenSlot(), tracker, domain)
+
+
+def test_three_real_free_slots_are_proposed_in_spoken_french(container, domain):
+    events, said = ask_slots(container, domain, time_wish=wish("jeudi après-midi"))
+    proposals = slot_events(events)["proposed_slots"]
+    assert len(proposals) == 3
+    for proposal in proposals:
+        slot = slot_from_dict(proposal)
+        local = slot.start.astimezone(PARIS)
+        assert local.date() == date(2026, 11, 26) and local.hour >= 14 and slot.practitioner_id == "lefebvre"
+    assert (
+        said[0]
+        == "Avec le docteur Lefebvre, jeudi 26 novembre, je peux vous proposer 14 h, 14 h 30 ou 15 h. Lequel préférez-vous ?"
+    )
+
+
+def test_loose_wish_spreads_choices_over_days(container, domain):
+    events, _ = ask_slots(container, domain, time_wish=wish("la semaine prochaine"))
+    days = {slot_from_dict(p).start.astimezone(PARIS).date() for p in slot_events(events)["proposed_slots"]}
+    assert len(days) == 3
+
+
+def test_when_the_practitioner_is_full_another_is_proposed(container, domain):
+    agenda = container.agenda
+    thursday = parse_time_wish("jeudi après-midi", NOW)
+    # Fill Dr Lefebvre's Thursday afternoon completely.
+    filler = Patient(None, "Plein", "Agenda", date(1970, 1, 1))
+    for slot in agenda.find_slots(SlotQuery("consultation", ("lefebvre",), thursday, count=100)):
+        # Overlapping candidates are refused with slot_taken once a neighbour is booked: that is the point.
+        with contextlib.suppress(AgendaError):
+            agenda.book(
+                BookingRequest("consultation", "lefebvre", slot.start, Channel.SECRETARIAT),
+                filler,
+                Actor("t", Channel.SECRETARIAT),
+            )
+    events, said = ask_slots(container, domain, time_wish=to_serializable(thursday))
+    proposals = [slot_from_dict(p) for p in slot_events(events)["proposed_slots"]]
+    assert [(p.start.astimezone(PARIS).strftime("%d %H:%M"), p.practitioner_id) for p in proposals] == [
+        ("26 14:30", "benali"),  # "après-midi" starts at 13:00; Dr Benali is back at 14:30
+        ("26 15:00", "benali"),  # choices on one day are at least 30 minutes apart
+        ("26 15:30", "benali"),
+    ]
+    assert said[0] == (
+        "Le docteur Lefebvre n'a pas de créneau libre à ce moment-là, mais un autre praticien peut vous recevoir. "
+        "Avec le docteur Benali, jeudi 26 novembre, je peux vous proposer 14 h 30, 15 h ou 15 h 30. Lequel préférez-vous ?"
+    )
+
+
+def proposals_for(container, domain, text="jeudi après-midi"):
+    events, _ = ask_slots(container, domain, time_wish=wish(text))
+    return slot_events(events)["proposed_slots"]
+
+
+def choose(proposals, text, entities=None, intent="choose_option", domain=None, extra=None):
+    tracker = make_tracker(
+        {"proposed_slots": proposals, "requested_slot": "chosen_slot", "motif": "consultation", **(extra or {})},
+        text=text,
+        intent=intent,
+        entities=entities or [],
+        active_loop="slot_choice_form",
+        candidates={"chosen_slot": text},
+    )
+    return run_action(ValidateSlotChoiceForm(), tracker, domain)
+
+
+def test_choice_by_ordinal_and_by_time(container, domain):
+    proposals = proposals_for(container, domain)
+    events, _ = choose(proposals, "le deuxième", domain=domain)
+    assert slot_events(events)["chosen_slot"] == proposals[1]
+    third_time = slot_from_dict(proposals[2]).start.astimezone(PARIS)
+    events, _ = choose(proposals, f"celui de {third_time.hour}h{third_time.minute:02d}", domain=domain)
+    assert slot_events(events)["chosen_slot"] == proposals[2]
+
+
+def test_a_new_wish_instead_of_a_choice_restarts_the_search(container, domain):
+    proposals = proposals_for(container, domain)
+    morning = wish("plutôt vendredi matin")
+    events, _ = choose(
+        proposals, "plutôt vendredi matin", [{"entity": "time_wish", "value": morning}], "inform", domain
+    )
+    slots = slot_events(events)
+    assert slots["chosen_slot"] is None and slots["time_wish"] == morning and slots["proposed_slots"] is None
+
+
+def test_an_unclear_choice_is_asked_again(container, domain):
+    events, said = choose(proposals_for(container, domain), "euh je sais pas", domain=domain)
+    assert slot_events(events)["chosen_slot"] is None and "le premier" in said[0]
+
+
+def test_identity_values_are_cleaned_and_checked(container, domain):
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name"},
+        text="euh je m'appelle dupont",
+        active_loop="identity_form",
+        candidates={"last_name": "euh je m'appelle dupont"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["last_name"] == "Dupont"
+    tracker = make_tracker(
+        {"task": "book", "last_name": "Dupont", "first_name": "Marie", "requested_slot": "birth_date"},
+        text="douze mars quatre-vingt-cinq",
+        active_loop="identity_form",
+        candidates={"birth_date": "douze mars quatre-vingt-cinq"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["birth_date"] == "1985-03-12"
+    tracker = make_tracker(
+        {
+            "task": "book",
+            "last_name": "Dupont",
+            "first_name": "Marie",
+            "birth_date": "1985-03-12",
+            "requested_slot": "phone",
+        },
+        text="le trente",
+        active_loop="identity_form",
+        candidates={"phone": "le trente"},
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["phone"] is None and "numéro" in said[0]
+
+
+def test_caller_number_is_offered_on_the_phone(container, domain):
+    tracker = make_tracker(
+        {
+            "task": "book",
+            "last_name": "Dupont",
+            "first_name": "Marie",
+            "birth_date": "1985-03-12",
+            "requested_slot": "phone",
+        },
+        text="douze mars",
+        active_loop="identity_form",
+        channel="twilio_voice",
+        metadata={"caller": "+33612345678"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["phone"] == "06 12 34 56 78"
+
+
+def booking_slots(chosen):
+    return {
+        "chosen_slot": chosen,
+        "last_name": "Dupont",
+        "first_name": "Marie",
+        "birth_date": "1985-03-12",
+        "phone": "06 12 34 56 78",
+        "patient_status": "existing",
+        "task": "book",
+    }
+
+
+def test_read_back_then_booking_lands_in_the_agenda_with_channel_and_conversation(container, domain):
+    chosen = proposals_for(container, domain)[0]
+    _, said = run_action(ActionConfirmBooking(), make_tracker(booking_slots(chosen)), domain)
+    assert said[0].startswith(
+        "Je récapitule : consultation de médecine générale jeudi 26 novembre à 14 h avec le docteur Lefebvre"
+    )
+    assert said[0].endswith("pour Marie Dupont. Je confirme ce rendez-vous ?")
+    events, said = run_action(
+        ActionBookAppointment(),
+        make_tracker(booking_slots(chosen), intent="affirm", text="oui", sender_id="conv-77"),
+        domain,
+    )
+    assert said[0].startswith("C'est réservé : consultation de médecine générale jeudi 26 novembre à 14 h")
+    slots = slot_events(events)
+    assert slots["identity_verified"] is True and slots["chosen_slot"] is None
+    appointment = container.agenda.get_appointment(int(slots["appointment_id"]))
+    assert appointment.start == slot_from_dict(chosen).start
+    assert (
+        appointment.channel is Channel.CHAT
+        and appointment.conversation_id == "conv-77"
+        and appointment.created_by == "assistant"
+    )
+    patient = container.agenda.get_patient(appointment.patient_id)
+    assert (patient.last_name, patient.first_name, patient.birth_date, patient.phone) == (
+        "Dupont",
+        "Marie",
+        date(1985, 3, 12),
+        "06 12 34 56 78",
+    )
+
+
+def test_a_slot_taken_meanwhile_leads_to_new_proposals_not_a_crash(container, domain):
+    chosen = proposals_for(container, domain)[0]
+    slot = slot_from_dict(chosen)
+    container.agenda.book(
+        BookingRequest("consultation", slot.practitioner_id, slot.start, Channel.PHONE),
+        Patient(None, "Rapide", "Paul", date(1990, 1, 1)),
+        Actor("assistant", Channel.PHONE),
+    )
+    events, said = run_action(ActionBookAppointment(), make_tracker(booking_slots(chosen), intent="affirm"), domain)
+    assert "vient d'être pris" in said[0]
+    assert slot_events(events) == {"chosen_slot": None, "proposed_slots": None}
+    assert len(container.agenda.agenda(date(2026, 11, 26), "lefebvre")) == 1  # Paul only: nothing booked for Marie
+
+
+def test_declining_the_read_back_resets_the_choice_and_keeps_a_new_wish(container, domain):
+    new = wish("vendredi")
+    events, _ = run_action(
+        ActionResetChoice(),
+        make_tracker(text="non plutôt vendredi", intent="deny", entities=[{"entity": "time_wish", "value": new}]),
+        domain,
+    )
+    assert slot_events(events) == {"chosen_slot": None, "proposed_slots": None, "time_wish": new}
+
+
+def test_an_exception_in_an_action_never_leaks_and_apologises(container, domain, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM patients WHERE last_name='Dupont' AND phone='0612345678'")
+
+    monkeypatch.setattr(container.agenda, "find_slots", broken)
+    events, said = ask_slots(container, domain, time_wish=wish("jeudi"))
+    assert "incident technique" in said[0]
+    assert {"event": "active_loop", "name": None} in [
+        {k: v for k, v in e.items() if k in ("event", "name")} for e in events
+    ]
+    assert "Dupont" not in caplog.text and "0612345678" not in caplog.text
+    assert "RuntimeError" in caplog.text

@@ -1,0 +1,209 @@
+"""What patients say, mapped to motifs, practitioners, proposals, names and phone numbers; and said back."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from assistant.core.model import Slot
+from assistant.core.practice_config import load_practice_file
+from assistant.dialogue.speech import say_birth_date, say_choices, say_date, say_slot, say_time
+from assistant.dialogue.understanding import (
+    ANY_PRACTITIONER,
+    NO_PHONE,
+    choose_slot,
+    clean_name,
+    parse_phone,
+    resolve_motif,
+    resolve_practitioner,
+)
+from tests.builders import at
+
+DEMO = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")
+
+
+@pytest.mark.parametrize(
+    ("said", "motif_id"),
+    [
+        ("prise-de-sang", "prise-de-sang"),
+        ("prise de sang", "prise-de-sang"),
+        ("une prise de sang à jeun", "prise-de-sang"),
+        ("Renouvellement d'ordonnance", "renouvellement"),
+        ("c'est pour un frottis", "frottis"),
+        ("certificat sport", "certificat-sport"),
+        ("bilan kiné", "kine-bilan"),
+        ("renouvelement", "renouvellement"),  # typo
+    ],
+)
+def test_resolve_motif(said, motif_id):
+    motif = resolve_motif(said, DEMO)
+    assert motif is not None and motif.id == motif_id
+
+
+def test_unknown_motif_is_none():
+    assert resolve_motif("réparation de vélo", DEMO) is None
+    assert resolve_motif("", DEMO) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("lefebvre", "lefebvre"),
+        ("le docteur Benali", "benali"),
+        ("Docteur BENALI", "benali"),
+        ("le kiné", "mercier"),
+        ("l'infirmière", "lambert"),
+        ("n'importe lequel", ANY_PRACTITIONER),
+        ("peu importe", ANY_PRACTITIONER),
+        ("any", ANY_PRACTITIONER),
+        ("le premier disponible", ANY_PRACTITIONER),
+        ("docteur lefevre", "lefebvre"),  # close spelling
+        ("docteur house", None),
+    ],
+)
+def test_resolve_practitioner(said, expected):
+    assert resolve_practitioner(said, DEMO) == expected
+
+
+def test_practitioner_restricted_to_motif():
+    blood_test = DEMO.appointment_type("prise-de-sang")
+    assert resolve_practitioner("le docteur benali", DEMO, blood_test) is None
+    assert resolve_practitioner("l'infirmière", DEMO, blood_test) == "lambert"
+
+
+PROPOSALS = [
+    Slot(at(2026, 11, 26, 15, 30), at(2026, 11, 26, 15, 50), "lefebvre", "consultation"),
+    Slot(at(2026, 11, 27, 9, 0), at(2026, 11, 27, 9, 20), "benali", "consultation"),
+    Slot(at(2026, 11, 30, 14, 0), at(2026, 11, 30, 14, 20), "lefebvre", "consultation"),
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "option", "index"),
+    [
+        ("le deuxième", None, 1),
+        ("le 2", None, 1),
+        ("euh le premier", None, 0),
+        ("la dernière", None, 2),
+        ("le troisième svp", None, 2),
+        ("celui de 15h30", None, 0),
+        ("celui de quinze heures trente", None, 0),
+        ("à neuf heures", None, 1),
+        ("le vendredi", None, 1),
+        ("le lundi", None, 2),
+        ("le 30", None, 2),
+        ("avec le docteur Benali", None, 1),
+        ("je prends", "2", 1),
+        ("je ne sais pas", None, None),
+        ("le mardi", None, None),  # no proposal on a Tuesday
+        ("avec le docteur Lefebvre", None, None),  # two proposals with her: ambiguous
+        ("lefebvre le lundi", None, 2),
+    ],
+)
+def test_choose_slot(said, option, index):
+    assert choose_slot(said, PROPOSALS, DEMO, option) == index
+
+
+def test_yes_picks_a_single_proposal_only():
+    assert choose_slot("oui ça me va", PROPOSALS[:1], DEMO) == 0
+    assert choose_slot("oui", PROPOSALS, DEMO) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Dupont", "Dupont"),
+        ("euh je m'appelle Dupont", "Dupont"),
+        ("mon nom c'est LEFÈVRE", "Lefèvre"),
+        ("jean-pierre", "Jean-Pierre"),
+        ("Da Silva", "Da Silva"),
+        ("c'est Nguyen", "Nguyen"),
+        ("madame Vandenbussche", "Vandenbussche"),
+        ("12 mars", None),
+        ("", None),
+    ],
+)
+def test_clean_name(said, name):
+    assert clean_name(said) == name
+
+
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("06 12 34 56 78", "06 12 34 56 78"),
+        ("0612345678", "06 12 34 56 78"),
+        ("+33 6 12 34 56 78", "06 12 34 56 78"),
+        ("zéro six douze trente-quatre cinquante-six soixante-dix-huit", "06 12 34 56 78"),
+        ("zero sept quatre-vingt-dix-neuf zero zero onze vingt-deux", "07 99 00 11 22"),
+        ("aucun", NO_PHONE),
+        ("je n'ai pas de portable", NO_PHONE),
+        ("douze", None),
+        ("00 00 00 00 00", None),
+    ],
+)
+def test_parse_phone(said, phone):
+    assert parse_phone(said) == phone
+
+
+def test_speech_formats():
+    assert say_time(time(15, 30)) == "15 h 30"
+    assert say_time(time(9, 0)) == "9 h"
+    assert say_time(time(12, 0)) == "midi"
+    assert say_time(time(12, 30)) == "midi et demi"
+    assert say_date(date(2026, 12, 1)) == "mardi 1er décembre"
+    assert say_date(date(2026, 11, 24), today=date(2026, 11, 23)) == "demain"
+    assert say_birth_date(date(1985, 3, 12)) == "12 mars 1985"
+    assert say_slot(PROPOSALS[0], DEMO) == "jeudi 26 novembre à 15 h 30 avec le docteur Lefebvre"
+
+
+def test_choices_are_short_spoken_sentences_without_digits_colons():
+    sentence = say_choices(PROPOSALS, DEMO, today=date(2026, 11, 23))
+    assert sentence == (
+        "Je peux vous proposer jeudi 26 novembre à 15 h 30 avec le docteur Lefebvre, "
+        "vendredi 27 novembre à 9 h avec le docteur Benali ou lundi 30 novembre à 14 h avec le docteur Lefebvre. "
+        "Lequel préférez-vous ?"
+    )
+    assert ":" not in sentence
+    same_person = [Slot(s.start, s.end, "lefebvre", s.appointment_type_id) for s in PROPOSALS]
+    assert say_choices(same_person, DEMO).startswith("Avec le docteur Lefebvre, je peux vous proposer jeudi")
+    one = say_choices(PROPOSALS[:1], DEMO, today=date(2026, 11, 25))
+    assert one == "Je peux vous proposer demain à 15 h 30 avec le docteur Lefebvre. Cela vous convient-il ?"
+
+
+def test_secretariat_staffed_hours_and_next_opening():
+    from assistant.core.secretariat import is_staffed, next_staffed
+
+    assert is_staffed(DEMO, at(2026, 11, 23, 10, 0))  # Monday morning
+    assert not is_staffed(DEMO, at(2026, 11, 23, 13, 0))  # lunch break
+    assert not is_staffed(DEMO, at(2026, 11, 23, 21, 0))
+    assert next_staffed(DEMO, at(2026, 11, 23, 21, 0)) == at(2026, 11, 24, 8, 30)
+    assert next_staffed(DEMO, at(2026, 11, 28, 13, 0)) == at(2026, 11, 30, 8, 30)  # Saturday afternoon → Monday
+    assert next_staffed(DEMO, at(2026, 12, 24, 19, 0)) == at(2026, 12, 26, 9, 0)  # Christmas Day is closed
+
+
+def test_choices_on_one_day_say_the_day_once():
+    one_day = [
+        Slot(at(2026, 11, 26, h, m), at(2026, 11, 26, h, m + 20), pid, "consultation")
+        for h, m, pid in ((9, 0, "lefebvre"), (9, 30, "benali"), (10, 0, "lefebvre"))
+    ]
+    assert say_choices(one_day, DEMO, today=date(2026, 11, 23)) == (
+        "Jeudi 26 novembre, je peux vous proposer 9 h avec le docteur Lefebvre, 9 h 30 avec le docteur Benali "
+        "ou 10 h avec le docteur Lefebvre. Lequel préférez-vous ?"
+    )
+
+
+def test_min_gap_spaces_choices_on_a_day():
+    from assistant.core.model import Interval
+    from assistant.core.slots import SlotQuery, search_slots
+    from assistant.core.windows import TimeWish
+
+    wish = TimeWish(intervals=(Interval(at(2026, 11, 26), at(2026, 11, 27)),))
+    tight = search_slots(DEMO, SlotQuery("prise-de-sang", wish=wish, count=3), {}, at(2026, 11, 23, 10))
+    spaced = search_slots(
+        DEMO, SlotQuery("prise-de-sang", wish=wish, count=3, min_gap_minutes=30), {}, at(2026, 11, 23, 10)
+    )
+    assert [s.start - tight[0].start for s in tight][1] < timedelta(minutes=30)
+    assert all(b.start - a.start >= timedelta(minutes=30) for a, b in itertools.pairwise(spaced))

@@ -75,6 +75,10 @@ class SafeAction(Action, ABC):
 class SafeFormValidation(FormValidationAction, ABC):
     """A form validation action with the same containment as :class:`SafeAction`."""
 
+    @abstractmethod
+    def name(self) -> str:
+        """``validate_<form>``; abstract so that rasa-sdk does not register this base class."""
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         try:
             return await super().run(dispatcher, tracker, domain)

@@ -21,6 +21,7 @@ from assistant.core.errors import AgendaError
 from assistant.core.model import Appointment, Channel, Interval, Patient, Practice, Slot
 from assistant.core.slots import SlotQuery, opening_intervals
 from assistant.core.windows import TimeWish, day_bounds
+from assistant.dialogue.speech import say_date
 from assistant.settings import SettingsError
 
 EXIT_REFUSED = 1
@@ -473,26 +474,8 @@ def _print_change(title: str, appointment: Appointment, practice: Practice, as_j
     )
 
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-
-
 def _french_day(day: date) -> str:
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{_DAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+    return say_date(day, with_year=True)
 
 
 def _french_datetime(value: datetime) -> str:

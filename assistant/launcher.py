@@ -71,9 +71,9 @@ def rasa_executable() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
-def train(env: dict[str, str]) -> None:
-    """Train when needed (Rasa keeps the previous model when nothing changed)."""
-    command = [
+def train_command() -> list[str]:
+    """The one way the project trains its model (start command, evaluation, end-to-end tests)."""
+    return [
         rasa_executable(),
         "train",
         "--data",
@@ -87,7 +87,11 @@ def train(env: dict[str, str]) -> None:
         "--fixed-model-name",
         "cabinet",
     ]
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+
+
+def train(env: dict[str, str]) -> None:
+    """Train when needed (Rasa keeps the previous model when nothing changed)."""
+    subprocess.run(train_command(), cwd=ROOT, env=env, check=True)
 
 
 def start_action_server(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:

@@ -315,7 +315,7 @@ class ActionConfirmBooking(SafeAction):
                 dispatcher,
                 tracker,
                 reason="Aucun créneau disponible pour le motif demandé",
-                category="availability",
+                category="human",
                 urgency="routine",
             )
             return events
@@ -335,6 +335,13 @@ class ActionBookAppointment(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
+        if tracker.get_slot("emergency"):
+            # Never a booking for an emergency, whatever path led here.
+            dispatcher.utter_message(
+                text=f"Ce que vous m'avez décrit peut être une urgence : je ne prends pas de rendez-vous. "
+                f"Appelez le {practice.emergency.samu}."
+            )
+            return [SlotSet("chosen_slot", None)]
         chosen = tracker.get_slot("chosen_slot")
         if not isinstance(chosen, dict) or chosen.get("none"):
             dispatcher.utter_message(text="Je n'ai pas de créneau choisi à réserver.")

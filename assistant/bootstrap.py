@@ -15,6 +15,7 @@ from assistant.adapters.db.migrate import upgrade
 from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.clock import Clock, clock_from_env
 from assistant.services.agenda import AgendaService
+from assistant.services.escalations import EscalationService
 from assistant.settings import Settings
 
 
@@ -24,6 +25,7 @@ class Container:
     engine: Engine
     clock: Clock
     agenda: AgendaService
+    escalations: EscalationService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -35,5 +37,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, migrate:
     if migrate:
         upgrade(engine)
     clock = clock or clock_from_env(settings.timezone, {"ASSISTANT_NOW": settings.now} if settings.now else {})
-    agenda = AgendaService(uow_factory_for(engine), clock)
-    return Container(settings=settings, engine=engine, clock=clock, agenda=agenda)
+    uow_factory = uow_factory_for(engine)
+    agenda = AgendaService(uow_factory, clock)
+    escalations = EscalationService(uow_factory, clock, agenda.practice)
+    return Container(settings=settings, engine=engine, clock=clock, agenda=agenda, escalations=escalations)

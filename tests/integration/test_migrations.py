@@ -1,27 +1,121 @@
-"""The Alembic migrations build exactly the schema the code uses, and run twice harmlessly."""
+"""The Alembic migrations build exactly the schema the code uses, run twice harmlessly, and go back down."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, insert, inspect, select
 
-from assistant.adapters.db.migrate import upgrade
+from assistant.adapters.db import tables as t
+from assistant.adapters.db.engine import create_agenda_engine
+from assistant.adapters.db.migrate import alembic_config, upgrade
 from assistant.adapters.db.tables import metadata
+
+AT = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def head_revision(engine) -> str:
+    return ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+
+
+def current_revision(engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def downgrade(engine, revision: str) -> None:
+    with engine.begin() as connection:
+        config = alembic_config(str(engine.url))
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def schema_differences(engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        return compare_metadata(context, metadata)
 
 
 def test_migrated_schema_matches_the_model(engine):
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
-        differences = compare_metadata(context, metadata)
-    assert differences == []
+    assert schema_differences(engine) == []
 
 
 def test_upgrade_is_idempotent_and_versioned(engine):
     upgrade(engine)
     inspector = inspect(engine)
-    assert {"practices", "practitioners", "appointment_types", "patients", "appointments", "audit_events"} <= set(
-        inspector.get_table_names()
-    )
-    with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+    assert {
+        "practices",
+        "practitioners",
+        "appointment_types",
+        "patients",
+        "appointments",
+        "audit_events",
+        "escalations",
+    } <= set(inspector.get_table_names())
+    assert head_revision(engine) == "0002"
+    assert current_revision(engine) == "0002"
+
+
+def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url):
+    engine = create_agenda_engine(database_url)
+    try:
+        upgrade(engine, "0001")
+        assert "escalations" not in inspect(engine).get_table_names()
+        with engine.begin() as connection:
+            connection.execute(
+                insert(t.audit_events).values(  # only 0001's columns are named, so rendered
+                    at=AT, actor="tests", channel="cli", action="practice_load", details={"n": 1}
+                )
+            )
+
+        upgrade(engine)
+        assert current_revision(engine) == "0002"
+        assert schema_differences(engine) == []
+        with engine.begin() as connection:
+            kept = connection.execute(select(t.audit_events)).one()
+            assert (kept.action, kept.details, kept.escalation_id) == ("practice_load", {"n": 1}, None)
+            connection.execute(
+                insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
+            )
+            escalation_id = connection.execute(
+                insert(t.escalations).values(
+                    practice_id="p",
+                    channel="chat",
+                    conversation_id="c",
+                    reason="r",
+                    category="human",
+                    urgency="routine",
+                    status="open",
+                    understood={},
+                    transcript=[],
+                    created_at=AT,
+                    updated_at=AT,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                insert(t.audit_events).values(
+                    at=AT,
+                    actor="assistant",
+                    channel="chat",
+                    action="escalation_open",
+                    details={},
+                    escalation_id=escalation_id,
+                )
+            )
+
+        downgrade(engine, "0001")
+        assert current_revision(engine) == "0001"
+        inspector = inspect(engine)
+        assert "escalations" not in inspector.get_table_names()
+        assert "escalation_id" not in {column["name"] for column in inspector.get_columns("audit_events")}
+        with engine.connect() as connection:
+            assert connection.execute(select(func.count()).select_from(t.audit_events)).scalar() == 2
+
+        upgrade(engine)
+        assert schema_differences(engine) == []
+    finally:
+        engine.dispose()

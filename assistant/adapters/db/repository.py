@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from assistant.adapters.db import tables as t
+from assistant.core.escalation import ACTIVE_STATUSES, Escalation
 from assistant.core.identity import IdentityClaim, name_key, phone_key
 from assistant.core.model import (
     Appointment,
@@ -278,6 +279,7 @@ class AuditRepository:
         details: dict[str, Any],
         appointment_id: int | None = None,
         patient_id: int | None = None,
+        escalation_id: int | None = None,
     ) -> None:
         self.connection.execute(
             insert(t.audit_events).values(
@@ -287,6 +289,7 @@ class AuditRepository:
                 action=action,
                 appointment_id=appointment_id,
                 patient_id=patient_id,
+                escalation_id=escalation_id,
                 details=details,
             )
         )
@@ -302,6 +305,126 @@ class AuditRepository:
     def all(self) -> list[dict[str, Any]]:
         rows = self.connection.execute(select(t.audit_events).order_by(t.audit_events.c.id))
         return [dict(row._mapping) for row in rows]
+
+    def for_escalation(self, escalation_id: int) -> list[dict[str, Any]]:
+        rows = self.connection.execute(
+            select(t.audit_events).where(t.audit_events.c.escalation_id == escalation_id).order_by(t.audit_events.c.id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+def _escalation(row: Row) -> Escalation:
+    return Escalation(
+        id=row.id,
+        practice_id=row.practice_id,
+        channel=Channel(row.channel),
+        conversation_id=row.conversation_id,
+        reason=row.reason,
+        category=row.category,
+        urgency=row.urgency,
+        status=row.status,
+        understood={str(key): str(value) for key, value in (row.understood or {}).items()},
+        transcript=tuple((str(speaker), str(text)) for speaker, text in (row.transcript or [])),
+        patient_id=row.patient_id,
+        callback_number=row.callback_number,
+        callback_requested=bool(row.callback_requested),
+        callback_after=row.callback_after,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        taken_by=row.taken_by,
+        taken_at=row.taken_at,
+        closed_by=row.closed_by,
+        closed_at=row.closed_at,
+        outcome=row.outcome,
+        call_outcome=row.call_outcome,
+        call_duration_seconds=row.call_duration_seconds,
+    )
+
+
+def _escalation_values(escalation: Escalation) -> dict[str, Any]:
+    """Every stored column but the id and the creation facts (practice, channel, conversation, created_at)."""
+    return {
+        "reason": escalation.reason,
+        "category": escalation.category,
+        "urgency": escalation.urgency,
+        "status": escalation.status,
+        "understood": dict(escalation.understood),
+        "transcript": [list(line) for line in escalation.transcript],
+        "patient_id": escalation.patient_id,
+        "callback_number": escalation.callback_number,
+        "callback_requested": escalation.callback_requested,
+        "callback_after": escalation.callback_after,
+        "updated_at": escalation.updated_at or escalation.created_at,
+        "taken_by": escalation.taken_by,
+        "taken_at": escalation.taken_at,
+        "closed_by": escalation.closed_by,
+        "closed_at": escalation.closed_at,
+        "outcome": escalation.outcome,
+        "call_outcome": escalation.call_outcome,
+        "call_duration_seconds": escalation.call_duration_seconds,
+    }
+
+
+class EscalationRepository:
+    """Hand-overs to the secretariat. ``lock=True`` reads use ``FOR UPDATE`` on PostgreSQL."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, escalation: Escalation) -> Escalation:
+        result = self.connection.execute(
+            insert(t.escalations).values(
+                practice_id=escalation.practice_id,
+                channel=escalation.channel.value,
+                conversation_id=escalation.conversation_id,
+                created_at=escalation.created_at,
+                **_escalation_values(escalation),
+            )
+        )
+        return self.get(result.inserted_primary_key[0])  # type: ignore[return-value]
+
+    def get(self, escalation_id: int, lock: bool = False) -> Escalation | None:
+        query = select(t.escalations).where(t.escalations.c.id == escalation_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _escalation(row)
+
+    def active_for_conversation(self, conversation_id: str, lock: bool = False) -> Escalation | None:
+        """The escalation still in progress (open or taken) for a conversation; at most one exists."""
+        e = t.escalations.c
+        query = (
+            select(t.escalations)
+            .where(e.conversation_id == conversation_id, e.status.in_(ACTIVE_STATUSES))
+            .order_by(e.id.desc())
+        )
+        if lock:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _escalation(row)
+
+    def latest_for_conversation(self, conversation_id: str, lock: bool = False) -> Escalation | None:
+        e = t.escalations.c
+        query = select(t.escalations).where(e.conversation_id == conversation_id).order_by(e.id.desc()).limit(1)
+        if lock:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _escalation(row)
+
+    def by_status(self, practice_id: str, statuses: Sequence[str] | None = None) -> list[Escalation]:
+        """A practice's escalations with one of ``statuses`` (all when None), oldest first."""
+        e = t.escalations.c
+        query = select(t.escalations).where(e.practice_id == practice_id).order_by(e.created_at, e.id)
+        if statuses is not None:
+            query = query.where(e.status.in_(list(statuses)))
+        return [_escalation(row) for row in self.connection.execute(query)]
+
+    def update(self, escalation: Escalation) -> None:
+        if escalation.id is None:
+            raise ValueError("cannot update an escalation that was never stored")
+        self.connection.execute(
+            update(t.escalations).where(t.escalations.c.id == escalation.id).values(**_escalation_values(escalation))
+        )
 
 
 def iso(value: datetime | date) -> str:

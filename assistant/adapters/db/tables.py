@@ -165,5 +165,47 @@ audit_events = Table(
     Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=True),
     Column("patient_id", Integer, ForeignKey("patients.id"), nullable=True),
     Column("details", JSON, nullable=False),
+    Column("escalation_id", Integer, ForeignKey("escalations.id"), nullable=True),
     Index("ix_audit_events_appointment_id", "appointment_id"),
+    Index("ix_audit_events_escalation_id", "escalation_id"),
+)
+
+# Hand-overs to the secretariat (``assistant.core.escalation``). ``understood`` and ``transcript`` hold what
+# the patient said: they are shown to the secretariat, never copied into the audit trail or the logs.
+escalations = Table(
+    "escalations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("conversation_id", String(100), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("urgency", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("understood", JSON, nullable=False),
+    Column("transcript", JSON, nullable=False),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=True),
+    Column("callback_number", String(40), nullable=True),
+    Column("callback_requested", Boolean, nullable=False, server_default=text("false")),
+    Column("callback_after", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("taken_by", String(100), nullable=True),
+    Column("taken_at", UTCDateTime(), nullable=True),
+    Column("closed_by", String(100), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("call_outcome", String(20), nullable=True),
+    Column("call_duration_seconds", Integer, nullable=True),
+    Index("ix_escalations_practice_id_status_created_at", "practice_id", "status", "created_at"),
+    Index("ix_escalations_conversation_id", "conversation_id"),
+    # At most one escalation in progress per conversation: a second hand-over updates it (the service merges).
+    Index(
+        "uq_escalations_active_conversation",
+        "conversation_id",
+        unique=True,
+        sqlite_where=text("status IN ('open', 'taken')"),
+        postgresql_where=text("status IN ('open', 'taken')"),
+    ),
 )

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from assistant.adapters.db.repository import (
     AppointmentRepository,
     AuditRepository,
+    EscalationRepository,
     PatientRepository,
     PracticeRepository,
 )
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
     patients: PatientRepository
     appointments: AppointmentRepository
     audit: AuditRepository
+    escalations: EscalationRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -41,6 +43,7 @@ class SqlUnitOfWork:
         self.patients = PatientRepository(self._connection)
         self.appointments = AppointmentRepository(self._connection)
         self.audit = AuditRepository(self._connection)
+        self.escalations = EscalationRepository(self._connection)
         return self
 
     def __exit__(

@@ -1,0 +1,703 @@
+"""The practice's phone line: a Rasa input channel for Twilio Voice, in French.
+
+Rasa's own ``twilio_voice`` connector cannot serve a French medical practice:
+its Gather has no language (French is recognised as US English), its voices
+are a fixed list, it accepts unsigned requests, it keys the conversation on the
+caller's number (two calls from one family phone would share one dialogue), and
+it can neither transfer a call nor hang up. This channel fixes each of these:
+
+- one conversation per call: the ``CallSid`` is the sender id, and the caller's
+  number travels as message metadata (``caller``) so the dialogue can offer it
+  for confirmation instead of asking for it;
+- every request is authenticated (:mod:`.signature`) before anything reads it;
+- the call is answered by the channel itself with the practice's greeting,
+  which says at once that an automated assistant is speaking and how to reach a
+  person: the disclosure never depends on the dialogue model;
+- the dialogue's custom payloads end the call (``{"end_call": true}``) or hand
+  it over to the secretariat (``{"handover": {...}}``): a warm transfer whose
+  whisper tells the secretary the summary before the patient is connected, and
+  a callback offer when nobody answers. The actions decide (staffed hours);
+  the channel obeys.
+
+Short-lived per-call state (the question to repeat after a silence, the
+summaries to whisper) lives in this process's memory: Rasa runs as one process
+per line (the lock store is in memory too). The silence counter travels in the
+signed callback URLs instead, so it needs no state.
+
+Twilio routes, under ``/webhooks/twilio_voice_fr/``: ``webhook`` (the number's
+voice URL: call start and every turn), ``status`` (the number's status callback
+URL), and ``dial_status``, ``whisper``, ``callback`` (written into the TwiML by
+the channel).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+from assistant.adapters.channels import twiml
+from assistant.adapters.channels.signature import (
+    ChannelConfigError,
+    FormParams,
+    TwilioSignature,
+    auth_token_from,
+    bool_setting,
+    form_params,
+    int_setting,
+    public_url_from,
+)
+from assistant.bootstrap import Container, build
+from assistant.core.model import Practice
+from assistant.core.secretariat import is_staffed
+from assistant.dialogue.understanding import NO_PHONE, parse_phone
+
+log = logging.getLogger(__name__)
+
+CHANNEL_NAME = "twilio_voice_fr"
+FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+CONNECTED_DIAL_STATUSES = frozenset({"completed", "answered"})
+PRACTICE_CACHE_SECONDS = 300.0
+
+
+# --- services the channel needs --------------------------------------------------------------------
+
+
+class ChannelServices(Protocol):
+    """What the line needs from the rest of the application (injected in tests)."""
+
+    def practice(self) -> Practice: ...
+
+    def now(self) -> datetime: ...
+
+    def set_callback(self, escalation_id: int, phone: str) -> None: ...
+
+    def record_call_outcome(self, conversation_id: str, duration_seconds: int, outcome: str) -> None: ...
+
+
+class ContainerServices:
+    """The application container, built on first need (never at import), shared by the channel's calls.
+
+    Every method blocks (database); the channel calls them with ``asyncio.to_thread``.
+    """
+
+    def __init__(self, factory: Callable[[], Container] = build) -> None:
+        self._factory = factory
+        self._container: Container | None = None
+        self._lock = threading.Lock()
+
+    def container(self) -> Container:
+        if self._container is None:
+            with self._lock:
+                if self._container is None:
+                    self._container = self._factory()
+        return self._container
+
+    def practice(self) -> Practice:
+        return self.container().agenda.practice()
+
+    def now(self) -> datetime:
+        return self.container().clock.now()
+
+    def set_callback(self, escalation_id: int, phone: str) -> None:
+        self.container().escalations.set_callback(escalation_id, phone)
+
+    def record_call_outcome(self, conversation_id: str, duration_seconds: int, outcome: str) -> None:
+        self.container().escalations.record_call_outcome(
+            conversation_id=conversation_id, duration_seconds=duration_seconds, outcome=outcome
+        )
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+_POLLY_FRENCH = ("Lea", "Celine", "Mathieu", "Remi", "Chantal", "Gabrielle", "Liam", "Isabelle")
+_POLLY_VOICE = re.compile(rf"^Polly\.(?:{'|'.join(_POLLY_FRENCH)})(?:-Neural|-Generative)?$")
+_GOOGLE_VOICE = re.compile(r"^Google\.fr-(?:FR|CA|BE|CH)-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+$")
+_SPEECH_MODEL = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+LANGUAGES = ("fr-FR", "fr-BE", "fr-CH", "fr-CA")
+VOICE_KEYS = frozenset(
+    {
+        "auth_token",
+        "public_url",
+        "voice",
+        "language",
+        "timeout",
+        "speech_timeout",
+        "speech_model",
+        "part_pause",
+        "max_speech_seconds",
+        "transfer_timeout",
+        "ai_disclosure",
+    }
+)
+
+
+@dataclass(frozen=True)
+class VoiceChannelConfig:
+    auth_token: str
+    public_url: str
+    speech: twiml.VoiceSettings = field(default_factory=twiml.VoiceSettings)
+    transfer_timeout: int = 25  # seconds the secretariat's phone rings before the callback offer
+    ai_disclosure: bool = True
+
+    @classmethod
+    def from_credentials(cls, credentials: Mapping[str, Any] | None) -> VoiceChannelConfig:
+        """Validate everything at start: a wrong value stops Rasa with the key's name, not a call later."""
+        name = CHANNEL_NAME
+        if not credentials:
+            raise ChannelConfigError(f"{name}: credentials are missing (auth_token and public_url are required).")
+        unknown = sorted(set(credentials) - VOICE_KEYS)
+        if unknown:
+            raise ChannelConfigError(f"{name}: unknown key(s) {', '.join(unknown)} in credentials.yml.")
+        voice = str(credentials.get("voice") or twiml.VoiceSettings.voice).strip()
+        if not (_POLLY_VOICE.match(voice) or _GOOGLE_VOICE.match(voice)):
+            raise ChannelConfigError(
+                f"{name}: 'voice' must be a French Polly or Google voice "
+                f"(e.g. Polly.Lea-Neural, Google.fr-FR-Neural2-A), not {voice!r}."
+            )
+        language = str(credentials.get("language") or "fr-FR").strip()
+        if language not in LANGUAGES:
+            raise ChannelConfigError(f"{name}: 'language' must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+        speech_model = str(credentials.get("speech_model") or "").strip()
+        if speech_model and not _SPEECH_MODEL.match(speech_model):
+            raise ChannelConfigError(f"{name}: 'speech_model' {speech_model!r} is not a Twilio speech model name.")
+        raw_speech_timeout = str(credentials.get("speech_timeout", "2")).strip().lower()
+        if raw_speech_timeout == "auto":
+            if speech_model:
+                raise ChannelConfigError(
+                    f"{name}: 'speech_timeout' auto cannot be used with a 'speech_model'; give a number of seconds."
+                )
+            speech_timeout = "auto"
+        else:
+            speech_timeout = str(int_setting(credentials, "speech_timeout", 2, 1, 10, name))
+        speech = twiml.VoiceSettings(
+            voice=voice,
+            language=language,
+            timeout=int_setting(credentials, "timeout", 6, 2, 15, name),
+            speech_timeout=speech_timeout,
+            speech_model=speech_model,
+            part_pause=int_setting(credentials, "part_pause", 2, 1, 5, name),
+            max_speech_seconds=float(int_setting(credentials, "max_speech_seconds", 25, 10, 60, name)),
+        )
+        return cls(
+            auth_token=auth_token_from(credentials, name),
+            public_url=public_url_from(credentials, name),
+            speech=speech,
+            transfer_timeout=int_setting(credentials, "transfer_timeout", 25, 5, 60, name),
+            ai_disclosure=bool_setting(credentials, "ai_disclosure", True, name),
+        )
+
+
+# --- what the dialogue answered ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handover:
+    escalation_id: int | None
+    spoken_summary: str = ""
+    urgency: str = "routine"
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    texts: tuple[str, ...] = ()
+    end_call: bool = False
+    handover: Handover | None = None
+
+
+def read_bot_messages(messages: Sequence[Mapping[str, Any]]) -> BotTurn:
+    """The bot's messages for one turn: what to say, then whether to hang up or transfer.
+
+    Only what comes before the first ``end_call`` or ``handover`` is said: the
+    call is over (or in other hands) after it.
+    """
+    texts: list[str] = []
+    for message in messages:
+        text = str(message.get("text") or "").strip()
+        if text:
+            texts.append(text)
+        titles = [str(button.get("title") or "") for button in message.get("buttons") or []]
+        titles = [title for title in titles if title and title.lower() not in text.lower()]
+        if titles:
+            texts.append(_choices_sentence(titles))
+        custom = message.get("custom")
+        if not isinstance(custom, Mapping):
+            continue
+        if custom.get("end_call") is True:
+            return BotTurn(tuple(texts), end_call=True)
+        handover = custom.get("handover")
+        if isinstance(handover, Mapping):
+            return BotTurn(tuple(texts), handover=_handover_from(handover))
+    return BotTurn(tuple(texts))
+
+
+def _choices_sentence(titles: list[str]) -> str:
+    if len(titles) == 1:
+        return f"Vous pouvez répondre : {titles[0]}."
+    return f"Vous pouvez répondre : {', '.join(titles[:-1])} ou {titles[-1]}."
+
+
+def _handover_from(payload: Mapping[str, Any]) -> Handover:
+    raw_id = payload.get("escalation_id")
+    escalation_id: int | None = None
+    if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) and int(raw_id) > 0:
+        escalation_id = int(raw_id)
+    elif isinstance(raw_id, str) and raw_id.strip().isdigit():
+        escalation_id = int(raw_id.strip())
+    else:
+        log.warning("handover without a usable escalation_id: transferring without a summary")
+    return Handover(
+        escalation_id=escalation_id,
+        spoken_summary=str(payload.get("spoken_summary") or ""),
+        urgency=str(payload.get("urgency") or "routine"),
+    )
+
+
+# --- per-call memory ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stored:
+    value: Any
+    call_sid: str
+    at: float
+
+
+class CallMemory:
+    """What a call needs between two HTTP requests, for at most a few hours (see the module docstring)."""
+
+    def __init__(self, ttl_seconds: float = 4 * 3600, max_entries: int = 5000) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        self._prompts: dict[str, _Stored] = {}
+        self._handovers: dict[int, _Stored] = {}
+
+    def remember_prompt(self, call_sid: str, text: str) -> None:
+        self._put(self._prompts, call_sid, _Stored(text, call_sid, time.monotonic()))
+
+    def prompt(self, call_sid: str) -> str | None:
+        stored = self._fresh(self._prompts, call_sid)
+        return None if stored is None else str(stored.value)
+
+    def remember_handover(self, call_sid: str, handover: Handover) -> None:
+        if handover.escalation_id is not None:
+            self._put(self._handovers, handover.escalation_id, _Stored(handover, call_sid, time.monotonic()))
+
+    def handover(self, escalation_id: int, parent_call_sid: str) -> Handover | None:
+        """The handover of ``escalation_id``, only for the call that asked for it."""
+        stored = self._fresh(self._handovers, escalation_id)
+        if stored is None or stored.call_sid != parent_call_sid:
+            return None
+        handover: Handover = stored.value
+        return handover
+
+    def forget(self, call_sid: str) -> None:
+        self._prompts.pop(call_sid, None)
+        for key in [key for key, stored in self._handovers.items() if stored.call_sid == call_sid]:
+            del self._handovers[key]
+
+    def _fresh(self, table: dict[Any, _Stored], key: Any) -> _Stored | None:
+        stored = table.get(key)
+        if stored is None or time.monotonic() - stored.at > self.ttl_seconds:
+            table.pop(key, None)
+            return None
+        return stored
+
+    def _put(self, table: dict[Any, _Stored], key: Any, stored: _Stored) -> None:
+        table.pop(key, None)
+        table[key] = stored
+        now = time.monotonic()
+        for old_key in [k for k, v in table.items() if now - v.at > self.ttl_seconds]:
+            del table[old_key]
+        while len(table) > self.max_entries:
+            del table[next(iter(table))]
+
+
+# --- the channel -------------------------------------------------------------------------------------
+
+
+class VoiceCollector(CollectingOutputChannel):
+    """Collects the bot's messages of one turn; its name selects phone variants of domain responses."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+
+def _twiml(document: VoiceResponse) -> HTTPResponse:
+    return response.text(str(document), content_type="text/xml; charset=utf-8")
+
+
+def _no_content() -> HTTPResponse:
+    return response.empty(status=204)
+
+
+Handler = Callable[[Request], Awaitable[HTTPResponse]]
+
+
+def _never_fails(fallback: Callable[[], HTTPResponse]) -> Callable[[Handler], Handler]:
+    """A bug must not leave the patient with Twilio's English "application error" message and a dead line."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(request: Request) -> HTTPResponse:
+            try:
+                return await handler(request)
+            except Exception as error:
+                log.error("%s: %s failed: %s", CHANNEL_NAME, request.path, type(error).__name__)
+                return fallback()
+
+        return guarded
+
+    return decorate
+
+
+def _forbidden() -> HTTPResponse:
+    return response.text("", status=403)
+
+
+def _positive_int(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+def _callback_phone(caller: str) -> str:
+    """The number in the form the secretariat dials: national for French numbers, E.164 otherwise."""
+    national = parse_phone(caller)
+    return national if national and national != NO_PHONE else caller
+
+
+class TwilioVoiceFrInput(InputChannel):
+    """Twilio Voice in French: see the module docstring."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls(VoiceChannelConfig.from_credentials(credentials))
+
+    def __init__(
+        self,
+        config: VoiceChannelConfig,
+        services: ChannelServices | None = None,
+        memory: CallMemory | None = None,
+    ) -> None:
+        self.config = config
+        self.services: ChannelServices = services or ContainerServices()
+        self.memory = memory or CallMemory()
+        self.signature = TwilioSignature(config.auth_token, config.public_url)
+        self._practice: Practice | None = None
+        self._hints: tuple[str, ...] = twiml.speech_hints(None)
+        self._practice_loaded_at = float("-inf")
+        self._warm_up: asyncio.Future[Practice | None] | None = None
+        if not config.ai_disclosure:
+            log.warning("%s: the greeting does not say that an automated assistant answers", CHANNEL_NAME)
+
+    # -- Sanic routes --
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint(f"{CHANNEL_NAME}_webhook", __name__)
+
+        @bp.listener("after_server_start")
+        async def warm_up(_app: Any, _loop: Any) -> None:
+            # The first call should not wait for the container (database, migrations) while Twilio's
+            # 15-second webhook timeout runs: load the practice as soon as the server listens.
+            self._warm_up = asyncio.ensure_future(self._current_practice())
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        @_never_fails(self._apology)
+        async def webhook(request: Request) -> HTTPResponse:
+            params = form_params(request)
+            if not self.signature.is_valid(request, params):
+                log.warning("%s: refused a request with a missing or wrong signature", CHANNEL_NAME)
+                return _forbidden()
+            call_sid = params.first("CallSid")
+            if not call_sid:
+                return response.text("", status=400)
+            base = _base_path(request)
+            event = request.args.get("event") or ""
+            if not event:
+                return _twiml(await self._greet(call_sid, base))
+            if event == "silence":
+                return _twiml(await self._silence(call_sid, base, _positive_int(request.args.get("count")) or 1))
+            text = params.first("SpeechResult").strip()
+            input_kind = "speech"
+            if not text:
+                text = twiml.digits_as_text(params.first("Digits"))
+                input_kind = "dtmf"
+            if not text:
+                return _twiml(await self._silence(call_sid, base, 1))
+            return _twiml(await self._turn(on_new_message, params, call_sid, text, input_kind, base))
+
+        @bp.route("/dial_status", methods=["POST"])
+        @_never_fails(self._apology)
+        async def dial_status(request: Request) -> HTTPResponse:
+            params = form_params(request)
+            if not self.signature.is_valid(request, params):
+                log.warning("%s: refused a dial status with a missing or wrong signature", CHANNEL_NAME)
+                return _forbidden()
+            status = params.first("DialCallStatus").lower()
+            if status in CONNECTED_DIAL_STATUSES:
+                return _twiml(twiml.goodbye("", self.config.speech))
+            log.info("%s: transfer of call %s not answered (%s)", CHANNEL_NAME, params.first("CallSid"), status)
+            escalation_id = _positive_int(request.args.get("escalation_id"))
+            caller = twiml.caller_number(params.first("From"))
+            return _twiml(self._no_transfer(twiml.SECRETARIAT_UNAVAILABLE, escalation_id, caller, _base_path(request)))
+
+        @bp.route("/callback", methods=["POST"])
+        @_never_fails(self._apology)
+        async def callback(request: Request) -> HTTPResponse:
+            params = form_params(request)
+            if not self.signature.is_valid(request, params):
+                log.warning("%s: refused a callback answer with a missing or wrong signature", CHANNEL_NAME)
+                return _forbidden()
+            escalation_id = _positive_int(request.args.get("escalation_id"))
+            attempt = _positive_int(request.args.get("attempt")) or 1
+            caller = twiml.caller_number(params.first("From"))
+            answer = twiml.callback_answer(params.first("SpeechResult"), params.first("Digits"))
+            return _twiml(await self._callback_answer(escalation_id, caller, answer, attempt, _base_path(request)))
+
+        @bp.route("/whisper", methods=["POST"])
+        @_never_fails(self._generic_whisper)
+        async def whisper(request: Request) -> HTTPResponse:
+            params = form_params(request)
+            if not self.signature.is_valid(request, params):
+                log.warning("%s: refused a whisper request with a missing or wrong signature", CHANNEL_NAME)
+                return _forbidden()
+            escalation_id = _positive_int(request.args.get("escalation_id"))
+            if escalation_id is None:  # a transfer after a technical failure: no request was recorded
+                return self._generic_whisper()
+            handover = self.memory.handover(escalation_id, params.first("ParentCallSid"))
+            if handover is None:  # summary not in this process (restart): the request is in the list
+                return _twiml(twiml.whisper(twiml.whisper_text("", ""), self.config.speech))
+            text = twiml.whisper_text(handover.spoken_summary, handover.urgency)
+            return _twiml(twiml.whisper(text, self.config.speech))
+
+        @bp.route("/status", methods=["POST"])
+        @_never_fails(_no_content)
+        async def status(request: Request) -> HTTPResponse:
+            params = form_params(request)
+            if not self.signature.is_valid(request, params):
+                log.warning("%s: refused a status callback with a missing or wrong signature", CHANNEL_NAME)
+                return _forbidden()
+            await self._call_ended(params)
+            return _no_content()
+
+        return bp
+
+    def _apology(self) -> HTTPResponse:
+        return _twiml(twiml.goodbye(f"{twiml.TECHNICAL_PROBLEM} {twiml.CALL_BACK_LATER}", self.config.speech))
+
+    def _generic_whisper(self) -> HTTPResponse:
+        return _twiml(twiml.whisper(twiml.WHISPER_INTRO, self.config.speech))
+
+    # -- call flow --
+
+    async def _greet(self, call_sid: str, base: str) -> VoiceResponse:
+        practice = await self._current_practice()
+        text = twiml.greeting(practice.name if practice else "", self.config.ai_disclosure)
+        self.memory.remember_prompt(call_sid, twiml.greeting_reprompt())
+        log.info("%s: call %s answered", CHANNEL_NAME, call_sid)
+        return self._speak(text, base)
+
+    async def _silence(self, call_sid: str, base: str, count: int) -> VoiceResponse:
+        if count >= 2:
+            log.info("%s: call %s ended after repeated silence", CHANNEL_NAME, call_sid)
+            return twiml.goodbye(twiml.SILENCE_GOODBYE, self.config.speech)
+        question = self.memory.prompt(call_sid) or twiml.greeting_reprompt()
+        parts = twiml.split_for_speech(f"{twiml.NOTHING_HEARD} {question}", self.config.speech.max_part_chars)
+        return twiml.conversation_turn(
+            parts,
+            self.config.speech,
+            self._hints,
+            self._url(base, "webhook", event="answer"),
+            self._url(base, "webhook", event="silence", count=count + 1),
+        )
+
+    async def _turn(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        params: FormParams,
+        call_sid: str,
+        text: str,
+        input_kind: str,
+        base: str,
+    ) -> VoiceResponse:
+        caller = twiml.caller_number(params.first("From"))
+        metadata: dict[str, Any] = {"caller": caller, "call_sid": call_sid, "channel": "phone", "input": input_kind}
+        confidence = params.first("Confidence")
+        if input_kind == "speech" and confidence:
+            with contextlib.suppress(ValueError):
+                metadata["asr_confidence"] = float(confidence)
+        collector = VoiceCollector()
+        message = UserMessage(text, collector, call_sid, input_channel=self.name(), metadata=metadata)
+        try:
+            await on_new_message(message)
+        except Exception as error:
+            log.error("%s: the dialogue failed on call %s: %s", CHANNEL_NAME, call_sid, type(error).__name__)
+            return await self._technical_failure(call_sid, caller, base)
+        turn = read_bot_messages(collector.messages)
+        said = twiml.join_for_speech(turn.texts)
+        if turn.handover is not None:
+            return await self._hand_over(call_sid, caller, said, turn.handover, base)
+        if turn.end_call:
+            log.info("%s: call %s ended by the dialogue", CHANNEL_NAME, call_sid)
+            return twiml.goodbye(said or twiml.GOODBYE, self.config.speech)
+        return self._speak(said, base, call_sid)
+
+    def _speak(self, text: str, base: str, call_sid: str | None = None) -> VoiceResponse:
+        parts = twiml.split_for_speech(text, self.config.speech.max_part_chars) or [twiml.LISTENING]
+        if call_sid is not None:
+            self.memory.remember_prompt(call_sid, parts[-1])
+        return twiml.conversation_turn(
+            parts,
+            self.config.speech,
+            self._hints,
+            self._url(base, "webhook", event="answer"),
+            self._url(base, "webhook", event="silence", count=1),
+        )
+
+    async def _hand_over(self, call_sid: str, caller: str, said: str, handover: Handover, base: str) -> VoiceResponse:
+        practice = await self._current_practice()
+        number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
+        self.memory.remember_handover(call_sid, handover)
+        if not number:
+            log.warning("%s: no usable transfer number; offering a callback on call %s", CHANNEL_NAME, call_sid)
+            return self._no_transfer(twiml.TRANSFER_IMPOSSIBLE, handover.escalation_id, caller, base, said_before=said)
+        log.info("%s: call %s transferred (escalation %s)", CHANNEL_NAME, call_sid, handover.escalation_id)
+        ids = {"escalation_id": handover.escalation_id} if handover.escalation_id is not None else {}
+        return twiml.transfer(
+            said,
+            self.config.speech,
+            number,
+            self._url(base, "dial_status", **ids),
+            self._url(base, "whisper", **ids),
+            self.config.transfer_timeout,
+        )
+
+    def _no_transfer(
+        self, apology: str, escalation_id: int | None, caller: str, base: str, said_before: str = ""
+    ) -> VoiceResponse:
+        """Nobody at the secretariat: offer a callback on the caller's number when there is one."""
+        speech = self.config.speech
+        opening = f"{said_before} {apology}".strip()
+        if escalation_id is not None and caller:
+            return twiml.yes_no_question(
+                f"{opening} {twiml.REQUEST_FORWARDED} {twiml.CALLBACK_OFFER}",
+                speech,
+                self._url(base, "callback", escalation_id=escalation_id, attempt=1),
+                twiml.CALLBACK_NO_ANSWER,
+            )
+        if escalation_id is not None:
+            return twiml.goodbye(
+                f"{opening} {twiml.REQUEST_FORWARDED} {twiml.CALL_BACK_IF_NEEDED}",
+                speech,
+            )
+        return twiml.goodbye(f"{opening} {twiml.CALL_BACK_LATER}", speech)
+
+    async def _callback_answer(
+        self, escalation_id: int | None, caller: str, answer: bool | None, attempt: int, base: str
+    ) -> VoiceResponse:
+        speech = self.config.speech
+        if escalation_id is None or not caller:
+            return twiml.goodbye(twiml.CALLBACK_NO_ANSWER, speech)
+        if answer is True:
+            try:
+                await asyncio.to_thread(self.services.set_callback, escalation_id, _callback_phone(caller))
+            except Exception as error:
+                log.error(
+                    "%s: callback for escalation %s not recorded: %s", CHANNEL_NAME, escalation_id, type(error).__name__
+                )
+                return twiml.goodbye(twiml.CALLBACK_NOT_RECORDED, speech)
+            log.info("%s: callback requested for escalation %s", CHANNEL_NAME, escalation_id)
+            return twiml.goodbye(twiml.CALLBACK_RECORDED, speech)
+        if answer is False:
+            return twiml.goodbye(twiml.CALLBACK_DECLINED, speech)
+        if attempt < 2:
+            return twiml.yes_no_question(
+                twiml.CALLBACK_OFFER_AGAIN,
+                speech,
+                self._url(base, "callback", escalation_id=escalation_id, attempt=attempt + 1),
+                twiml.CALLBACK_NO_ANSWER,
+            )
+        return twiml.goodbye(twiml.CALLBACK_NO_ANSWER, speech)
+
+    async def _technical_failure(self, call_sid: str, caller: str, base: str) -> VoiceResponse:
+        """The dialogue broke: put the patient through to the secretariat if someone is there, else apologise."""
+        practice = await self._current_practice()
+        number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
+        staffed = False
+        if practice is not None and number:
+            try:
+                staffed = is_staffed(practice, await asyncio.to_thread(self.services.now))
+            except Exception as error:
+                log.error("%s: clock unavailable: %s", CHANNEL_NAME, type(error).__name__)
+        if practice is not None and number and staffed:
+            return twiml.transfer(
+                f"{twiml.TECHNICAL_PROBLEM} {twiml.TRANSFERRING}",
+                self.config.speech,
+                number,
+                self._url(base, "dial_status"),
+                self._url(base, "whisper"),
+                self.config.transfer_timeout,
+            )
+        return twiml.goodbye(f"{twiml.TECHNICAL_PROBLEM} {twiml.CALL_BACK_LATER}", self.config.speech)
+
+    async def _call_ended(self, params: FormParams) -> None:
+        call_sid = params.first("CallSid")
+        outcome = params.first("CallStatus").lower()
+        if not call_sid or outcome not in FINAL_CALL_STATUSES:
+            return
+        duration = _positive_int(params.first("CallDuration")) or 0
+        self.memory.forget(call_sid)
+        log.info("%s: call %s ended: %s after %d s", CHANNEL_NAME, call_sid, outcome, duration)
+        try:
+            await asyncio.to_thread(self.services.record_call_outcome, call_sid, duration, outcome)
+        except Exception as error:
+            log.error("%s: outcome of call %s not recorded: %s", CHANNEL_NAME, call_sid, type(error).__name__)
+
+    # -- helpers --
+
+    async def _current_practice(self) -> Practice | None:
+        """The practice (name, transfer number, hints), re-read at most every few minutes; None if unavailable."""
+        if time.monotonic() - self._practice_loaded_at < PRACTICE_CACHE_SECONDS:
+            return self._practice
+        try:
+            practice = await asyncio.to_thread(self.services.practice)
+        except Exception as error:
+            log.error("%s: practice configuration unavailable: %s", CHANNEL_NAME, type(error).__name__)
+            return self._practice
+        self._practice = practice
+        self._hints = twiml.speech_hints(practice)
+        self._practice_loaded_at = time.monotonic()
+        return practice
+
+    def _url(self, base: str, route: str, **query: Any) -> str:
+        url = self.signature.url_for(f"{base}/{route}")
+        return f"{url}?{urlencode(query)}" if query else url
+
+
+def _base_path(request: Request) -> str:
+    """Where this blueprint is mounted ("/webhooks/twilio_voice_fr"), from the path Twilio called."""
+    return request.path.rsplit("/", 1)[0]

@@ -1,0 +1,101 @@
+"""Triage on every message, inside the NLU pipeline, so an emergency is never missed.
+
+The French rule file (``assistant/triage/rules_fr.yml``) is read by the pure
+``assistant.core.triage``; this component runs it after DIET on every message
+and combines it with the predicted intent, recall first:
+
+- an emergency or suicide risk found by the rules (or the ``emergency`` intent)
+  makes the message's intent ``emergency`` with full confidence, whatever DIET
+  said ("je voudrais un rdv, j'ai très mal à la poitrine" is an emergency, not
+  a booking), so the dialogue's emergency rule fires inside or outside forms;
+- an urgent need (a human today) turns a booking or information intent into
+  ``medical_question``, which the dialogue escalates with urgency "urgent";
+- the triage result is attached to the message (``triage``: category, urgency,
+  numbers, reasons, rules) for the escalation record.
+
+Because the intent is then certain, the FallbackClassifier placed after this
+component does not turn an emergency into "I did not understand".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.core.triage import TriageResult, load_triage_rules, triage
+
+log = logging.getLogger(__name__)
+
+EMERGENCY_INTENT = "emergency"
+URGENT_INTENT = "medical_question"
+ESCALATING_INTENTS = frozenset(
+    {"emergency", "medical_question", "ask_results", "complaint", "request_records", "request_human"}
+)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TriageOverride(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"rules_file": None}
+
+    @staticmethod
+    def supported_languages() -> list[str] | None:
+        return ["fr"]
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.component_config = config
+        self.rules = load_triage_rules(config.get("rules_file"))
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TriageOverride:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text:
+                self.process_one(message, str(text))
+        return messages
+
+    def process_one(self, message: Message, text: str) -> None:
+        intent = message.get(INTENT) or {}
+        name = intent.get(INTENT_NAME_KEY)
+        confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        result: TriageResult = triage(text, self.rules, name, confidence)
+        message.set("triage", as_dict(result), add_to_output=True)
+        if result.category in ("emergency", "suicide"):
+            override(message, EMERGENCY_INTENT)
+        elif result.category == "urgent" and name not in ESCALATING_INTENTS:
+            override(message, URGENT_INTENT)
+
+
+def as_dict(result: TriageResult) -> dict[str, Any]:
+    return {
+        "category": result.category,
+        "urgency": result.urgency,
+        "numbers": list(result.numbers),
+        "reasons": list(result.reasons),
+        "rules": list(result.matched_rules),
+    }
+
+
+def override(message: Message, intent_name: str) -> None:
+    """Make ``intent_name`` the certain intent, keeping DIET's ranking behind it for the record."""
+    ranking = [entry for entry in (message.get(INTENT_RANKING_KEY) or []) if entry.get(INTENT_NAME_KEY) != intent_name]
+    top = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

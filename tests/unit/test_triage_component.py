@@ -1,0 +1,55 @@
+"""The NLU pipeline's last word on safety: TriageOverride on real Rasa messages."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu.triage_component import TriageOverride
+
+
+@pytest.fixture(scope="module")
+def component() -> TriageOverride:
+    return TriageOverride({"rules_file": None})
+
+
+def message(text: str, intent: str, confidence: float) -> Message:
+    top = {"name": intent, "confidence": confidence}
+    return Message(data={TEXT: text, INTENT: top, INTENT_RANKING_KEY: [top, {"name": "greet", "confidence": 0.01}]})
+
+
+def test_a_red_flag_overrides_a_confident_booking(component: TriageOverride) -> None:
+    msg = message("je voudrais un rdv j'ai très mal à la poitrine", "book_appointment", 0.97)
+    component.process([msg])
+    assert msg.get(INTENT) == {"name": "emergency", "confidence": 1.0}
+    ranking = msg.get(INTENT_RANKING_KEY)
+    assert ranking[0]["name"] == "emergency" and any(entry["name"] == "book_appointment" for entry in ranking)
+    assert msg.get("triage")["category"] == "emergency" and "15" in msg.get("triage")["numbers"]
+
+
+def test_suicidal_thoughts_become_the_emergency_intent_with_3114(component: TriageOverride) -> None:
+    msg = message("j'ai plus envie de vivre", "out_of_scope", 0.6)
+    component.process([msg])
+    assert msg.get(INTENT)["name"] == "emergency"
+    assert msg.get("triage")["category"] == "suicide" and msg.get("triage")["numbers"][0] == "3114"
+
+
+def test_an_urgent_need_turns_a_booking_into_a_hand_over(component: TriageOverride) -> None:
+    msg = message("il faut que je voie un médecin aujourd'hui j'ai de la fièvre depuis 4 jours", "book_appointment", 0.9)
+    component.process([msg])
+    assert msg.get(INTENT)["name"] == "medical_question"
+    assert msg.get("triage")["urgency"] == "urgent"
+
+
+def test_a_routine_booking_is_left_alone(component: TriageOverride) -> None:
+    msg = message("je voudrais un rendez-vous pour une prise de sang jeudi", "book_appointment", 0.93)
+    component.process([msg])
+    assert msg.get(INTENT) == {"name": "book_appointment", "confidence": 0.93}
+    assert msg.get("triage")["category"] == "none"
+
+
+def test_the_emergency_intent_alone_is_kept_even_without_a_rule(component: TriageOverride) -> None:
+    msg = message("venez vite s'il vous plaît c'est grave", "emergency", 0.5)
+    component.process([msg])
+    assert msg.get(INTENT)["name"] == "emergency"

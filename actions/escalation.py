@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -92,8 +92,8 @@ async def open_escalation(
     if announce:
         dispatcher.utter_message(text=_handover_sentence(practice, runtime.now()))
     events: list[EventType] = [SlotSet("escalated", True), SlotSet("escalation_id", float(escalation.id or 0))]
-    if not callback:
-        events.append(SlotSet("phone", None))
+    # A known number fills the callback form at once; otherwise the form asks for one.
+    events.append(SlotSet("phone", callback or None))
     return events
 
 
@@ -108,8 +108,13 @@ def _handover_sentence(practice: Practice, now: Any) -> str:
     return sentence
 
 
-def emergency_sentence(practice: Practice, category: str) -> str:
+def emergency_sentence(practice: Practice, category: str, life_threatening: bool = False) -> str:
     numbers = practice.emergency
+    if category == "suicide" and life_threatening:
+        return (
+            f"Appelez tout de suite le {numbers.samu}. Vous n'êtes pas seul : le {numbers.suicide_prevention}, "
+            "numéro national de prévention du suicide, répond aussi jour et nuit."
+        )
     if category == "suicide":
         return (
             f"Vous n'êtes pas seul. Appelez tout de suite le {numbers.suicide_prevention}, le numéro national de prévention "
@@ -131,13 +136,15 @@ class ActionHandleEmergency(SafeAction):
         practice = await runtime.practice()
         triage = latest_triage(tracker)
         category = "suicide" if triage.get("category") == "suicide" else "emergency"
-        dispatcher.utter_message(text=emergency_sentence(practice, category))
+        numbers = triage.get("numbers") or []
+        life_threatening = category == "suicide" and bool(numbers) and numbers[0] == "15"
+        dispatcher.utter_message(text=emergency_sentence(practice, category, life_threatening))
         reasons = triage.get("reasons") or ["Urgence signalée par le patient"]
         events = await open_escalation(
             dispatcher, tracker, reason="; ".join(reasons), category=category, urgency="immediate", announce=False
         )
         dispatcher.utter_message(text="J'ai aussi prévenu le secrétariat du cabinet.")
-        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
+        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, SlotSet("emergency", True)]
 
 
 class ActionEscalate(SafeAction):
@@ -186,7 +193,10 @@ class ActionRecordCallback(SafeAction):
         if escalation_id and phone and phone != NO_PHONE:
             service = runtime.container().escalations
             await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-            dispatcher.utter_message(text="C'est noté, le secrétariat vous rappellera à ce numéro.")
+            digits = "".join(ch for ch in str(phone) if ch.isdigit())
+            dispatcher.utter_message(
+                text=f"C'est noté : le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
+            )
         return []
 
 
@@ -200,7 +210,13 @@ class ActionHandleFallback(SafeAction):
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(text="Je suis désolé, je ne comprends pas bien votre demande.")
             events = await open_escalation(dispatcher, tracker, *INTENT_REASONS["nlu_fallback"])
-            return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
+            # The form that was running (if any) ends; the callback number is asked next.
+            return [
+                ActiveLoop(None),
+                *[SlotSet(name, None) for name in FORM_SLOTS],
+                *events,
+                FollowupAction("callback_form"),
+            ]
         dispatcher.utter_message(response="utter_default")
         return []
 

@@ -9,21 +9,25 @@ the secretariat.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, caller_number, channel_of
 from actions.booking import BOOKING_SLOTS_TO_RESET
+from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
 from assistant.dialogue.speech import say_slot
 from assistant.dialogue.state import slot_from_dict
 from assistant.services.agenda import Actor
+
+log = logging.getLogger(__name__)
 
 NOT_FOUND = (
     "Je ne retrouve pas de rendez-vous avec ces informations, et pour des raisons de confidentialité "
@@ -63,6 +67,18 @@ class ActionFindAppointments(SafeAction):
         nearest = upcoming[0]
         said = say_slot(nearest, practice, today)
         task = tracker.get_slot("task")
+        if task in ("cancel", "move"):
+            try:
+                check_change_allowed(practice, nearest, runtime.now(), channel_of(tracker))
+            except AgendaError as refusal:
+                # Said before asking, not after a "oui": the patient learns at once what to do instead.
+                verb = "annuler" if task == "cancel" else "déplacer"
+                log.info("change refused before asking: %s", refusal.code)
+                dispatcher.utter_message(
+                    text=f"Votre prochain rendez-vous est {said}. Il est trop tard pour le {verb} ici : "
+                    f"merci d'appeler le secrétariat au {practice.phone}. Puis-je faire autre chose pour vous ?"
+                )
+                return [*verified, SlotSet("appointment_id", None)]
         if task == "cancel":
             dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. Voulez-vous l'annuler ?")
         elif task == "move":
@@ -80,8 +96,11 @@ class ActionCancelAppointment(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         appointment_id = tracker.get_slot("appointment_id")
-        if not tracker.get_slot("identity_verified") or not appointment_id:
+        if not tracker.get_slot("identity_verified"):
             dispatcher.utter_message(text="Je ne peux annuler un rendez-vous qu'après avoir vérifié votre identité.")
+            return []
+        if not appointment_id:
+            dispatcher.utter_message(text="Je n'ai pas de rendez-vous que je puisse annuler ici.")
             return []
         channel = channel_of(tracker)
         agenda = runtime.container().agenda
@@ -107,9 +126,12 @@ class ActionPrepareMove(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         appointment_id = tracker.get_slot("appointment_id")
-        if not tracker.get_slot("identity_verified") or not appointment_id:
+        if not tracker.get_slot("identity_verified"):
             dispatcher.utter_message(text="Je ne peux déplacer un rendez-vous qu'après avoir vérifié votre identité.")
             return []
+        if not appointment_id:
+            dispatcher.utter_message(text="Je n'ai pas de rendez-vous que je puisse déplacer ici.")
+            return [ActiveLoop(None), FollowupAction("action_listen")]
         agenda = runtime.container().agenda
         appointment = await runtime.off_loop(agenda.get_appointment, int(appointment_id))
         return [

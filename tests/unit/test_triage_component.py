@@ -36,7 +36,9 @@ def test_suicidal_thoughts_become_the_emergency_intent_with_3114(component: Tria
 
 
 def test_an_urgent_need_turns_a_booking_into_a_hand_over(component: TriageOverride) -> None:
-    msg = message("il faut que je voie un médecin aujourd'hui j'ai de la fièvre depuis 4 jours", "book_appointment", 0.9)
+    msg = message(
+        "il faut que je voie un médecin aujourd'hui j'ai de la fièvre depuis 4 jours", "book_appointment", 0.9
+    )
     component.process([msg])
     assert msg.get(INTENT)["name"] == "medical_question"
     assert msg.get("triage")["urgency"] == "urgent"

@@ -1,0 +1,312 @@
+"""Whole conversations over the REST channel, against the real servers on localhost.
+
+The model is trained once if missing or stale (Rasa keeps it when nothing
+changed), then the action server and the Rasa server start on free ports with a
+temporary agenda (demo practice, clock frozen on Monday 23 November 2026 at
+10:00). Assertions read the agenda and escalation tables, not the wording.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from assistant.adapters.db import tables as t
+from assistant.adapters.db.engine import create_agenda_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server stopped at start:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"server did not answer on {url}:\n{log.read_text()[-3000:]}")
+
+
+# Patients of these tests only, with one appointment each, far enough ahead to be changed online.
+SEEDED = (
+    ["--type", "consultation", "--practitioner", "lefebvre", "--start", "2026-12-01T09:00"]
+    + ["--last-name", "Morel", "--first-name", "Hélène", "--birth-date", "1975-04-09", "--channel", "secretariat"],
+    ["--type", "consultation", "--practitioner", "lefebvre", "--start", "2026-12-02T09:00"]
+    + ["--last-name", "Petit", "--first-name", "Julien", "--birth-date", "1988-10-21", "--channel", "secretariat"],
+)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, trained_model):
+    folder = tmp_path_factory.mktemp("e2e")
+    database = f"sqlite:///{folder / 'agenda.db'}"
+    env = {
+        **os.environ,
+        "ASSISTANT_DATABASE_URL": database,
+        "ASSISTANT_NOW": "2026-11-23T10:00",
+        "ASSISTANT_TRACKER_DB": str(folder / "tracker.db"),
+        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
+        "RASA_API_TOKEN": uuid.uuid4().hex,
+        "ACTION_SERVER_PORT": str(free_port()),
+        "RASA_PORT": str(free_port()),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",
+    }
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    for patient in SEEDED:
+        subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "book", *patient, "--by", "e2e"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    action_log, rasa_log = folder / "actions.log", folder / "rasa.log"
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "assistant.adapters.action_server"],
+        cwd=ROOT,
+        env=env,
+        stdout=action_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    server = subprocess.Popen(
+        [
+            rasa,
+            "run",
+            "--model",
+            str(trained_model),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            env["RASA_PORT"],
+            "--enable-api",
+            "--auth-token",
+            env["RASA_API_TOKEN"],
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=rasa_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, action_log, 120)
+        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", server, rasa_log, 300)
+        engine = create_agenda_engine(database)
+        yield {
+            "url": f"http://127.0.0.1:{env['RASA_PORT']}",
+            "engine": engine,
+            "env": env,
+            "logs": (action_log, rasa_log),
+        }
+        engine.dispose()
+    finally:
+        for process in (server, actions):
+            process.terminate()
+        for process in (server, actions):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class Conversation:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.sender = f"e2e-{uuid.uuid4().hex[:10]}"
+        self.heard: list[str] = []
+
+    def say(self, text: str) -> list[str]:
+        body = json.dumps({"sender": self.sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            replies = [reply.get("text", "") for reply in json.loads(answer.read())]
+        self.heard.extend(replies)
+        return replies
+
+
+def appointments(engine, conversation: Conversation):
+    with engine.connect() as connection:
+        return connection.execute(
+            select(t.appointments).where(t.appointments.c.conversation_id == conversation.sender)
+        ).all()
+
+
+def escalations(engine, conversation: Conversation):
+    with engine.connect() as connection:
+        return connection.execute(
+            select(t.escalations).where(t.escalations.c.conversation_id == conversation.sender)
+        ).all()
+
+
+def test_a_booking_from_greeting_to_confirmation_lands_in_the_agenda(servers):
+    chat = Conversation(servers["url"])
+    chat.say("bonjour")
+    chat.say("je voudrais un rendez-vous pour une prise de sang")
+    chat.say("jeudi matin")
+    chat.say("le premier")
+    chat.say("Dupont")
+    chat.say("Marie")
+    chat.say("12 mars 1985")
+    chat.say("06 12 34 56 78")
+    chat.say("oui")
+    rows = appointments(servers["engine"], chat)
+    assert len(rows) == 1, chat.heard
+    row = rows[0]
+    assert row.appointment_type_id == "prise-de-sang" and row.practitioner_id == "lambert" and row.status == "booked"
+    assert row.channel == "chat" and row.created_by == "assistant"
+    assert row.start_at.date() == date(2026, 11, 26)
+    assert not escalations(servers["engine"], chat)
+
+
+def test_an_emergency_gets_an_escalation_and_never_a_booking(servers):
+    chat = Conversation(servers["url"])
+    replies = chat.say("j'ai une grosse douleur dans la poitrine et j'ai du mal à respirer")
+    assert any("15" in reply for reply in replies), replies
+    rows = escalations(servers["engine"], chat)
+    assert len(rows) == 1 and rows[0].urgency == "immediate"
+    chat.say("je voudrais quand même un rendez-vous demain")
+    assert not appointments(servers["engine"], chat)
+
+
+def test_a_wrong_identity_discloses_nothing_and_changes_nothing(servers):
+    engine = servers["engine"]
+    with engine.connect() as connection:
+        before = connection.execute(select(t.appointments.c.id, t.appointments.c.status)).all()
+    chat = Conversation(servers["url"])
+    chat.say("bonjour je voudrais annuler mon rendez-vous")
+    chat.say("Durand")
+    chat.say("Camille")
+    replies = chat.say("1er janvier 1990")  # the demo's Camille Durand was born on 12 May 1984
+    with engine.connect() as connection:
+        after = connection.execute(select(t.appointments.c.id, t.appointments.c.status)).all()
+    assert before == after
+    assert not any("novembre" in reply or "décembre" in reply for reply in replies), replies
+
+
+def test_a_sensitive_request_goes_to_the_secretariat(servers):
+    chat = Conversation(servers["url"])
+    chat.say("bonjour je voudrais avoir les résultats de ma prise de sang")
+    rows = escalations(servers["engine"], chat)
+    assert len(rows) == 1 and rows[0].category == "sensitive"
+    assert not appointments(servers["engine"], chat)
+
+
+def patient_appointments(engine, last_name: str):
+    with engine.connect() as connection:
+        patient = connection.execute(select(t.patients.c.id).where(t.patients.c.last_name == last_name)).scalar_one()
+        return connection.execute(
+            select(t.appointments).where(t.appointments.c.patient_id == patient).order_by(t.appointments.c.start_at)
+        ).all()
+
+
+def test_a_verified_patient_cancels_the_next_appointment(servers):
+    engine = servers["engine"]
+    (before,) = patient_appointments(engine, "Morel")
+    chat = Conversation(servers["url"])
+    chat.say("bonjour je voudrais annuler mon rendez-vous")
+    chat.say("Morel")
+    chat.say("Hélène")
+    chat.say("neuf avril mille neuf cent soixante-quinze")
+    chat.say("oui")
+    (after,) = patient_appointments(engine, "Morel")
+    assert before.status == "booked" and after.status == "cancelled", chat.heard
+    with engine.connect() as connection:
+        audit = connection.execute(
+            select(t.audit_events).where(t.audit_events.c.appointment_id == after.id, t.audit_events.c.action == "cancel")
+        ).all()
+    assert len(audit) == 1 and audit[0].actor == "assistant" and audit[0].channel == "chat"
+
+
+def test_a_verified_patient_moves_an_appointment_atomically(servers):
+    engine = servers["engine"]
+    (before,) = patient_appointments(engine, "Petit")
+    chat = Conversation(servers["url"])
+    chat.say("je voudrais déplacer mon rendez-vous")
+    chat.say("Petit")
+    chat.say("Julien")
+    chat.say("21 octobre 1988")
+    chat.say("oui")
+    chat.say("le vendredi 4 décembre")
+    chat.say("le premier")
+    chat.say("oui")
+    booked = [row for row in patient_appointments(engine, "Petit") if row.status == "booked"]
+    assert len(booked) == 1, chat.heard
+    assert booked[0].start_at.date() == date(2026, 12, 4), chat.heard
+    assert booked[0].practitioner_id == "lefebvre" and booked[0].appointment_type_id == "consultation"
+
+
+def test_a_change_too_close_to_the_appointment_is_refused_and_nothing_changes(servers):
+    engine = servers["engine"]
+    with engine.connect() as connection:
+        before = connection.execute(select(t.appointments.c.id, t.appointments.c.status)).all()
+    chat = Conversation(servers["url"])
+    chat.say("je veux annuler mon rdv")
+    chat.say("Durand")
+    chat.say("Camille")
+    replies = chat.say("12 mai 1984")  # the demo's first appointments are within the 24-hour notice
+    chat.say("oui")
+    with engine.connect() as connection:
+        after = connection.execute(select(t.appointments.c.id, t.appointments.c.status)).all()
+    assert before == after
+    assert any("secrétariat" in reply for reply in replies), replies
+
+
+def test_an_emergency_in_the_middle_of_a_booking_ends_it(servers):
+    chat = Conversation(servers["url"])
+    chat.say("je voudrais un rendez-vous pour une consultation")
+    replies = chat.say("euh en fait mon bébé de deux mois a quarante de fièvre")
+    assert any("15" in reply for reply in replies), replies
+    rows = escalations(servers["engine"], chat)
+    assert len(rows) == 1 and rows[0].urgency == "immediate" and rows[0].category == "emergency"
+    chat.say("demain matin")
+    chat.say("le premier")
+    assert not appointments(servers["engine"], chat)
+
+
+def test_asking_for_a_person_records_a_callback_request(servers):
+    chat = Conversation(servers["url"])
+    chat.say("je voudrais parler à la secrétaire")
+    chat.say("zéro six douze trente-quatre cinquante-six soixante-dix-huit")
+    rows = escalations(servers["engine"], chat)
+    assert len(rows) == 1, chat.heard
+    assert rows[0].category == "human" and rows[0].callback_requested
+    assert rows[0].callback_number.replace(" ", "").endswith("612345678")
+
+
+def test_two_misunderstandings_in_a_row_hand_over(servers):
+    chat = Conversation(servers["url"])
+    chat.say("xkq zzvb plorf")
+    chat.say("brml tsk wopp")
+    rows = escalations(servers["engine"], chat)
+    assert len(rows) == 1 and rows[0].category == "misunderstanding", chat.heard

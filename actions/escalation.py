@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, SafeFormValidation, caller_number, channel_of
-from assistant.core.model import Practice
+from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
 from assistant.dialogue.understanding import NO_PHONE, parse_phone
@@ -89,12 +89,35 @@ async def open_escalation(
         patient_id=int(verified) if verified else None,
         callback_number=callback or None,
     )
-    if announce:
+    if announce and transfers_call(tracker, practice, runtime.now()):
+        # On the phone, in staffed hours: a warm transfer. The channel dials the secretariat, who first
+        # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.
+        summary = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
+        dispatcher.utter_message(text="Je vous passe le secrétariat, ne quittez pas.")
+        dispatcher.utter_message(
+            json_message={
+                "handover": {
+                    "escalation_id": int(escalation.id or 0),
+                    "spoken_summary": summary or "",
+                    "urgency": escalation.urgency,
+                }
+            }
+        )
+    elif announce:
         dispatcher.utter_message(text=_handover_sentence(practice, runtime.now()))
     events: list[EventType] = [SlotSet("escalated", True), SlotSet("escalation_id", float(escalation.id or 0))]
     # A known number fills the callback form at once; otherwise the form asks for one.
     events.append(SlotSet("phone", callback or None))
     return events
+
+
+def transfers_call(tracker: Tracker, practice: Practice, now: Any) -> bool:
+    """Whether a hand-over is a live transfer: a phone call, staffed hours, a number to dial."""
+    return (
+        channel_of(tracker) == Channel.PHONE
+        and bool(practice.secretariat.transfer_number)
+        and is_staffed(practice, now)
+    )
 
 
 def _handover_sentence(practice: Practice, now: Any) -> str:
@@ -143,7 +166,12 @@ class ActionHandleEmergency(SafeAction):
         events = await open_escalation(
             dispatcher, tracker, reason="; ".join(reasons), category=category, urgency="immediate", announce=False
         )
-        dispatcher.utter_message(text="J'ai aussi prévenu le secrétariat du cabinet.")
+        if channel_of(tracker) == Channel.PHONE:
+            # Keep the patient's line free for the emergency call: say it, then hang up.
+            dispatcher.utter_message(text="J'ai prévenu le secrétariat. Je raccroche pour que vous puissiez appeler.")
+            dispatcher.utter_message(json_message={"end_call": True})
+        else:
+            dispatcher.utter_message(text="J'ai aussi prévenu le secrétariat du cabinet.")
         return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, SlotSet("emergency", True)]
 
 
@@ -190,6 +218,9 @@ class ActionRecordCallback(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         escalation_id = tracker.get_slot("escalation_id")
         phone = tracker.get_slot("phone")
+        practice = await runtime.practice()
+        if transfers_call(tracker, practice, runtime.now()):
+            return []  # the channel is dialling the secretariat and offers a callback if nobody answers
         if escalation_id and phone and phone != NO_PHONE:
             service = runtime.container().escalations
             await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))

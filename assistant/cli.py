@@ -22,6 +22,8 @@ from assistant.core.escalation import OUTCOMES as ESCALATION_OUTCOMES
 from assistant.core.escalation import Escalation
 from assistant.core.model import Appointment, Channel, Interval, Patient, Practice, Slot
 from assistant.core.slots import SlotQuery, opening_intervals
+from assistant.core.sms import STATUSES as SMS_STATUSES
+from assistant.core.sms import OutboxMessage, mask_number
 from assistant.core.windows import TimeWish, day_bounds
 from assistant.dialogue.speech import say_date
 from assistant.settings import SettingsError
@@ -49,6 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(error.message, EXIT_REFUSED)
     except (UsageError, SettingsError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
+    except BrokenPipeError:
+        # The reader stopped early (`assistant agenda | head`): not an error of ours, and nothing to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as error:
         from sqlalchemy.exc import OperationalError
 
@@ -134,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     book.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
     book.add_argument("--by", default="secretariat", help="qui réserve (pour l'audit)")
     book.add_argument("--force", action="store_true", help="secrétariat : autoriser hors horaires")
+    _notify_options(book)
     book.add_argument("--json", action="store_true")
     book.set_defaults(handler=cmd_book)
 
@@ -143,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     move.add_argument("--practitioner")
     move.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
     move.add_argument("--by", default="secretariat")
+    _notify_options(move)
     move.add_argument("--json", action="store_true")
     move.set_defaults(handler=cmd_move)
 
@@ -151,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     cancel.add_argument("--reason", default="")
     cancel.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
     cancel.add_argument("--by", default="secretariat")
+    _notify_options(cancel)
     cancel.add_argument("--json", action="store_true")
     cancel.set_defaults(handler=cmd_cancel)
 
@@ -183,7 +193,35 @@ def _parser() -> argparse.ArgumentParser:
     close.add_argument("--by", required=True, help="qui la clôt (pour l'audit)")
     close.add_argument("--json", action="store_true")
     close.set_defaults(handler=cmd_escalation_close)
+
+    sms = commands.add_parser("sms", help="SMS de confirmation : file d'envoi et envoi")
+    sms_commands = sms.add_subparsers(title="actions", metavar="ACTION")
+    worker = sms_commands.add_parser("worker", help="envoyer les SMS en attente (en continu, ou une fois)")
+    worker.add_argument("--once", action="store_true", help="un seul passage, puis s'arrêter")
+    worker.add_argument("--interval", type=float, default=5.0, help="secondes entre deux passages (défaut 5)")
+    worker.add_argument("--limit", type=int, default=20, help="SMS au plus par passage (défaut 20)")
+    worker.set_defaults(handler=cmd_sms_worker)
+    outbox = sms_commands.add_parser("outbox", help="les derniers SMS, numéros masqués")
+    outbox.add_argument("--status", action="append", choices=SMS_STATUSES, help="filtrer (répétable)")
+    outbox.add_argument("--limit", type=int, default=50)
+    outbox.add_argument("--json", action="store_true")
+    outbox.set_defaults(handler=cmd_sms_outbox)
+    retry = sms_commands.add_parser("retry", help="relancer un SMS en échec (après une longue panne)")
+    retry.add_argument("sms_id", type=int)
+    retry.add_argument("--by", required=True, help="qui relance (pour l'audit)")
+    retry.set_defaults(handler=cmd_sms_retry)
     return parser
+
+
+def _notify_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_mutually_exclusive_group()
+    group.add_argument(
+        "--notify",
+        action="store_true",
+        default=None,
+        help="envoyer le SMS de confirmation au patient (par défaut : seulement pour les canaux patient)",
+    )
+    group.add_argument("--no-notify", dest="notify", action="store_false", help="ne pas envoyer de SMS")
 
 
 # -- commands -------------------------------------------------------------------
@@ -361,7 +399,7 @@ def cmd_book(args: argparse.Namespace) -> int:
         new_patient=args.new_patient,
         force_outside_hours=args.force,
     )
-    appointment = container.agenda.book(request, patient, Actor(args.by, Channel(args.channel)))
+    appointment = container.agenda.book(request, patient, Actor(args.by, Channel(args.channel)), notify=args.notify)
     _print_change("Rendez-vous réservé", appointment, practice, args.json)
     container.close()
     return 0
@@ -379,6 +417,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         _parse_local(args.start, practice),
         Actor(args.by, Channel(args.channel)),
         args.practitioner,
+        notify=args.notify,
     )
     _print_change("Rendez-vous déplacé", appointment, practice, args.json)
     container.close()
@@ -390,7 +429,9 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
     container = _container()
     practice = container.agenda.practice()
-    appointment = container.agenda.cancel(args.appointment_id, Actor(args.by, Channel(args.channel)), args.reason)
+    appointment = container.agenda.cancel(
+        args.appointment_id, Actor(args.by, Channel(args.channel)), args.reason, notify=args.notify
+    )
     _print_change("Rendez-vous annulé", appointment, practice, args.json)
     container.close()
     return 0
@@ -480,7 +521,106 @@ def cmd_escalation_close(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sms_worker(args: argparse.Namespace) -> int:
+    import signal
+
+    if args.interval <= 0 or args.limit <= 0:
+        raise UsageError("--interval et --limit doivent être positifs.")
+    container = _container()
+    worker = container.sms_worker()
+    if args.once:
+        counts = worker.run_once(args.limit)
+        if worker.sender is None:
+            print(f"SMS désactivés ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
+        else:
+            print("SMS : " + _sms_counts_words(counts))
+        container.close()
+        return 0
+
+    def stop(*_: object) -> None:
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    worker.run_forever(args.interval, args.limit)
+    container.close()
+    return 0
+
+
+def cmd_sms_outbox(args: argparse.Namespace) -> int:
+    from assistant.core.sms import KIND_LABELS, STATUS_LABELS
+
+    container = _container()
+    worker = container.sms_worker()
+    practice = container.agenda.practice()
+    messages = worker.messages(args.status, max(1, args.limit))
+    if args.json:
+        print(json.dumps([_sms_json(m, practice) for m in messages], ensure_ascii=False, indent=2))
+        container.close()
+        return 0
+    counts = worker.counts()
+    summary = ", ".join(f"{counts[status]} {STATUS_LABELS[status]}" for status in SMS_STATUSES if counts.get(status))
+    print(f"SMS de confirmation : {summary or 'aucun'}.")
+    if worker.sender is None:
+        print(f"Envoi désactivé ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
+    for m in messages:
+        state = STATUS_LABELS.get(m.status, m.status)
+        if m.status == "sent" and m.sent_at:
+            state += f" le {_local(m.sent_at, practice):%d/%m %H:%M}"
+        elif m.status == "pending" and m.attempts:
+            state += f", nouvel essai à {_local(m.next_attempt_at, practice):%d/%m %H:%M}"
+        if m.last_error_code:
+            state += f" (erreur {m.last_error_code})"
+        appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
+        print(
+            f"  n°{m.id:<5} {_local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
+            f"{appointment:<11} {mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
+        )
+    container.close()
+    return 0
+
+
+def cmd_sms_retry(args: argparse.Namespace) -> int:
+    container = _container()
+    message = container.sms_worker().requeue(args.sms_id, args.by)
+    print(f"SMS n°{message.id} remis en attente : il part au prochain passage du service d'envoi.")
+    container.close()
+    return 0
+
+
 # -- helpers --------------------------------------------------------------------
+
+
+def _sms_counts_words(counts: dict[str, int]) -> str:
+    labels = {
+        "sent": "envoyé(s)",
+        "retried": "à réessayer",
+        "failed": "en échec",
+        "superseded": "remplacé(s)",
+        "expired": "périmé(s)",
+        "waiting": "en attente d'un envoi précédent",
+    }
+    words = [f"{counts[key]} {label}" for key, label in labels.items() if counts.get(key)]
+    return ", ".join(words) if words else "rien à envoyer"
+
+
+def _sms_json(message: OutboxMessage, practice: Practice) -> dict[str, Any]:
+    def local(value: datetime | None) -> str | None:
+        return None if value is None else _local(value, practice).isoformat()
+
+    return {
+        "id": message.id,
+        "appointment_id": message.appointment_id,
+        "kind": message.kind,
+        "to": mask_number(message.to_number),
+        "status": message.status,
+        "attempts": message.attempts,
+        "next_attempt_at": local(message.next_attempt_at),
+        "last_error_code": message.last_error_code,
+        "provider_sid": message.provider_sid,
+        "created_at": local(message.created_at),
+        "sent_at": local(message.sent_at),
+    }
 
 
 def _escalation_json(escalation: Escalation, practice: Practice) -> dict[str, Any]:

@@ -1,0 +1,164 @@
+"""Safety and hand-over actions on real trackers and a real SQLite agenda (escalations table)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import runtime
+from actions.booking import ActionBookAppointment
+from actions.escalation import (
+    ActionEscalate,
+    ActionHandleEmergency,
+    ActionHandleFallback,
+    ActionRecordCallback,
+    ValidateCallbackForm,
+)
+from assistant.clock import FixedClock
+from tests.actions.conftest import make_tracker, run_action, slot_events
+from tests.builders import at
+
+PHONE = {"channel": "twilio_voice_fr", "metadata": {"caller": "+33612345678", "call_sid": "CA123"}}
+
+
+def messages(action, tracker, domain) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return events, dispatcher.messages
+
+
+def open_escalations(container):
+    return container.escalations.list_open()
+
+
+def emergency_tracker(text: str, category: str = "emergency", numbers=("15", "112", "114"), **kwargs):
+    tracker = make_tracker(text=text, intent="emergency", **kwargs)
+    tracker.latest_message["triage"] = {
+        "category": category,
+        "urgency": "immediate",
+        "numbers": list(numbers),
+        "reasons": ["Douleur thoracique"],
+        "rules": ["douleur-thoracique"],
+    }
+    return tracker
+
+
+def test_an_emergency_gives_the_number_first_and_records_an_immediate_escalation(container, domain):
+    tracker = emergency_tracker(
+        "j'ai très mal à la poitrine", slots={"motif": "consultation"}, active_loop="booking_form"
+    )
+    events, said = run_action(ActionHandleEmergency(), tracker, domain)
+    assert "15" in said[0] and "112" in said[0] and "114" in said[0]
+    (escalation,) = open_escalations(container)
+    assert escalation.urgency == "immediate" and escalation.category == "emergency"
+    assert escalation.reason == "Douleur thoracique" and escalation.conversation_id == "conv-test"
+    slots = slot_events(events)
+    assert slots["emergency"] is True and slots["motif"] is None
+    assert any(event["event"] == "active_loop" and event["name"] is None for event in events)
+
+
+def test_suicidal_thoughts_give_3114_and_an_overdose_gives_15_first(container, domain):
+    _, said = run_action(
+        ActionHandleEmergency(), emergency_tracker("envie d'en finir", "suicide", ("3114", "15")), domain
+    )
+    assert said[0].index("3114") < said[0].index("15")
+    _, said = run_action(
+        ActionHandleEmergency(),
+        emergency_tracker("j'ai avalé tous mes cachets", "suicide", ("15", "3114", "112"), sender_id="conv-2"),
+        domain,
+    )
+    assert said[0].index("15") < said[0].index("3114")
+
+
+def test_on_the_phone_an_emergency_ends_the_call_so_the_line_is_free(container, domain):
+    _, sent = messages(ActionHandleEmergency(), emergency_tracker("il ne respire plus", **PHONE), domain)
+    assert {"end_call": True} in [message.get("custom") for message in sent]
+
+
+def test_no_booking_ever_after_an_emergency(container, domain):
+    day = at(2026, 11, 26, 9, 0).date()
+    before = container.agenda.agenda(day)
+    slots = {"emergency": True, "chosen_slot": {"start": "2026-11-26T09:00:00+00:00"}, "task": "book"}
+    _, said = run_action(ActionBookAppointment(), make_tracker(slots), domain)
+    assert "15" in said[0]
+    assert container.agenda.agenda(day) == before
+
+
+def test_a_medical_question_is_escalated_without_advice_and_asks_a_callback_number(container, domain):
+    tracker = make_tracker(text="est-ce que je peux prendre de l'ibuprofène", intent="medical_question")
+    events, said = run_action(ActionEscalate(), tracker, domain)
+    assert "avis médical" in said[0]
+    (escalation,) = open_escalations(container)
+    assert escalation.category == "sensitive" and escalation.reason == "Question médicale"
+    assert escalation.transcript[-1] == ("patient", "est-ce que je peux prendre de l'ibuprofène")
+    assert slot_events(events)["phone"] is None  # unknown: the callback form asks for it
+
+
+def test_an_urgent_triage_raises_the_urgency(container, domain):
+    tracker = make_tracker(text="il faut voir un médecin aujourd'hui", intent="medical_question")
+    tracker.latest_message["triage"] = {"category": "urgent", "reasons": ["Besoin d'un médecin aujourd'hui"]}
+    run_action(ActionEscalate(), tracker, domain)
+    (escalation,) = open_escalations(container)
+    assert escalation.urgency == "urgent" and escalation.category == "urgent"
+
+
+def test_a_callback_number_is_validated_and_recorded(container, domain):
+    tracker = make_tracker(text="je veux parler à quelqu'un", intent="request_human")
+    events, _ = run_action(ActionEscalate(), tracker, domain)
+    escalation_id = slot_events(events)["escalation_id"]
+    bad = make_tracker(
+        {"requested_slot": "phone"}, text="bof", active_loop="callback_form", candidates={"phone": "bof"}
+    )
+    events, said = run_action(ValidateCallbackForm(), bad, domain)
+    assert slot_events(events)["phone"] is None and "chiffre par chiffre" in said[0]
+    good_text = "zéro six douze trente-quatre cinquante-six soixante-dix-huit"
+    good = make_tracker(
+        {"requested_slot": "phone"}, text=good_text, active_loop="callback_form", candidates={"phone": good_text}
+    )
+    events, _ = run_action(ValidateCallbackForm(), good, domain)
+    phone = slot_events(events)["phone"]
+    _, said = run_action(ActionRecordCallback(), make_tracker({"escalation_id": escalation_id, "phone": phone}), domain)
+    assert said[0].endswith("78.")
+    (escalation,) = open_escalations(container)
+    assert escalation.callback_requested and escalation.callback_number.replace(" ", "") == "0612345678"
+
+
+def test_on_the_phone_in_staffed_hours_the_call_is_transferred_with_a_spoken_summary(container, domain):
+    tracker = make_tracker(text="passez-moi la secrétaire", intent="request_human", **PHONE)
+    events, sent = messages(ActionEscalate(), tracker, domain)
+    handover = next(message["custom"]["handover"] for message in sent if message.get("custom"))
+    (escalation,) = open_escalations(container)
+    assert handover["escalation_id"] == escalation.id and handover["urgency"] == "routine"
+    assert handover["spoken_summary"] and "06" not in handover["spoken_summary"]
+    assert slot_events(events)["phone"] == "+33612345678"  # the caller's number, no question asked
+    _, said = run_action(
+        ActionRecordCallback(), make_tracker({"escalation_id": escalation.id, "phone": "+33612345678"}, **PHONE), domain
+    )
+    assert said == []  # the channel handles a failed transfer itself
+
+
+def test_on_the_phone_after_hours_a_callback_is_promised_for_the_reopening(container, domain):
+    runtime.container().clock = FixedClock(at(2026, 11, 23, 20, 0))  # Monday evening, secretariat closed
+    tracker = make_tracker(text="je veux parler à quelqu'un", intent="request_human", **PHONE)
+    _, sent = messages(ActionEscalate(), tracker, domain)
+    assert not any(message.get("custom") for message in sent)
+    said = " ".join(message.get("text") or "" for message in sent)
+    assert "fermé" in said and "demain" in said
+    (escalation,) = open_escalations(container)
+    assert escalation.callback_number
+
+
+def test_two_misunderstandings_in_a_row_hand_over(container, domain):
+    not_understood = {"intent": {"name": "nlu_fallback"}}
+    first = make_tracker(text="gnagna", intent="nlu_fallback")
+    events, said = run_action(ActionHandleFallback(), first, domain)
+    assert events == [] and said == ["utter_default"]
+    second = make_tracker(
+        text="pfff", intent="nlu_fallback", events=[{"event": "user", "text": "gnagna", "parse_data": not_understood}]
+    )
+    events, said = run_action(ActionHandleFallback(), second, domain)
+    (escalation,) = open_escalations(container)
+    assert escalation.category == "misunderstanding"
+    assert any(event["event"] == "followup" and event["name"] == "callback_form" for event in events)

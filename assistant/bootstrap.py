@@ -7,16 +7,20 @@ channels, tests) call :func:`build` with settings and get a ready container.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from assistant.adapters.db.engine import create_agenda_engine
 from assistant.adapters.db.migrate import upgrade
-from assistant.adapters.db.unit_of_work import uow_factory_for
+from assistant.adapters.db.unit_of_work import UnitOfWorkFactory, uow_factory_for
 from assistant.clock import Clock, clock_from_env
 from assistant.services.agenda import AgendaService
 from assistant.services.escalations import EscalationService
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.adapters.sms.worker import OutboxWorker
 
 
 @dataclass
@@ -26,6 +30,26 @@ class Container:
     clock: Clock
     agenda: AgendaService
     escalations: EscalationService
+    uow_factory: UnitOfWorkFactory
+
+    def sms_worker(self) -> OutboxWorker:
+        """The confirmation SMS worker; without credentials, one that sends nothing and loses nothing.
+
+        Built on demand, so that commands that never send SMS do not import the Twilio client.
+        """
+        from assistant.adapters.sms.twilio_sender import TwilioSmsSender
+        from assistant.adapters.sms.worker import OutboxWorker
+
+        settings = self.settings
+        sender = None
+        if settings.sms_enabled:
+            sender = TwilioSmsSender(
+                settings.twilio_account_sid,
+                settings.twilio_auth_token,
+                settings.twilio_sms_number,
+                settings.twilio_api_base_url,
+            )
+        return OutboxWorker(self.uow_factory, sender, self.clock, disabled_reason=settings.sms_disabled_reason)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -40,4 +64,11 @@ def build(settings: Settings | None = None, clock: Clock | None = None, migrate:
     uow_factory = uow_factory_for(engine)
     agenda = AgendaService(uow_factory, clock)
     escalations = EscalationService(uow_factory, clock, agenda.practice)
-    return Container(settings=settings, engine=engine, clock=clock, agenda=agenda, escalations=escalations)
+    return Container(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        agenda=agenda,
+        escalations=escalations,
+        uow_factory=uow_factory,
+    )

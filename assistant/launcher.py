@@ -11,6 +11,9 @@
   behind a token) listen on 127.0.0.1 only; the launcher waits until both
   answer, prints where to chat, and stops both on Ctrl-C.
 - Chat page: ``web/chat.html`` served on 127.0.0.1, talking to the REST channel.
+- SMS worker: ``assistant sms worker`` sends the confirmation SMS, started only
+  when ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_SMS_NUMBER`` are
+  set (otherwise confirmations wait in the outbox, see docs/sms.md).
 """
 
 from __future__ import annotations
@@ -130,6 +133,17 @@ def start_rasa(env: dict[str, str], log_path: Path, model: Path = MODEL) -> subp
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def start_sms_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes] | None:
+    """The confirmation SMS worker, or None when SMS is not configured (messages then wait, never lost)."""
+    from assistant.settings import Settings
+
+    if not Settings.from_env(env).sms_enabled:
+        return None
+    log = log_path.open("ab")
+    command = [sys.executable, "-m", "assistant.cli", "sms", "worker"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -179,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-chat-page", action="store_true")
     args = parser.parse_args(argv)
     env = server_environment()
+    try:
+        from assistant.settings import Settings
+
+        Settings.from_env(env)
+    except ValueError as error:  # SettingsError: one sentence naming the variable
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
     VAR.mkdir(exist_ok=True)
     if not args.no_train or not MODEL.exists():
         print("Vérification du modèle (entraînement si les données ont changé)…", flush=True)
@@ -186,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     actions = start_action_server(env, VAR / "action-server.log")
     rasa = start_rasa(env, VAR / "rasa-server.log")
     children = [actions, rasa]
+    sms_worker = start_sms_worker(env, VAR / "sms-worker.log")
+    if sms_worker is not None:
+        children.append(sms_worker)
+        print("Envoi des SMS de confirmation : actif (journal var/sms-worker.log).", flush=True)
 
     def stop(*_: object) -> None:
         for child in children:
@@ -212,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Ctrl-C pour arrêter.", flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(1)
-        print("Un serveur s'est arrêté ; voir var/action-server.log et var/rasa-server.log.", file=sys.stderr)
+        print("Un serveur s'est arrêté ; voir ses journaux dans var/ (*.log).", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -7,9 +7,12 @@ with one sentence naming the variable, not later in the middle of a call.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -19,6 +22,10 @@ from assistant.clock import NOW_ENV_VAR, get_timezone, parse_instant
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'assistant.db'}"
 DEFAULT_PRACTICE_FILE = PROJECT_ROOT / "practices" / "demo-lille.yml"
+DEFAULT_TWILIO_API_BASE_URL = "https://api.twilio.com"
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+WHATSAPP_PREFIX = "whatsapp:"
 
 
 class SettingsError(ValueError):
@@ -32,6 +39,12 @@ class Settings:
     now: str = ""  # ASSISTANT_NOW, frozen clock for tests and demos
     practice_file: Path = DEFAULT_PRACTICE_FILE
     log_level: str = "INFO"
+    # Confirmation SMS (``assistant sms worker``). SID and number together, with the token, or neither; the
+    # token alone is a phone-only deployment (the voice channel needs only it) and leaves SMS disabled.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_sms_number: str = ""
+    twilio_api_base_url: str = DEFAULT_TWILIO_API_BASE_URL
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -43,6 +56,10 @@ class Settings:
             now=env.get(NOW_ENV_VAR, "").strip(),
             practice_file=Path(env.get("ASSISTANT_PRACTICE_FILE", "").strip() or DEFAULT_PRACTICE_FILE),
             log_level=(env.get("ASSISTANT_LOG_LEVEL", "").strip() or "INFO").upper(),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip(),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
+            twilio_sms_number=env.get("TWILIO_SMS_NUMBER", "").replace(" ", "").strip(),
+            twilio_api_base_url=env.get("TWILIO_API_BASE_URL", "").strip().rstrip("/") or DEFAULT_TWILIO_API_BASE_URL,
         )
         settings.validate()
         return settings
@@ -68,3 +85,57 @@ class Settings:
                 raise SettingsError(str(error)) from None
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("ASSISTANT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
+        self._validate_twilio()
+
+    def _validate_twilio(self) -> None:
+        sid, token, number = self.twilio_account_sid, self.twilio_auth_token, self.twilio_sms_number
+        if sid or number:
+            missing = [
+                name
+                for name, value in (
+                    ("TWILIO_ACCOUNT_SID", sid),
+                    ("TWILIO_AUTH_TOKEN", token),
+                    ("TWILIO_SMS_NUMBER", number),
+                )
+                if not value
+            ]
+            if missing:
+                raise SettingsError(
+                    f"{', '.join(missing)} missing: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+                    "TWILIO_SMS_NUMBER together, or none of them."
+                )
+            if not _ACCOUNT_SID.match(sid):
+                raise SettingsError("TWILIO_ACCOUNT_SID must look like AC followed by 32 hexadecimal characters.")
+            if not _E164.match(number.removeprefix(WHATSAPP_PREFIX)):
+                raise SettingsError(
+                    "TWILIO_SMS_NUMBER must be in E.164 form (+33…), optionally prefixed with whatsapp:."
+                )
+        if token and (len(token) < 16 or any(character.isspace() for character in token)):
+            raise SettingsError("TWILIO_AUTH_TOKEN does not look like a Twilio auth token.")
+        parts = urlsplit(self.twilio_api_base_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+            raise SettingsError("TWILIO_API_BASE_URL must be an absolute URL such as https://api.twilio.com.")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise SettingsError("TWILIO_API_BASE_URL must use https (plain http is accepted on loopback only).")
+
+    @property
+    def sms_disabled_reason(self) -> str:
+        """Why confirmation SMS cannot be sent ("" when they can)."""
+        if not (self.twilio_account_sid and self.twilio_auth_token and self.twilio_sms_number):
+            return "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_NUMBER are not set"
+        if self.twilio_sms_number.startswith(WHATSAPP_PREFIX):
+            return "TWILIO_SMS_NUMBER is a WhatsApp sender, which cannot send SMS"
+        return ""
+
+    @property
+    def sms_enabled(self) -> bool:
+        return not self.sms_disabled_reason
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -6,6 +6,13 @@ the patient's), reads the facts, lets the pure rules decide, writes, audits and
 commits. Any refusal raises :class:`AgendaError` before the commit, so the agenda
 is left as it was. Dialogue actions, the CLI and the secretariat console all call
 this class; none of them queries the database itself.
+
+Confirmation SMS (transactional outbox): a booking, move or cancellation made by
+the patient (phone, chat, SMS) queues a confirmation in ``sms_outbox`` in the same
+transaction, when the patient's number is a French mobile. The secretariat's own
+changes (CLI, console) queue one only when asked (``notify=True``); ``notify=False``
+never queues one. Nothing is sent here: a worker sends later, so an SMS outage
+never delays or refuses a booking, and a refused change queues nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from assistant.core.model import (
 )
 from assistant.core.practice_config import practice_from_dict, practice_to_dict
 from assistant.core.slots import OpeningCalendar, SlotQuery, fits_opening_hours, search_bounds, search_slots
+from assistant.core.sms import BOOKED, CANCELLED, MOVED, new_confirmation, should_notify
 from assistant.core.windows import day_bounds
 
 log = logging.getLogger(__name__)
@@ -232,8 +240,13 @@ class AgendaService:
 
     # -- changing the agenda -----------------------------------------------------
 
-    def book(self, request: BookingRequest, patient: Patient | int, actor: Actor) -> Appointment:
-        """Book ``request`` for a known patient (id) or a described one (found or created)."""
+    def book(
+        self, request: BookingRequest, patient: Patient | int, actor: Actor, notify: bool | None = None
+    ) -> Appointment:
+        """Book ``request`` for a known patient (id) or a described one (found or created).
+
+        ``notify``: queue a confirmation SMS (None: only for the patient's own channels; see the module).
+        """
         now = self.clock.now()
         try:
             with self.uow_factory() as uow:
@@ -262,6 +275,7 @@ class AgendaService:
                 )
                 if created:
                     uow.audit.record(now, actor.name, actor.channel, "patient_create", {}, patient_id=patient_id)
+                sms_id = self._queue_confirmation(uow, practice, appointment, BOOKED, actor, notify, now)
                 uow.audit.record(
                     now,
                     actor.name,
@@ -273,6 +287,7 @@ class AgendaService:
                         "start": appointment.start.isoformat(),
                         "end": appointment.end.isoformat(),
                         "conversation_id": actor.conversation_id,
+                        **_sms_detail(sms_id),
                     },
                     appointment_id=appointment.id,
                     patient_id=patient_id,
@@ -294,8 +309,9 @@ class AgendaService:
         new_start: datetime,
         actor: Actor,
         new_practitioner_id: str | None = None,
+        notify: bool | None = None,
     ) -> Appointment:
-        """Reschedule atomically: the old slot is freed only if the new one is taken."""
+        """Reschedule atomically: the old slot is freed only if the new one is taken (``notify``: see :meth:`book`)."""
         now = self.clock.now()
         try:
             with self.uow_factory() as uow:
@@ -329,6 +345,11 @@ class AgendaService:
                     practitioner_id=target_practitioner,
                     updated_by=actor.name,
                 )
+                moved = uow.appointments.get(appointment_id)
+                assert moved is not None
+                sms_id = self._queue_confirmation(
+                    uow, practice, moved, MOVED, actor, notify, now, previous_start=locked.start
+                )
                 uow.audit.record(
                     now,
                     actor.name,
@@ -340,27 +361,29 @@ class AgendaService:
                         "to_start": slot.start.isoformat(),
                         "to_practitioner_id": target_practitioner,
                         "conversation_id": actor.conversation_id,
+                        **_sms_detail(sms_id),
                     },
                     appointment_id=appointment_id,
                     patient_id=locked.patient_id,
                 )
-                moved = uow.appointments.get(appointment_id)
                 uow.commit()
         except IntegrityError:
             raise AgendaError("slot_taken") from None
-        assert moved is not None
         log.info("moved appointment %s (via %s)", appointment_id, actor.channel.value)
         return moved
 
-    def cancel(self, appointment_id: int, actor: Actor, reason: str = "") -> Appointment:
+    def cancel(self, appointment_id: int, actor: Actor, reason: str = "", notify: bool | None = None) -> Appointment:
+        """Cancel (``notify``: see :meth:`book`)."""
         now = self.clock.now()
         with self.uow_factory() as uow:
-            self._practice(uow)
+            practice = self._practice(uow)
             appointment = uow.appointments.get(appointment_id, lock=True)
             if appointment is None:
                 raise AgendaError("appointment_not_found")
-            check_change_allowed(self._practice(uow), appointment, now, actor.channel)
+            check_change_allowed(practice, appointment, now, actor.channel)
             uow.appointments.update(appointment_id, now, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
+            cancelled = replace(appointment, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
+            sms_id = self._queue_confirmation(uow, practice, cancelled, CANCELLED, actor, notify, now)
             uow.audit.record(
                 now,
                 actor.name,
@@ -370,13 +393,14 @@ class AgendaService:
                     "start": appointment.start.isoformat(),
                     "reason": reason[:200],
                     "conversation_id": actor.conversation_id,
+                    **_sms_detail(sms_id),
                 },
                 appointment_id=appointment_id,
                 patient_id=appointment.patient_id,
             )
             uow.commit()
         log.info("cancelled appointment %s (via %s)", appointment_id, actor.channel.value)
-        return replace(appointment, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
+        return cancelled
 
     # -- reading the agenda ------------------------------------------------------
 
@@ -411,6 +435,35 @@ class AgendaService:
         return busy.get(practitioner_id, [])
 
     @staticmethod
+    def _queue_confirmation(
+        uow: SqlUnitOfWork,
+        practice: Practice,
+        appointment: Appointment,
+        kind: str,
+        actor: Actor,
+        notify: bool | None,
+        now: datetime,
+        previous_start: datetime | None = None,
+    ) -> int | None:
+        """Queue the confirmation SMS in this transaction (id), or None: not asked, or no French mobile."""
+        if not should_notify(actor.channel, notify):
+            return None
+        patient = uow.patients.get(appointment.patient_id)
+        if patient is None:
+            return None
+        message = new_confirmation(
+            practice=practice,
+            appointment=appointment,
+            kind=kind,
+            phone=patient.phone,
+            now=now,
+            previous_start=previous_start,
+        )
+        if message is None:
+            return None
+        return uow.outbox.add(message).id
+
+    @staticmethod
     def _resolve_patient(uow: SqlUnitOfWork, patient: Patient | int, now: datetime) -> tuple[int, bool]:
         if isinstance(patient, int):
             if uow.patients.get(patient) is None:
@@ -428,6 +481,11 @@ class AgendaService:
         created = uow.patients.add(patient, now)
         assert created.id is not None
         return created.id, True
+
+
+def _sms_detail(sms_id: int | None) -> dict[str, int]:
+    """The audit trail's trace of a queued confirmation: its id only (never the number or the text)."""
+    return {} if sms_id is None else {"sms_outbox_id": sms_id}
 
 
 def _first_wished_instant(query: SlotQuery, bounds: Interval) -> datetime:

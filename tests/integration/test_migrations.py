@@ -55,9 +55,10 @@ def test_upgrade_is_idempotent_and_versioned(engine):
         "appointments",
         "audit_events",
         "escalations",
+        "sms_outbox",
     } <= set(inspector.get_table_names())
-    assert head_revision(engine) == "0002"
-    assert current_revision(engine) == "0002"
+    assert head_revision(engine) == "0003"
+    assert current_revision(engine) == "0003"
 
 
 def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url):
@@ -73,7 +74,7 @@ def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url)
             )
 
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         assert schema_differences(engine) == []
         with engine.begin() as connection:
             kept = connection.execute(select(t.audit_events)).one()
@@ -115,6 +116,39 @@ def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url)
         with engine.connect() as connection:
             assert connection.execute(select(func.count()).select_from(t.audit_events)).scalar() == 2
 
+        upgrade(engine)
+        assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_sms_outbox_migration_goes_back_down_and_up(database_url):
+    engine = create_agenda_engine(database_url)
+    try:
+        upgrade(engine, "0002")
+        assert "sms_outbox" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == "0003"
+        with engine.begin() as connection:
+            connection.execute(
+                insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
+            )
+            connection.execute(
+                insert(t.sms_outbox).values(
+                    practice_id="p",
+                    kind="booked",
+                    to_number="+33612345678",
+                    body="b",
+                    status="pending",
+                    next_attempt_at=AT,
+                    created_at=AT,
+                )
+            )
+            row = connection.execute(select(t.sms_outbox)).one()
+            assert (row.attempts, row.appointment_id, row.next_attempt_at) == (0, None, AT)
+        downgrade(engine, "0002")
+        assert current_revision(engine) == "0002"
+        assert "sms_outbox" not in inspect(engine).get_table_names()
         upgrade(engine)
         assert schema_differences(engine) == []
     finally:

@@ -26,6 +26,7 @@ from assistant.core.model import (
     Interval,
     Patient,
 )
+from assistant.core.sms import PENDING, SENDING, OutboxMessage
 
 ACTIVE = AppointmentStatus.BOOKED.value
 MAX_APPOINTMENT = timedelta(hours=12)  # longer than any motif (the configuration caps them at 8 hours)
@@ -425,6 +426,131 @@ class EscalationRepository:
         self.connection.execute(
             update(t.escalations).where(t.escalations.c.id == escalation.id).values(**_escalation_values(escalation))
         )
+
+
+def _outbox_message(row: Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        practice_id=row.practice_id,
+        appointment_id=row.appointment_id,
+        kind=row.kind,
+        to_number=row.to_number,
+        body=row.body,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        created_at=row.created_at,
+        last_error_code=row.last_error_code,
+        provider_sid=row.provider_sid,
+        sent_at=row.sent_at,
+    )
+
+
+class OutboxRepository:
+    """Confirmation SMS waiting or sent. Claims use ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
+
+    On SQLite the write transaction is exclusive (``BEGIN IMMEDIATE``): workers claim one after the other.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, message: OutboxMessage) -> OutboxMessage:
+        result = self.connection.execute(
+            insert(t.sms_outbox).values(
+                practice_id=message.practice_id,
+                appointment_id=message.appointment_id,
+                kind=message.kind,
+                to_number=message.to_number,
+                body=message.body,
+                created_at=message.created_at,
+                **self._state(message),
+            )
+        )
+        return self.get(result.inserted_primary_key[0])  # type: ignore[return-value]
+
+    def get(self, message_id: int, lock: bool = False) -> OutboxMessage | None:
+        query = select(t.sms_outbox).where(t.sms_outbox.c.id == message_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _outbox_message(row)
+
+    def claimable(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Due messages, oldest due first, locked for this transaction; rows another worker holds are skipped.
+
+        Due: pending and their time has come, or sending whose lease expired (the worker died).
+        """
+        o = t.sms_outbox.c
+        query = (
+            select(t.sms_outbox)
+            .where(o.status.in_((PENDING, SENDING)), o.next_attempt_at <= now)
+            .order_by(o.next_attempt_at, o.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_outbox_message(row) for row in self.connection.execute(query)]
+
+    def has_newer(self, message: OutboxMessage) -> bool:
+        """A later message about the same appointment exists (it makes this one stale)."""
+        if message.appointment_id is None:
+            return False
+        o = t.sms_outbox.c
+        query = select(o.id).where(o.appointment_id == message.appointment_id, o.id > message.id).limit(1)
+        return self.connection.execute(query).first() is not None
+
+    def has_older_in_flight(self, message: OutboxMessage) -> bool:
+        """An earlier message about the same appointment is being sent: wait, so that they arrive in order."""
+        if message.appointment_id is None:
+            return False
+        o = t.sms_outbox.c
+        query = (
+            select(o.id)
+            .where(o.appointment_id == message.appointment_id, o.id < message.id, o.status == SENDING)
+            .limit(1)
+        )
+        return self.connection.execute(query).first() is not None
+
+    def save(self, message: OutboxMessage, expected_status: str, expected_attempts: int) -> bool:
+        """Store the new state if the row is still as read (status and attempts); False if it changed meanwhile."""
+        if message.id is None:
+            raise ValueError("cannot update a message that was never stored")
+        o = t.sms_outbox.c
+        result = self.connection.execute(
+            update(t.sms_outbox)
+            .where(o.id == message.id, o.status == expected_status, o.attempts == expected_attempts)
+            .values(**self._state(message))
+        )
+        return bool(result.rowcount == 1)
+
+    def latest(self, statuses: Sequence[str] | None = None, limit: int = 50) -> list[OutboxMessage]:
+        """The most recent messages, newest first."""
+        o = t.sms_outbox.c
+        query = select(t.sms_outbox).order_by(o.id.desc()).limit(limit)
+        if statuses:
+            query = query.where(o.status.in_(list(statuses)))
+        return [_outbox_message(row) for row in self.connection.execute(query)]
+
+    def for_appointment(self, appointment_id: int) -> list[OutboxMessage]:
+        o = t.sms_outbox.c
+        query = select(t.sms_outbox).where(o.appointment_id == appointment_id).order_by(o.id)
+        return [_outbox_message(row) for row in self.connection.execute(query)]
+
+    def count_by_status(self) -> dict[str, int]:
+        o = t.sms_outbox.c
+        rows = self.connection.execute(select(o.status, func.count()).group_by(o.status))
+        return {status: int(count) for status, count in rows}
+
+    @staticmethod
+    def _state(message: OutboxMessage) -> dict[str, Any]:
+        return {
+            "status": message.status,
+            "attempts": message.attempts,
+            "next_attempt_at": message.next_attempt_at,
+            "last_error_code": message.last_error_code,
+            "provider_sid": message.provider_sid,
+            "sent_at": message.sent_at,
+        }
 
 
 def iso(value: datetime | date) -> str:

@@ -209,3 +209,28 @@ escalations = Table(
         postgresql_where=text("status IN ('open', 'taken')"),
     ),
 )
+
+# Confirmation SMS waiting to be sent, or sent (``assistant.core.sms``): the transactional outbox. A row is
+# written in the same transaction as the booking, move or cancellation it confirms; a worker sends it later.
+# ``last_error_code`` holds a Twilio error code or an HTTP status, never the provider's message (it quotes
+# the number). ``body`` and ``to_number`` are never copied into the audit trail or the logs.
+sms_outbox = Table(
+    "sms_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
+    Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("to_number", String(20), nullable=False),
+    Column("body", String(640), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("last_error_code", String(20), nullable=True),
+    Column("provider_sid", String(64), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    # The worker's query: due messages (pending, or sending with an expired lease) in time order.
+    Index("ix_sms_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_sms_outbox_appointment_id", "appointment_id"),
+)

@@ -20,6 +20,7 @@ from assistant.adapters.db.repository import (
     AppointmentRepository,
     AuditRepository,
     EscalationRepository,
+    OutboxRepository,
     PatientRepository,
     PracticeRepository,
 )
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     appointments: AppointmentRepository
     audit: AuditRepository
     escalations: EscalationRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -44,6 +46,7 @@ class SqlUnitOfWork:
         self.appointments = AppointmentRepository(self._connection)
         self.audit = AuditRepository(self._connection)
         self.escalations = EscalationRepository(self._connection)
+        self.outbox = OutboxRepository(self._connection)
         return self
 
     def __exit__(

@@ -1,0 +1,57 @@
+"""Confirmation SMS through Twilio's Messages API, at a configurable base URL.
+
+The base URL (``TWILIO_API_BASE_URL``) is what lets tests run against a fake
+server on loopback: no test ever reaches Twilio. Errors come back as
+:class:`~assistant.core.sms.SmsSendError` carrying the Twilio error code or the
+HTTP status only, never Twilio's message, which quotes the phone number.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.core.sms import SmsSendError, error_code, is_permanent
+
+DEFAULT_API_BASE_URL = "https://api.twilio.com"
+HTTP_TIMEOUT_SECONDS = 10.0
+
+# The twilio library logs every request at INFO (URL and headers): keep that out of the assistant's logs.
+_http_log = logging.getLogger("assistant.adapters.sms.twilio_http")
+_http_log.setLevel(logging.WARNING)
+
+
+class TwilioSmsSender:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        timeout: float = HTTP_TIMEOUT_SECONDS,
+    ) -> None:
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        self.from_number = from_number
+        self._client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout, logger=_http_log))
+        base_url = api_base_url.rstrip("/")
+        if base_url != DEFAULT_API_BASE_URL:
+            # TWILIO_REGION or TWILIO_EDGE in the environment would rewrite the host of a test server.
+            self._client.region = None
+            self._client.edge = None
+        self._client.api.base_url = base_url
+
+    def send(self, to: str, body: str) -> str:
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            message = self._client.messages.create(to=to, from_=self.from_number, body=body)
+        except TwilioRestException as error:
+            code = error.code if isinstance(error.code, int) else None
+            raise SmsSendError(error_code(error.status, code), is_permanent(error.status, code)) from None
+        except requests.Timeout:
+            raise SmsSendError("timeout") from None
+        except requests.RequestException:
+            raise SmsSendError("network") from None
+        return str(message.sid or "")

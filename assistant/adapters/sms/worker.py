@@ -1,0 +1,233 @@
+"""The outbox worker: sends the queued confirmation SMS, retries, gives up, audits.
+
+    worker = OutboxWorker(uow_factory, sender, clock)
+    worker.run_once(limit=20)        # {"sent": 2, "retried": 1, ...}
+    worker.run_forever(interval=5)   # until stop() or SIGTERM
+
+Each pass claims due messages in one short transaction (on PostgreSQL ``FOR
+UPDATE SKIP LOCKED``, so parallel workers never take the same message; on
+SQLite the write transaction is exclusive), marks them ``sending`` with a lease,
+commits, sends outside any transaction, then stores each outcome in its own
+transaction. Before sending, a message is dropped when a newer one about the same
+appointment exists (``superseded``: the patient gets the latest state, not a
+stale one), or when the appointment has already started (``failed``,
+``expired``); and it waits while an older message about the same appointment is
+still being sent, so that they arrive in order.
+
+A worker that dies mid-send leaves its message ``sending``; when the lease ends,
+another worker tries it again (the one case where a patient may get it twice).
+
+Without credentials (``sender`` None) the worker says once that SMS is disabled
+and leaves every message pending: nothing is lost, it goes out once configured.
+Logs and audit events carry message and appointment ids, kinds, statuses and
+error codes: never a number or a text.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from assistant.adapters.db.unit_of_work import SqlUnitOfWork
+from assistant.adapters.sms.sender import SmsSender
+from assistant.clock import Clock
+from assistant.core import sms as rules
+from assistant.core.model import Channel
+from assistant.core.sms import OutboxError, OutboxMessage, SmsSendError
+
+log = logging.getLogger(__name__)
+
+WORKER = "sms-worker"
+OUTCOMES = ("sent", "retried", "failed", "superseded", "expired", "waiting")
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    message: OutboxMessage  # as claimed (status sending, attempts counted)
+    provider_sid: str | None = None
+    error: SmsSendError | None = None
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        sender: SmsSender | None,
+        clock: Clock,
+        disabled_reason: str = "SMS credentials are not set",
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.sender = sender
+        self.clock = clock
+        self.disabled_reason = disabled_reason
+        self._said_disabled = False
+        self._stop = threading.Event()
+
+    # -- sending -----------------------------------------------------------------------
+
+    def run_once(self, limit: int = 20) -> dict[str, int]:
+        """One pass over at most ``limit`` due messages; how many ended in each outcome."""
+        counts = dict.fromkeys(OUTCOMES, 0)
+        if self.sender is None:
+            if not self._said_disabled:
+                log.warning("confirmation SMS disabled (%s): messages stay pending", self.disabled_reason)
+                self._said_disabled = True
+            return counts
+        for claimed in self._claim(limit, counts):
+            self._finish(self._send(self.sender, claimed), counts)
+        return counts
+
+    def run_forever(self, interval: float = 5.0, limit: int = 20) -> None:
+        """Pass after pass until :meth:`stop`; a full batch is followed at once by another one."""
+        log.info("SMS worker started (every %s s)", interval)
+        while not self._stop.is_set():
+            try:
+                counts = self.run_once(limit)
+            except Exception as error:  # the database went away: say so, try again later, never die
+                log.error("SMS worker pass failed: %s", type(error).__name__)
+                counts = {}
+            done = sum(counts.values()) - counts.get("waiting", 0)
+            if done:
+                log.info("SMS worker: %s", ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+            if done < limit:
+                self._stop.wait(interval)
+        log.info("SMS worker stopped")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _claim(self, limit: int, counts: dict[str, int]) -> list[OutboxMessage]:
+        now = self.clock.now()
+        claimed: list[OutboxMessage] = []
+        with self.uow_factory() as uow:
+            # Oldest message first within the batch: a stale one is dropped before a newer one checks for it.
+            for message in sorted(uow.outbox.claimable(now, limit), key=lambda m: m.id or 0):
+                if uow.outbox.has_newer(message):
+                    self._give_up(uow, message, rules.SUPERSEDED, None, "sms_superseded")
+                    counts["superseded"] += 1
+                elif self._appointment_started(uow, message, now):
+                    self._give_up(uow, message, rules.FAILED, "expired", "sms_expired")
+                    counts["expired"] += 1
+                elif message.attempts >= rules.MAX_ATTEMPTS:
+                    # Its last attempt's worker died mid-send: whether it went out is unknown; do not insist.
+                    self._give_up(uow, message, rules.FAILED, "interrupted", "sms_failed")
+                    counts["failed"] += 1
+                elif uow.outbox.has_older_in_flight(message):
+                    counts["waiting"] += 1
+                else:
+                    taken = rules.claim(message, now)
+                    if uow.outbox.save(taken, message.status, message.attempts):
+                        claimed.append(taken)
+            uow.commit()
+        return claimed
+
+    @staticmethod
+    def _appointment_started(uow: SqlUnitOfWork, message: OutboxMessage, now: datetime) -> bool:
+        if message.appointment_id is None:
+            return False
+        appointment = uow.appointments.get(message.appointment_id)
+        return appointment is not None and appointment.start <= now
+
+    @staticmethod
+    def _send(sender: SmsSender, message: OutboxMessage) -> _Attempt:
+        try:
+            return _Attempt(message, provider_sid=sender.send(message.to_number, message.body))
+        except SmsSendError as error:
+            return _Attempt(message, error=error)
+        except Exception as error:  # a bug or an unexpected library error: retried like an outage
+            log.error("SMS %s: unexpected %s while sending", message.id, type(error).__name__)
+            return _Attempt(message, error=SmsSendError("error"))
+
+    def _finish(self, attempt: _Attempt, counts: dict[str, int]) -> None:
+        now = self.clock.now()
+        claimed = attempt.message
+        if attempt.error is None:
+            done = rules.mark_sent(claimed, attempt.provider_sid or "", now)
+        else:
+            done = rules.after_failure(claimed, attempt.error.code, attempt.error.permanent, now)
+        with self.uow_factory() as uow:
+            if not uow.outbox.save(done, rules.SENDING, claimed.attempts):
+                log.warning("SMS %s: outcome arrived after its lease ended; another worker has it", claimed.id)
+                return
+            if done.status == rules.SENT:
+                action, outcome = "sms_sent", "sent"
+            elif done.status == rules.PENDING:
+                action, outcome = "sms_retry", "retried"
+            else:
+                action, outcome = "sms_failed", "failed"
+            details: dict[str, Any] = {}
+            if done.status == rules.PENDING:
+                details["next_attempt_at"] = done.next_attempt_at.isoformat()
+            self._audit(uow, done, action, details)
+            uow.commit()
+        counts[outcome] += 1
+        if done.status == rules.SENT:
+            log.info("SMS %s sent (%s, appointment %s)", done.id, done.kind, done.appointment_id)
+        else:
+            log.warning(
+                "SMS %s not sent (attempt %s, error %s): %s",
+                done.id,
+                done.attempts,
+                done.last_error_code,
+                "will retry" if done.status == rules.PENDING else "given up",
+            )
+
+    def _give_up(self, uow: SqlUnitOfWork, message: OutboxMessage, status: str, code: str | None, action: str) -> None:
+        dropped = rules.give_up(message, status, code)
+        if uow.outbox.save(dropped, message.status, message.attempts):
+            self._audit(uow, dropped, action, {})
+            log.info(
+                "SMS %s %s (%s, appointment %s)", message.id, status, code or "newer message", message.appointment_id
+            )
+
+    def _audit(self, uow: SqlUnitOfWork, message: OutboxMessage, action: str, extra: dict[str, Any]) -> None:
+        uow.audit.record(
+            self.clock.now(),
+            WORKER,
+            Channel.SMS,
+            action,
+            {
+                "sms_outbox_id": message.id,
+                "kind": message.kind,
+                "status": message.status,
+                "attempts": message.attempts,
+                "error_code": message.last_error_code,
+                **extra,
+            },
+            appointment_id=message.appointment_id,
+        )
+
+    # -- for the secretariat --------------------------------------------------------------
+
+    def messages(self, statuses: list[str] | None = None, limit: int = 50) -> list[OutboxMessage]:
+        with self.uow_factory() as uow:
+            return uow.outbox.latest(statuses, limit)
+
+    def counts(self) -> dict[str, int]:
+        with self.uow_factory() as uow:
+            return uow.outbox.count_by_status()
+
+    def requeue(self, message_id: int, by: str) -> OutboxMessage:
+        """Try a failed message again from scratch (e.g. after an outage longer than the retry schedule)."""
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            current = uow.outbox.get(message_id, lock=True)
+            if current is None:
+                raise OutboxError("sms_not_found", sms_id=message_id)
+            again = rules.requeue(current, now)
+            uow.outbox.save(again, current.status, current.attempts)
+            uow.audit.record(
+                now,
+                by,
+                Channel.SECRETARIAT,
+                "sms_requeue",
+                {"sms_outbox_id": message_id, "kind": again.kind, "previous_error_code": current.last_error_code},
+                appointment_id=again.appointment_id,
+            )
+            uow.commit()
+        log.info("SMS %s queued again", message_id)
+        return again

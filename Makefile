@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
 
 install: ## create .venv (Python 3.10) and install the locked dependencies
 	bash scripts/bootstrap.sh
@@ -29,7 +29,18 @@ bench: ## agenda benchmark (slot search p50/p95, bookings/s) on SQLite and Postg
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m bench.agenda_bench
 
+bench-voice: ## phone benchmark: webhook time per turn of a 10-turn call against the real servers
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m bench.voice_bench
+
+evaluate: ## NLU cross-validation, held-out French set and test stories; F1 table (slow: trains 6 models)
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m assistant.evaluation
+
+test-e2e: ## only the end-to-end tests (trains the model when needed, starts the servers on localhost)
+	bash scripts/test.sh -m e2e
+
 ci: ## what CI runs
 	bash .ci/run
 
-.PHONY: help install start test test-pg lint format bench ci
+.PHONY: help install start test test-pg lint format bench bench-voice evaluate test-e2e ci

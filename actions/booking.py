@@ -26,6 +26,7 @@ from assistant.core.booking import BookingRequest
 from assistant.core.errors import AgendaError
 from assistant.core.model import AppointmentType, Patient, Practice, Slot
 from assistant.core.slots import SlotQuery, search_bounds
+from assistant.core.sms import is_mobile
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, wish_intervals
 from assistant.dialogue.answers import answer_documents
@@ -322,8 +323,14 @@ class ActionConfirmBooking(SafeAction):
         slot = slot_from_dict(chosen)
         motif = practice.appointment_type(slot.appointment_type_id)
         who = f"{tracker.get_slot('first_name') or ''} {tracker.get_slot('last_name') or ''}".strip()
+        phone = str(tracker.get_slot("phone") or "")
+        sms = ""
+        if is_mobile(phone):
+            # The number (often the caller's, taken without asking) is offered for confirmation here.
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            sms = f" La confirmation partira par SMS au numéro qui se termine par {digits[-2:]}."
         dispatcher.utter_message(
-            text=f"Je récapitule : {motif.name} {say_slot(slot, practice, runtime.now().date())}, pour {who}. "
+            text=f"Je récapitule : {motif.name} {say_slot(slot, practice, runtime.now().date())}, pour {who}.{sms} "
             "Je confirme ce rendez-vous ?"
         )
         return []

@@ -71,5 +71,11 @@ class ValidateIdentityForm(SafeFormValidation):
     ) -> dict[str, Any]:
         phone = parse_phone(str(value or ""))
         if phone is None:
+            caller = parse_phone(caller_number(tracker)) if caller_number(tracker) else None
+            if tracker.get_slot("requested_slot") != "phone":
+                # Digits said for something else (a birth date keyed "12031985"): not a wrong answer.
+                return {"phone": caller}
+            if caller:
+                return {"phone": caller}
             dispatcher.utter_message(text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, ou « aucun ».")
         return {"phone": phone}

@@ -265,6 +265,21 @@ def test_identity_values_are_cleaned_and_checked(container, domain):
     assert slot_events(events)["phone"] is None and "numéro" in said[0]
 
 
+def test_digits_keyed_for_a_birth_date_are_not_taken_for_a_wrong_phone_number(container, domain):
+    tracker = make_tracker(
+        {"task": "book", "last_name": "Dupont", "first_name": "Marie", "requested_slot": "birth_date"},
+        text="12031985",
+        active_loop="identity_form",
+        channel="twilio_voice_fr",
+        metadata={"caller": "+33612345678"},
+        candidates={"birth_date": "12031985", "phone": "12031985"},
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["birth_date"] == "1985-03-12" and slots["phone"] == "06 12 34 56 78"
+    assert not any("numéro" in text for text in said)
+
+
 def test_caller_number_is_offered_on_the_phone(container, domain):
     tracker = make_tracker(
         {
@@ -301,7 +316,9 @@ def test_read_back_then_booking_lands_in_the_agenda_with_channel_and_conversatio
     assert said[0].startswith(
         "Je récapitule : consultation de médecine générale jeudi 26 novembre à 14 h avec le docteur Lefebvre"
     )
-    assert said[0].endswith("pour Marie Dupont. Je confirme ce rendez-vous ?")
+    assert said[0].endswith(
+        "pour Marie Dupont. La confirmation partira par SMS au numéro qui se termine par 78. Je confirme ce rendez-vous ?"
+    )
     events, said = run_action(
         ActionBookAppointment(),
         make_tracker(booking_slots(chosen), intent="affirm", text="oui", sender_id="conv-77"),

@@ -9,133 +9,33 @@ temporary agenda (demo practice, clock frozen on Monday 23 November 2026 at
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from assistant.adapters.db import tables as t
-from assistant.adapters.db.engine import create_agenda_engine
+from tests.e2e.servers import running_servers
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server stopped at start:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"server did not answer on {url}:\n{log.read_text()[-3000:]}")
-
-
 # Patients of these tests only, with one appointment each, far enough ahead to be changed online.
+CONSULTATION = ["--type", "consultation", "--practitioner", "lefebvre", "--channel", "secretariat"]
+MOREL = ["--last-name", "Morel", "--first-name", "Hélène", "--birth-date", "1975-04-09"]
+PETIT = ["--last-name", "Petit", "--first-name", "Julien", "--birth-date", "1988-10-21"]
 SEEDED = (
-    ["--type", "consultation", "--practitioner", "lefebvre", "--start", "2026-12-01T09:00"]
-    + ["--last-name", "Morel", "--first-name", "Hélène", "--birth-date", "1975-04-09", "--channel", "secretariat"],
-    ["--type", "consultation", "--practitioner", "lefebvre", "--start", "2026-12-02T09:00"]
-    + ["--last-name", "Petit", "--first-name", "Julien", "--birth-date", "1988-10-21", "--channel", "secretariat"],
+    [*CONSULTATION, "--start", "2026-12-01T09:00", *MOREL],
+    [*CONSULTATION, "--start", "2026-12-02T09:00", *PETIT],
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def servers(tmp_path_factory, trained_model):
-    folder = tmp_path_factory.mktemp("e2e")
-    database = f"sqlite:///{folder / 'agenda.db'}"
-    env = {
-        **os.environ,
-        "ASSISTANT_DATABASE_URL": database,
-        "ASSISTANT_NOW": "2026-11-23T10:00",
-        "ASSISTANT_TRACKER_DB": str(folder / "tracker.db"),
-        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
-        "RASA_API_TOKEN": uuid.uuid4().hex,
-        "ACTION_SERVER_PORT": str(free_port()),
-        "RASA_PORT": str(free_port()),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SANIC_HOST": "127.0.0.1",
-    }
-    rasa = str(Path(sys.executable).with_name("rasa"))
-    subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    for patient in SEEDED:
-        subprocess.run(
-            [sys.executable, "-m", "assistant.cli", "book", *patient, "--by", "e2e"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    action_log, rasa_log = folder / "actions.log", folder / "rasa.log"
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "assistant.adapters.action_server"],
-        cwd=ROOT,
-        env=env,
-        stdout=action_log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    server = subprocess.Popen(
-        [
-            rasa,
-            "run",
-            "--model",
-            str(trained_model),
-            "--endpoints",
-            "endpoints.yml",
-            "--credentials",
-            "credentials.yml",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            env["RASA_PORT"],
-            "--enable-api",
-            "--auth-token",
-            env["RASA_API_TOKEN"],
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=rasa_log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, action_log, 120)
-        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", server, rasa_log, 300)
-        engine = create_agenda_engine(database)
-        yield {
-            "url": f"http://127.0.0.1:{env['RASA_PORT']}",
-            "engine": engine,
-            "env": env,
-            "logs": (action_log, rasa_log),
-        }
-        engine.dispose()
-    finally:
-        for process in (server, actions):
-            process.terminate()
-        for process in (server, actions):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with running_servers(tmp_path_factory.mktemp("e2e"), trained_model, seeded=SEEDED) as running:
+        yield running
 
 
 class Conversation:
@@ -243,7 +143,9 @@ def test_a_verified_patient_cancels_the_next_appointment(servers):
     assert before.status == "booked" and after.status == "cancelled", chat.heard
     with engine.connect() as connection:
         audit = connection.execute(
-            select(t.audit_events).where(t.audit_events.c.appointment_id == after.id, t.audit_events.c.action == "cancel")
+            select(t.audit_events).where(
+                t.audit_events.c.appointment_id == after.id, t.audit_events.c.action == "cancel"
+            )
         ).all()
     assert len(audit) == 1 and audit[0].actor == "assistant" and audit[0].channel == "chat"
 
@@ -251,6 +153,7 @@ def test_a_verified_patient_cancels_the_next_appointment(servers):
 def test_a_verified_patient_moves_an_appointment_atomically(servers):
     engine = servers["engine"]
     (before,) = patient_appointments(engine, "Petit")
+    assert before.start_at.date() == date(2026, 12, 2)
     chat = Conversation(servers["url"])
     chat.say("je voudrais déplacer mon rendez-vous")
     chat.say("Petit")

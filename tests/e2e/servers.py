@@ -1,0 +1,113 @@
+"""The action server and the Rasa server on free localhost ports, on a fresh demo agenda.
+
+Used by the end-to-end tests and by the voice benchmark (bench/voice_bench.py): the same
+start-up as a real deployment (same endpoints, credentials and environment variables),
+only the ports, the databases and the clock are the caller's.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.adapters.db.engine import create_agenda_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server stopped at start:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server did not answer on {url}:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def running_servers(
+    folder: Path,
+    model: Path,
+    now: str = "2026-11-23T10:00",
+    credentials: Path = ROOT / "credentials.yml",
+    endpoints: Path = ROOT / "endpoints.yml",
+    extra_env: dict[str, str] | None = None,
+    seeded: tuple[list[str], ...] = (),
+) -> Iterator[dict[str, Any]]:
+    """The action server and the Rasa server on free localhost ports, on a fresh demo agenda."""
+    database = f"sqlite:///{folder / 'agenda.db'}"
+    env = {
+        **os.environ,
+        "ASSISTANT_DATABASE_URL": database,
+        "ASSISTANT_NOW": now,
+        "ASSISTANT_TRACKER_DB": str(folder / "tracker.db"),
+        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
+        "RASA_API_TOKEN": uuid.uuid4().hex,
+        "ACTION_SERVER_PORT": str(free_port()),
+        "RASA_PORT": str(free_port()),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",
+        **(extra_env or {}),
+    }
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    cli = [sys.executable, "-m", "assistant.cli"]
+    subprocess.run([*cli, "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    for booking in seeded:
+        subprocess.run([*cli, "book", *booking, "--by", "e2e"], cwd=ROOT, env=env, check=True, capture_output=True)
+    action_log, rasa_log = folder / "actions.log", folder / "rasa.log"
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "assistant.adapters.action_server"],
+        cwd=ROOT,
+        env=env,
+        stdout=action_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    server = subprocess.Popen(
+        [
+            *(rasa, "run", "--model", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)),
+            *("--interface", "127.0.0.1", "--port", env["RASA_PORT"]),
+            *("--enable-api", "--auth-token", env["RASA_API_TOKEN"]),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=rasa_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, action_log, 120)
+        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", server, rasa_log, 300)
+        engine = create_agenda_engine(database)
+        yield {
+            "url": f"http://127.0.0.1:{env['RASA_PORT']}",
+            "engine": engine,
+            "env": env,
+            "logs": (action_log, rasa_log),
+        }
+        engine.dispose()
+    finally:
+        for process in (server, actions):
+            process.terminate()
+        for process in (server, actions):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -55,7 +55,9 @@ class Call:
             headers["X-Twilio-Signature"] = RequestValidator(TOKEN).compute_signature(public, body)
         request = urllib.request.Request(local, data=urllib.parse.urlencode(body).encode(), headers=headers)
         with urllib.request.urlopen(request, timeout=120) as answer:
-            document = ET.fromstring(answer.read())
+            payload = answer.read()
+        # Callbacks such as the call status answer 204 with no body: an empty response.
+        document = ET.fromstring(payload) if payload.strip() else ET.Element("Response")
         self.twiml = document
         self.heard.extend(say.text or "" for say in document.iter("Say"))
         return document

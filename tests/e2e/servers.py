@@ -52,9 +52,15 @@ def running_servers(
     endpoints: Path = ROOT / "endpoints.yml",
     extra_env: dict[str, str] | None = None,
     seeded: tuple[list[str], ...] = (),
+    database: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The action server and the Rasa server on free localhost ports, on a fresh demo agenda."""
-    database = f"sqlite:///{folder / 'agenda.db'}"
+    """The action server and the Rasa server on free localhost ports, on a fresh demo agenda.
+
+    The yielded dict has ``url``, ``engine`` (the agenda), ``env``, ``logs`` and ``crash_and_restart_rasa``,
+    which kills the Rasa server without warning and starts a new one on the same port and stores.
+    """
+    database = database or f"sqlite:///{folder / 'agenda.db'}"
+    action_port = str(free_port())
     env = {
         **os.environ,
         "ASSISTANT_DATABASE_URL": database,
@@ -62,7 +68,8 @@ def running_servers(
         "ASSISTANT_TRACKER_DB": str(folder / "tracker.db"),
         "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
         "RASA_API_TOKEN": uuid.uuid4().hex,
-        "ACTION_SERVER_PORT": str(free_port()),
+        "ACTION_SERVER_PORT": action_port,
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "RASA_PORT": str(free_port()),
         "RASA_TELEMETRY_ENABLED": "false",
         "SANIC_HOST": "127.0.0.1",
@@ -81,32 +88,44 @@ def running_servers(
         stdout=action_log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    server = subprocess.Popen(
-        [
-            *(rasa, "run", "--model", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)),
-            *("--interface", "127.0.0.1", "--port", env["RASA_PORT"]),
-            *("--enable-api", "--auth-token", env["RASA_API_TOKEN"]),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=rasa_log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+
+    def start_rasa() -> subprocess.Popen:
+        return subprocess.Popen(
+            [
+                *(rasa, "run", "--model", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)),
+                *("--interface", "127.0.0.1", "--port", env["RASA_PORT"]),
+                *("--enable-api", "--auth-token", env["RASA_API_TOKEN"]),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=rasa_log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+
+    processes = {"rasa": start_rasa(), "actions": actions}
+
+    def crash_and_restart_rasa() -> None:
+        processes["rasa"].kill()
+        processes["rasa"].wait(timeout=30)
+        processes["rasa"] = start_rasa()
+        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", processes["rasa"], rasa_log, 300)
+
     try:
         wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, action_log, 120)
-        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", server, rasa_log, 300)
+        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", processes["rasa"], rasa_log, 300)
         engine = create_agenda_engine(database)
         yield {
             "url": f"http://127.0.0.1:{env['RASA_PORT']}",
             "engine": engine,
             "env": env,
             "logs": (action_log, rasa_log),
+            "crash_and_restart_rasa": crash_and_restart_rasa,
         }
         engine.dispose()
     finally:
-        for process in (server, actions):
+        for process in processes.values():
             process.terminate()
-        for process in (server, actions):
+        for process in processes.values():
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

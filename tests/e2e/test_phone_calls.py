@@ -151,6 +151,7 @@ def test_after_hours_a_booking_still_works(after_hours):
     call = Call(after_hours["url"], caller="+33612121212")
     call.start()
     call.say("euh bonsoir je voudrais un rdv pour un renouvellement d'ordonnance avec le docteur lefebvre")
+    call.say("oui je suis déjà venu")  # a renewal is for patients already followed
     call.say("vendredi après-midi")
     call.say("le deuxième")
     call.say("Lemoine")

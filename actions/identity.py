@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -18,10 +19,35 @@ from actions.base import SafeFormValidation, caller_number
 from assistant.dialogue.understanding import clean_name, parse_phone
 from assistant.nlu.time_wish import parse_birth_date
 
+NAME_SLOTS = ("last_name", "first_name")
+
+
+def is_a_name_answer(tracker: Tracker) -> bool:
+    """A short answer to "your name?" that the NLU took for an emergency but no red-flag rule matched.
+
+    A lone first name ("Manon") can look like anything to a statistical model; the
+    red-flag rules are what recall rests on, so without a rule match a plausible name
+    answering a name question is a name. Anything else stays an emergency.
+    """
+    if tracker.get_slot("requested_slot") not in NAME_SLOTS:
+        return False
+    triage = tracker.latest_message.get("triage") or {}
+    if triage.get("rules"):
+        return False
+    text = str(tracker.latest_message.get("text") or "")
+    return clean_name(text) is not None and len(text.split()) <= 4
+
 
 class ValidateIdentityForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_identity_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "emergency" and not is_a_name_answer(tracker):
+            # Names are taken from the whole text, emergencies included: hand over to the emergency path.
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handle_emergency")]
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

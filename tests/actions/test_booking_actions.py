@@ -379,3 +379,33 @@ def test_an_exception_in_an_action_never_leaks_and_apologises(container, domain,
     ]
     assert "Dupont" not in caplog.text and "0612345678" not in caplog.text
     assert "RuntimeError" in caplog.text
+
+
+def test_a_lone_first_name_taken_for_an_emergency_is_still_a_name(container, domain):
+    tracker = make_tracker(
+        {"task": "book", "last_name": "Dupont", "requested_slot": "first_name"},
+        text="Manon",
+        intent="emergency",
+        active_loop="identity_form",
+        candidates={"first_name": "Manon"},
+    )
+    tracker.latest_message["triage"] = {"category": "emergency", "rules": []}
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["first_name"] == "Manon"
+    assert not any(event["event"] == "followup" for event in events)
+
+
+def test_a_red_flag_said_instead_of_a_name_takes_the_emergency_path(container, domain):
+    text = "attendez mon mari ne respire plus"
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name"},
+        text=text,
+        intent="emergency",
+        active_loop="identity_form",
+        candidates={"last_name": text},
+    )
+    tracker.latest_message["triage"] = {"category": "emergency", "rules": ["detresse-respiratoire"]}
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert any(event["event"] == "followup" and event["name"] == "action_handle_emergency" for event in events)
+    assert any(event["event"] == "active_loop" and event["name"] is None for event in events)
+    assert "last_name" not in slot_events(events)

@@ -235,9 +235,32 @@ def main(argv: list[str] | None = None) -> int:
             serve_chat_page(int(env["ASSISTANT_CHAT_PORT"]), int(env["RASA_PORT"]))
             print(f"Page de chat : http://127.0.0.1:{env['ASSISTANT_CHAT_PORT']}/", flush=True)
         print("Ctrl-C pour arrêter.", flush=True)
-        while all(child.poll() is None for child in children):
+        restarts: list[float] = []
+        while True:
             time.sleep(1)
-        print("Un serveur s'est arrêté ; voir ses journaux dans var/ (*.log).", file=sys.stderr)
+            if actions.poll() is None and rasa.poll() is None and all(child.poll() is None for child in children):
+                continue
+            # A crashed server is started again: conversations live in the tracker store, so a patient
+            # continues where the conversation was. More than 5 crashes in 10 minutes: give up loudly.
+            restarts = [moment for moment in restarts if time.monotonic() - moment < 600]
+            if len(restarts) >= 5 or (sms_worker is not None and sms_worker.poll() is not None):
+                break
+            restarts.append(time.monotonic())
+            if rasa.poll() is not None:
+                print(f"Le serveur Rasa s'est arrêté (code {rasa.returncode}) : redémarrage.", file=sys.stderr)
+                children.remove(rasa)
+                rasa = start_rasa(env, VAR / "rasa-server.log")
+                children.append(rasa)
+                wait_until_up(f"http://127.0.0.1:{env['RASA_PORT']}/", rasa, 300, "Le serveur Rasa")
+            if actions.poll() is not None:
+                print(f"Le serveur d'actions s'est arrêté (code {actions.returncode}) : redémarrage.", file=sys.stderr)
+                children.remove(actions)
+                actions = start_action_server(env, VAR / "action-server.log")
+                children.append(actions)
+                wait_until_up(
+                    f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, 120, "Le serveur d'actions"
+                )
+        print("Un serveur s'arrête sans cesse ; voir ses journaux dans var/ (*.log).", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -209,7 +209,7 @@ def test_asking_for_a_person_records_a_callback_request(servers):
 
 def test_two_misunderstandings_in_a_row_hand_over(servers):
     chat = Conversation(servers["url"])
-    chat.say("xkq zzvb plorf")
-    chat.say("brml tsk wopp")
+    chat.say("hmm euh ben")  # hesitations of a phone transcript: nothing to understand
+    chat.say("hein")
     rows = escalations(servers["engine"], chat)
     assert len(rows) == 1 and rows[0].category == "misunderstanding", chat.heard

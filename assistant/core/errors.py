@@ -32,12 +32,18 @@ MESSAGES: dict[str, str] = {
 
 
 class AgendaError(Exception):
-    """A refused agenda operation with a stable code and a French sentence."""
+    """A refused agenda operation with a stable code and a French sentence.
+
+    Subclasses for other parts of the agenda database (escalations, SMS outbox) only
+    bring their own ``messages``; the formatting is this one.
+    """
+
+    messages: dict[str, str] = MESSAGES
 
     def __init__(self, code: str, **details: object) -> None:
         self.code = code
         self.details = details
-        template = MESSAGES.get(code, code)
+        template = self.messages.get(code) or MESSAGES.get(code, code)
         try:
             self.message = template.format(**details)
         except (KeyError, IndexError):

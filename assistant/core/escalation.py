@@ -98,14 +98,7 @@ MESSAGES: dict[str, str] = {
 class EscalationError(AgendaError):
     """A refused escalation operation: a stable code and one French sentence (like :class:`AgendaError`)."""
 
-    def __init__(self, code: str, **details: object) -> None:
-        super().__init__(code, **details)
-        template = MESSAGES.get(code, self.message)
-        try:
-            self.message = template.format(**details)
-        except (KeyError, IndexError):
-            self.message = template
-        self.args = (self.message,)
+    messages = MESSAGES
 
 
 # -- the record ---------------------------------------------------------------------

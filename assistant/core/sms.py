@@ -84,14 +84,7 @@ MESSAGES: dict[str, str] = {
 class OutboxError(AgendaError):
     """A refused outbox operation: a stable code and one French sentence."""
 
-    def __init__(self, code: str, **details: object) -> None:
-        super().__init__(code, **details)
-        template = MESSAGES.get(code, self.message)
-        try:
-            self.message = template.format(**details)
-        except (KeyError, IndexError):
-            self.message = template
-        self.args = (self.message,)
+    messages = MESSAGES
 
 
 class SmsSendError(Exception):

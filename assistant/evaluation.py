@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "cabinet.tar.gz"
+from assistant.launcher import MODEL, ROOT, rasa_executable, train_command
+
 HELDOUT = ROOT / "tests" / "nlu" / "heldout_fr.yml"
 TARGETS = {"cv_intent_macro_f1": 0.95, "heldout_intent_macro_f1": 0.92, "entity_f1": 0.90}
 IGNORED_LABELS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
@@ -62,10 +62,6 @@ def read_report(path: Path) -> Scores | None:
 def run(command: list[str], env: dict[str, str]) -> int:
     print("$ " + " ".join(command), flush=True)
     return subprocess.run(command, cwd=ROOT, env=env).returncode
-
-
-def rasa() -> str:
-    return str(Path(sys.executable).with_name("rasa"))
 
 
 def entity_report(folder: Path) -> Scores | None:
@@ -134,28 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
-    train = [
-        rasa(),
-        "train",
-        "--data",
-        "data",
-        "--config",
-        "config.yml",
-        "--domain",
-        "domain.yml",
-        "--out",
-        "models",
-        "--fixed-model-name",
-        "cabinet",
-    ]
-    if run(train, env) != 0:
+    if run(train_command(), env) != 0:
         print("Erreur : l'entraînement a échoué.", file=sys.stderr)
         return 1
     cv: tuple[Scores | None, Scores | None] = (None, None)
     if not args.skip_cv:
         run(
             [
-                rasa(),
+                rasa_executable(),
                 "test",
                 "nlu",
                 "--nlu",
@@ -171,10 +153,23 @@ def main(argv: list[str] | None = None) -> int:
             env,
         )
         cv = (read_report(out / "cv" / "intent_report.json"), entity_report(out / "cv"))
-    run([rasa(), "test", "nlu", "--nlu", str(HELDOUT), "--model", str(MODEL), "--out", str(out / "heldout")], env)
+    run(
+        [rasa_executable(), "test", "nlu", "--nlu", str(HELDOUT), "--model", str(MODEL), "--out", str(out / "heldout")],
+        env,
+    )
     heldout = (read_report(out / "heldout" / "intent_report.json"), entity_report(out / "heldout"))
     run(
-        [rasa(), "test", "core", "--stories", "tests/stories", "--model", str(MODEL), "--out", str(out / "stories")],
+        [
+            rasa_executable(),
+            "test",
+            "core",
+            "--stories",
+            "tests/stories",
+            "--model",
+            str(MODEL),
+            "--out",
+            str(out / "stories"),
+        ],
         env,
     )
     stories, stories_ok = stories_summary(out / "stories")

@@ -75,8 +75,8 @@ Semantics (the choices a booking assistant has to make; tests pin each one):
 
 from __future__ import annotations
 
+import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -97,6 +97,7 @@ from assistant.core.windows import (
     merge,
     wish_intervals,
 )
+from assistant.nlu.duckling_process import DucklingProcess, DucklingUnavailable, shared_duckling
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 DEFAULT_HORIZON_DAYS = 90
@@ -116,6 +117,8 @@ APPROXIMATE_MARGIN = timedelta(minutes=30)
 CLINIC_FIRST_HOUR, CLINIC_LAST_HOUR = 7, 20
 #: Day-level readings starting later than this are taken as false positives.
 FAR_FUTURE = timedelta(days=400)
+
+logger = logging.getLogger(__name__)
 
 WEEKDAY_WORDS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -147,36 +150,12 @@ def fold(text: str) -> str:
 # --------------------------------------------------------------------------- Duckling
 
 
-class _DucklingEngine:
-    """The process-wide Duckling runtime, time-zone database and French locale."""
+def duckling_engine() -> DucklingProcess:
+    """Duckling, in its own worker process (see :mod:`assistant.nlu.duckling_process`).
 
-    def __init__(self) -> None:
-        import duckling  # importing starts the Haskell runtime: only when first needed
-
-        duckling.init()  # reference-counted by GHC: harmless after the import's own call
-        self._duckling = duckling
-        self._tz_db = duckling.load_time_zones(ZONEINFO_DIR)
-        self._locale = duckling.default_locale_lang(duckling.parse_lang("FR"))
-        self._dimensions = duckling.parse_dimensions(["time"])
-
-    def parse(self, text: str, tz_name: str, reference: datetime) -> list[dict[str, Any]]:
-        ref = self._duckling.parse_ref_time(self._tz_db, tz_name, int(reference.timestamp()))
-        context = self._duckling.Context(ref, self._locale)
-        return self._duckling.parse(text, context, self._dimensions, False)
-
-
-_ENGINE: _DucklingEngine | None = None
-_ENGINE_LOCK = threading.Lock()
-
-
-def duckling_engine() -> _DucklingEngine:
-    """The shared engine, initialised once (about 0.2 s) on first use, thread-safely."""
-    global _ENGINE
-    if _ENGINE is None:
-        with _ENGINE_LOCK:
-            if _ENGINE is None:
-                _ENGINE = _DucklingEngine()
-    return _ENGINE
+    Raises :class:`DucklingUnavailable` from ``parse`` when the worker cannot answer.
+    """
+    return shared_duckling(ZONEINFO_DIR)
 
 
 def resolve_timezone(tz: tzinfo | str) -> tuple[tzinfo, str]:
@@ -497,7 +476,12 @@ def _find(text: str, ctx: _Context) -> list[TimeExpression]:
     lexicon = _lexicon_expressions(text, low, ctx)
     lexicon_spans = [(e.start, e.end) for e in lexicon]
     pods = _parts_of_day(low)
-    matches = duckling_engine().parse(text, ctx.tz_name, ctx.midnight)
+    try:
+        matches = duckling_engine().parse(text, ctx.tz_name, ctx.midnight)
+    except DucklingUnavailable:
+        # Read what the lexicon knows; the dialogue asks again for anything missed.
+        logger.error("Duckling unavailable: dates and times in this message read by the lexicon only")
+        matches = []
 
     kept: list[TimeExpression] = []
     duckling_spans: list[tuple[int, int]] = []

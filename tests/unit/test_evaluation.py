@@ -43,9 +43,29 @@ def test_markdown_table_lists_every_class(tmp_path):
     table = markdown(
         (read_report(tmp_path / "a.json"), None), (read_report(tmp_path / "b.json"), None), "all passed (files: 3)"
     )
-    assert "| greet | 1.000 | 0.800 | 7 |" in table
-    assert "| deny | – | 0.500 | 2 |" in table
-    assert "| **macro F1** | **1.000** | **0.650** | |" in table
+    assert "| greet | 1.000 | – | 0.800 | 7 |" in table
+    assert "| deny | – | – | 0.500 | 2 |" in table
+    assert "| **macro F1** | **1.000** | – | **0.650** | |" in table
+
+
+def test_markdown_reports_the_dev_set_beside_cv_and_held_out(tmp_path):
+    write(tmp_path / "cv.json", {"greet": {"f1-score": 0.9, "support": 50}, "macro avg": {"f1-score": 0.9}})
+    write(tmp_path / "dev.json", {"greet": {"f1-score": 0.7, "support": 5}, "macro avg": {"f1-score": 0.7}})
+    write(tmp_path / "ho.json", {"greet": {"f1-score": 0.6, "support": 6}, "macro avg": {"f1-score": 0.6}})
+    write(
+        tmp_path / "ent.json",
+        {"option": {"f1-score": 0.75, "support": 4}, "no_entity": {"f1-score": 1.0}, "micro avg": {"f1-score": 0.8}},
+    )
+    table = markdown(
+        (read_report(tmp_path / "cv.json"), None),
+        (read_report(tmp_path / "ho.json"), read_report(tmp_path / "ent.json")),
+        "all passed (files: 4)",
+        dev=(read_report(tmp_path / "dev.json"), None),
+    )
+    assert "| intent | CV F1 | dev F1 | held-out F1 | held-out n |" in table
+    assert "| greet | 0.900 | 0.700 | 0.600 | 6 |" in table
+    assert "| option | – | – | 0.750 | 4 |" in table and "no_entity" not in table
+    assert "| **micro F1** | – | – | **0.800** | |" in table
 
 
 def test_stories_summary_counts_failures(tmp_path):

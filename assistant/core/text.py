@@ -19,3 +19,35 @@ def normalise(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("œ", "oe").replace("æ", "ae")
     return _NON_WORD.sub(" ", stripped).strip()
+
+
+# French number words, folded (lowercase, no accents), shared by the readers of spoken phone
+# numbers (``dialogue.understanding``) and of birth dates (``nlu.time_wish``).
+NUMBER_UNITS = {
+    "zero": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+}
+NUMBER_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
+#: Tens, with the Belgian and Swiss ones ("septante", "octante"/"huitante", "nonante") that
+#: patients from there say, and the plural "vingts" of "quatre-vingts".
+NUMBER_TENS = {
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "septante": 70,
+    "octante": 80,
+    "huitante": 80,
+    "nonante": 90,
+}

@@ -16,7 +16,7 @@ from datetime import datetime
 from assistant.clock import get_timezone
 from assistant.core.identity import is_valid_french_phone, phone_key
 from assistant.core.model import AppointmentType, Practice, Slot
-from assistant.core.text import normalise
+from assistant.core.text import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, normalise
 
 ANY_PRACTITIONER = "any"
 NO_PHONE = "none"
@@ -320,21 +320,7 @@ def parse_phone(text: str) -> str | None:
     return " ".join(key[i : i + 2] for i in range(0, 10, 2))
 
 
-_UNITS = {
-    "zero": 0,
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-}
-_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
-_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+_UNITS, _TEENS, _TENS = NUMBER_UNITS, NUMBER_TEENS, NUMBER_TENS
 
 
 def _read_teen(tokens: list[str], i: int) -> tuple[int, int] | None:

@@ -84,6 +84,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from assistant.core.model import Interval, TimeRange
+from assistant.core.text import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS
 from assistant.core.windows import (
     AFTERNOON,
     END_OF_DAY,
@@ -1305,32 +1306,7 @@ def from_serializable(data: dict[str, Any] | None, tz: tzinfo | str | None = Non
 
 # --------------------------------------------------------------------------- birth dates
 
-_UNITS = {
-    "zero": 0,
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-}
-_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
-_TENS = {
-    "vingt": 20,
-    "vingts": 20,
-    "trente": 30,
-    "quarante": 40,
-    "cinquante": 50,
-    "soixante": 60,
-    "septante": 70,
-    "octante": 80,
-    "huitante": 80,
-    "nonante": 90,
-}
+_UNITS, _TEENS, _TENS = NUMBER_UNITS, NUMBER_TEENS, NUMBER_TENS
 _MONTHS = {
     "janvier": 1,
     "fevrier": 2,

@@ -138,6 +138,9 @@ def test_clean_name(said, name):
         ("+33 6 12 34 56 78", "06 12 34 56 78"),
         ("zéro six douze trente-quatre cinquante-six soixante-dix-huit", "06 12 34 56 78"),
         ("zero sept quatre-vingt-dix-neuf zero zero onze vingt-deux", "07 99 00 11 22"),
+        # Belgian and Swiss callers: septante, huitante/octante, nonante.
+        ("zéro six septante-deux nonante et un huitante-cinq octante", "06 72 91 85 80"),
+        ("zero sept quatre-vingt-douze nonante-neuf septante et un trente", "07 92 99 71 30"),
         ("aucun", NO_PHONE),
         ("je n'ai pas de portable", NO_PHONE),
         ("douze", None),

@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
@@ -134,10 +134,8 @@ def headless_chromium() -> Iterator[Browser]:
         try:
             yield browser
         finally:
-            try:
+            with suppress(OSError, WebDriverError):
                 _request("DELETE", f"{base}/session/{session['sessionId']}")
-            except (OSError, WebDriverError):
-                pass
     finally:
         process.terminate()
         try:

@@ -180,24 +180,10 @@ def _ordinal_index(said: str, count: int) -> int | None:
     return None
 
 
+#: Clock words: "quatorze heures", "dix heures quarante cinq", "neuf heures et demie".
 _NUMBER_WORDS = {
-    "une": 1,
-    "un": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "treize": 13,
-    "quatorze": 14,
-    "quinze": 15,
-    "seize": 16,
+    **{word: value for word, value in NUMBER_UNITS.items() if value},
+    **NUMBER_TEENS,
     "dix sept": 17,
     "dix huit": 18,
     "dix neuf": 19,

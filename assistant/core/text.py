@@ -51,3 +51,18 @@ NUMBER_TENS = {
     "huitante": 80,
     "nonante": 90,
 }
+
+
+#: Sounds of a phone transcript that carry no meaning on their own (letters repeated any number
+#: of times are read once: "euuuh", "hmmm", "pfff").
+HESITATIONS = frozenset({"euh", "eu", "heu", "hum", "hm", "m", "mh", "ben", "bah", "beh", "hein", "pf"})
+
+
+def is_only_hesitation(text: str) -> bool:
+    """True when a message is nothing but hesitations ("hmm euh ben", "hein ?"): not understood.
+
+    Such a message must count as a misunderstanding whatever the classifier guesses; two in a
+    row hand the conversation to the secretariat.
+    """
+    words = normalise(text).split()
+    return bool(words) and all(re.sub(r"(.)\1+", r"\1", word) in HESITATIONS for word in words)

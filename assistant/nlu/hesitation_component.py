@@ -1,0 +1,54 @@
+"""Rasa component: a message made only of hesitations is not understood.
+
+DIET must give every message some intent, and it reads a lone "hein" or "ben
+euh" as whatever it resembles most (an "oui", a greeting). Here such a message
+becomes ``nlu_fallback`` with certainty, so the dialogue asks again and two in a
+row hand over to the secretariat. The decision is the pure
+:func:`assistant.core.text.is_only_hesitation`.
+
+    - name: assistant.nlu.hesitation_component.HesitationFallback
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.core.text import is_only_hesitation
+from assistant.nlu.triage_component import override
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class HesitationFallback(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def supported_languages() -> list[str] | None:
+        return ["fr"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> HesitationFallback:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text and is_only_hesitation(str(text)):
+                override(message, FALLBACK_INTENT)
+        return messages

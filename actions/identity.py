@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeFormValidation, caller_number
-from assistant.dialogue.understanding import clean_name, parse_phone
+from assistant.dialogue.understanding import clean_name, parse_phone, spoken_entity_text
 from assistant.nlu.time_wish import parse_birth_date
 
 NAME_SLOTS = ("last_name", "first_name")
@@ -69,7 +69,7 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_last_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = clean_name(str(value or ""))
+        name = clean_name(spoken_entity_text(tracker.latest_message, "last_name", str(value or "")))
         if name is None:
             dispatcher.utter_message(text="Je n'ai pas compris le nom. Pouvez-vous le répéter, ou l'épeler ?")
         return {"last_name": name}
@@ -77,7 +77,7 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_first_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = clean_name(str(value or ""))
+        name = clean_name(spoken_entity_text(tracker.latest_message, "first_name", str(value or "")))
         if name is None:
             dispatcher.utter_message(text="Je n'ai pas compris le prénom. Pouvez-vous le répéter ?")
         return {"first_name": name}

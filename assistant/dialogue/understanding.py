@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from assistant.clock import get_timezone
 from assistant.core.identity import is_valid_french_phone, phone_key
@@ -251,6 +252,29 @@ _NAME_FILLERS = re.compile(
     r"son nom(?: de famille)? (?:c est|est)|il s appelle|elle s appelle|mon prenom (?:c est|est)|prenom|"
     r"son prenom (?:c est|est)|madame|monsieur|mademoiselle|mme|m)\s+)*",
 )
+
+
+def spoken_entity_text(message: Mapping[str, Any], entity: str, value: str) -> str:
+    """The words the patient said for an entity, not its value after synonym mapping.
+
+    Rasa's synonym mapper rewrites a value whatever the entity type: a synonym meant
+    for one entity ("petit" → the relation "child") would rename a patient called
+    Petit. Names are therefore taken from the message at the entity's offsets; a
+    value that no entity of that type carries (typed text, a form's whole answer)
+    is returned as is.
+    """
+    text = str(message.get("text") or "")
+    for found in message.get("entities") or ():
+        start, end = found.get("start"), found.get("end")
+        if (
+            found.get("entity") == entity
+            and found.get("value") == value
+            and isinstance(start, int)
+            and isinstance(end, int)
+            and 0 <= start < end <= len(text)
+        ):
+            return text[start:end]
+    return value
 
 
 def clean_name(text: str) -> str | None:

@@ -1,8 +1,10 @@
-"""Rasa 3.6 NLU component: French time wishes and birth dates, Duckling in process.
+"""Rasa 3.6 NLU component: French time wishes and birth dates, with Duckling on this machine.
 
 Rasa's own ``DucklingEntityExtractor`` calls a Duckling HTTP server and hands its
-raw readings to the dialogue. This component runs Duckling inside the Rasa process
-(``pyduckling-native-phihos``) and emits what the dialogue needs:
+raw readings to the dialogue. This component runs Duckling (``pyduckling-native-phihos``)
+in a worker process of the Rasa process (:mod:`assistant.nlu.duckling_process`: its
+Haskell runtime must not share Rasa's threads and signals), started when the model is
+loaded, and emits what the dialogue needs:
 
 - ``time_wish``: the patient's wish as a JSON dict (see
   :func:`assistant.nlu.time_wish.to_serializable`; rebuild it with
@@ -47,10 +49,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.clock import clock_from_env, parse_instant
+from assistant.nlu.duckling_process import DucklingUnavailable
 from assistant.nlu.time_wish import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_TIMEZONE,
     analyse_time_wish,
+    duckling_engine,
     find_birth_date,
     mentions_birth,
     resolve_timezone,
@@ -100,6 +104,32 @@ class TimeWishExtractor(GraphComponent, EntityExtractorMixin):
     ) -> TimeWishExtractor:
         """Creates the component (nothing to train, nothing to load)."""
         return cls(config)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TimeWishExtractor:
+        """Creates the component for a loaded model and starts the Duckling worker now."""
+        component = cls(config)
+        component.warm_up()
+        return component
+
+    @staticmethod
+    def warm_up() -> None:
+        """Starts the worker so the first patient does not wait for it; a failure is not fatal.
+
+        Without Duckling, dates are still read by the lexicon (see ``extract``), and
+        every later message tries the worker again.
+        """
+        try:
+            duckling_engine().start()
+        except DucklingUnavailable as error:
+            logger.warning("Duckling worker not started at model load: %s", error)
 
     def reference_time(self, message: Message) -> datetime:
         """The "now" the message is read at: metadata, message time, then the clock."""

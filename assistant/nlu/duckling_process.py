@@ -81,6 +81,15 @@ class DucklingProcess:
                 return matches
         raise DucklingUnavailable("the Duckling worker did not answer, even after a restart")
 
+    def start(self) -> None:
+        """Starts the worker now, so that the first message does not wait for it (about 0.3 s)."""
+        with self._lock:
+            try:
+                self._ensure_started()
+            except (OSError, TimeoutError, ValueError) as error:
+                self._stop_locked()
+                raise DucklingUnavailable(f"the Duckling worker did not start ({type(error).__name__})") from error
+
     def close(self) -> None:
         """Stops the worker (it also stops by itself when this process exits)."""
         with self._lock:

@@ -395,6 +395,21 @@ def test_a_lone_first_name_taken_for_an_emergency_is_still_a_name(container, dom
     assert not any(event["event"] == "followup" for event in events)
 
 
+def test_a_surname_that_is_also_a_synonym_keeps_the_words_the_patient_said(container, domain):
+    # Rasa's synonym mapper ignores entity types: "petit" mapped for a relation would rename M. Petit.
+    text = "c'est monsieur petit"
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name"},
+        text=text,
+        active_loop="identity_form",
+        entities=[{"entity": "last_name", "value": "child", "start": 15, "end": 20, "extractor": "DIETClassifier"}],
+        candidates={"last_name": "child"},
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["last_name"] == "Petit"
+    assert said == []
+
+
 def test_a_red_flag_said_instead_of_a_name_takes_the_emergency_path(container, domain):
     text = "attendez mon mari ne respire plus"
     tracker = make_tracker(

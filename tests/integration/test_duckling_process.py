@@ -140,3 +140,26 @@ def test_a_forked_child_starts_its_own_worker(worker):
 
 def test_the_shared_client_is_one_per_process():
     assert duckling_process.shared_duckling(ZONEINFO_DIR) is time_wish.duckling_engine()
+
+
+def test_start_runs_the_worker_before_the_first_message(worker):
+    worker.start()
+    assert worker.pid is not None and worker.starts == 1
+    worker.parse("demain", "Europe/Paris", NOW)
+    assert worker.starts == 1  # the first message found the worker ready
+
+
+def test_loading_the_model_starts_the_worker_and_survives_one_that_cannot_start(worker, monkeypatch, caplog):
+    from assistant.nlu import duckling_component
+    from assistant.nlu.duckling_component import TimeWishExtractor
+
+    monkeypatch.setattr(duckling_component, "duckling_engine", lambda: worker)
+    TimeWishExtractor.load({}, None, None, None)  # type: ignore[arg-type]
+    assert worker.pid is not None
+
+    broken = DucklingProcess(ZONEINFO_DIR, start_timeout=5, command=[sys.executable, "-c", "raise SystemExit(3)"])
+    monkeypatch.setattr(duckling_component, "duckling_engine", lambda: broken)
+    with caplog.at_level(logging.WARNING):
+        component = TimeWishExtractor.load({}, None, None, None)  # type: ignore[arg-type]
+    assert isinstance(component, TimeWishExtractor) and broken.pid is None
+    assert "not started at model load" in caplog.text

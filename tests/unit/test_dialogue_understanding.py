@@ -19,6 +19,7 @@ from assistant.dialogue.understanding import (
     parse_phone,
     resolve_motif,
     resolve_practitioner,
+    spoken_entity_text,
 )
 from tests.builders import at
 
@@ -210,3 +211,24 @@ def test_min_gap_spaces_choices_on_a_day():
     )
     assert [s.start - tight[0].start for s in tight][1] < timedelta(minutes=30)
     assert all(b.start - a.start >= timedelta(minutes=30) for a, b in itertools.pairwise(spaced))
+
+
+def test_spoken_entity_text_takes_the_words_at_the_entity_offsets():
+    message = {
+        "text": "je suis Julien Petit",
+        "entities": [
+            {"entity": "first_name", "value": "Julien", "start": 8, "end": 14},
+            {"entity": "last_name", "value": "child", "start": 15, "end": 20},
+        ],
+    }
+    assert spoken_entity_text(message, "last_name", "child") == "Petit"
+    assert spoken_entity_text(message, "first_name", "Julien") == "Julien"
+
+
+def test_spoken_entity_text_keeps_a_value_no_entity_of_that_type_carries():
+    message = {"text": "Petit", "entities": [{"entity": "relation", "value": "child", "start": 0, "end": 5}]}
+    # The whole answer (from_text) or another entity type's span is not a name's spoken form.
+    assert spoken_entity_text(message, "last_name", "Petit") == "Petit"
+    assert spoken_entity_text(message, "last_name", "child") == "child"
+    broken = {"text": "Petit", "entities": [{"entity": "last_name", "value": "child", "start": 3, "end": 40}]}
+    assert spoken_entity_text(broken, "last_name", "child") == "child"

@@ -43,6 +43,34 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> 
     raise RuntimeError(f"server did not answer on {url}:\n{log.read_text()[-3000:]}")
 
 
+def assistant_env(
+    folder: Path, now: str = "2026-11-23T10:00", database: str | None = None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a local deployment: its own stores in ``folder``, free ports, fresh tokens."""
+    action_port = str(free_port())
+    return {
+        **os.environ,
+        "ASSISTANT_DATABASE_URL": database or f"sqlite:///{folder / 'agenda.db'}",
+        "ASSISTANT_NOW": now,
+        "ASSISTANT_TRACKER_DB": str(folder / "tracker.db"),
+        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
+        "RASA_API_TOKEN": uuid.uuid4().hex,
+        "ACTION_SERVER_PORT": action_port,
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "RASA_PORT": str(free_port()),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",
+        **(extra or {}),
+    }
+
+
+def demo_agenda(env: dict[str, str]) -> list[str]:
+    """Creates the demo practice's agenda in ``env``'s database; returns the admin command line."""
+    cli = [sys.executable, "-m", "assistant.cli"]
+    subprocess.run([*cli, "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return cli
+
+
 @contextmanager
 def running_servers(
     folder: Path,
@@ -59,25 +87,9 @@ def running_servers(
     The yielded dict has ``url``, ``engine`` (the agenda), ``env``, ``logs`` and ``crash_and_restart_rasa``,
     which kills the Rasa server without warning and starts a new one on the same port and stores.
     """
-    database = database or f"sqlite:///{folder / 'agenda.db'}"
-    action_port = str(free_port())
-    env = {
-        **os.environ,
-        "ASSISTANT_DATABASE_URL": database,
-        "ASSISTANT_NOW": now,
-        "ASSISTANT_TRACKER_DB": str(folder / "tracker.db"),
-        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
-        "RASA_API_TOKEN": uuid.uuid4().hex,
-        "ACTION_SERVER_PORT": action_port,
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "RASA_PORT": str(free_port()),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SANIC_HOST": "127.0.0.1",
-        **(extra_env or {}),
-    }
+    env = assistant_env(folder, now, database, extra_env)
     rasa = str(Path(sys.executable).with_name("rasa"))
-    cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    cli = demo_agenda(env)
     for booking in seeded:
         subprocess.run([*cli, "book", *booking, "--by", "e2e"], cwd=ROOT, env=env, check=True, capture_output=True)
     action_log, rasa_log = folder / "actions.log", folder / "rasa.log"
@@ -113,7 +125,7 @@ def running_servers(
     try:
         wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, action_log, 120)
         wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", processes["rasa"], rasa_log, 300)
-        engine = create_agenda_engine(database)
+        engine = create_agenda_engine(env["ASSISTANT_DATABASE_URL"])
         yield {
             "url": f"http://127.0.0.1:{env['RASA_PORT']}",
             "engine": engine,

@@ -11,11 +11,9 @@ Under ``CI=true`` a missing browser is a failure, never a skip.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from sqlalchemy import select
 from assistant.adapters.db import tables as t
 from assistant.adapters.db.engine import create_agenda_engine
 from tests.conftest import IN_CI
-from tests.e2e.servers import free_port, wait_for
+from tests.e2e.servers import assistant_env, demo_agenda, free_port, wait_for
 from tests.e2e.webdriver import find_browser, headless_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,20 +43,8 @@ def browser_paths() -> tuple[str, str]:
 @pytest.fixture
 def started_assistant(trained_model: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     """``python -m assistant.launcher`` (what the README's start command runs), on free ports."""
-    env = {
-        **os.environ,
-        "ASSISTANT_DATABASE_URL": f"sqlite:///{tmp_path / 'agenda.db'}",
-        "ASSISTANT_TRACKER_DB": str(tmp_path / "tracker.db"),
-        "ASSISTANT_NOW": "2026-11-23T10:00",
-        "ACTION_SERVER_PORT": str(free_port()),
-        "RASA_PORT": str(free_port()),
-        "ASSISTANT_CHAT_PORT": str(free_port()),
-        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
-        "RASA_API_TOKEN": uuid.uuid4().hex,
-        "RASA_TELEMETRY_ENABLED": "false",
-    }
-    cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = assistant_env(tmp_path, extra={"ASSISTANT_CHAT_PORT": str(free_port())})
+    demo_agenda(env)
     log = tmp_path / "launcher.log"
     launcher = subprocess.Popen(
         [sys.executable, "-m", "assistant.launcher", "--no-train"],

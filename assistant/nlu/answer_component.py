@@ -1,0 +1,102 @@
+"""Rasa component: a bare answer (a phone number, a time) is an answer, whatever DIET guessed.
+
+Asked "à quel numéro peut-on vous rappeler ?", a patient says "zéro six douze
+trente-quatre…"; asked "quand ?", "vendredi après-midi". DIET has never seen most
+strings of number words and reads a bare day as whatever it resembles ("vendredi"
+is close to the opening-hours questions). Such an intent is an interruption for the
+forms, which then reject the answer: the callback number or the time wish is lost.
+
+Here a message that is nothing but a phone number, or nothing but the time
+expressions Duckling found (``TimeWishExtractor`` runs before), becomes ``inform``
+with certainty:
+
+- a phone number overrides any intent but ``emergency``;
+- a time overrides only the intents a time can be mistaken for (practical questions,
+  small talk, out of scope); a choice among proposed slots ("le premier", "plutôt
+  l'après-midi"), a yes or a no keep theirs.
+
+``TriageOverride`` runs after this component and keeps the last word on emergencies.
+The decisions are the pure :func:`assistant.dialogue.understanding.is_bare_phone_answer`
+and :func:`assistant.dialogue.understanding.is_bare_time_answer`.
+
+    - name: assistant.nlu.answer_component.BareAnswerOverride
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.dialogue.understanding import is_bare_phone_answer, is_bare_time_answer
+from assistant.nlu.duckling_component import TIME_WISH_ENTITY
+from assistant.nlu.triage_component import override
+
+ANSWER_INTENT = "inform"
+#: Intents a bare time is mistaken for; any other keeps DIET's reading.
+TIME_MISREADINGS = frozenset(
+    {
+        "ask_hours",
+        "ask_address",
+        "ask_fees",
+        "ask_documents",
+        "ask_practitioners",
+        "out_of_scope",
+        "bot_challenge",
+        "greet",
+        "thank",
+        "nlu_fallback",
+    }
+)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class BareAnswerOverride(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def supported_languages() -> list[str] | None:
+        return ["fr"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BareAnswerOverride:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text and bare_answer(message, str(text)):
+                override(message, ANSWER_INTENT)
+        return messages
+
+
+def bare_answer(message: Message, text: str) -> bool:
+    """Whether ``message`` is only an answer that its predicted intent would make the forms reject."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent in (ANSWER_INTENT, "emergency"):
+        return False
+    if is_bare_phone_answer(text):
+        return True
+    if intent not in TIME_MISREADINGS:
+        return False
+    spans = [
+        (entity.get("start"), entity.get("end"))
+        for entity in message.get(ENTITIES) or []
+        if entity.get("entity") == TIME_WISH_ENTITY
+        and isinstance(entity.get("start"), int)
+        and isinstance(entity.get("end"), int)
+    ]
+    return is_bare_time_answer(text, spans)

@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
+    started = time.monotonic()
     if run(train_command(), env) != 0:
         print("Erreur : l'entraînement a échoué.", file=sys.stderr)
         return 1
+    training = f"{(time.monotonic() - started) / 60:.1f} min (seconds only when the model was already up to date)"
     cv: Pair = (None, None)
     if not args.skip_cv:
         run(
@@ -180,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     stories, stories_ok = stories_summary(out / "stories")
 
-    table = markdown(cv, heldout, stories, dev)
+    table = markdown(cv, heldout, stories, dev) + f"\n\nTraining (`rasa train`, this run): {training}"
     (out / "summary.md").write_text(table + "\n", encoding="utf-8")
     print("\n" + table)
     problems = []

@@ -24,17 +24,13 @@ and :func:`assistant.dialogue.understanding.is_bare_time_answer`.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.dialogue.understanding import is_bare_phone_answer, is_bare_time_answer
 from assistant.nlu.duckling_component import TIME_WISH_ENTITY
+from assistant.nlu.stateless import StatelessComponent
 from assistant.nlu.triage_component import override
 
 ANSWER_INTENT = "inform"
@@ -56,24 +52,10 @@ TIME_MISREADINGS = frozenset(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class BareAnswerOverride(GraphComponent):
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
+class BareAnswerOverride(StatelessComponent):
     @staticmethod
     def supported_languages() -> list[str] | None:
         return ["fr"]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> BareAnswerOverride:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -11,40 +11,22 @@ row hand over to the secretariat. The decision is the pure
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.core.text import is_only_hesitation
+from assistant.nlu.stateless import StatelessComponent
 from assistant.nlu.triage_component import override
 
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class HesitationFallback(GraphComponent):
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
+class HesitationFallback(StatelessComponent):
     @staticmethod
     def supported_languages() -> list[str] | None:
         return ["fr"]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> HesitationFallback:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -14,34 +14,17 @@ entities stay.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.training_data.message import Message
+
+from assistant.nlu.stateless import StatelessComponent
 
 
 # Registered as an (untrained) extractor: Rasa then runs it at prediction only, in pipeline order,
 # like the other post-processing components here; a featurizer would be run on training data too.
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ReleaseSpacyDoc(GraphComponent):
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ReleaseSpacyDoc:
-        return cls()
-
+class ReleaseSpacyDoc(StatelessComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             for key in SPACY_DOCS.values():

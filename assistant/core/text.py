@@ -65,4 +65,9 @@ def is_only_hesitation(text: str) -> bool:
     row hand the conversation to the secretariat.
     """
     words = normalise(text).split()
-    return bool(words) and all(re.sub(r"(.)\1+", r"\1", word) in HESITATIONS for word in words)
+    return bool(words) and all(is_hesitation(word) for word in words)
+
+
+def is_hesitation(word: str) -> bool:
+    """True for one normalised word that is a hesitation, its letters repeated any number of times."""
+    return re.sub(r"(.)\1+", r"\1", word) in HESITATIONS

@@ -17,7 +17,7 @@ from typing import Any
 from assistant.clock import get_timezone
 from assistant.core.identity import is_valid_french_phone, phone_key
 from assistant.core.model import AppointmentType, Practice, Slot
-from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, normalise
+from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
 
 ANY_PRACTITIONER = "any"
 NO_PHONE = "none"
@@ -370,7 +370,7 @@ _PHONE_WORDS = frozenset(
 
 
 def _is_filler(word: str, extra: frozenset[str] | set[str] = frozenset()) -> bool:
-    return word in _ANSWER_FILLERS or word in extra or re.sub(r"(.)\1+", r"\1", word) in HESITATIONS
+    return word in _ANSWER_FILLERS or word in extra or is_hesitation(word)
 
 
 def is_bare_phone_answer(text: str) -> bool:

@@ -46,7 +46,6 @@ TIME_MISREADINGS = frozenset(
         "bot_challenge",
         "greet",
         "thank",
-        "nlu_fallback",
     }
 )
 

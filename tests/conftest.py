@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -26,6 +27,19 @@ from tests.builders import at, make_practice
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEFAULT_CI_POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+REDIS_TEST_HOST, REDIS_TEST_PORT = "127.0.0.1", 6379
+
+
+def require_redis(db: int) -> str:
+    """The URL of the local Redis test database ``db``; skips without Redis, fails under CI=true."""
+    url = f"redis://{REDIS_TEST_HOST}:{REDIS_TEST_PORT}/{db}"
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        if IN_CI:
+            pytest.fail(f"Redis is required under CI=true but unusable: {error}")
+        pytest.skip(f"Redis unavailable: {error}")
+    return url
 
 
 def postgres_admin_url() -> str | None:

@@ -18,22 +18,17 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from assistant.adapters.db import tables as t
-from tests.conftest import IN_CI
+from tests.conftest import REDIS_TEST_HOST, REDIS_TEST_PORT, require_redis
 from tests.e2e.servers import ROOT, running_servers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 1
+REDIS_HOST, REDIS_PORT, REDIS_DB = REDIS_TEST_HOST, REDIS_TEST_PORT, 1
 
 
 @pytest.fixture()
 def redis_available() -> None:
-    try:
-        redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        if IN_CI:
-            pytest.fail(f"Redis is required under CI=true but unusable: {error}")
-        pytest.skip(f"Redis unavailable: {error}")
+    require_redis(REDIS_DB)
 
 
 def redis_commands() -> int:

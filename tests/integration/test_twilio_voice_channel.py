@@ -138,6 +138,9 @@ class SanicThread:
     """A Sanic app served from a background thread with its own event loop."""
 
     def __init__(self, app: Sanic, port: int) -> None:
+        # Several apps start in one test process: Sanic's start-up rewrite of its own methods
+        # (TouchUp) must start from the originals each time, as sanic-testing does with test_mode.
+        type(app).test_mode = True
         self.app = app
         self.port = port
         self.ready = threading.Event()

@@ -20,8 +20,9 @@ it can neither transfer a call nor hang up. This channel fixes each of these:
   the channel obeys.
 
 Short-lived per-call state (the question to repeat after a silence, the
-summaries to whisper) lives in this process's memory: Rasa runs as one process
-per line (the lock store is in memory too). The silence counter travels in the
+summaries to whisper) lives in a call memory (:mod:`.call_memory`): this
+process's RAM by default, Redis when ``call_memory_url`` is given, so that
+several Rasa processes can serve one line. The silence counter travels in the
 signed callback URLs instead, so it needs no state.
 
 Twilio routes, under ``/webhooks/twilio_voice_fr/``: ``webhook`` (the number's
@@ -52,6 +53,15 @@ from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from assistant.adapters.channels import twiml
+from assistant.adapters.channels.call_memory import (
+    CallMemory,
+    CallMemoryUnavailable,
+    Handover,
+    InProcessCallMemory,
+    RedisCallMemory,
+    is_redis_url,
+    redis_location,
+)
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
     FormParams,
@@ -143,6 +153,7 @@ VOICE_KEYS = frozenset(
         "max_speech_seconds",
         "transfer_timeout",
         "ai_disclosure",
+        "call_memory_url",
     }
 )
 
@@ -154,6 +165,7 @@ class VoiceChannelConfig:
     speech: twiml.VoiceSettings = field(default_factory=twiml.VoiceSettings)
     transfer_timeout: int = 25  # seconds the secretariat's phone rings before the callback offer
     ai_disclosure: bool = True
+    call_memory_url: str = ""  # redis://… : per-call memory shared by every process (empty: this process)
 
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any] | None) -> VoiceChannelConfig:
@@ -200,17 +212,33 @@ class VoiceChannelConfig:
             speech=speech,
             transfer_timeout=int_setting(credentials, "transfer_timeout", 25, 5, 60, name),
             ai_disclosure=bool_setting(credentials, "ai_disclosure", True, name),
+            call_memory_url=_call_memory_url(credentials, name),
         )
 
 
+def _call_memory_url(credentials: Mapping[str, Any], name: str) -> str:
+    url = str(credentials.get("call_memory_url") or "").strip()
+    if url and not is_redis_url(url):
+        raise ChannelConfigError(
+            f"{name}: 'call_memory_url' must be a redis:// or rediss:// URL "
+            "(e.g. redis://127.0.0.1:6379/2), or be left out to keep the memory in this process."
+        )
+    return url
+
+
+def call_memory_for(config: VoiceChannelConfig) -> CallMemory:
+    """The configured call memory; Redis is checked now, so that a wrong URL stops Rasa at start."""
+    if not config.call_memory_url:
+        return InProcessCallMemory()
+    try:
+        memory = RedisCallMemory.from_url(config.call_memory_url)
+    except CallMemoryUnavailable as error:
+        raise ChannelConfigError(f"{CHANNEL_NAME}: 'call_memory_url': {error}.") from None
+    log.info("%s: call memory in Redis at %s", CHANNEL_NAME, redis_location(config.call_memory_url))
+    return memory
+
+
 # --- what the dialogue answered ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Handover:
-    escalation_id: int | None
-    spoken_summary: str = ""
-    urgency: str = "routine"
 
 
 @dataclass(frozen=True)
@@ -266,66 +294,6 @@ def _handover_from(payload: Mapping[str, Any]) -> Handover:
         spoken_summary=str(payload.get("spoken_summary") or ""),
         urgency=str(payload.get("urgency") or "routine"),
     )
-
-
-# --- per-call memory ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Stored:
-    value: Any
-    call_sid: str
-    at: float
-
-
-class CallMemory:
-    """What a call needs between two HTTP requests, for at most a few hours (see the module docstring)."""
-
-    def __init__(self, ttl_seconds: float = 4 * 3600, max_entries: int = 5000) -> None:
-        self.ttl_seconds = ttl_seconds
-        self.max_entries = max_entries
-        self._prompts: dict[str, _Stored] = {}
-        self._handovers: dict[int, _Stored] = {}
-
-    def remember_prompt(self, call_sid: str, text: str) -> None:
-        self._put(self._prompts, call_sid, _Stored(text, call_sid, time.monotonic()))
-
-    def prompt(self, call_sid: str) -> str | None:
-        stored = self._fresh(self._prompts, call_sid)
-        return None if stored is None else str(stored.value)
-
-    def remember_handover(self, call_sid: str, handover: Handover) -> None:
-        if handover.escalation_id is not None:
-            self._put(self._handovers, handover.escalation_id, _Stored(handover, call_sid, time.monotonic()))
-
-    def handover(self, escalation_id: int, parent_call_sid: str) -> Handover | None:
-        """The handover of ``escalation_id``, only for the call that asked for it."""
-        stored = self._fresh(self._handovers, escalation_id)
-        if stored is None or stored.call_sid != parent_call_sid:
-            return None
-        handover: Handover = stored.value
-        return handover
-
-    def forget(self, call_sid: str) -> None:
-        self._prompts.pop(call_sid, None)
-        for key in [key for key, stored in self._handovers.items() if stored.call_sid == call_sid]:
-            del self._handovers[key]
-
-    def _fresh(self, table: dict[Any, _Stored], key: Any) -> _Stored | None:
-        stored = table.get(key)
-        if stored is None or time.monotonic() - stored.at > self.ttl_seconds:
-            table.pop(key, None)
-            return None
-        return stored
-
-    def _put(self, table: dict[Any, _Stored], key: Any, stored: _Stored) -> None:
-        table.pop(key, None)
-        table[key] = stored
-        now = time.monotonic()
-        for old_key in [k for k, v in table.items() if now - v.at > self.ttl_seconds]:
-            del table[old_key]
-        while len(table) > self.max_entries:
-            del table[next(iter(table))]
 
 
 # --- the channel -------------------------------------------------------------------------------------
@@ -391,7 +359,8 @@ class TwilioVoiceFrInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(VoiceChannelConfig.from_credentials(credentials))
+        config = VoiceChannelConfig.from_credentials(credentials)
+        return cls(config, memory=call_memory_for(config))
 
     def __init__(
         self,
@@ -401,7 +370,7 @@ class TwilioVoiceFrInput(InputChannel):
     ) -> None:
         self.config = config
         self.services: ChannelServices = services or ContainerServices()
-        self.memory = memory or CallMemory()
+        self.memory: CallMemory = memory or InProcessCallMemory()
         self.signature = TwilioSignature(config.auth_token, config.public_url)
         self._practice: Practice | None = None
         self._hints: tuple[str, ...] = twiml.speech_hints(None)
@@ -488,7 +457,7 @@ class TwilioVoiceFrInput(InputChannel):
             escalation_id = _positive_int(request.args.get("escalation_id"))
             if escalation_id is None:  # a transfer after a technical failure: no request was recorded
                 return self._generic_whisper()
-            handover = self.memory.handover(escalation_id, params.first("ParentCallSid"))
+            handover = await self.memory.handover(escalation_id, params.first("ParentCallSid"))
             if handover is None:  # summary not in this process (restart): the request is in the list
                 return _twiml(twiml.whisper(twiml.whisper_text("", ""), self.config.speech))
             text = twiml.whisper_text(handover.spoken_summary, handover.urgency)
@@ -517,15 +486,15 @@ class TwilioVoiceFrInput(InputChannel):
     async def _greet(self, call_sid: str, base: str) -> VoiceResponse:
         practice = await self._current_practice()
         text = twiml.greeting(practice.name if practice else "", self.config.ai_disclosure)
-        self.memory.remember_prompt(call_sid, twiml.greeting_reprompt())
+        await self.memory.remember_prompt(call_sid, twiml.greeting_reprompt())
         log.info("%s: call %s answered", CHANNEL_NAME, call_sid)
-        return self._speak(text, base)
+        return await self._speak(text, base)
 
     async def _silence(self, call_sid: str, base: str, count: int) -> VoiceResponse:
         if count >= 2:
             log.info("%s: call %s ended after repeated silence", CHANNEL_NAME, call_sid)
             return twiml.goodbye(twiml.SILENCE_GOODBYE, self.config.speech)
-        question = self.memory.prompt(call_sid) or twiml.greeting_reprompt()
+        question = await self.memory.prompt(call_sid) or twiml.greeting_reprompt()
         parts = twiml.split_for_speech(f"{twiml.NOTHING_HEARD} {question}", self.config.speech.max_part_chars)
         return twiml.conversation_turn(
             parts,
@@ -564,12 +533,12 @@ class TwilioVoiceFrInput(InputChannel):
         if turn.end_call:
             log.info("%s: call %s ended by the dialogue", CHANNEL_NAME, call_sid)
             return twiml.goodbye(said or twiml.GOODBYE, self.config.speech)
-        return self._speak(said, base, call_sid)
+        return await self._speak(said, base, call_sid)
 
-    def _speak(self, text: str, base: str, call_sid: str | None = None) -> VoiceResponse:
+    async def _speak(self, text: str, base: str, call_sid: str | None = None) -> VoiceResponse:
         parts = twiml.split_for_speech(text, self.config.speech.max_part_chars) or [twiml.LISTENING]
         if call_sid is not None:
-            self.memory.remember_prompt(call_sid, parts[-1])
+            await self.memory.remember_prompt(call_sid, parts[-1])
         return twiml.conversation_turn(
             parts,
             self.config.speech,
@@ -581,7 +550,7 @@ class TwilioVoiceFrInput(InputChannel):
     async def _hand_over(self, call_sid: str, caller: str, said: str, handover: Handover, base: str) -> VoiceResponse:
         practice = await self._current_practice()
         number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
-        self.memory.remember_handover(call_sid, handover)
+        await self.memory.remember_handover(call_sid, handover)
         if not number:
             log.warning("%s: no usable transfer number; offering a callback on call %s", CHANNEL_NAME, call_sid)
             return self._no_transfer(twiml.TRANSFER_IMPOSSIBLE, handover.escalation_id, caller, base, said_before=said)
@@ -670,7 +639,7 @@ class TwilioVoiceFrInput(InputChannel):
         if not call_sid or outcome not in FINAL_CALL_STATUSES:
             return
         duration = _positive_int(params.first("CallDuration")) or 0
-        self.memory.forget(call_sid)
+        await self.memory.forget(call_sid)
         log.info("%s: call %s ended: %s after %d s", CHANNEL_NAME, call_sid, outcome, duration)
         try:
             await asyncio.to_thread(self.services.record_call_outcome, call_sid, duration, outcome)

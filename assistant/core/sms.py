@@ -10,7 +10,10 @@ as the change; a worker sends it later (:mod:`assistant.adapters.sms`). Here:
   (an accent outside the GSM alphabet would make the SMS Unicode and cut each
   part from 153 to 67 characters), at most :data:`MAX_LENGTH` characters;
 - :func:`next_attempt`: the retry schedule (1 min, 5 min, 30 min, 2 h, then give up);
-- :class:`OutboxMessage` and its transitions (claim, sent, failure).
+- :class:`OutboxMessage` and its transitions (claim, sent, failure);
+- :func:`record_delivery`: Twilio's delivery reports (status callbacks), which
+  only ever move a message forward (a late "sent" never undoes "delivered"),
+  and :func:`error_label`, what a Twilio error code means, in a few French words.
 
 The body and the number stay out of ``repr`` and of every log and audit event.
 """
@@ -50,6 +53,67 @@ STATUS_LABELS = {
     SUPERSEDED: "remplacé",
 }
 KIND_LABELS = {BOOKED: "confirmation", MOVED: "déplacement", CANCELLED: "annulation"}
+
+# Delivery, as Twilio reports it once it has accepted a message (``sent`` above): its status callbacks.
+# These are Twilio's words, stored as received; they say nothing about the outbox status.
+DELIVERY_QUEUED = "queued"
+DELIVERY_SENDING = "sending"
+DELIVERY_SENT = "sent"  # handed to the mobile operator
+DELIVERY_DELIVERED = "delivered"  # the operator says it reached the phone
+DELIVERY_UNDELIVERED = "undelivered"  # the operator says it did not (phone off, unknown number, filtered…)
+DELIVERY_FAILED = "failed"  # Twilio could not send it at all
+DELIVERY_READ = "read"  # WhatsApp and RCS only
+DELIVERY_STATUSES = (
+    DELIVERY_QUEUED,
+    DELIVERY_SENDING,
+    DELIVERY_SENT,
+    DELIVERY_DELIVERED,
+    DELIVERY_UNDELIVERED,
+    DELIVERY_FAILED,
+    DELIVERY_READ,
+)
+# Where each report stands in a message's life: a report applies only if it is further along than the last
+# one stored (callbacks may arrive out of order). Accepted and scheduled come before queued.
+DELIVERY_ORDER = {
+    "accepted": 0,
+    "scheduled": 0,
+    DELIVERY_QUEUED: 0,
+    DELIVERY_SENDING: 1,
+    DELIVERY_SENT: 2,
+    DELIVERY_DELIVERED: 3,
+    DELIVERY_UNDELIVERED: 3,
+    DELIVERY_FAILED: 3,
+    DELIVERY_READ: 4,
+}
+DELIVERY_FAILURES = (DELIVERY_UNDELIVERED, DELIVERY_FAILED)  # final: nothing comes after them
+DELIVERY_LABELS = {
+    "accepted": "accepté par Twilio",
+    "scheduled": "programmé chez Twilio",
+    DELIVERY_QUEUED: "en file chez Twilio",
+    DELIVERY_SENDING: "en cours d'acheminement",
+    DELIVERY_SENT: "transmis à l'opérateur",
+    DELIVERY_DELIVERED: "remis",
+    DELIVERY_UNDELIVERED: "non remis",
+    DELIVERY_FAILED: "échec chez Twilio",
+    DELIVERY_READ: "lu",
+}
+
+# What a Twilio error code means, for the secretary: delivery failures (30xxx, in status callbacks) and the
+# sending errors that fail a message at once (21xxx). Other codes are shown as numbers.
+ERROR_LABELS = {
+    "21211": "numéro invalide",
+    "21610": "le patient a répondu STOP",
+    "21612": "numéro injoignable par SMS",
+    "21614": "pas un numéro de mobile",
+    "30001": "file d'attente saturée chez Twilio",
+    "30002": "compte Twilio suspendu",
+    "30003": "téléphone éteint ou hors réseau",
+    "30004": "SMS bloqué par le destinataire",
+    "30005": "numéro inconnu ou qui n'existe plus",
+    "30006": "ligne fixe, ou opérateur injoignable",
+    "30007": "filtré par l'opérateur comme spam",
+    "30008": "erreur inconnue de l'opérateur",
+}
 
 MAX_LENGTH = 320  # three GSM-7 parts at most (153 characters each once concatenated)
 MAX_INSTRUCTIONS = 160  # longer motif instructions are cut to their first sentence (or left out)
@@ -358,6 +422,9 @@ class OutboxMessage:
     last_error_code: str | None = None
     provider_sid: str | None = None
     sent_at: datetime | None = None
+    delivery_status: str | None = None  # Twilio's last delivery report that applied (DELIVERY_STATUSES)
+    delivery_error_code: str | None = None  # its error code (30003…), only with a failed delivery
+    delivery_updated_at: datetime | None = None
 
 
 def new_confirmation(
@@ -403,8 +470,16 @@ def claim(message: OutboxMessage, now: datetime, lease: timedelta = SENDING_LEAS
 
 
 def mark_sent(message: OutboxMessage, provider_sid: str, now: datetime) -> OutboxMessage:
+    """Accepted by the provider; delivery reports about an earlier attempt no longer apply."""
     return replace(
-        message, status=SENT, provider_sid=provider_sid[:64] or None, sent_at=_utc(now), last_error_code=None
+        message,
+        status=SENT,
+        provider_sid=provider_sid[:64] or None,
+        sent_at=_utc(now),
+        last_error_code=None,
+        delivery_status=None,
+        delivery_error_code=None,
+        delivery_updated_at=None,
     )
 
 
@@ -426,6 +501,47 @@ def requeue(message: OutboxMessage, now: datetime) -> OutboxMessage:
     if message.status != FAILED:
         raise OutboxError("sms_not_failed", sms_id=message.id, status=STATUS_LABELS.get(message.status))
     return replace(message, status=PENDING, attempts=0, next_attempt_at=_utc(now), last_error_code=None)
+
+
+# -- delivery reports ---------------------------------------------------------------------------
+
+
+def delivery_applies(current: str | None, reported: str) -> bool:
+    """Whether a delivery report moves the message forward.
+
+    Unknown reports never apply; a failure (``undelivered``, ``failed``) is final; otherwise the report must be
+    further along than the current one: ``sent`` after ``delivered`` is a late callback, ignored.
+    """
+    if reported not in DELIVERY_ORDER:
+        return False
+    if current is None:
+        return True
+    if current in DELIVERY_FAILURES:
+        return False
+    return DELIVERY_ORDER[reported] > DELIVERY_ORDER.get(current, -1)
+
+
+def record_delivery(message: OutboxMessage, reported: str, error: str | None, now: datetime) -> OutboxMessage | None:
+    """The message with Twilio's delivery report, or None when the report does not apply (see above).
+
+    ``error`` (Twilio's ``ErrorCode``) is kept only with a failure, and only if it is a number.
+    """
+    status = (reported or "").strip().lower()
+    if not delivery_applies(message.delivery_status, status):
+        return None
+    code = (error or "").strip()
+    kept = code[:20] if status in DELIVERY_FAILURES and code.isdigit() else None
+    return replace(message, delivery_status=status, delivery_error_code=kept, delivery_updated_at=_utc(now))
+
+
+def is_undelivered(message: OutboxMessage) -> bool:
+    """Twilio or the operator said the SMS did not reach the phone."""
+    return message.delivery_status in DELIVERY_FAILURES
+
+
+def error_label(code: str | None) -> str | None:
+    """A Twilio error code in a few French words ("30003" → "téléphone éteint…"); None if not known."""
+    return ERROR_LABELS.get((code or "").strip())
 
 
 def _utc(value: datetime) -> datetime:

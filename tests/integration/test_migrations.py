@@ -57,8 +57,8 @@ def test_upgrade_is_idempotent_and_versioned(engine):
         "escalations",
         "sms_outbox",
     } <= set(inspector.get_table_names())
-    assert head_revision(engine) == "0003"
-    assert current_revision(engine) == "0003"
+    assert head_revision(engine) == "0004"
+    assert current_revision(engine) == "0004"
 
 
 def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url):
@@ -74,7 +74,7 @@ def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url)
             )
 
         upgrade(engine)
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == "0004"
         assert schema_differences(engine) == []
         with engine.begin() as connection:
             kept = connection.execute(select(t.audit_events)).one()
@@ -127,14 +127,14 @@ def test_sms_outbox_migration_goes_back_down_and_up(database_url):
     try:
         upgrade(engine, "0002")
         assert "sms_outbox" not in inspect(engine).get_table_names()
-        upgrade(engine)
+        upgrade(engine, "0003")
         assert current_revision(engine) == "0003"
         with engine.begin() as connection:
             connection.execute(
                 insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
             )
             connection.execute(
-                insert(t.sms_outbox).values(
+                insert(t.sms_outbox).values(  # only 0003's columns are named, so rendered
                     practice_id="p",
                     kind="booked",
                     to_number="+33612345678",
@@ -144,11 +144,69 @@ def test_sms_outbox_migration_goes_back_down_and_up(database_url):
                     created_at=AT,
                 )
             )
-            row = connection.execute(select(t.sms_outbox)).one()
+            row = connection.execute(
+                select(t.sms_outbox.c.attempts, t.sms_outbox.c.appointment_id, t.sms_outbox.c.next_attempt_at)
+            ).one()
             assert (row.attempts, row.appointment_id, row.next_attempt_at) == (0, None, AT)
         downgrade(engine, "0002")
         assert current_revision(engine) == "0002"
         assert "sms_outbox" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_sms_delivery_migration_keeps_outbox_rows_and_goes_back_down(database_url):
+    engine = create_agenda_engine(database_url)
+    delivery_columns = {"delivery_status", "delivery_error_code", "delivery_updated_at"}
+    o = t.sms_outbox.c
+    try:
+        upgrade(engine, "0003")
+        assert not delivery_columns & {column["name"] for column in inspect(engine).get_columns("sms_outbox")}
+        with engine.begin() as connection:
+            connection.execute(
+                insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
+            )
+            connection.execute(
+                insert(t.sms_outbox).values(  # only 0003's columns are named, so rendered
+                    practice_id="p",
+                    kind="booked",
+                    to_number="+33612345678",
+                    body="b",
+                    status="sent",
+                    next_attempt_at=AT,
+                    created_at=AT,
+                    provider_sid="SM" + "a" * 32,
+                    sent_at=AT,
+                )
+            )
+
+        upgrade(engine)
+        assert current_revision(engine) == "0004"
+        assert schema_differences(engine) == []
+        inspector = inspect(engine)
+        assert delivery_columns <= {column["name"] for column in inspector.get_columns("sms_outbox")}
+        assert "ix_sms_outbox_provider_sid" in {index["name"] for index in inspector.get_indexes("sms_outbox")}
+        with engine.begin() as connection:
+            kept = connection.execute(select(t.sms_outbox)).one()
+            assert (kept.status, kept.provider_sid, kept.sent_at) == ("sent", "SM" + "a" * 32, AT)
+            assert (kept.delivery_status, kept.delivery_error_code, kept.delivery_updated_at) == (None, None, None)
+            connection.execute(
+                t.sms_outbox.update().values(
+                    delivery_status="undelivered", delivery_error_code="30003", delivery_updated_at=AT
+                )
+            )
+            assert connection.execute(select(o.delivery_status, o.delivery_updated_at)).one() == ("undelivered", AT)
+
+        downgrade(engine, "0003")
+        assert current_revision(engine) == "0003"
+        inspector = inspect(engine)
+        assert not delivery_columns & {column["name"] for column in inspector.get_columns("sms_outbox")}
+        assert "ix_sms_outbox_provider_sid" not in {index["name"] for index in inspector.get_indexes("sms_outbox")}
+        with engine.connect() as connection:
+            assert connection.execute(select(o.status, o.provider_sid)).one() == ("sent", "SM" + "a" * 32)
+
         upgrade(engine)
         assert schema_differences(engine) == []
     finally:

@@ -305,3 +305,102 @@ def test_error_codes_and_which_are_permanent(status, code, stored, permanent):
 def test_kinds_fit_the_audit_vocabulary():
     assert sms.KINDS == ("booked", "moved", "cancelled")
     assert set(sms.STATUS_LABELS) == set(sms.STATUSES)
+
+
+# -- delivery reports ---------------------------------------------------------------------------
+
+SID = "SM" + "b" * 32
+
+
+def sent_message():
+    return sms.mark_sent(sms.claim(queued(), NOW), SID, NOW)
+
+
+@pytest.mark.parametrize(
+    ("current", "reported", "applies"),
+    [
+        (None, "queued", True),
+        (None, "sent", True),
+        (None, "delivered", True),
+        (None, "undelivered", True),
+        ("queued", "sending", True),
+        ("sending", "sent", True),
+        ("sent", "delivered", True),
+        ("sent", "undelivered", True),
+        ("sent", "failed", True),
+        ("delivered", "read", True),
+        # Out of order: a late report never moves the message back.
+        ("delivered", "sent", False),
+        ("delivered", "queued", False),
+        ("sent", "sending", False),
+        ("sent", "sent", False),  # the same report twice
+        ("read", "delivered", False),
+        # A failure is final: nothing comes after it, not even a contradictory success.
+        ("undelivered", "delivered", False),
+        ("undelivered", "read", False),
+        ("failed", "undelivered", False),
+        ("delivered", "undelivered", False),
+        # Words Twilio uses for other messages (incoming, scheduled and cancelled) or never: ignored.
+        (None, "received", False),
+        ("sent", "canceled", False),
+        (None, "", False),
+    ],
+)
+def test_delivery_reports_only_move_a_message_forward(current, reported, applies):
+    assert sms.delivery_applies(current, reported) is applies
+
+
+def test_a_delivery_report_is_recorded_with_its_time_and_a_failure_keeps_its_error_code():
+    later = NOW + timedelta(seconds=20)
+    delivered = sms.record_delivery(sent_message(), "delivered", None, later)
+    assert delivered is not None
+    assert (delivered.delivery_status, delivered.delivery_error_code) == ("delivered", None)
+    assert delivered.delivery_updated_at == later and delivered.delivery_updated_at.tzinfo == timezone.utc
+    assert (delivered.status, delivered.provider_sid) == ("sent", SID)  # the outbox status is not touched
+    assert not sms.is_undelivered(delivered)
+
+    undelivered = sms.record_delivery(sent_message(), " Undelivered ", "30003", later)
+    assert undelivered is not None
+    assert (undelivered.delivery_status, undelivered.delivery_error_code) == ("undelivered", "30003")
+    assert sms.is_undelivered(undelivered)
+    assert sms.record_delivery(undelivered, "delivered", None, later) is None
+    assert sms.record_delivery(delivered, "sent", None, later) is None
+
+
+def test_an_error_code_is_kept_only_with_a_failure_and_only_when_it_is_a_number():
+    assert sms.record_delivery(sent_message(), "sent", "30003", NOW).delivery_error_code is None
+    assert sms.record_delivery(sent_message(), "failed", "", NOW).delivery_error_code is None
+    assert sms.record_delivery(sent_message(), "failed", "+33612345678 unknown", NOW).delivery_error_code is None
+    assert sms.record_delivery(sent_message(), "failed", "30008", NOW).delivery_error_code == "30008"
+
+
+def test_a_new_send_forgets_the_delivery_reports_of_an_earlier_one():
+    undelivered = sms.record_delivery(sent_message(), "undelivered", "30003", NOW)
+    again = sms.mark_sent(undelivered, "SM" + "c" * 32, NOW + timedelta(hours=1))
+    assert (again.delivery_status, again.delivery_error_code, again.delivery_updated_at) == (None, None, None)
+    assert again.provider_sid == "SM" + "c" * 32
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [
+        ("30003", "téléphone éteint ou hors réseau"),
+        ("30005", "numéro inconnu ou qui n'existe plus"),
+        ("30006", "ligne fixe, ou opérateur injoignable"),
+        ("30007", "filtré par l'opérateur comme spam"),
+        ("21610", "le patient a répondu STOP"),
+        (" 30003 ", "téléphone éteint ou hors réseau"),
+        ("30099", None),
+        ("http_503", None),
+        (None, None),
+    ],
+)
+def test_common_twilio_error_codes_are_explained_in_french(code, label):
+    assert sms.error_label(code) == label
+
+
+def test_every_delivery_status_has_a_place_and_a_label():
+    assert set(sms.DELIVERY_STATUSES) <= set(sms.DELIVERY_ORDER)
+    assert set(sms.DELIVERY_ORDER) == set(sms.DELIVERY_LABELS)
+    assert set(sms.DELIVERY_FAILURES) < set(sms.DELIVERY_STATUSES)
+    assert all(label and len(label) <= 60 for label in sms.ERROR_LABELS.values())

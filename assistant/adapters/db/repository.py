@@ -443,6 +443,9 @@ def _outbox_message(row: Row) -> OutboxMessage:
         last_error_code=row.last_error_code,
         provider_sid=row.provider_sid,
         sent_at=row.sent_at,
+        delivery_status=row.delivery_status,
+        delivery_error_code=row.delivery_error_code,
+        delivery_updated_at=row.delivery_updated_at,
     )
 
 
@@ -471,6 +474,15 @@ class OutboxRepository:
 
     def get(self, message_id: int, lock: bool = False) -> OutboxMessage | None:
         query = select(t.sms_outbox).where(t.sms_outbox.c.id == message_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        return None if row is None else _outbox_message(row)
+
+    def by_provider_sid(self, provider_sid: str, lock: bool = False) -> OutboxMessage | None:
+        """The message Twilio knows by this id (the latest, should a fake provider ever reuse one)."""
+        o = t.sms_outbox.c
+        query = select(t.sms_outbox).where(o.provider_sid == provider_sid).order_by(o.id.desc()).limit(1)
         if lock:
             query = query.with_for_update()
         row = self.connection.execute(query).first()
@@ -523,12 +535,40 @@ class OutboxRepository:
         )
         return bool(result.rowcount == 1)
 
-    def latest(self, statuses: Sequence[str] | None = None, limit: int = 50) -> list[OutboxMessage]:
-        """The most recent messages, newest first."""
+    def save_delivery(self, message: OutboxMessage, expected_delivery_status: str | None) -> bool:
+        """Store a delivery report if the last one is still as read; False if another report came meanwhile."""
+        if message.id is None:
+            raise ValueError("cannot update a message that was never stored")
+        o = t.sms_outbox.c
+        unchanged = (
+            o.delivery_status.is_(None)
+            if expected_delivery_status is None
+            else o.delivery_status == expected_delivery_status
+        )
+        result = self.connection.execute(
+            update(t.sms_outbox)
+            .where(o.id == message.id, unchanged)
+            .values(
+                delivery_status=message.delivery_status,
+                delivery_error_code=message.delivery_error_code,
+                delivery_updated_at=message.delivery_updated_at,
+            )
+        )
+        return bool(result.rowcount == 1)
+
+    def latest(
+        self,
+        statuses: Sequence[str] | None = None,
+        limit: int = 50,
+        delivery_statuses: Sequence[str] | None = None,
+    ) -> list[OutboxMessage]:
+        """The most recent messages, newest first; filtered by outbox status and/or delivery report."""
         o = t.sms_outbox.c
         query = select(t.sms_outbox).order_by(o.id.desc()).limit(limit)
         if statuses:
             query = query.where(o.status.in_(list(statuses)))
+        if delivery_statuses:
+            query = query.where(o.delivery_status.in_(list(delivery_statuses)))
         return [_outbox_message(row) for row in self.connection.execute(query)]
 
     def for_appointment(self, appointment_id: int) -> list[OutboxMessage]:
@@ -541,6 +581,14 @@ class OutboxRepository:
         rows = self.connection.execute(select(o.status, func.count()).group_by(o.status))
         return {status: int(count) for status, count in rows}
 
+    def count_by_delivery_status(self) -> dict[str, int]:
+        """Messages per delivery report (those without one are not counted)."""
+        o = t.sms_outbox.c
+        rows = self.connection.execute(
+            select(o.delivery_status, func.count()).where(o.delivery_status.is_not(None)).group_by(o.delivery_status)
+        )
+        return {status: int(count) for status, count in rows}
+
     @staticmethod
     def _state(message: OutboxMessage) -> dict[str, Any]:
         return {
@@ -550,6 +598,9 @@ class OutboxRepository:
             "last_error_code": message.last_error_code,
             "provider_sid": message.provider_sid,
             "sent_at": message.sent_at,
+            "delivery_status": message.delivery_status,
+            "delivery_error_code": message.delivery_error_code,
+            "delivery_updated_at": message.delivery_updated_at,
         }
 
 

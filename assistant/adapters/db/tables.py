@@ -212,8 +212,8 @@ escalations = Table(
 
 # Confirmation SMS waiting to be sent, or sent (``assistant.core.sms``): the transactional outbox. A row is
 # written in the same transaction as the booking, move or cancellation it confirms; a worker sends it later.
-# ``last_error_code`` holds a Twilio error code or an HTTP status, never the provider's message (it quotes
-# the number). ``body`` and ``to_number`` are never copied into the audit trail or the logs.
+# ``last_error_code`` (and ``delivery_error_code``) hold a Twilio error code or an HTTP status, never the
+# provider's message (it quotes the number). ``body`` and ``to_number`` are never copied into the audit trail or the logs.
 sms_outbox = Table(
     "sms_outbox",
     metadata,
@@ -230,7 +230,13 @@ sms_outbox = Table(
     Column("provider_sid", String(64), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
+    # Twilio's delivery reports (status callbacks) once sent: its status word, error code (30003…), and when.
+    Column("delivery_status", String(20), nullable=True),
+    Column("delivery_error_code", String(20), nullable=True),
+    Column("delivery_updated_at", UTCDateTime(), nullable=True),
     # The worker's query: due messages (pending, or sending with an expired lease) in time order.
     Index("ix_sms_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_sms_outbox_appointment_id", "appointment_id"),
+    # Delivery reports name the message by Twilio's id.
+    Index("ix_sms_outbox_provider_sid", "provider_sid"),
 )

@@ -17,6 +17,10 @@ still being sent, so that they arrive in order.
 A worker that dies mid-send leaves its message ``sending``; when the lease ends,
 another worker tries it again (the one case where a patient may get it twice).
 
+Twilio's delivery reports (status callbacks, received by the SMS channel) are
+stored by :meth:`OutboxWorker.record_delivery` on the message Twilio names, in
+their own transaction and audited; a report older than the one stored is ignored.
+
 Without credentials (``sender`` None) the worker says once that SMS is disabled
 and leaves every message pending: nothing is lost, it goes out once configured.
 Logs and audit events carry message and appointment ids, kinds, statuses and
@@ -43,6 +47,9 @@ log = logging.getLogger(__name__)
 
 WORKER = "sms-worker"
 OUTCOMES = ("sent", "retried", "failed", "superseded", "expired", "waiting")
+DELIVERY_ACTOR = "twilio"  # delivery reports are Twilio's word, audited as such
+# What became of a delivery report: stored, ignored (late or unknown word), or about no message of ours.
+RECORDED, IGNORED, UNKNOWN = "recorded", "ignored", "unknown"
 
 
 @dataclass(frozen=True)
@@ -201,15 +208,75 @@ class OutboxWorker:
             appointment_id=message.appointment_id,
         )
 
+    # -- delivery reports (Twilio status callbacks) ----------------------------------------
+
+    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
+        """Store Twilio's delivery report on the message it names (RECORDED, IGNORED or UNKNOWN).
+
+        A report that does not move the message forward (out of order, after a failure, an unknown word) is
+        ignored. Logs carry Twilio's id, the outbox id and the report, never the number or the text.
+        """
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            current = uow.outbox.by_provider_sid(provider_sid, lock=True)
+            if current is None:
+                log.info("SMS delivery report %s for message %s: not one of ours", reported, provider_sid)
+                return UNKNOWN
+            updated = rules.record_delivery(current, reported, error, now)
+            if updated is None or not uow.outbox.save_delivery(updated, current.delivery_status):
+                log.info(
+                    "SMS %s (%s): delivery report %s ignored (already %s)",
+                    current.id,
+                    provider_sid,
+                    reported,
+                    current.delivery_status,
+                )
+                return IGNORED
+            uow.audit.record(
+                now,
+                DELIVERY_ACTOR,
+                Channel.SMS,
+                "sms_delivery",
+                {
+                    "sms_outbox_id": updated.id,
+                    "kind": updated.kind,
+                    "delivery_status": updated.delivery_status,
+                    "delivery_error_code": updated.delivery_error_code,
+                    "previous_delivery_status": current.delivery_status,
+                },
+                appointment_id=updated.appointment_id,
+            )
+            uow.commit()
+        if rules.is_undelivered(updated):
+            log.warning(
+                "SMS %s (%s) not delivered (%s, error %s, appointment %s)",
+                updated.id,
+                provider_sid,
+                updated.delivery_status,
+                updated.delivery_error_code,
+                updated.appointment_id,
+            )
+        else:
+            log.info("SMS %s (%s): %s", updated.id, provider_sid, updated.delivery_status)
+        return RECORDED
+
     # -- for the secretariat --------------------------------------------------------------
 
-    def messages(self, statuses: list[str] | None = None, limit: int = 50) -> list[OutboxMessage]:
+    def messages(
+        self, statuses: list[str] | None = None, limit: int = 50, undelivered: bool = False
+    ) -> list[OutboxMessage]:
+        """The latest messages; ``undelivered``: only those Twilio or the operator said did not reach the phone."""
+        delivery = list(rules.DELIVERY_FAILURES) if undelivered else None
         with self.uow_factory() as uow:
-            return uow.outbox.latest(statuses, limit)
+            return uow.outbox.latest(statuses, limit, delivery_statuses=delivery)
 
     def counts(self) -> dict[str, int]:
         with self.uow_factory() as uow:
             return uow.outbox.count_by_status()
+
+    def delivery_counts(self) -> dict[str, int]:
+        with self.uow_factory() as uow:
+            return uow.outbox.count_by_delivery_status()
 
     def requeue(self, message_id: int, by: str) -> OutboxMessage:
         """Try a failed message again from scratch (e.g. after an outage longer than the retry schedule)."""

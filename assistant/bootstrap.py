@@ -48,6 +48,7 @@ class Container:
                 settings.twilio_auth_token,
                 settings.twilio_sms_number,
                 settings.twilio_api_base_url,
+                status_callback=settings.sms_status_callback_url,
             )
         return OutboxWorker(self.uow_factory, sender, self.clock, disabled_reason=settings.sms_disabled_reason)
 

@@ -23,7 +23,7 @@ from assistant.core.escalation import Escalation
 from assistant.core.model import Appointment, Channel, Interval, Patient, Practice, Slot
 from assistant.core.slots import SlotQuery, opening_intervals
 from assistant.core.sms import STATUSES as SMS_STATUSES
-from assistant.core.sms import OutboxMessage, mask_number
+from assistant.core.sms import OutboxMessage, error_label, mask_number
 from assistant.core.windows import TimeWish, day_bounds
 from assistant.dialogue.speech import say_date
 from assistant.settings import SettingsError
@@ -201,8 +201,13 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=float, default=5.0, help="secondes entre deux passages (défaut 5)")
     worker.add_argument("--limit", type=int, default=20, help="SMS au plus par passage (défaut 20)")
     worker.set_defaults(handler=cmd_sms_worker)
-    outbox = sms_commands.add_parser("outbox", help="les derniers SMS, numéros masqués")
+    outbox = sms_commands.add_parser("outbox", help="les derniers SMS et leur remise, numéros masqués")
     outbox.add_argument("--status", action="append", choices=SMS_STATUSES, help="filtrer (répétable)")
+    outbox.add_argument(
+        "--undelivered",
+        action="store_true",
+        help="seulement les SMS envoyés que l'opérateur n'a pas pu remettre au patient (accusé de réception)",
+    )
     outbox.add_argument("--limit", type=int, default=50)
     outbox.add_argument("--json", action="store_true")
     outbox.set_defaults(handler=cmd_sms_outbox)
@@ -548,12 +553,12 @@ def cmd_sms_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_sms_outbox(args: argparse.Namespace) -> int:
-    from assistant.core.sms import KIND_LABELS, STATUS_LABELS
+    from assistant.core.sms import DELIVERY_LABELS, DELIVERY_STATUSES, KIND_LABELS, STATUS_LABELS
 
     container = _container()
     worker = container.sms_worker()
     practice = container.agenda.practice()
-    messages = worker.messages(args.status, max(1, args.limit))
+    messages = worker.messages(args.status, max(1, args.limit), undelivered=args.undelivered)
     if args.json:
         print(json.dumps([_sms_json(m, practice) for m in messages], ensure_ascii=False, indent=2))
         container.close()
@@ -561,8 +566,18 @@ def cmd_sms_outbox(args: argparse.Namespace) -> int:
     counts = worker.counts()
     summary = ", ".join(f"{counts[status]} {STATUS_LABELS[status]}" for status in SMS_STATUSES if counts.get(status))
     print(f"SMS de confirmation : {summary or 'aucun'}.")
+    delivered = worker.delivery_counts()
+    if delivered:
+        known = [status for status in DELIVERY_STATUSES if delivered.get(status)]
+        others = sorted(set(delivered) - set(known))
+        words = [f"{delivered[status]} {DELIVERY_LABELS.get(status, status)}" for status in (*known, *others)]
+        print(f"Accusés de réception : {', '.join(words)}.")
     if worker.sender is None:
         print(f"Envoi désactivé ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
+    elif not container.settings.public_url:
+        print("Accusés de réception non demandés (ASSISTANT_PUBLIC_URL n'est pas défini).")
+    if args.undelivered and not messages:
+        print("Aucun SMS non remis.")
     for m in messages:
         state = STATUS_LABELS.get(m.status, m.status)
         if m.status == "sent" and m.sent_at:
@@ -570,7 +585,13 @@ def cmd_sms_outbox(args: argparse.Namespace) -> int:
         elif m.status == "pending" and m.attempts:
             state += f", nouvel essai à {_local(m.next_attempt_at, practice):%d/%m %H:%M}"
         if m.last_error_code:
-            state += f" (erreur {m.last_error_code})"
+            state += f" ({_sms_error_words(m.last_error_code)})"
+        if m.delivery_status:
+            state += f", {DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
+            if m.delivery_updated_at:
+                state += f" le {_local(m.delivery_updated_at, practice):%d/%m %H:%M}"
+            if m.delivery_error_code:
+                state += f" ({_sms_error_words(m.delivery_error_code)})"
         appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
         print(
             f"  n°{m.id:<5} {_local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
@@ -604,6 +625,12 @@ def _sms_counts_words(counts: dict[str, int]) -> str:
     return ", ".join(words) if words else "rien à envoyer"
 
 
+def _sms_error_words(code: str) -> str:
+    """The code in words: "erreur 30003 : téléphone éteint ou hors réseau"; "erreur http_503" without a label."""
+    label = error_label(code)
+    return f"erreur {code} : {label}" if label else f"erreur {code}"
+
+
 def _sms_json(message: OutboxMessage, practice: Practice) -> dict[str, Any]:
     def local(value: datetime | None) -> str | None:
         return None if value is None else _local(value, practice).isoformat()
@@ -620,6 +647,10 @@ def _sms_json(message: OutboxMessage, practice: Practice) -> dict[str, Any]:
         "provider_sid": message.provider_sid,
         "created_at": local(message.created_at),
         "sent_at": local(message.sent_at),
+        "delivery_status": message.delivery_status,
+        "delivery_error_code": message.delivery_error_code,
+        "delivery_error": error_label(message.delivery_error_code),
+        "delivery_updated_at": local(message.delivery_updated_at),
     }
 
 

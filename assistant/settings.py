@@ -23,6 +23,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'assistant.db'}"
 DEFAULT_PRACTICE_FILE = PROJECT_ROOT / "practices" / "demo-lille.yml"
 DEFAULT_TWILIO_API_BASE_URL = "https://api.twilio.com"
+# Where the SMS channel (``twilio_text``, mounted by Rasa under /webhooks/twilio_sms/) takes delivery reports.
+SMS_STATUS_CALLBACK_PATH = "/webhooks/twilio_sms/status"
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 WHATSAPP_PREFIX = "whatsapp:"
@@ -45,6 +47,9 @@ class Settings:
     twilio_auth_token: str = field(default="", repr=False)
     twilio_sms_number: str = ""
     twilio_api_base_url: str = DEFAULT_TWILIO_API_BASE_URL
+    # ASSISTANT_PUBLIC_URL: the https origin Twilio calls (the channels read it from credentials.yml); the SMS
+    # worker asks Twilio to report delivery there. Unset: no delivery reports are asked for.
+    public_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +65,7 @@ class Settings:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
             twilio_sms_number=env.get("TWILIO_SMS_NUMBER", "").replace(" ", "").strip(),
             twilio_api_base_url=env.get("TWILIO_API_BASE_URL", "").strip().rstrip("/") or DEFAULT_TWILIO_API_BASE_URL,
+            public_url=env.get("ASSISTANT_PUBLIC_URL", "").strip().rstrip("/"),
         )
         settings.validate()
         return settings
@@ -86,6 +92,15 @@ class Settings:
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("ASSISTANT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
         self._validate_twilio()
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+                raise SettingsError(
+                    "ASSISTANT_PUBLIC_URL must be an absolute URL without query string, such as "
+                    "https://cabinet.example.fr."
+                )
+            if parts.scheme == "http" and not _is_loopback(parts.hostname):
+                raise SettingsError("ASSISTANT_PUBLIC_URL must use https (plain http is accepted on loopback only).")
 
     def _validate_twilio(self) -> None:
         sid, token, number = self.twilio_account_sid, self.twilio_auth_token, self.twilio_sms_number
@@ -130,6 +145,11 @@ class Settings:
     @property
     def sms_enabled(self) -> bool:
         return not self.sms_disabled_reason
+
+    @property
+    def sms_status_callback_url(self) -> str:
+        """Where Twilio reports the delivery of confirmation SMS ("" without ASSISTANT_PUBLIC_URL: no reports)."""
+        return self.public_url + SMS_STATUS_CALLBACK_PATH if self.public_url else ""
 
 
 def _is_loopback(host: str) -> bool:

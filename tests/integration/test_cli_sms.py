@@ -10,7 +10,13 @@ from assistant.cli import main
 from tests.integration.test_cli import DEMO
 from tests.integration.test_sms_outbox import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, twilio  # noqa: F401 (fixture)
 
-SMS_VARIABLES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SMS_NUMBER", "TWILIO_API_BASE_URL")
+SMS_VARIABLES = (
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_SMS_NUMBER",
+    "TWILIO_API_BASE_URL",
+    "ASSISTANT_PUBLIC_URL",
+)
 
 
 @pytest.fixture()
@@ -156,3 +162,70 @@ def test_the_launcher_starts_the_worker_only_with_credentials(cli, twilio, tmp_p
         worker.terminate()
         assert worker.wait(timeout=20) == 0  # SIGTERM: the pass in progress ends, then it stops
     assert "0102" not in (tmp_path / "sms-worker.log").read_text()
+
+
+def configure_sms(monkeypatch, api_url: str, public_url: str = "") -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+    monkeypatch.setenv("TWILIO_SMS_NUMBER", FROM_NUMBER)
+    monkeypatch.setenv("TWILIO_API_BASE_URL", api_url)
+    if public_url:
+        monkeypatch.setenv("ASSISTANT_PUBLIC_URL", public_url)
+
+
+def test_outbox_shows_delivery_reports_and_lists_undelivered_confirmations(cli, twilio, monkeypatch):  # noqa: F811
+    from assistant.bootstrap import build
+
+    first = book(cli, "2026-11-25T09:00", "--notify")
+    second = book(cli, "2026-11-25T10:00", "--notify")
+    configure_sms(monkeypatch, twilio.url, "https://cabinet.example.fr")
+    code, out, _ = cli("sms", "worker", "--once")
+    assert code == 0 and out.strip() == "SMS : 2 envoyé(s)"
+    assert [r["form"]["StatusCallback"] for r in twilio.requests] == [
+        "https://cabinet.example.fr/webhooks/twilio_sms/status"
+    ] * 2
+    listed = {m["appointment_id"]: m for m in json.loads(cli("sms", "outbox", "--json")[1])}
+    assert listed[first["id"]]["delivery_status"] is None  # nothing reported yet
+    container = build()
+    try:
+        reports = container.sms_worker()
+        assert reports.record_delivery(listed[first["id"]]["provider_sid"], "undelivered", "30003") == "recorded"
+        assert reports.record_delivery(listed[second["id"]]["provider_sid"], "delivered") == "recorded"
+    finally:
+        container.close()
+
+    code, out, _ = cli("sms", "outbox")
+    assert code == 0
+    assert "SMS de confirmation : 2 envoyé." in out
+    assert "Accusés de réception : 1 remis, 1 non remis." in out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  n°")}
+    undelivered_line = lines[f"n°{listed[first['id']]['id']}"]
+    delivered_line = lines[f"n°{listed[second['id']]['id']}"]
+    assert undelivered_line.endswith(
+        "envoyé le 23/11 10:00, non remis le 23/11 10:00 (erreur 30003 : téléphone éteint ou hors réseau), 1 essai(s)"
+    )
+    assert delivered_line.endswith("envoyé le 23/11 10:00, remis le 23/11 10:00, 1 essai(s)")
+    assert "Accusés de réception non demandés" not in out
+
+    code, out, _ = cli("sms", "outbox", "--undelivered", "--json")
+    assert code == 0
+    [only] = json.loads(out)
+    assert (only["appointment_id"], only["status"], only["delivery_status"]) == (first["id"], "sent", "undelivered")
+    assert (only["delivery_error_code"], only["delivery_error"]) == ("30003", "téléphone éteint ou hors réseau")
+    assert only["delivery_updated_at"] == "2026-11-23T10:00:00+01:00"
+    code, out, _ = cli("sms", "outbox", "--undelivered")
+    assert code == 0 and f"rdv n°{first['id']}" in out and f"rdv n°{second['id']}" not in out
+    assert "0102" not in out and "+336" not in out
+
+
+def test_outbox_says_when_delivery_reports_are_not_asked_for(cli, twilio, monkeypatch):  # noqa: F811
+    book(cli, "2026-11-25T09:00", "--notify")
+    configure_sms(monkeypatch, twilio.url)  # no ASSISTANT_PUBLIC_URL
+    assert cli("sms", "worker", "--once")[0] == 0
+    assert "StatusCallback" not in twilio.requests[0]["form"]
+    code, out, _ = cli("sms", "outbox")
+    assert code == 0
+    assert "Accusés de réception non demandés (ASSISTANT_PUBLIC_URL n'est pas défini)." in out
+    assert "Accusés de réception :" not in out
+    code, out, _ = cli("sms", "outbox", "--undelivered")
+    assert code == 0 and "Aucun SMS non remis." in out and "  n°" not in out

@@ -9,7 +9,11 @@ webhook, replying through the REST API) and hardened where it falls short:
 - replies are sent off the event loop (the Twilio client blocks), errors are
   logged with Twilio's error code only (its messages quote the phone number);
 - the Twilio API base URL is configurable (``api_base_url``), so tests talk to
-  a fake server on loopback and no test ever reaches Twilio.
+  a fake server on loopback and no test ever reaches Twilio;
+- ``POST /webhooks/twilio_sms/status`` takes the delivery reports of the
+  confirmation SMS (the worker asks Twilio for them when ``ASSISTANT_PUBLIC_URL``
+  is set): signed like every other route, stored off the event loop on the
+  outbox message Twilio names, never logged with a number or a text.
 
 The channel's name, ``twilio_sms``, contains "twilio" but not "twilio_voice":
 the actions read it as the SMS channel (``actions/base.py``).
@@ -20,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
@@ -35,11 +40,16 @@ from assistant.adapters.channels.signature import (
     ChannelConfigError,
     TwilioSignature,
     auth_token_from,
+    form_params,
     https_url_from,
     public_url_from,
     required_text,
 )
 from assistant.adapters.channels.twiml import caller_number
+
+if TYPE_CHECKING:
+    from assistant.adapters.sms.worker import OutboxWorker
+    from assistant.bootstrap import Container
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +61,38 @@ _SENDER = re.compile(r"^(?:whatsapp:)?\+[1-9]\d{6,14}$")
 WHATSAPP_PREFIX = "whatsapp:"
 HTTP_TIMEOUT_SECONDS = 10.0
 VOICE_DIRECTIVES = frozenset({"end_call", "handover"})
+STATUS_ROUTE = "/status"  # delivery reports; assistant.settings.SMS_STATUS_CALLBACK_PATH is where Rasa mounts it
+_MESSAGE_SID = re.compile(r"^[A-Za-z]{2}[0-9A-Za-z]{8,62}$")
+_REPORT_WORD = re.compile(r"^[a-z_]{1,20}$")
+
+
+class DeliveryReports(Protocol):
+    """Where delivery reports go (injected in tests); the outbox worker's :meth:`record_delivery`."""
+
+    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str: ...
+
+
+class ContainerDeliveryReports:
+    """The application container's outbox, built on first report (never at import). Blocks: called in a thread."""
+
+    def __init__(self, factory: Callable[[], Container] | None = None) -> None:
+        self._factory = factory
+        self._worker: OutboxWorker | None = None
+        self._lock = threading.Lock()
+
+    def worker(self) -> OutboxWorker:
+        if self._worker is None:
+            with self._lock:
+                if self._worker is None:
+                    if self._factory is None:
+                        from assistant.bootstrap import build
+
+                        self._factory = build
+                    self._worker = self._factory().sms_worker()
+        return self._worker
+
+    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
+        return self.worker().record_delivery(provider_sid, reported, error)
 
 
 class TwilioTextOutput(TwilioOutput):
@@ -136,12 +178,14 @@ class TwilioTextInput(TwilioInput):
         public_url: str,
         api_base_url: str = DEFAULT_API_BASE_URL,
         debug_mode: bool = False,
+        reports: DeliveryReports | None = None,
     ) -> None:
         # debug_mode=False: a failing message is logged, never re-raised into a 500 that Twilio would retry.
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=debug_mode)
         self.public_url = public_url
         self.api_base_url = api_base_url
         self.signature = TwilioSignature(auth_token, public_url)
+        self.reports: DeliveryReports = reports if reports is not None else ContainerDeliveryReports()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp: Blueprint = super().blueprint(on_new_message)
@@ -154,7 +198,29 @@ class TwilioTextInput(TwilioInput):
                 return response.text("", status=403)
             return None
 
+        @bp.route(STATUS_ROUTE, methods=["POST"])
+        async def delivery_report(request: Request) -> HTTPResponse:
+            return await self._delivery_report(request)
+
         return bp
+
+    async def _delivery_report(self, request: Request) -> HTTPResponse:
+        """A confirmation SMS's delivery report (signature already checked): stored, or 204 for a stranger's."""
+        params = form_params(request)
+        sid = params.first("MessageSid").strip()
+        reported = params.first("MessageStatus").strip().lower()
+        error = params.first("ErrorCode").strip() or None
+        if not _MESSAGE_SID.match(sid) or not _REPORT_WORD.match(reported):
+            log.warning("%s: delivery report without a usable MessageSid or MessageStatus", CHANNEL_NAME)
+            return response.text("", status=400)
+        try:
+            await asyncio.to_thread(self.reports.record_delivery, sid, reported, error)
+        except Exception as failure:  # the database went away: say so; Twilio shows the failed callback
+            log.error(
+                "%s: delivery report %s for %s not stored: %s", CHANNEL_NAME, reported, sid, type(failure).__name__
+            )
+            return response.text("", status=503)
+        return response.empty(status=204)
 
     def get_metadata(self, request: Request) -> dict[str, Any] | None:
         sender = str(request.form.get("From") or "")

@@ -4,6 +4,9 @@ The base URL (``TWILIO_API_BASE_URL``) is what lets tests run against a fake
 server on loopback: no test ever reaches Twilio. Errors come back as
 :class:`~assistant.core.sms.SmsSendError` carrying the Twilio error code or the
 HTTP status only, never Twilio's message, which quotes the phone number.
+
+With a ``status_callback`` URL (``ASSISTANT_PUBLIC_URL`` + the SMS channel's
+``/status`` route), each message asks Twilio to report its delivery there.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ class TwilioSmsSender:
         from_number: str,
         api_base_url: str = DEFAULT_API_BASE_URL,
         timeout: float = HTTP_TIMEOUT_SECONDS,
+        status_callback: str = "",
     ) -> None:
         from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
         self.from_number = from_number
+        self.status_callback = status_callback
         self._client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout, logger=_http_log))
         base_url = api_base_url.rstrip("/")
         if base_url != DEFAULT_API_BASE_URL:
@@ -46,7 +51,8 @@ class TwilioSmsSender:
         from twilio.base.exceptions import TwilioRestException
 
         try:
-            message = self._client.messages.create(to=to, from_=self.from_number, body=body)
+            options: dict[str, str] = {"status_callback": self.status_callback} if self.status_callback else {}
+            message = self._client.messages.create(to=to, from_=self.from_number, body=body, **options)
         except TwilioRestException as error:
             code = error.code if isinstance(error.code, int) else None
             raise SmsSendError(error_code(error.status, code), is_permanent(error.status, code)) from None

@@ -37,6 +37,10 @@ evaluate: ## NLU cross-validation, held-out French set and test stories; F1 tabl
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m assistant.evaluation
 
+evaluate-baseline: ## linear-SVM intent cross-validation in seconds: how hard the training data is, whatever the model
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m assistant.nlu_baseline
+
 test-e2e: ## only the end-to-end tests (trains the model when needed, starts the servers on localhost)
 	bash scripts/test.sh -m e2e
 

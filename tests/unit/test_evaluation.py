@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from assistant.evaluation import markdown, read_report, stories_summary
 
 
@@ -73,3 +75,16 @@ def test_stories_summary_counts_failures(tmp_path):
     (tmp_path / "failed_test_stories.yml").write_text("stories:\n- story: a\n- story: b\n", encoding="utf-8")
     text, ok = stories_summary(tmp_path)
     assert text.startswith("2 failed") and not ok
+
+
+def test_the_linear_baseline_cross_validates_every_intent_of_the_domain() -> None:
+    import yaml
+
+    from assistant.launcher import ROOT
+    from assistant.nlu_baseline import cross_validate
+
+    macro, per_class = cross_validate(folds=2)
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert set(per_class) == set(domain["intents"])
+    assert 0.5 < macro <= 1.0
+    assert macro == pytest.approx(sum(per_class.values()) / len(per_class))

@@ -10,34 +10,23 @@ loop keeps serving other conversations.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from assistant.bootstrap import Container, build
+from assistant.bootstrap import PROCESS_CONTAINER, Container
 from assistant.core.model import Practice
 
 T = TypeVar("T")
 
-_lock = threading.Lock()
-_container: Container | None = None
-
 
 def container() -> Container:
-    global _container
-    if _container is None:
-        with _lock:
-            if _container is None:
-                _container = build()
-    return _container
+    return PROCESS_CONTAINER.get()
 
 
 def use_container(replacement: Container | None) -> None:
     """Swap the container (tests build one on a temporary database with a fixed clock)."""
-    global _container
-    with _lock:
-        _container = replacement
+    PROCESS_CONTAINER.replace(replacement)
 
 
 async def off_loop(function: Callable[..., T], *args: object, **kwargs: object) -> T:

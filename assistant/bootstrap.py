@@ -6,6 +6,8 @@ channels, tests) call :func:`build` with settings and get a ready container.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,3 +75,33 @@ def build(settings: Settings | None = None, clock: Clock | None = None, migrate:
         escalations=escalations,
         uow_factory=uow_factory,
     )
+
+
+class LazyContainer:
+    """A container built on first need (never at import), once, whatever the number of threads asking.
+
+    Rasa imports the channels and rasa-sdk the actions at start: connecting then
+    would make start-up slow and failures obscure. Whoever holds the same
+    instance shares one engine (one connection pool).
+    """
+
+    def __init__(self, factory: Callable[[], Container] = build) -> None:
+        self._factory = factory
+        self._container: Container | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Container:
+        if self._container is None:
+            with self._lock:
+                if self._container is None:
+                    self._container = self._factory()
+        return self._container
+
+    def replace(self, replacement: Container | None) -> None:
+        """Swap the container (tests build one on a temporary database with a fixed clock)."""
+        with self._lock:
+            self._container = replacement
+
+
+PROCESS_CONTAINER = LazyContainer()
+"""The one container of this process (Rasa's channels share it; the action server has its own process)."""

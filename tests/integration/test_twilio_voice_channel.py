@@ -713,6 +713,32 @@ def test_the_container_is_built_on_first_need_only_once() -> None:
     assert len(built) == 1
 
 
+def test_both_channels_share_the_process_container_by_default() -> None:
+    from assistant.bootstrap import PROCESS_CONTAINER
+
+    class OneContainer:
+        workers_built = 0
+
+        def sms_worker(self) -> str:
+            OneContainer.workers_built += 1
+            return "the outbox worker"
+
+    shared = OneContainer()
+    voice = TwilioVoiceFrInput(VoiceChannelConfig.from_credentials(dict(VALID)))
+    sms = TwilioTextInput.from_credentials(
+        {"account_sid": ACCOUNT_SID, "auth_token": TOKEN, "twilio_number": "+33700000000", "public_url": PUBLIC_URL}
+    )
+    PROCESS_CONTAINER.replace(shared)  # type: ignore[arg-type]
+    try:
+        assert isinstance(voice, TwilioVoiceFrInput) and isinstance(sms, TwilioTextInput)
+        assert voice.services.container() is shared  # type: ignore[attr-defined]
+        assert sms.reports.worker() == "the outbox worker"  # type: ignore[attr-defined]
+        assert sms.reports.worker() == "the outbox worker"  # type: ignore[attr-defined]
+        assert OneContainer.workers_built == 1  # built from the same container, once
+    finally:
+        PROCESS_CONTAINER.replace(None)
+
+
 # --- SMS / WhatsApp ------------------------------------------------------------------------------
 
 

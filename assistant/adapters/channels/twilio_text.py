@@ -46,10 +46,10 @@ from assistant.adapters.channels.signature import (
     required_text,
 )
 from assistant.adapters.channels.twiml import caller_number
+from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 
 if TYPE_CHECKING:
     from assistant.adapters.sms.worker import OutboxWorker
-    from assistant.bootstrap import Container
 
 log = logging.getLogger(__name__)
 
@@ -73,23 +73,21 @@ class DeliveryReports(Protocol):
 
 
 class ContainerDeliveryReports:
-    """The application container's outbox, built on first report (never at import). Blocks: called in a thread."""
+    """The process's outbox (the container shared with the voice channel), built on first report, never at import.
+
+    Blocks: called in a thread.
+    """
 
     def __init__(self, factory: Callable[[], Container] | None = None) -> None:
-        self._factory = factory
+        self._container = PROCESS_CONTAINER if factory is None else LazyContainer(factory)
         self._worker: OutboxWorker | None = None
         self._lock = threading.Lock()
 
     def worker(self) -> OutboxWorker:
-        if self._worker is None:
-            with self._lock:
-                if self._worker is None:
-                    if self._factory is None:
-                        from assistant.bootstrap import build
-
-                        self._factory = build
-                    self._worker = self._factory().sms_worker()
-        return self._worker
+        with self._lock:
+            if self._worker is None:
+                self._worker = self._container.get().sms_worker()
+            return self._worker
 
     def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
         return self.worker().record_delivery(provider_sid, reported, error)

@@ -38,7 +38,6 @@ import contextlib
 import functools
 import logging
 import re
-import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,7 +71,7 @@ from assistant.adapters.channels.signature import (
     int_setting,
     public_url_from,
 )
-from assistant.bootstrap import Container, build
+from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 from assistant.core.model import Practice
 from assistant.core.secretariat import is_staffed
 from assistant.dialogue.understanding import NO_PHONE, parse_phone
@@ -106,17 +105,12 @@ class ContainerServices:
     Every method blocks (database); the channel calls them with ``asyncio.to_thread``.
     """
 
-    def __init__(self, factory: Callable[[], Container] = build) -> None:
-        self._factory = factory
-        self._container: Container | None = None
-        self._lock = threading.Lock()
+    def __init__(self, factory: Callable[[], Container] | None = None) -> None:
+        # By default the process's container, shared with the SMS channel: one connection pool.
+        self._container = PROCESS_CONTAINER if factory is None else LazyContainer(factory)
 
     def container(self) -> Container:
-        if self._container is None:
-            with self._lock:
-                if self._container is None:
-                    self._container = self._factory()
-        return self._container
+        return self._container.get()
 
     def practice(self) -> Practice:
         return self.container().agenda.practice()

@@ -9,12 +9,13 @@ already exclusive (``BEGIN IMMEDIATE``), so they are plain reads there.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql import Select
 
 from assistant.adapters.db import tables as t
 from assistant.core.escalation import ACTIVE_STATUSES, Escalation
@@ -90,6 +91,19 @@ class PracticeRepository:
             self.connection.execute(
                 select(t.practitioners.c.id).where(t.practitioners.c.id == practitioner_id).with_for_update()
             ).first()
+
+
+DomainObject = TypeVar("DomainObject")
+
+
+def _first(
+    connection: Connection, query: Select, lock: bool, to_domain: Callable[[Row], DomainObject]
+) -> DomainObject | None:
+    """The query's first row as a domain object; with ``lock``, the row stays locked until the commit."""
+    if lock:
+        query = query.with_for_update()
+    row = connection.execute(query).first()
+    return None if row is None else to_domain(row)
 
 
 def _patient(row: Row) -> Patient:
@@ -190,10 +204,7 @@ class AppointmentRepository:
 
     def get(self, appointment_id: int, lock: bool = False) -> Appointment | None:
         query = select(t.appointments).where(t.appointments.c.id == appointment_id)
-        if lock:
-            query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _appointment(row)
+        return _first(self.connection, query, lock, _appointment)
 
     def update(self, appointment_id: int, at: datetime, **changes: Any) -> None:
         values: dict[str, Any] = {"updated_at": at, "version": t.appointments.c.version + 1}
@@ -386,10 +397,7 @@ class EscalationRepository:
 
     def get(self, escalation_id: int, lock: bool = False) -> Escalation | None:
         query = select(t.escalations).where(t.escalations.c.id == escalation_id)
-        if lock:
-            query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _escalation(row)
+        return _first(self.connection, query, lock, _escalation)
 
     def active_for_conversation(self, conversation_id: str, lock: bool = False) -> Escalation | None:
         """The escalation still in progress (open or taken) for a conversation; at most one exists."""
@@ -399,18 +407,12 @@ class EscalationRepository:
             .where(e.conversation_id == conversation_id, e.status.in_(ACTIVE_STATUSES))
             .order_by(e.id.desc())
         )
-        if lock:
-            query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _escalation(row)
+        return _first(self.connection, query, lock, _escalation)
 
     def latest_for_conversation(self, conversation_id: str, lock: bool = False) -> Escalation | None:
         e = t.escalations.c
         query = select(t.escalations).where(e.conversation_id == conversation_id).order_by(e.id.desc()).limit(1)
-        if lock:
-            query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _escalation(row)
+        return _first(self.connection, query, lock, _escalation)
 
     def by_status(self, practice_id: str, statuses: Sequence[str] | None = None) -> list[Escalation]:
         """A practice's escalations with one of ``statuses`` (all when None), oldest first."""
@@ -474,19 +476,13 @@ class OutboxRepository:
 
     def get(self, message_id: int, lock: bool = False) -> OutboxMessage | None:
         query = select(t.sms_outbox).where(t.sms_outbox.c.id == message_id)
-        if lock:
-            query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _outbox_message(row)
+        return _first(self.connection, query, lock, _outbox_message)
 
     def by_provider_sid(self, provider_sid: str, lock: bool = False) -> OutboxMessage | None:
         """The message Twilio knows by this id (the latest, should a fake provider ever reuse one)."""
         o = t.sms_outbox.c
         query = select(t.sms_outbox).where(o.provider_sid == provider_sid).order_by(o.id.desc()).limit(1)
-        if lock:
-            query = query.with_for_update()
-        row = self.connection.execute(query).first()
-        return None if row is None else _outbox_message(row)
+        return _first(self.connection, query, lock, _outbox_message)
 
     def claimable(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Due messages, oldest due first, locked for this transaction; rows another worker holds are skipped.

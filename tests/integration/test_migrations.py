@@ -122,6 +122,24 @@ def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url)
         engine.dispose()
 
 
+def insert_outbox_row_of_0003(connection, **values) -> None:
+    """A practice and one outbox message, naming only revision 0003's columns (so it renders on 0003)."""
+    connection.execute(
+        insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
+    )
+    connection.execute(
+        insert(t.sms_outbox).values(
+            practice_id="p",
+            kind="booked",
+            to_number="+33612345678",
+            body="b",
+            next_attempt_at=AT,
+            created_at=AT,
+            **values,
+        )
+    )
+
+
 def test_sms_outbox_migration_goes_back_down_and_up(database_url):
     engine = create_agenda_engine(database_url)
     try:
@@ -130,20 +148,7 @@ def test_sms_outbox_migration_goes_back_down_and_up(database_url):
         upgrade(engine, "0003")
         assert current_revision(engine) == "0003"
         with engine.begin() as connection:
-            connection.execute(
-                insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
-            )
-            connection.execute(
-                insert(t.sms_outbox).values(  # only 0003's columns are named, so rendered
-                    practice_id="p",
-                    kind="booked",
-                    to_number="+33612345678",
-                    body="b",
-                    status="pending",
-                    next_attempt_at=AT,
-                    created_at=AT,
-                )
-            )
+            insert_outbox_row_of_0003(connection, status="pending")
             row = connection.execute(
                 select(t.sms_outbox.c.attempts, t.sms_outbox.c.appointment_id, t.sms_outbox.c.next_attempt_at)
             ).one()
@@ -165,22 +170,7 @@ def test_sms_delivery_migration_keeps_outbox_rows_and_goes_back_down(database_ur
         upgrade(engine, "0003")
         assert not delivery_columns & {column["name"] for column in inspect(engine).get_columns("sms_outbox")}
         with engine.begin() as connection:
-            connection.execute(
-                insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
-            )
-            connection.execute(
-                insert(t.sms_outbox).values(  # only 0003's columns are named, so rendered
-                    practice_id="p",
-                    kind="booked",
-                    to_number="+33612345678",
-                    body="b",
-                    status="sent",
-                    next_attempt_at=AT,
-                    created_at=AT,
-                    provider_sid="SM" + "a" * 32,
-                    sent_at=AT,
-                )
-            )
+            insert_outbox_row_of_0003(connection, status="sent", provider_sid="SM" + "a" * 32, sent_at=AT)
 
         upgrade(engine)
         assert current_revision(engine) == "0004"

@@ -92,15 +92,13 @@ class Settings:
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("ASSISTANT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
         self._validate_twilio()
-        if self.public_url:
-            parts = urlsplit(self.public_url)
-            if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
-                raise SettingsError(
-                    "ASSISTANT_PUBLIC_URL must be an absolute URL without query string, such as "
-                    "https://cabinet.example.fr."
-                )
-            if parts.scheme == "http" and not _is_loopback(parts.hostname):
-                raise SettingsError("ASSISTANT_PUBLIC_URL must use https (plain http is accepted on loopback only).")
+        problem = base_url_problem(self.public_url) if self.public_url else None
+        if problem in (NOT_ABSOLUTE, HAS_QUERY):
+            raise SettingsError(
+                "ASSISTANT_PUBLIC_URL must be an absolute URL without query string, such as https://cabinet.example.fr."
+            )
+        if problem == NOT_HTTPS:
+            raise SettingsError("ASSISTANT_PUBLIC_URL must use https (plain http is accepted on loopback only).")
 
     def _validate_twilio(self) -> None:
         sid, token, number = self.twilio_account_sid, self.twilio_auth_token, self.twilio_sms_number
@@ -127,10 +125,10 @@ class Settings:
                 )
         if token and (len(token) < 16 or any(character.isspace() for character in token)):
             raise SettingsError("TWILIO_AUTH_TOKEN does not look like a Twilio auth token.")
-        parts = urlsplit(self.twilio_api_base_url)
-        if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        problem = base_url_problem(self.twilio_api_base_url)
+        if problem in (NOT_ABSOLUTE, HAS_QUERY):
             raise SettingsError("TWILIO_API_BASE_URL must be an absolute URL such as https://api.twilio.com.")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if problem == NOT_HTTPS:
             raise SettingsError("TWILIO_API_BASE_URL must use https (plain http is accepted on loopback only).")
 
     @property
@@ -152,7 +150,24 @@ class Settings:
         return self.public_url + SMS_STATUS_CALLBACK_PATH if self.public_url else ""
 
 
-def _is_loopback(host: str) -> bool:
+# What can be wrong with a base URL the assistant calls or is called at (base_url_problem).
+NOT_ABSOLUTE, HAS_QUERY, NOT_HTTPS = "not_absolute", "has_query", "not_https"
+
+
+def base_url_problem(url: str) -> str | None:
+    """None for an absolute https URL without query string or fragment; plain http only on loopback (tests
+    against local fakes). Otherwise the first problem found; callers word it with their own setting's name."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return NOT_ABSOLUTE
+    if parts.query or parts.fragment:
+        return HAS_QUERY
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        return NOT_HTTPS
+    return None
+
+
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -18,15 +18,16 @@ Two details make or break the check behind a reverse proxy:
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from rasa.shared.exceptions import InvalidConfigException
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
+
+from assistant.settings import HAS_QUERY, NOT_ABSOLUTE, NOT_HTTPS, base_url_problem
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,6 @@ class TwilioSignature:
 
 # --- credentials -----------------------------------------------------------------------------------
 
-_LOOPBACK_NAMES = {"localhost"}
-
 
 def required_text(credentials: Mapping[str, Any], key: str, channel: str) -> str:
     value = credentials.get(key)
@@ -128,23 +127,14 @@ def public_url_from(credentials: Mapping[str, Any], channel: str) -> str:
 def https_url_from(credentials: Mapping[str, Any], key: str, channel: str) -> str:
     """An absolute HTTPS base URL; plain HTTP only on loopback (tests against local fakes)."""
     url = required_text(credentials, key, channel).rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    problem = base_url_problem(url)
+    if problem == NOT_ABSOLUTE:
         raise ChannelConfigError(f"{channel}: '{key}' must be an absolute URL such as https://assistant.example.fr.")
-    if parts.query or parts.fragment:
+    if problem == HAS_QUERY:
         raise ChannelConfigError(f"{channel}: '{key}' must not have a query string or a fragment.")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if problem == NOT_HTTPS:
         raise ChannelConfigError(f"{channel}: '{key}' must use https (plain http is accepted on loopback only).")
     return url
-
-
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def int_setting(credentials: Mapping[str, Any], key: str, default: int, low: int, high: int, channel: str) -> int:

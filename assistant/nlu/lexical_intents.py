@@ -1,0 +1,198 @@
+"""Rasa component: DIET's intent ranking blended with a lexical linear classifier.
+
+DIET reads a sentence through spaCy vectors and a transformer trained on our
+~3,900 examples. On a phrasing it has never seen, its second opinion is weak:
+in 5-fold cross-validation a plain linear model over TF-IDF words and character
+n-grams (``python -m assistant.nlu_baseline``) recognises more left-out
+sentences than DIET does, and the two err on different sentences. Averaging
+their probabilities beats both (one fold of 2026-12-04, real pipeline on 80 % of
+the data: DIET 0.775, linear 0.819, blend 0.839 intent macro-F1).
+
+This component trains that linear model in the pipeline (multinomial logistic
+regression, balanced classes, so its output is a probability like DIET's
+softmax) and replaces the intent and the ranking with the weighted average
+``model_weight × DIET + (1 − model_weight) × linear``. It runs right after
+DIET and before the rewriting steps (bare answers, triage, hesitations) and the
+``FallbackClassifier``, which therefore judge the blended confidence. Entities
+stay DIET's.
+
+The fitted model is stored with skops (no pickle); loading refuses any type
+outside scikit-learn's and SciPy's sparse matrix.
+
+    - name: assistant.nlu.lexical_intents.LexicalIntentBlend
+      model_weight: 0.3
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "lexical_intents.skops"
+#: The only non-scikit-learn type a fitted TF-IDF pipeline holds (its idf diagonal).
+TRUSTED_EXTRA_TYPES = frozenset({"scipy.sparse._csr.csr_matrix"})
+
+
+def blend_rankings(
+    model_ranking: Mapping[str, float], lexical: Mapping[str, float], model_weight: float
+) -> list[tuple[str, float]]:
+    """Intents by decreasing blended confidence, ties by name so that the order is stable.
+
+    An intent missing from one ranking (DIET reports only its top ten) counts as
+    0 there. Both inputs sum to about 1, so the result does too.
+    """
+    if not 0.0 <= model_weight <= 1.0:
+        raise ValueError(f"model_weight must lie between 0 and 1, not {model_weight}")
+    names = set(model_ranking) | set(lexical)
+    blended = {
+        name: model_weight * model_ranking.get(name, 0.0) + (1.0 - model_weight) * lexical.get(name, 0.0)
+        for name in names
+    }
+    return sorted(blended.items(), key=lambda item: (-item[1], item[0]))
+
+
+def build_classifier(regularisation: float) -> Any:
+    """The untrained linear model: TF-IDF words (1–2) and in-word character n-grams (2–5), accents folded."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode"),
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 5),
+                sublinear_tf=True,
+                strip_accents="unicode",
+                max_features=40000,
+            ),
+        ),
+        LogisticRegression(C=regularisation, class_weight="balanced", max_iter=3000),
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LexicalIntentBlend(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"model_weight": 0.3, "regularisation": 20.0, "ranking_length": 10}
+
+    @staticmethod
+    def supported_languages() -> list[str] | None:
+        return ["fr"]
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: Any = None,
+    ) -> None:
+        self.component_config = {**self.get_default_config(), **config}
+        weight = float(self.component_config["model_weight"])
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"LexicalIntentBlend: model_weight must lie between 0 and 1, not {weight}")
+        self.model_weight = weight
+        self.ranking_length = int(self.component_config["ranking_length"])
+        self._model_storage = model_storage
+        self._resource = resource
+        self.classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LexicalIntentBlend:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [example for example in training_data.intent_examples if example.get(TEXT)]
+        texts = [str(example.get(TEXT)) for example in examples]
+        intents = [str(example.get(INTENT)) for example in examples]
+        if len(set(intents)) < 2:
+            log.warning("LexicalIntentBlend: fewer than two intents to learn; DIET's ranking is kept as is.")
+            return self._resource
+        classifier = build_classifier(float(self.component_config["regularisation"]))
+        classifier.fit(texts, intents)
+        for _, vectorizer in classifier.steps[0][1].transformer_list:
+            # Terms cut by max_features, kept only for introspection: large, and not needed to predict.
+            if hasattr(vectorizer, "stop_words_"):
+                delattr(vectorizer, "stop_words_")
+        self.classifier = classifier
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(self.classifier, directory / MODEL_FILE)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LexicalIntentBlend:
+        import skops.io as sio
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / MODEL_FILE
+                if not path.exists():
+                    return cls(config, model_storage, resource)
+                untrusted = sio.get_untrusted_types(file=path)
+                refused = sorted(set(untrusted) - TRUSTED_EXTRA_TYPES)
+                if refused:
+                    raise ValueError(f"LexicalIntentBlend: the stored model holds untrusted types {refused}")
+                classifier = sio.load(path, trusted=list(untrusted))
+        except ValueError as error:
+            if "untrusted" in str(error):
+                raise
+            # No resource at all: the component was never trained (e.g. a core-only model).
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, classifier)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.classifier is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT)
+            if text:
+                self.process_one(message, str(text))
+        return messages
+
+    def process_one(self, message: Message, text: str) -> None:
+        probabilities = self.classifier.predict_proba([text])[0]
+        lexical = {str(name): float(p) for name, p in zip(self.classifier.classes_, probabilities, strict=True)}
+        model_ranking = {
+            str(entry.get(INTENT_NAME_KEY)): float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            for entry in message.get(INTENT_RANKING_KEY) or []
+        }
+        weight = self.model_weight if model_ranking else 0.0
+        ranking = [
+            {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+            for name, confidence in blend_rankings(model_ranking, lexical, weight)
+        ]
+        if self.ranking_length > 0:
+            ranking = ranking[: self.ranking_length]
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -1,0 +1,168 @@
+"""The blend of DIET's intent ranking with the lexical classifier, on real Rasa messages and model storage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.nlu.lexical_intents import MODEL_FILE, LexicalIntentBlend, blend_rankings
+
+TRAINING = {
+    "book_appointment": [
+        "je voudrais prendre un rendez-vous",
+        "un rdv avec le docteur svp",
+        "euh je veux un rendez vous pour mardi",
+        "est-ce que je peux prendre rdv",
+    ],
+    "cancel_appointment": [
+        "je dois annuler mon rendez-vous",
+        "annulez mon rdv de jeudi",
+        "euh je vais pas pouvoir venir il faut annuler",
+        "annulation du rendez vous svp",
+    ],
+    "ask_hours": [
+        "vous êtes ouverts à quelle heure",
+        "quels sont vos horaires",
+        "le cabinet ferme à quelle heure le samedi",
+        "c'est ouvert le midi",
+    ],
+}
+CONTEXT = ExecutionContext(GraphSchema({}), "test-model")
+
+
+def training_data() -> TrainingData:
+    return TrainingData(
+        [Message(data={"text": text, "intent": intent}) for intent, texts in TRAINING.items() for text in texts]
+    )
+
+
+def trained(tmp_path: Path, **config: Any) -> tuple[LexicalIntentBlend, LocalModelStorage, Resource]:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("lexical_intents")
+    component = LexicalIntentBlend.create(
+        {**LexicalIntentBlend.get_default_config(), **config}, storage, resource, CONTEXT
+    )
+    component.train(training_data())
+    return component, storage, resource
+
+
+def with_diet(text: str, ranking: list[tuple[str, float]]) -> Message:
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return Message(data={"text": text, "intent": entries[0], "intent_ranking": entries})
+
+
+def test_blend_weights_both_rankings_and_counts_a_missing_intent_as_zero() -> None:
+    blended = dict(blend_rankings({"a": 0.8, "b": 0.2}, {"b": 0.6, "c": 0.4}, model_weight=0.25))
+    assert blended == pytest.approx({"a": 0.2, "b": 0.5, "c": 0.3})
+
+
+def test_blend_orders_by_confidence_then_name() -> None:
+    assert [name for name, _ in blend_rankings({"b": 0.5, "a": 0.5}, {}, 1.0)] == ["a", "b"]
+    assert [name for name, _ in blend_rankings({"a": 0.9, "b": 0.1}, {"a": 0.0, "b": 1.0}, 0.3)] == ["b", "a"]
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5])
+def test_blend_refuses_a_weight_outside_zero_one(weight: float) -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        blend_rankings({"a": 1.0}, {"a": 1.0}, weight)
+
+
+def test_a_bad_weight_in_config_stops_the_pipeline(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="model_weight"):
+        LexicalIntentBlend.create({"model_weight": 2}, LocalModelStorage(tmp_path), Resource("x"), CONTEXT)
+
+
+def test_the_lexical_model_overturns_a_weak_diet_guess(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path)
+    message = with_diet(
+        "euh faut annuler le rdv", [("ask_hours", 0.4), ("book_appointment", 0.35), ("cancel_appointment", 0.25)]
+    )
+    component.process([message])
+    assert message.get("intent")["name"] == "cancel_appointment"
+    ranking = message.get("intent_ranking")
+    assert ranking[0] == message.get("intent")
+    assert [entry["confidence"] for entry in ranking] == sorted((e["confidence"] for e in ranking), reverse=True)
+    assert sum(entry["confidence"] for entry in ranking) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_full_model_weight_keeps_diets_reading(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path, model_weight=1.0)
+    message = with_diet("euh faut annuler le rdv", [("ask_hours", 0.6), ("cancel_appointment", 0.4)])
+    component.process([message])
+    assert message.get("intent") == {"name": "ask_hours", "confidence": pytest.approx(0.6)}
+
+
+def test_without_a_diet_ranking_the_lexical_model_decides_alone(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path)
+    message = Message(data={"text": "quels horaires le samedi"})
+    component.process([message])
+    assert message.get("intent")["name"] == "ask_hours"
+    assert message.get("intent")["confidence"] > 1 / len(TRAINING)
+
+
+def test_the_ranking_is_cut_to_its_configured_length(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path, ranking_length=2)
+    message = with_diet("annuler", [("cancel_appointment", 0.9), ("ask_hours", 0.1)])
+    component.process([message])
+    assert len(message.get("intent_ranking")) == 2
+
+
+def test_messages_without_text_are_left_alone(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path)
+    message = Message(data={"intent": {"name": "greet", "confidence": 1.0}})
+    component.process([message])
+    assert message.get("intent") == {"name": "greet", "confidence": 1.0}
+
+
+def test_the_trained_model_survives_storage_and_predicts_the_same(tmp_path: Path) -> None:
+    component, storage, resource = trained(tmp_path)
+    loaded = LexicalIntentBlend.load(LexicalIntentBlend.get_default_config(), storage, resource, CONTEXT)
+    assert loaded.classifier is not None
+    texts = ["je voudrais un rdv", "annuler svp", "vous fermez quand"]
+    before, after = (c.classifier.predict_proba(texts) for c in (component, loaded))
+    assert before.ravel().tolist() == pytest.approx(after.ravel().tolist())
+    assert list(loaded.classifier.classes_) == sorted(TRAINING)
+
+
+def test_an_untrained_component_changes_nothing(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    loaded = LexicalIntentBlend.load({}, storage, Resource("never_trained"), CONTEXT)
+    message = with_diet("bonjour", [("greet", 0.7), ("ask_hours", 0.3)])
+    loaded.process([message])
+    assert message.get("intent") == {"name": "greet", "confidence": 0.7}
+
+
+class NotAnEstimator:
+    """A type skops does not trust: a stored model holding it must not be loaded."""
+
+    def __init__(self) -> None:
+        self.payload = "anything"
+
+
+def test_a_model_file_holding_an_untrusted_type_is_refused(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("tampered")
+    with storage.write_to(resource) as directory:
+        sio.dump({"model": NotAnEstimator()}, directory / MODEL_FILE)
+    with pytest.raises(ValueError, match="untrusted types"):
+        LexicalIntentBlend.load({}, storage, resource, CONTEXT)
+
+
+def test_the_project_pipeline_blends_right_after_diet_and_before_the_fallback() -> None:
+    import yaml
+
+    from assistant.launcher import ROOT
+
+    names = [step["name"] for step in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]]
+    blend = names.index("assistant.nlu.lexical_intents.LexicalIntentBlend")
+    assert names[blend - 1] == "DIETClassifier"
+    assert blend < names.index("assistant.nlu.triage_component.TriageOverride") < names.index("FallbackClassifier")

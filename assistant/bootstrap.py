@@ -52,7 +52,13 @@ class Container:
                 settings.twilio_api_base_url,
                 status_callback=settings.sms_status_callback_url,
             )
-        return OutboxWorker(self.uow_factory, sender, self.clock, disabled_reason=settings.sms_disabled_reason)
+        return OutboxWorker(
+            self.uow_factory,
+            sender,
+            self.clock,
+            disabled_reason=settings.sms_disabled_reason,
+            escalations=self.escalations,
+        )
 
     def close(self) -> None:
         self.engine.dispose()

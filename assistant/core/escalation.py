@@ -35,8 +35,9 @@ URGENT = "urgent"
 SENSITIVE = "sensitive"
 HUMAN = "human"
 MISUNDERSTANDING = "misunderstanding"
+UNREACHED = "unreached"  # not from a conversation: a change the patient could not be told of by SMS
 # Most serious first: when two hand-overs merge, the more serious category wins.
-CATEGORIES = (SUICIDE, EMERGENCY, URGENT, SENSITIVE, HUMAN, MISUNDERSTANDING)
+CATEGORIES = (SUICIDE, EMERGENCY, URGENT, SENSITIVE, HUMAN, MISUNDERSTANDING, UNREACHED)
 
 IMMEDIATE = "immediate"
 ROUTINE = "routine"
@@ -57,6 +58,7 @@ CATEGORY_LABELS = {
     SENSITIVE: "demande médicale ou sensible",
     HUMAN: "demande à parler à une personne",
     MISUNDERSTANDING: "incompréhension répétée",
+    UNREACHED: "patient non prévenu par SMS",
 }
 URGENCY_LABELS = {IMMEDIATE: "urgence vitale", URGENT: "à traiter aujourd'hui", ROUTINE: "sans urgence"}
 STATUS_LABELS = {OPEN: "ouverte", TAKEN: "prise en charge", CLOSED: "close"}
@@ -389,12 +391,14 @@ def written_summary(escalation: Escalation, practice_tz: tzinfo, patient: Patien
     else:
         lines.append("Identité non vérifiée")
     facts = [f"{key} : {value}" for key, value in e.understood.items() if key != IDENTITY_KEY]
-    lines.append("Compris : " + ("; ".join(facts) if facts else "rien de précis"))
+    if facts or e.category != UNREACHED:  # no conversation behind an unreached patient: nothing was "understood"
+        lines.append("Compris : " + ("; ".join(facts) if facts else "rien de précis"))
     if e.callback_requested and e.callback_number:
         when = f", à partir du {local(e.callback_after)}" if e.callback_after else ""
         lines.append(f"Rappel demandé au {e.callback_number}{when}")
     elif e.callback_number:
-        lines.append(f"Numéro de l'appelant : {e.callback_number}")
+        whose = "Numéro que le SMS n'a pas atteint" if e.category == UNREACHED else "Numéro de l'appelant"
+        lines.append(f"{whose} : {e.callback_number}")
     else:
         lines.append("Aucun numéro de rappel")
     if e.call_outcome or e.call_duration_seconds is not None:

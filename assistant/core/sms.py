@@ -539,6 +539,58 @@ def is_undelivered(message: OutboxMessage) -> bool:
     return message.delivery_status in DELIVERY_FAILURES
 
 
+# -- a patient the SMS did not reach: a task for the secretariat ----------------------------------
+
+UNREACHED_URGENT_WITHIN = timedelta(hours=48)  # an appointment this close: call the patient today
+UNREACHED_HEADS = {
+    BOOKED: "SMS de confirmation non remis",
+    MOVED: "SMS de déplacement non remis",
+    CANCELLED: "SMS d'annulation non remis",
+}
+UNREACHED_WHAT = {
+    BOOKED: "rendez-vous du {when} avec {who}",
+    MOVED: "rendez-vous déplacé au {when} avec {who}",
+    CANCELLED: "rendez-vous du {when} avec {who}, annulé",
+}
+
+
+@dataclass(frozen=True)
+class UnreachedPatient:
+    """What the secretariat must do when a confirmation did not reach the patient: call them."""
+
+    conversation_id: str  # one per appointment: a second failure about it updates the same request
+    reason: str = field(repr=False)
+    urgency: str  # "urgent" (the appointment is within 48 h) or "routine"
+
+
+def unreached_patient(
+    message: OutboxMessage, appointment: Appointment | None, practice: Practice, now: datetime
+) -> UnreachedPatient | None:
+    """The request to open when ``message`` will never reach the patient, or None when none is needed.
+
+    Needed when the message failed for good (given up after its retries, or a delivery report of
+    ``undelivered``/``failed``) about an appointment still to come. Not needed when a newer message
+    replaced it, nor when the appointment has started (nothing left to tell).
+    """
+    failed_for_good = (message.status == FAILED and message.last_error_code != "expired") or is_undelivered(message)
+    if not failed_for_good or appointment is None or message.appointment_id is None:
+        return None
+    if appointment.start <= now:
+        return None
+    why = error_label(message.delivery_error_code or message.last_error_code)
+    head = UNREACHED_HEADS.get(message.kind, "SMS non remis") + (f" ({why})" if why else "")
+    what = UNREACHED_WHAT.get(message.kind, UNREACHED_WHAT[BOOKED]).format(
+        when=_when(appointment.start, practice, now.astimezone(get_timezone(practice.timezone)).date()),
+        who=practitioner_phrase(practice, appointment.practitioner_id),
+    )
+    urgent = appointment.start - now <= UNREACHED_URGENT_WITHIN
+    return UnreachedPatient(
+        conversation_id=f"sms-rdv-{message.appointment_id}",
+        reason=f"{head} : {what}. Prévenir le patient par téléphone.",
+        urgency="urgent" if urgent else "routine",
+    )
+
+
 def error_label(code: str | None) -> str | None:
     """A Twilio error code in a few French words ("30003" → "téléphone éteint…"); None if not known."""
     return ERROR_LABELS.get((code or "").strip())

@@ -404,3 +404,37 @@ def test_every_delivery_status_has_a_place_and_a_label():
     assert set(sms.DELIVERY_ORDER) == set(sms.DELIVERY_LABELS)
     assert set(sms.DELIVERY_FAILURES) < set(sms.DELIVERY_STATUSES)
     assert all(label and len(label) <= 60 for label in sms.ERROR_LABELS.values())
+
+
+# -- a patient the SMS did not reach --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours_ahead", "urgency"),
+    [(1, "urgent"), (48, "urgent"), (49, "routine")],
+)
+def test_an_unreached_patient_is_urgent_within_48_hours(hours_ahead, urgency):
+    start = NOW + timedelta(hours=hours_ahead)
+    failed = sms.give_up(queued(), sms.FAILED, "21211")
+    unreached = sms.unreached_patient(failed, appointment(start), make_practice(), NOW)
+    assert unreached is not None and unreached.urgency == urgency
+    assert unreached.conversation_id == "sms-rdv-7"
+    assert unreached.reason.startswith("SMS de confirmation non remis (numéro invalide) : rendez-vous du ")
+
+
+def test_only_a_message_lost_for_good_about_a_coming_appointment_needs_a_call():
+    coming, message = appointment(), queued()
+    practice = make_practice()
+    assert sms.unreached_patient(message, coming, practice, NOW) is None  # still pending
+    assert sms.unreached_patient(sms.mark_sent(message, "SM1", NOW), coming, practice, NOW) is None
+    expired = sms.give_up(message, sms.FAILED, "expired")
+    assert sms.unreached_patient(expired, coming, practice, NOW) is None
+    superseded = sms.give_up(message, sms.SUPERSEDED)
+    assert sms.unreached_patient(superseded, coming, practice, NOW) is None
+    undelivered = sms.record_delivery(sms.mark_sent(message, "SM1", NOW), "undelivered", "30005", NOW)
+    assert undelivered is not None
+    assert sms.unreached_patient(undelivered, None, practice, NOW) is None  # the appointment is gone
+    assert sms.unreached_patient(undelivered, coming, practice, coming.start) is None  # it has started
+    reason = sms.unreached_patient(undelivered, coming, practice, NOW).reason
+    assert "(numéro inconnu ou qui n'existe plus)" in reason and "jeudi 26 novembre à 15 h 30" in reason
+    assert "12 34" not in repr(sms.unreached_patient(undelivered, coming, practice, NOW))

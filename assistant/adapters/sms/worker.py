@@ -21,6 +21,13 @@ Twilio's delivery reports (status callbacks, received by the SMS channel) are
 stored by :meth:`OutboxWorker.record_delivery` on the message Twilio names, in
 their own transaction and audited; a report older than the one stored is ignored.
 
+A message that will never reach the patient (given up, or reported undelivered by the operator)
+about an appointment still to come opens a request for the secretariat ("patient non prévenu par
+SMS", urgent when the appointment is within 48 h), one per appointment, with the patient and the
+number to call: a patient whose appointment was moved or cancelled must not turn up unaware. It is
+opened right after the outcome is stored, in its own transaction; if that fails, the message stays
+in ``assistant sms outbox --undelivered``.
+
 Without credentials (``sender`` None) the worker says once that SMS is disabled
 and leaves every message pending: nothing is lost, it goes out once configured.
 Logs and audit events carry message and appointment ids, kinds, statuses and
@@ -34,13 +41,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.adapters.db.unit_of_work import SqlUnitOfWork
 from assistant.adapters.sms.sender import SmsSender
 from assistant.clock import Clock
 from assistant.core import sms as rules
-from assistant.core.model import Channel
+from assistant.core.escalation import UNREACHED
+from assistant.core.model import Channel, Practice
 from assistant.core.sms import OutboxError, OutboxMessage, SmsSendError
 
 log = logging.getLogger(__name__)
@@ -50,6 +58,24 @@ OUTCOMES = ("sent", "retried", "failed", "superseded", "expired", "waiting")
 DELIVERY_ACTOR = "twilio"  # delivery reports are Twilio's word, audited as such
 # What became of a delivery report: stored, ignored (late or unknown word), or about no message of ours.
 RECORDED, IGNORED, UNKNOWN = "recorded", "ignored", "unknown"
+
+
+class Escalations(Protocol):
+    """Where requests for the secretariat go (:class:`assistant.services.escalations.EscalationService`)."""
+
+    practice: Callable[[], Practice]
+
+    def open(
+        self,
+        *,
+        channel: Channel | str,
+        conversation_id: str,
+        reason: str,
+        category: str,
+        urgency: str,
+        patient_id: int | None = None,
+        callback_number: str | None = None,
+    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -66,11 +92,13 @@ class OutboxWorker:
         sender: SmsSender | None,
         clock: Clock,
         disabled_reason: str = "SMS credentials are not set",
+        escalations: Escalations | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.sender = sender
         self.clock = clock
         self.disabled_reason = disabled_reason
+        self.escalations = escalations
         self._said_disabled = False
         self._stop = threading.Event()
 
@@ -110,6 +138,7 @@ class OutboxWorker:
     def _claim(self, limit: int, counts: dict[str, int]) -> list[OutboxMessage]:
         now = self.clock.now()
         claimed: list[OutboxMessage] = []
+        interrupted: list[OutboxMessage] = []
         with self.uow_factory() as uow:
             # Oldest message first within the batch: a stale one is dropped before a newer one checks for it.
             for message in sorted(uow.outbox.claimable(now, limit), key=lambda m: m.id or 0):
@@ -121,7 +150,9 @@ class OutboxWorker:
                     counts["expired"] += 1
                 elif message.attempts >= rules.MAX_ATTEMPTS:
                     # Its last attempt's worker died mid-send: whether it went out is unknown; do not insist.
-                    self._give_up(uow, message, rules.FAILED, "interrupted", "sms_failed")
+                    dropped = self._give_up(uow, message, rules.FAILED, "interrupted", "sms_failed")
+                    if dropped is not None:
+                        interrupted.append(dropped)
                     counts["failed"] += 1
                 elif uow.outbox.has_older_in_flight(message):
                     counts["waiting"] += 1
@@ -130,6 +161,8 @@ class OutboxWorker:
                     if uow.outbox.save(taken, message.status, message.attempts):
                         claimed.append(taken)
             uow.commit()
+        for message in interrupted:
+            self._tell_secretariat(message)
         return claimed
 
     @staticmethod
@@ -172,6 +205,8 @@ class OutboxWorker:
             self._audit(uow, done, action, details)
             uow.commit()
         counts[outcome] += 1
+        if done.status == rules.FAILED:
+            self._tell_secretariat(done)
         if done.status == rules.SENT:
             log.info("SMS %s sent (%s, appointment %s)", done.id, done.kind, done.appointment_id)
         else:
@@ -183,13 +218,42 @@ class OutboxWorker:
                 "will retry" if done.status == rules.PENDING else "given up",
             )
 
-    def _give_up(self, uow: SqlUnitOfWork, message: OutboxMessage, status: str, code: str | None, action: str) -> None:
+    def _give_up(
+        self, uow: SqlUnitOfWork, message: OutboxMessage, status: str, code: str | None, action: str
+    ) -> OutboxMessage | None:
+        """The message dropped and audited, or None when another worker changed it first."""
         dropped = rules.give_up(message, status, code)
-        if uow.outbox.save(dropped, message.status, message.attempts):
-            self._audit(uow, dropped, action, {})
-            log.info(
-                "SMS %s %s (%s, appointment %s)", message.id, status, code or "newer message", message.appointment_id
+        if not uow.outbox.save(dropped, message.status, message.attempts):
+            return None
+        self._audit(uow, dropped, action, {})
+        log.info("SMS %s %s (%s, appointment %s)", message.id, status, code or "newer message", message.appointment_id)
+        return dropped
+
+    def _tell_secretariat(self, message: OutboxMessage) -> None:
+        """Open (or update) the request to call a patient this message will never reach; see the module doc.
+
+        Never raises: the outcome is already stored, and ``sms outbox --undelivered`` still lists it.
+        """
+        if self.escalations is None or message.appointment_id is None:
+            return
+        try:
+            with self.uow_factory() as uow:
+                appointment = uow.appointments.get(message.appointment_id)
+            unreached = rules.unreached_patient(message, appointment, self.escalations.practice(), self.clock.now())
+            if unreached is None or appointment is None:
+                return
+            opened = self.escalations.open(
+                channel=Channel.SMS,
+                conversation_id=unreached.conversation_id,
+                reason=unreached.reason,
+                category=UNREACHED,
+                urgency=unreached.urgency,
+                patient_id=appointment.patient_id,
+                callback_number=message.to_number,
             )
+            log.warning("SMS %s: patient not reached, request %s for the secretariat", message.id, opened.id)
+        except Exception as error:
+            log.error("SMS %s: the request for the secretariat failed (%s)", message.id, type(error).__name__)
 
     def _audit(self, uow: SqlUnitOfWork, message: OutboxMessage, action: str, extra: dict[str, Any]) -> None:
         uow.audit.record(
@@ -248,6 +312,7 @@ class OutboxWorker:
             )
             uow.commit()
         if rules.is_undelivered(updated):
+            self._tell_secretariat(updated)
             log.warning(
                 "SMS %s (%s) not delivered (%s, error %s, appointment %s)",
                 updated.id,

@@ -12,7 +12,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.nlu.lexical_intents import MODEL_FILE, LexicalIntentBlend, blend_rankings
+from assistant.nlu.lexical_intents import MODEL_FILE, VOCABULARIES_FILE, LexicalIntentBlend, blend_rankings
 
 TRAINING = {
     "book_appointment": [
@@ -166,3 +166,14 @@ def test_the_project_pipeline_blends_right_after_diet_and_before_the_fallback() 
     blend = names.index("assistant.nlu.lexical_intents.LexicalIntentBlend")
     assert names[blend - 1] == "DIETClassifier"
     assert blend < names.index("assistant.nlu.triage_component.TriageOverride") < names.index("FallbackClassifier")
+
+
+def test_the_vocabularies_are_stored_apart_and_a_model_missing_them_fails_loudly(tmp_path: Path) -> None:
+    component, storage, resource = trained(tmp_path)
+    with storage.read_from(resource) as directory:
+        stored = (directory / VOCABULARIES_FILE).read_text(encoding="utf-8")
+        assert '"annuler"' in stored  # a word of the training data, as plain JSON
+        (directory / VOCABULARIES_FILE).unlink()
+    assert component.classifier.predict_proba(["annuler"]).shape == (1, len(TRAINING))  # left whole by persist
+    with pytest.raises(FileNotFoundError):
+        LexicalIntentBlend.load({}, storage, resource, CONTEXT)

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = "lexical_intents.skops"
 VOCABULARIES_FILE = "lexical_vocabularies.json"
+#: Bumped whenever the stored files change, so that ``rasa train`` retrains a model stored the old way.
+STORAGE_FORMAT = "2"  # 2: vocabularies apart, as JSON (2026-12-05)
 #: The only non-scikit-learn type a fitted TF-IDF pipeline holds (its idf diagonal).
 TRUSTED_EXTRA_TYPES = frozenset({"scipy.sparse._csr.csr_matrix"})
 
@@ -117,6 +119,11 @@ class LexicalIntentBlend(GraphComponent):
     @staticmethod
     def supported_languages() -> list[str] | None:
         return ["fr"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Part of Rasa's fingerprint: a model whose files are stored another way counts as changed."""
+        return STORAGE_FORMAT
 
     def __init__(
         self,

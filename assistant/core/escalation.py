@@ -370,7 +370,9 @@ def written_summary(escalation: Escalation, practice_tz: tzinfo, patient: Patien
     lines = [
         f"Demande {number}: {e.reason}",
         f"Urgence : {URGENCY_LABELS[e.urgency]} ({CATEGORY_LABELS[e.category]})",
-        f"Reçue le {local(e.created_at)} par {_channel_words(e.channel)}",
+        f"Ouverte le {local(e.created_at)} après un SMS non remis"
+        if e.category == UNREACHED
+        else f"Reçue le {local(e.created_at)} par {_channel_words(e.channel)}",
     ]
     status = STATUS_LABELS[e.status]
     if e.status == TAKEN and e.taken_by and e.taken_at:

@@ -62,6 +62,7 @@ def test_a_move_the_patient_was_never_told_of_opens_an_urgent_request(service, e
     summary = escalations.written_summary(request.id)
     assert ALICE.last_name.upper() in summary  # the secretary sees whom to call, and at which number
     assert "Numéro que le SMS n'a pas atteint : 06 12 34 56 78" in summary and "Compris" not in summary
+    assert "Ouverte le 23/11/2026 à 10:00 après un SMS non remis" in summary and "Reçue" not in summary
     assert [event["action"] for event in escalations.audit_trail(request.id)] == ["escalation_open"]
 
 

@@ -53,6 +53,14 @@ STORAGE_FORMAT = "2"  # 2: vocabularies apart, as JSON (2026-12-05)
 TRUSTED_EXTRA_TYPES = frozenset({"scipy.sparse._csr.csr_matrix"})
 
 
+def checked_weight(value: float | str) -> float:
+    """DIET's share of the blend, refused unless between 0 and 1 (checked at start, and by :func:`blend_rankings`)."""
+    weight = float(value)
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"LexicalIntentBlend: model_weight must lie between 0 and 1, not {weight}")
+    return weight
+
+
 def blend_rankings(
     model_ranking: Mapping[str, float], lexical: Mapping[str, float], model_weight: float
 ) -> list[tuple[str, float]]:
@@ -61,8 +69,7 @@ def blend_rankings(
     An intent missing from one ranking (DIET reports only its top ten) counts as
     0 there. Both inputs sum to about 1, so the result does too.
     """
-    if not 0.0 <= model_weight <= 1.0:
-        raise ValueError(f"model_weight must lie between 0 and 1, not {model_weight}")
+    checked_weight(model_weight)
     names = set(model_ranking) | set(lexical)
     blended = {
         name: model_weight * model_ranking.get(name, 0.0) + (1.0 - model_weight) * lexical.get(name, 0.0)
@@ -133,10 +140,7 @@ class LexicalIntentBlend(GraphComponent):
         classifier: Any = None,
     ) -> None:
         self.component_config = {**self.get_default_config(), **config}
-        weight = float(self.component_config["model_weight"])
-        if not 0.0 <= weight <= 1.0:
-            raise ValueError(f"LexicalIntentBlend: model_weight must lie between 0 and 1, not {weight}")
-        self.model_weight = weight
+        self.model_weight = checked_weight(self.component_config["model_weight"])
         self.ranking_length = int(self.component_config["ranking_length"])
         self._model_storage = model_storage
         self._resource = resource

@@ -541,6 +541,7 @@ def is_undelivered(message: OutboxMessage) -> bool:
 
 # -- a patient the SMS did not reach: a task for the secretariat ----------------------------------
 
+EXPIRED = "expired"  # the error code of a message given up because its appointment has started
 UNREACHED_URGENT_WITHIN = timedelta(hours=48)  # an appointment this close: call the patient today
 UNREACHED_HEADS = {
     BOOKED: "SMS de confirmation non remis",
@@ -572,7 +573,7 @@ def unreached_patient(
     ``undelivered``/``failed``) about an appointment still to come. Not needed when a newer message
     replaced it, nor when the appointment has started (nothing left to tell).
     """
-    failed_for_good = (message.status == FAILED and message.last_error_code != "expired") or is_undelivered(message)
+    failed_for_good = (message.status == FAILED and message.last_error_code != EXPIRED) or is_undelivered(message)
     if not failed_for_good or appointment is None or message.appointment_id is None:
         return None
     if appointment.start <= now:

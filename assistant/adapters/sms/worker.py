@@ -146,7 +146,7 @@ class OutboxWorker:
                     self._give_up(uow, message, rules.SUPERSEDED, None, "sms_superseded")
                     counts["superseded"] += 1
                 elif self._appointment_started(uow, message, now):
-                    self._give_up(uow, message, rules.FAILED, "expired", "sms_expired")
+                    self._give_up(uow, message, rules.FAILED, rules.EXPIRED, "sms_expired")
                     counts["expired"] += 1
                 elif message.attempts >= rules.MAX_ATTEMPTS:
                     # Its last attempt's worker died mid-send: whether it went out is unknown; do not insist.

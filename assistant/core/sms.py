@@ -470,17 +470,17 @@ def claim(message: OutboxMessage, now: datetime, lease: timedelta = SENDING_LEAS
 
 
 def mark_sent(message: OutboxMessage, provider_sid: str, now: datetime) -> OutboxMessage:
-    """Accepted by the provider; delivery reports about an earlier attempt no longer apply."""
-    return replace(
-        message,
-        status=SENT,
-        provider_sid=provider_sid[:64] or None,
-        sent_at=_utc(now),
-        last_error_code=None,
-        delivery_status=None,
-        delivery_error_code=None,
-        delivery_updated_at=None,
-    )
+    """Accepted by the provider.
+
+    Delivery reports about an earlier attempt no longer apply; a report about this very attempt that
+    arrived before the worker stored the provider's id (:func:`awaits_provider_id`) already carries that
+    id on ``message``, and is kept.
+    """
+    sid = provider_sid[:64] or None
+    sent = replace(message, status=SENT, provider_sid=sid, sent_at=_utc(now), last_error_code=None)
+    if sid is not None and message.provider_sid == sid:
+        return sent
+    return replace(sent, delivery_status=None, delivery_error_code=None, delivery_updated_at=None)
 
 
 def after_failure(message: OutboxMessage, code: str, permanent: bool, now: datetime) -> OutboxMessage:
@@ -532,6 +532,12 @@ def record_delivery(message: OutboxMessage, reported: str, error: str | None, no
     code = (error or "").strip()
     kept = code[:20] if status in DELIVERY_FAILURES and code.isdigit() else None
     return replace(message, delivery_status=status, delivery_error_code=kept, delivery_updated_at=_utc(now))
+
+
+def awaits_provider_id(message: OutboxMessage) -> bool:
+    """Being sent, the provider's id not stored yet: a delivery report naming this message by its outbox id
+    (not by the provider's id) belongs to the attempt in flight, and brings that id with it."""
+    return message.status == SENDING and message.provider_sid is None
 
 
 def is_undelivered(message: OutboxMessage) -> bool:

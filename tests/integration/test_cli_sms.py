@@ -181,10 +181,11 @@ def test_outbox_shows_delivery_reports_and_lists_undelivered_confirmations(cli, 
     configure_sms(monkeypatch, twilio.url, "https://cabinet.example.fr")
     code, out, _ = cli("sms", "worker", "--once")
     assert code == 0 and out.strip() == "SMS : 2 envoyé(s)"
-    assert [r["form"]["StatusCallback"] for r in twilio.requests] == [
-        "https://cabinet.example.fr/webhooks/twilio_sms/status"
-    ] * 2
     listed = {m["appointment_id"]: m for m in json.loads(cli("sms", "outbox", "--json")[1])}
+    assert [r["form"]["StatusCallback"] for r in twilio.requests] == [
+        f"https://cabinet.example.fr/webhooks/twilio_sms/status?outbox={listed[booked['id']]['id']}"
+        for booked in (first, second)
+    ]
     assert listed[first["id"]]["delivery_status"] is None  # nothing reported yet
     container = build()
     try:

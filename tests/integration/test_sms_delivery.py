@@ -26,6 +26,7 @@ from assistant.adapters.sms.fake import FakeSmsSender
 from assistant.adapters.sms.twilio_sender import TwilioSmsSender
 from assistant.adapters.sms.worker import IGNORED, RECORDED, UNKNOWN, OutboxWorker
 from assistant.bootstrap import build
+from assistant.core.sms import SmsSendError
 from assistant.settings import Settings, SettingsError
 from tests.builders import at
 from tests.integration import test_sms_outbox as outbox_tests
@@ -123,7 +124,7 @@ def test_the_worker_asks_twilio_for_delivery_reports_only_with_a_public_url(serv
         with_url.close()
     first, second = (request["form"] for request in twilio.requests)
     assert "StatusCallback" not in first and first["To"] == ALICE_E164
-    assert second["StatusCallback"] == STATUS_URL
+    assert second["StatusCallback"] == f"{STATUS_URL}?outbox={outbox_rows(engine)[1].id}"  # comes back with reports
     assert {key: second[key] for key in ("To", "From")} == {"To": ALICE_E164, "From": FROM_NUMBER}
 
 
@@ -179,6 +180,77 @@ def test_an_unknown_message_is_left_alone_and_logged_by_its_id(service, engine, 
     assert stranger in caplog.text
     assert delivery(engine) == [("sent", None, None, None)]
     assert delivery_events(service) == []
+
+
+class ReportingDuringSend(FakeSmsSender):
+    """Twilio reporting while the worker still waits for its answer: the report names the outbox id only."""
+
+    def __init__(self, reports: Any, words: tuple[str, ...] = ("sent",)) -> None:
+        super().__init__()
+        self.reports = reports
+        self.words = words
+        self.outcomes: list[str] = []
+
+    def send(self, to: str, body: str, reference: int | None = None) -> str:
+        sid = f"SMearly{len(self.sent) + 1:027d}"
+        for word in self.words:
+            self.outcomes.append(self.reports.record_delivery(sid, word, None, reference))
+        super().send(to, body, reference)
+        return sid
+
+
+def test_a_report_that_comes_before_twilios_id_is_stored_finds_its_message(service, engine, moving_clock):
+    book(service, at(2026, 11, 24, 9, 0))
+    reports = OutboxWorker(uow_factory_for(engine), None, moving_clock)
+    sender = ReportingDuringSend(reports, ("queued", "sent"))
+    assert OutboxWorker(uow_factory_for(engine), sender, moving_clock).run_once()["sent"] == 1
+    assert sender.outcomes == [RECORDED, RECORDED]
+    [row] = outbox_rows(engine)
+    assert sender.references == [row.id]
+    assert (row.status, row.provider_sid, row.delivery_status) == ("sent", "SMearly" + "0" * 26 + "1", "sent")
+    moving_clock.advance(seconds=5)
+    assert reports.record_delivery(str(row.provider_sid), "delivered") == RECORDED  # later ones, by Twilio's id
+    assert delivery(engine) == [("sent", "delivered", None, NOW.replace(second=5))]
+    actions = [event["action"] for event in service.audit_trail(row.appointment_id)]
+    assert actions == ["book", "sms_delivery", "sms_delivery", "sms_sent", "sms_delivery"]
+
+
+def test_an_outbox_id_never_lends_a_report_to_a_message_not_in_flight(service, engine, moving_clock):
+    sid = sent_sid(service, engine, moving_clock)
+    book(service, at(2026, 11, 24, 10, 0), patient=outbox_tests.BOB_LANDLINE)  # queued, not sent: a landline
+    sent, queued = outbox_rows(engine)[0], outbox_rows(engine)[-1]
+    worker = OutboxWorker(uow_factory_for(engine), None, moving_clock)
+    stranger = "SM" + "5" * 32
+    assert worker.record_delivery(stranger, "undelivered", "30003", sent.id) == UNKNOWN  # its id is known
+    assert worker.record_delivery(stranger, "delivered", None, queued.id) == UNKNOWN  # not being sent
+    assert worker.record_delivery(stranger, "delivered", None, 999_999) == UNKNOWN
+    assert worker.record_delivery(sid, "delivered", None, queued.id) == RECORDED  # Twilio's id comes first
+    assert [row.delivery_status for row in outbox_rows(engine)] == ["delivered"] + [None] * (
+        len(outbox_rows(engine)) - 1
+    )
+    assert len(delivery_events(service)) == 1
+
+
+def test_a_report_about_an_attempt_that_timed_out_does_not_outlive_the_next_one(service, engine, moving_clock):
+    """Twilio took the first attempt but the worker never heard back: the retry is a new message, its own reports."""
+    book(service, at(2026, 11, 24, 9, 0))
+    reports = OutboxWorker(uow_factory_for(engine), None, moving_clock)
+
+    class TimingOutOnce(ReportingDuringSend):
+        def send(self, to: str, body: str, reference: int | None = None) -> str:
+            if not self.outcomes:
+                self.outcomes.append(self.reports.record_delivery("SM" + "1" * 32, "delivered", None, reference))
+                raise SmsSendError("timeout")
+            return super().send(to, body, reference)
+
+    sender = TimingOutOnce(reports, ())
+    worker = OutboxWorker(uow_factory_for(engine), sender, moving_clock)
+    assert worker.run_once()["retried"] == 1
+    moving_clock.advance(minutes=10)
+    assert worker.run_once()["sent"] == 1
+    [row] = outbox_rows(engine)
+    assert sender.outcomes == [RECORDED]
+    assert (row.status, row.provider_sid, row.delivery_status) == ("sent", "SMearly" + "0" * 26 + "1", None)
 
 
 def test_parallel_reports_about_one_message_end_in_the_furthest_state(engine, moving_clock):
@@ -250,9 +322,11 @@ class ThreadNoting:
         self.worker = worker
         self.threads: list[threading.Thread] = []
 
-    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
+    def record_delivery(
+        self, provider_sid: str, reported: str, error: str | None = None, outbox_id: int | None = None
+    ) -> str:
         self.threads.append(threading.current_thread())
-        return self.worker.record_delivery(provider_sid, reported, error)
+        return self.worker.record_delivery(provider_sid, reported, error, outbox_id)
 
 
 @pytest.fixture()
@@ -280,8 +354,11 @@ def status_params(sid: str, status: str, error: str = "") -> dict[str, str]:
     return params
 
 
-def post_status(sms_line: SmsLine, params: dict[str, str], **signing: Any):
-    return twilio_post(sms_line, f"{SMS}/status", params, **signing)  # type: ignore[arg-type]
+def post_status(sms_line: SmsLine, params: dict[str, str], callback: str = STATUS_URL, **signing: Any):
+    """POST to ``callback`` (the URL the worker gave Twilio, query string included) on the local server."""
+    assert callback.startswith(PUBLIC_URL)
+    path_and_query = callback.removeprefix(PUBLIC_URL)
+    return twilio_post(sms_line, path_and_query, params, **signing)  # type: ignore[arg-type]
 
 
 @sqlite_only
@@ -349,7 +426,9 @@ def test_a_signed_report_without_sid_or_status_is_a_bad_request(sms_line, report
 @sqlite_only
 def test_a_storage_failure_is_a_503_that_twilio_shows(sms_line, service, engine, moving_clock, caplog):
     class Down:
-        def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
+        def record_delivery(
+            self, provider_sid: str, reported: str, error: str | None = None, outbox_id: int | None = None
+        ) -> str:
             raise ConnectionError(f"database unreachable while storing {ALICE_E164}")
 
     sid = sent_sid(service, engine, moving_clock)
@@ -375,8 +454,39 @@ def test_from_booking_to_delivered_through_twilio_and_the_route(
     for word in ("sent", "delivered"):
         moving_clock.advance(seconds=3)
         # Signed for the very URL the worker gave Twilio: it must be the route the channel serves.
-        answer = post_status(sms_line, status_params(row.provider_sid, word), signed_url=callback)
+        answer = post_status(sms_line, status_params(row.provider_sid, word), callback)
         assert answer.status_code == 204
+    assert callback == f"{STATUS_URL}?outbox={row.id}"
     assert delivery(engine) == [("sent", "delivered", None, NOW.replace(second=6))]
     actions = [event["action"] for event in service.audit_trail(appointment.id)]
     assert actions == ["book", "sms_sent", "sms_delivery", "sms_delivery"]
+
+
+@sqlite_only
+def test_a_report_posted_while_the_worker_waits_for_twilio_is_kept(sms_line, reports, service, engine, moving_clock):
+    """The race as it happens: Twilio calls the route before answering the worker's request."""
+    appointment = book(service, at(2026, 11, 24, 9, 0))
+    callback_sender = TwilioSmsSender(ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, status_callback=STATUS_URL)
+    answers: list[int] = []
+
+    class TwilioReportingFirst(FakeSmsSender):
+        def send(self, to: str, body: str, reference: int | None = None) -> str:
+            sid = "SM" + "4" * 32
+            answer = post_status(sms_line, status_params(sid, "sent"), callback_sender.callback_for(reference))
+            answers.append(answer.status_code)
+            super().send(to, body, reference)
+            return sid
+
+    assert OutboxWorker(uow_factory_for(engine), TwilioReportingFirst(), moving_clock).run_once()["sent"] == 1
+    assert answers == [204]
+    [row] = outbox_rows(engine)
+    assert (row.provider_sid, row.delivery_status) == ("SM" + "4" * 32, "sent")
+    tampered = post_status(
+        sms_line,
+        status_params(row.provider_sid, "delivered"),
+        f"{STATUS_URL}?outbox={row.id + 1}",
+        signed_url=f"{STATUS_URL}?outbox={row.id}",
+    )
+    assert tampered.status_code == 403  # the outbox id is signed with the rest
+    actions = [event["action"] for event in service.audit_trail(appointment.id)]
+    assert actions == ["book", "sms_delivery", "sms_sent"]

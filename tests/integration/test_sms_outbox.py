@@ -371,9 +371,9 @@ def test_booking_goes_on_while_a_message_is_being_sent(service, engine, moving_c
     booked_during_send = []
 
     class BookingSender(FakeSmsSender):
-        def send(self, to: str, body: str) -> str:
+        def send(self, to: str, body: str, reference: int | None = None) -> str:
             booked_during_send.append(book(service, at(2026, 11, 24, 10, 0), patient=BOB_LANDLINE))
-            return super().send(to, body)
+            return super().send(to, body, reference)
 
     started = time.monotonic()
     assert make_worker(engine, moving_clock, BookingSender()).run_once()["sent"] == 1

@@ -381,6 +381,27 @@ def test_a_new_send_forgets_the_delivery_reports_of_an_earlier_one():
     assert again.provider_sid == "SM" + "c" * 32
 
 
+def test_a_report_that_came_during_the_send_is_kept_when_the_send_ends():
+    """Twilio reports as soon as it accepts: the report may be stored (with Twilio's id) before the worker's
+    outcome, which must not wipe it."""
+    in_flight = sms.claim(queued(), NOW)
+    assert sms.awaits_provider_id(in_flight)
+    early = sms.record_delivery(replace(in_flight, provider_sid=SID), "sent", None, NOW + timedelta(seconds=1))
+    assert early is not None and not sms.awaits_provider_id(early)
+    done = sms.mark_sent(early, SID, NOW + timedelta(seconds=2))
+    assert (done.status, done.provider_sid, done.delivery_status) == ("sent", SID, "sent")
+    assert done.delivery_updated_at == NOW + timedelta(seconds=1)
+    # A report about another attempt (another id) does not survive this one.
+    other = sms.mark_sent(early, "SM" + "d" * 32, NOW + timedelta(seconds=2))
+    assert (other.provider_sid, other.delivery_status) == ("SM" + "d" * 32, None)
+
+
+def test_only_a_message_being_sent_without_twilios_id_takes_a_report_by_its_outbox_id():
+    assert not sms.awaits_provider_id(queued())  # pending: nothing was sent
+    assert not sms.awaits_provider_id(sent_message())  # its id is known: reports name it
+    assert not sms.awaits_provider_id(replace(sms.claim(queued(), NOW), provider_sid=SID))
+
+
 @pytest.mark.parametrize(
     ("code", "label"),
     [

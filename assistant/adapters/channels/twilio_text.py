@@ -46,6 +46,7 @@ from assistant.adapters.channels.signature import (
     required_text,
 )
 from assistant.adapters.channels.twiml import caller_number
+from assistant.adapters.sms.twilio_sender import OUTBOX_QUERY_KEY
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ _REPORT_WORD = re.compile(r"^[a-z_]{1,20}$")
 class DeliveryReports(Protocol):
     """Where delivery reports go (injected in tests); the outbox worker's :meth:`record_delivery`."""
 
-    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str: ...
+    def record_delivery(
+        self, provider_sid: str, reported: str, error: str | None = None, outbox_id: int | None = None
+    ) -> str: ...
 
 
 class ContainerDeliveryReports:
@@ -89,8 +92,10 @@ class ContainerDeliveryReports:
                 self._worker = self._container.get().sms_worker()
             return self._worker
 
-    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
-        return self.worker().record_delivery(provider_sid, reported, error)
+    def record_delivery(
+        self, provider_sid: str, reported: str, error: str | None = None, outbox_id: int | None = None
+    ) -> str:
+        return self.worker().record_delivery(provider_sid, reported, error, outbox_id)
 
 
 class TwilioTextOutput(TwilioOutput):
@@ -211,8 +216,10 @@ class TwilioTextInput(TwilioInput):
         if not _MESSAGE_SID.match(sid) or not _REPORT_WORD.match(reported):
             log.warning("%s: delivery report without a usable MessageSid or MessageStatus", CHANNEL_NAME)
             return response.text("", status=400)
+        reference = request.args.get(OUTBOX_QUERY_KEY) or ""  # the outbox id the worker put in the callback URL
+        outbox_id = int(reference) if reference.isdigit() and len(reference) <= 18 else None
         try:
-            await asyncio.to_thread(self.reports.record_delivery, sid, reported, error)
+            await asyncio.to_thread(self.reports.record_delivery, sid, reported, error, outbox_id)
         except Exception as failure:  # the database went away: say so; Twilio shows the failed callback
             log.error(
                 "%s: delivery report %s for %s not stored: %s", CHANNEL_NAME, reported, sid, type(failure).__name__

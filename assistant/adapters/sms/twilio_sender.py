@@ -6,7 +6,9 @@ server on loopback: no test ever reaches Twilio. Errors come back as
 HTTP status only, never Twilio's message, which quotes the phone number.
 
 With a ``status_callback`` URL (``ASSISTANT_PUBLIC_URL`` + the SMS channel's
-``/status`` route), each message asks Twilio to report its delivery there.
+``/status`` route), each message asks Twilio to report its delivery there, with
+the outbox id in the query string (``?outbox=12``): Twilio may report before the
+worker has stored its message id, and signs the query string with the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 from assistant.core.sms import SmsSendError, error_code, is_permanent
 
 DEFAULT_API_BASE_URL = "https://api.twilio.com"
+OUTBOX_QUERY_KEY = "outbox"  # the status callback's query parameter carrying the outbox id
 HTTP_TIMEOUT_SECONDS = 10.0
 
 # The twilio library logs every request at INFO (URL and headers): keep that out of the assistant's logs.
@@ -46,12 +49,19 @@ class TwilioSmsSender:
             self._client.edge = None
         self._client.api.base_url = base_url
 
-    def send(self, to: str, body: str) -> str:
+    def callback_for(self, reference: int | None) -> str:
+        """Where Twilio reports this message's delivery ("" when no report is asked for)."""
+        if not self.status_callback or reference is None:
+            return self.status_callback
+        return f"{self.status_callback}?{OUTBOX_QUERY_KEY}={int(reference)}"
+
+    def send(self, to: str, body: str, reference: int | None = None) -> str:
         import requests
         from twilio.base.exceptions import TwilioRestException
 
         try:
-            options: dict[str, str] = {"status_callback": self.status_callback} if self.status_callback else {}
+            callback = self.callback_for(reference)
+            options: dict[str, str] = {"status_callback": callback} if callback else {}
             message = self._client.messages.create(to=to, from_=self.from_number, body=body, **options)
         except TwilioRestException as error:
             code = error.code if isinstance(error.code, int) else None

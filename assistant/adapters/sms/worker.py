@@ -20,6 +20,8 @@ another worker tries it again (the one case where a patient may get it twice).
 Twilio's delivery reports (status callbacks, received by the SMS channel) are
 stored by :meth:`OutboxWorker.record_delivery` on the message Twilio names, in
 their own transaction and audited; a report older than the one stored is ignored.
+A report may come before the worker has stored Twilio's id (Twilio reports as soon
+as it accepts): the callback URL carries the outbox id for that case.
 
 A message that will never reach the patient (given up, or reported undelivered by the operator)
 about an appointment still to come opens a request for the secretariat ("patient non prévenu par
@@ -39,7 +41,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -175,7 +177,7 @@ class OutboxWorker:
     @staticmethod
     def _send(sender: SmsSender, message: OutboxMessage) -> _Attempt:
         try:
-            return _Attempt(message, provider_sid=sender.send(message.to_number, message.body))
+            return _Attempt(message, provider_sid=sender.send(message.to_number, message.body, reference=message.id))
         except SmsSendError as error:
             return _Attempt(message, error=error)
         except Exception as error:  # a bug or an unexpected library error: retried like an outage
@@ -185,11 +187,15 @@ class OutboxWorker:
     def _finish(self, attempt: _Attempt, counts: dict[str, int]) -> None:
         now = self.clock.now()
         claimed = attempt.message
-        if attempt.error is None:
-            done = rules.mark_sent(claimed, attempt.provider_sid or "", now)
-        else:
-            done = rules.after_failure(claimed, attempt.error.code, attempt.error.permanent, now)
         with self.uow_factory() as uow:
+            # Read again, locked: a delivery report may have come in during the send (record_delivery).
+            current = uow.outbox.get(claimed.id, lock=True) if claimed.id is not None else None
+            if current is None or (current.status, current.attempts) != (rules.SENDING, claimed.attempts):
+                current = claimed  # another worker took it over: the save below says so
+            if attempt.error is None:
+                done = rules.mark_sent(current, attempt.provider_sid or "", now)
+            else:
+                done = rules.after_failure(current, attempt.error.code, attempt.error.permanent, now)
             if not uow.outbox.save(done, rules.SENDING, claimed.attempts):
                 log.warning("SMS %s: outcome arrived after its lease ended; another worker has it", claimed.id)
                 return
@@ -274,20 +280,30 @@ class OutboxWorker:
 
     # -- delivery reports (Twilio status callbacks) ----------------------------------------
 
-    def record_delivery(self, provider_sid: str, reported: str, error: str | None = None) -> str:
+    def record_delivery(
+        self, provider_sid: str, reported: str, error: str | None = None, outbox_id: int | None = None
+    ) -> str:
         """Store Twilio's delivery report on the message it names (RECORDED, IGNORED or UNKNOWN).
 
-        A report that does not move the message forward (out of order, after a failure, an unknown word) is
-        ignored. Logs carry Twilio's id, the outbox id and the report, never the number or the text.
+        The message is found by Twilio's id or, when that id is not stored yet (the report came during the
+        send), by ``outbox_id`` from the callback URL: the report then brings Twilio's id with it
+        (:func:`assistant.core.sms.awaits_provider_id`). A report that does not move the message forward
+        (out of order, after a failure, an unknown word) is ignored. Logs carry Twilio's id, the outbox id
+        and the report, never the number or the text.
         """
         now = self.clock.now()
         with self.uow_factory() as uow:
             current = uow.outbox.by_provider_sid(provider_sid, lock=True)
+            early = False
+            if current is None and outbox_id is not None:
+                in_flight = uow.outbox.get(outbox_id, lock=True)
+                if in_flight is not None and rules.awaits_provider_id(in_flight):
+                    current, early = replace(in_flight, provider_sid=provider_sid), True
             if current is None:
                 log.info("SMS delivery report %s for message %s: not one of ours", reported, provider_sid)
                 return UNKNOWN
             updated = rules.record_delivery(current, reported, error, now)
-            if updated is None or not uow.outbox.save_delivery(updated, current.delivery_status):
+            if updated is None or not self._store_delivery(uow, updated, current, early):
                 log.info(
                     "SMS %s (%s): delivery report %s ignored (already %s)",
                     current.id,
@@ -324,6 +340,12 @@ class OutboxWorker:
         else:
             log.info("SMS %s (%s): %s", updated.id, provider_sid, updated.delivery_status)
         return RECORDED
+
+    @staticmethod
+    def _store_delivery(uow: SqlUnitOfWork, updated: OutboxMessage, current: OutboxMessage, early: bool) -> bool:
+        if early:  # Twilio's id comes with it; the sending worker keeps both (rules.mark_sent)
+            return uow.outbox.save(updated, current.status, current.attempts)
+        return uow.outbox.save_delivery(updated, current.delivery_status)
 
     # -- for the secretariat --------------------------------------------------------------
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.nlu.lexical_intents import MODEL_FILE, VOCABULARIES_FILE, LexicalIntentBlend, blend_rankings
+from assistant.nlu.lexical_intents import MODEL_FILE, VOCABULARIES_FILE, LexicalIntentBlend, blend_rankings, vector_size
 
 TRAINING = {
     "book_appointment": [
@@ -35,22 +37,45 @@ TRAINING = {
     ],
 }
 CONTEXT = ExecutionContext(GraphSchema({}), "test-model")
+#: A made-up 4-dimensional "meaning" per intent, standing for the spaCy sentence vector.
+MEANING = {
+    "book_appointment": [1.0, 0.1, 0.0, 0.0],
+    "cancel_appointment": [0.0, 1.0, 0.1, 0.0],
+    "ask_hours": [0.0, 0.0, 1.0, 0.1],
+}
 
 
-def training_data() -> TrainingData:
-    return TrainingData(
-        [Message(data={"text": text, "intent": intent}) for intent, texts in TRAINING.items() for text in texts]
-    )
+def with_vector(message: Message, vector: list[float]) -> Message:
+    """``message`` carrying a sentence vector, as the SpacyFeaturizer leaves it."""
+    features = np.array([vector], dtype=np.float32)
+    message.add_features(Features(features, "sentence", "text", "SpacyFeaturizer"))
+    return message
 
 
-def trained(tmp_path: Path, **config: Any) -> tuple[LexicalIntentBlend, LocalModelStorage, Resource]:
+def training_data(vectors: bool = False) -> TrainingData:
+    examples = []
+    for intent, texts in TRAINING.items():
+        for text in texts:
+            example = Message(data={"text": text, "intent": intent})
+            examples.append(with_vector(example, MEANING[intent]) if vectors else example)
+    return TrainingData(examples)
+
+
+def trained(
+    tmp_path: Path, vectors: bool = False, **config: Any
+) -> tuple[LexicalIntentBlend, LocalModelStorage, Resource]:
     storage = LocalModelStorage(tmp_path)
     resource = Resource("lexical_intents")
     component = LexicalIntentBlend.create(
         {**LexicalIntentBlend.get_default_config(), **config}, storage, resource, CONTEXT
     )
-    component.train(training_data())
+    component.train(training_data(vectors))
     return component, storage, resource
+
+
+def ranking_of(component: LexicalIntentBlend, message: Message) -> dict[str, float]:
+    component.process([message])
+    return {entry["name"]: entry["confidence"] for entry in message.get("intent_ranking")}
 
 
 def with_diet(text: str, ranking: list[tuple[str, float]]) -> Message:
@@ -121,14 +146,42 @@ def test_messages_without_text_are_left_alone(tmp_path: Path) -> None:
     assert message.get("intent") == {"name": "greet", "confidence": 1.0}
 
 
-def test_the_trained_model_survives_storage_and_predicts_the_same(tmp_path: Path) -> None:
-    component, storage, resource = trained(tmp_path)
+@pytest.mark.parametrize("vectors", [False, True])
+def test_the_trained_model_survives_storage_and_predicts_the_same(tmp_path: Path, vectors: bool) -> None:
+    component, storage, resource = trained(tmp_path, vectors=vectors)
     loaded = LexicalIntentBlend.load(LexicalIntentBlend.get_default_config(), storage, resource, CONTEXT)
     assert loaded.classifier is not None
-    texts = ["je voudrais un rdv", "annuler svp", "vous fermez quand"]
-    before, after = (c.classifier.predict_proba(texts) for c in (component, loaded))
-    assert before.ravel().tolist() == pytest.approx(after.ravel().tolist())
+    assert vector_size(loaded.classifier) == (4 if vectors else 0)
+    for text, meaning in [("je voudrais un rdv", MEANING["book_appointment"]), ("vous fermez quand", [0.3] * 4)]:
+        before, after = (ranking_of(c, with_vector(Message(data={"text": text}), meaning)) for c in (component, loaded))
+        assert after == pytest.approx(before)
     assert list(loaded.classifier.classes_) == sorted(TRAINING)
+
+
+def test_the_sentence_vector_recognises_a_sentence_whose_words_were_never_seen(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path, vectors=True)
+    assert vector_size(component.classifier) == 4
+    for intent, meaning in MEANING.items():
+        ranking = ranking_of(component, with_vector(Message(data={"text": "zorglub plouf"}), meaning))
+        assert max(ranking, key=ranking.__getitem__) == intent
+
+
+def test_a_zero_vector_weight_trains_on_ngrams_only(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path, vectors=True, vector_weight=0)
+    assert vector_size(component.classifier) == 0
+    ranking = ranking_of(component, with_vector(Message(data={"text": "zorglub plouf"}), MEANING["ask_hours"]))
+    assert max(ranking.values()) < 0.5  # nothing to go on: no class stands out
+
+
+def test_a_message_without_its_vector_is_still_classified_on_its_words(tmp_path: Path) -> None:
+    component, _, _ = trained(tmp_path, vectors=True)
+    ranking = ranking_of(component, Message(data={"text": "euh faut annuler le rdv"}))
+    assert max(ranking, key=ranking.__getitem__) == "cancel_appointment"
+
+
+def test_a_negative_vector_weight_stops_the_pipeline(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="vector_weight"):
+        LexicalIntentBlend.create({"vector_weight": -1}, LocalModelStorage(tmp_path), Resource("x"), CONTEXT)
 
 
 def test_an_untrained_component_changes_nothing(tmp_path: Path) -> None:
@@ -174,6 +227,6 @@ def test_the_vocabularies_are_stored_apart_and_a_model_missing_them_fails_loudly
         stored = (directory / VOCABULARIES_FILE).read_text(encoding="utf-8")
         assert '"annuler"' in stored  # a word of the training data, as plain JSON
         (directory / VOCABULARIES_FILE).unlink()
-    assert component.classifier.predict_proba(["annuler"]).shape == (1, len(TRAINING))  # left whole by persist
+    assert len(ranking_of(component, Message(data={"text": "annuler"}))) == len(TRAINING)  # left whole by persist
     with pytest.raises(FileNotFoundError):
         LexicalIntentBlend.load({}, storage, resource, CONTEXT)

@@ -72,8 +72,35 @@ class SafeAction(Action, ABC):
         """The action's work; may raise, :meth:`run` contains it."""
 
 
+#: Said before the form asks its question again, when a form answer did not answer it: understood
+#: (it carried something, such as a name kept for later) or not.
+NOTED_BUT_NOT_THIS = "C'est noté."
+NOT_THIS_ANSWER = "Pardon, je n'ai pas bien compris votre réponse."
+
+
+def answered_something_else(tracker: Tracker, events: list[dict[str, Any]]) -> str | None:
+    """The slot the form asked for, when the patient's form answer (``inform``) fills nothing of the form.
+
+    Rasa rejects a form whose question got no usable answer, so that the rules for interruptions
+    (a question, an emergency, a change of mind: other intents) can take over. For an ``inform``
+    no rule applies, and the next action was left to TED's guess: "Durand" said when the motif was
+    asked ended the booking form and opened the identity form. The form keeps going instead.
+    """
+    requested = tracker.get_slot("requested_slot")
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if not requested or intent != "inform":
+        return None
+    filled = any(event.get("event") == "slot" and event.get("name") != "requested_slot" for event in events)
+    return None if filled else str(requested)
+
+
 class SafeFormValidation(FormValidationAction, ABC):
-    """A form validation action with the same containment as :class:`SafeAction`."""
+    """A form validation action with the same containment as :class:`SafeAction`.
+
+    A form answer that answers nothing the form needs keeps the form going: the patient hears
+    :data:`NOTED_BUT_NOT_THIS` or :data:`NOT_THIS_ANSWER`, then the question again (see
+    :func:`answered_something_else`).
+    """
 
     @abstractmethod
     def name(self) -> str:
@@ -81,6 +108,12 @@ class SafeFormValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         try:
-            return await super().run(dispatcher, tracker, domain)
+            events = await super().run(dispatcher, tracker, domain)
+            asked = answered_something_else(tracker, events)
+            if asked is None:
+                return events
+            hints = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") != "PER"]
+            dispatcher.utter_message(text=NOTED_BUT_NOT_THIS if hints else NOT_THIS_ANSWER)
+            return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)

@@ -30,7 +30,13 @@ from assistant.core.sms import is_mobile
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, wish_intervals
 from assistant.dialogue.answers import answer_documents
-from assistant.dialogue.speech import join_alternatives, practitioner_phrase, say_choices, say_slot
+from assistant.dialogue.speech import (
+    motif_question,
+    patient_status_question,
+    practitioner_phrase,
+    say_choices,
+    say_slot,
+)
 from assistant.dialogue.state import slot_from_dict, slot_to_dict, slots_from_value
 from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
@@ -134,9 +140,8 @@ class ValidateBookingForm(SafeFormValidation):
         if motif is None and entity_value(tracker, "motif") is not None:
             # A symptom given as the reason ("une otite"): a consultation with a doctor.
             motif = next((m for m in practice.appointment_types if m.id == "consultation"), None)
-        if motif is None:
-            names = join_alternatives([m.name for m in practice.appointment_types if m.bookable_online][:4])
-            dispatcher.utter_message(text=f"Je n'ai pas bien compris le motif. Est-ce par exemple pour {names} ?")
+        if motif is None:  # the form asks again, with examples (action_ask_motif)
+            dispatcher.utter_message(text="Je n'ai pas bien compris le motif.")
             return {"motif": None}
         if not motif.bookable_online:
             dispatcher.utter_message(text="Ce type de rendez-vous se prend directement auprès du secrétariat.")
@@ -211,6 +216,46 @@ class ValidateBookingForm(SafeFormValidation):
             )
             return {"time_wish": None}
         return {"time_wish": value}
+
+
+def chosen_practitioner(tracker: Tracker) -> str | None:
+    """The practitioner the patient asked for, if any ("any" is no one in particular)."""
+    practitioner = tracker.get_slot("practitioner")
+    return None if practitioner in (None, ANY_PRACTITIONER) else str(practitioner)
+
+
+def mentions_a_relative(tracker: Tracker) -> bool:
+    """The caller named a relative the call is about ("pour mon fils"): the patient is someone else."""
+    return any(
+        entity.get("entity") == "relation"
+        for event in tracker.events
+        if event.get("event") == "user"
+        for entity in ((event.get("parse_data") or {}).get("entities") or [])
+    )
+
+
+class ActionAskMotif(SafeAction):
+    """The booking form's motif question, with examples from the practice (and the practitioner named)."""
+
+    def name(self) -> str:
+        return "action_ask_motif"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        new_patient = tracker.get_slot("patient_status") == "new"
+        dispatcher.utter_message(text=motif_question(practice, chosen_practitioner(tracker), new_patient))
+        return []
+
+
+class ActionAskPatientStatus(SafeAction):
+    """Whether the patient came before: asked of the caller, or about the relative they call for."""
+
+    def name(self) -> str:
+        return "action_ask_patient_status"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=patient_status_question(mentions_a_relative(tracker)))
+        return []
 
 
 class ActionAskChosenSlot(SafeAction):

@@ -115,3 +115,28 @@ def say_choices(slots: Sequence[Slot], practice: Practice, today: date | None = 
         return f"Avec {who}, je peux vous proposer {join_alternatives(spoken)}. Lequel préférez-vous ?"
     spoken = [say_slot(slot, practice, today) for slot in slots]
     return f"Je peux vous proposer {join_alternatives(spoken)}. Lequel préférez-vous ?"
+
+
+def motif_question(practice: Practice, practitioner_id: str | None = None, new_patient: bool = False) -> str:
+    """The motif question, with examples the patient can book, taken from the practice's configuration.
+
+    When a practitioner was already named ("un rendez-vous avec le kiné"), the examples are that
+    practitioner's motifs, and two or three are offered as the choice; for a new patient, only motifs
+    open to new patients. A list after a colon needs no article, which the configuration does not give.
+    """
+    motifs = [m for m in practice.appointment_types if m.bookable_online and (m.new_patients or not new_patient)]
+    theirs = [m for m in motifs if practitioner_id in m.practitioner_ids] if practitioner_id else []
+    if 2 <= len(theirs) <= 3:  # a real choice, not a yes/no question, which a form cannot take as an answer
+        who = practitioner_phrase(practice, str(practitioner_id))
+        return f"Avec {who}, c'est pour quel rendez-vous : {join_alternatives([m.name for m in theirs])} ?"
+    examples = [m.name for m in (theirs or motifs)[:3]]
+    if not examples:
+        return "C'est pour quel motif ?"
+    return f"C'est pour quel motif ? Par exemple : {join_alternatives(examples)}."
+
+
+def patient_status_question(for_a_relative: bool) -> str:
+    """Whether the patient came before, asked of the caller or about the relative they call for."""
+    if for_a_relative:
+        return "Le patient est-il déjà venu au cabinet ?"
+    return "Êtes-vous déjà venu au cabinet ?"

@@ -6,8 +6,11 @@ import asyncio
 import contextlib
 from datetime import date
 
+from actions.base import NOT_THIS_ANSWER, NOTED_BUT_NOT_THIS
 from actions.booking import (
     ActionAskChosenSlot,
+    ActionAskMotif,
+    ActionAskPatientStatus,
     ActionBookAppointment,
     ActionConfirmBooking,
     ActionResetChoice,
@@ -81,7 +84,81 @@ def test_motif_from_an_entity_is_resolved_and_a_single_practitioner_is_implied(c
 def test_unknown_motif_is_asked_again_with_examples(container, domain):
     events, said = validate_booking({"motif": "vidange"}, "une vidange", [], "motif", domain)
     assert slot_events(events)["motif"] is None
-    assert "Je n'ai pas bien compris le motif" in said[0]
+    assert said == ["Je n'ai pas bien compris le motif."]
+    _, asked = run_action(ActionAskMotif(), make_tracker({"requested_slot": "motif"}), domain)
+    assert asked == [
+        "C'est pour quel motif ? Par exemple : consultation de médecine générale, première consultation "
+        "ou renouvellement d'ordonnance."
+    ]
+
+
+def test_the_motif_question_follows_the_practitioner_already_named(container, domain):
+    """ "un rendez-vous avec le kiné": the kiné's two motifs, not a GP's examples."""
+    _, asked = run_action(ActionAskMotif(), make_tracker({"practitioner": "mercier"}), domain)
+    assert asked == [
+        "Avec Thomas Mercier, le kinésithérapeute, c'est pour quel rendez-vous : "
+        "bilan de kinésithérapie ou séance de kinésithérapie ?"
+    ]
+    _, anyone = run_action(ActionAskMotif(), make_tracker({"practitioner": "any"}), domain)
+    assert anyone[0].startswith("C'est pour quel motif ? Par exemple : consultation de médecine générale")
+
+
+def test_whether_the_patient_came_before_is_asked_about_the_relative_the_call_is_for(container, domain):
+    _, for_oneself = run_action(ActionAskPatientStatus(), make_tracker(text="un rdv pour moi"), domain)
+    about_a_son = make_tracker(
+        text="un rdv pour mon fils", intent="book_appointment", entities=[{"entity": "relation", "value": "child"}]
+    )
+    _, for_a_son = run_action(ActionAskPatientStatus(), about_a_son, domain)
+    assert (for_oneself, for_a_son) == (
+        ["Êtes-vous déjà venu au cabinet ?"],
+        ["Le patient est-il déjà venu au cabinet ?"],
+    )
+
+
+def form_slots(events) -> dict:
+    """The slots a validation action set, but for ``requested_slot`` (rasa-sdk repeats it)."""
+    return {name: value for name, value in slot_events(events).items() if name != "requested_slot"}
+
+
+def asked_motif_then_told(text: str, intent: str = "inform", entities=None, candidates=None):
+    return make_tracker(
+        {"task": "book", "practitioner": "mercier", "requested_slot": "motif"},
+        text=text,
+        intent=intent,
+        entities=entities or [],
+        active_loop="booking_form",
+        candidates=candidates,
+    )
+
+
+def test_a_form_answer_that_answers_something_else_keeps_the_form_asking(container, domain):
+    """ "Durand" when the motif was asked: kept for later, and the motif asked again (Rasa would reject the
+    form and leave the next step to TED's guess, which opened the identity form)."""
+    name_instead = asked_motif_then_told(
+        "durand", entities=[{"entity": "last_name", "value": "durand"}], candidates={"last_name": "durand"}
+    )
+    events, said = run_action(ValidateBookingForm(), name_instead, domain)
+    assert form_slots(events) == {"motif": None} and said == [NOTED_BUT_NOT_THIS]
+    events, said = run_action(ValidateBookingForm(), asked_motif_then_told("euh ben alors"), domain)
+    assert form_slots(events) == {"motif": None} and said == [NOT_THIS_ANSWER]
+
+
+def test_a_question_or_an_interruption_still_leaves_the_form_to_the_rules(container, domain):
+    """Another intent than a form answer: no slot event, so Rasa rejects the form and the rules take over."""
+    for intent, text in (("ask_fees", "c'est combien"), ("emergency", "il respire mal"), ("change_mind", "non")):
+        events, said = run_action(ValidateBookingForm(), asked_motif_then_told(text, intent), domain)
+        assert form_slots(events) == {} and said == []
+    # A form answer that does answer keeps the usual path (no extra words).
+    events, said = run_action(
+        ValidateBookingForm(),
+        asked_motif_then_told(
+            "un bilan", entities=[{"entity": "motif", "value": "kine-bilan"}], candidates={"motif": "kine-bilan"}
+        ),
+        domain,
+    )
+    assert (
+        slot_events(events)["motif"] == "kine-bilan" and NOT_THIS_ANSWER not in said and NOTED_BUT_NOT_THIS not in said
+    )
 
 
 def test_a_symptom_as_motif_means_a_consultation(container, domain):

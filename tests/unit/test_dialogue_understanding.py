@@ -10,7 +10,15 @@ import pytest
 
 from assistant.core.model import Slot
 from assistant.core.practice_config import load_practice_file
-from assistant.dialogue.speech import say_birth_date, say_choices, say_date, say_slot, say_time
+from assistant.dialogue.speech import (
+    motif_question,
+    patient_status_question,
+    say_birth_date,
+    say_choices,
+    say_date,
+    say_slot,
+    say_time,
+)
 from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     NO_PHONE,
@@ -21,7 +29,7 @@ from assistant.dialogue.understanding import (
     resolve_practitioner,
     spoken_entity_text,
 )
-from tests.builders import at
+from tests.builders import at, make_practice
 
 DEMO = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")
 
@@ -232,3 +240,35 @@ def test_spoken_entity_text_keeps_a_value_no_entity_of_that_type_carries():
     assert spoken_entity_text(message, "last_name", "child") == "child"
     broken = {"text": "Petit", "entities": [{"entity": "last_name", "value": "child", "start": 3, "end": 40}]}
     assert spoken_entity_text(broken, "last_name", "child") == "child"
+
+
+# -- the form's questions ------------------------------------------------------------------
+
+
+def test_the_motif_question_gives_examples_from_the_practice_not_from_the_code():
+    practice = make_practice()  # a consultation, a first consultation, a home visit booked by the secretariat
+    question = motif_question(practice)
+    assert question == "C'est pour quel motif ? Par exemple : Consultation ou Première consultation."
+    assert "Visite à domicile" not in question  # not bookable here: never offered
+    assert motif_question(practice, new_patient=False) == question
+
+
+def test_the_motif_question_offers_the_named_practitioners_own_motifs():
+    practice = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")
+    kine = motif_question(practice, "mercier")
+    assert kine.startswith("Avec Thomas Mercier, le kinésithérapeute, c'est pour quel rendez-vous :")
+    assert kine.endswith("bilan de kinésithérapie ou séance de kinésithérapie ?")
+    # A new patient: only what is open to new patients (no follow-up sessions, no plain consultation).
+    assert motif_question(practice, "mercier", new_patient=True) == (
+        "C'est pour quel motif ? Par exemple : bilan de kinésithérapie."
+    )
+    assert "consultation de médecine générale" not in motif_question(practice, None, new_patient=True)
+    # Four motifs or more: examples, not a choice.
+    nurse = motif_question(practice, "lambert")
+    assert nurse.startswith("C'est pour quel motif ? Par exemple : ") and "prise de sang" in nurse
+    assert "consultation" not in nurse
+
+
+def test_whether_the_patient_came_before_is_asked_about_the_relative_when_the_call_is_for_one():
+    assert patient_status_question(False) == "Êtes-vous déjà venu au cabinet ?"
+    assert patient_status_question(True) == "Le patient est-il déjà venu au cabinet ?"

@@ -22,6 +22,12 @@ DEMO_PATIENTS = (
     Patient(None, "Da Silva", "Inês", date(1978, 7, 19)),
     Patient(None, "Vandenberghe", "Louis", date(1969, 12, 1), "06 45 45 12 12"),
 )
+#: Demo motifs that only some of the patients above could have (a pregnancy, cervical screening):
+#: a demo agenda with "Louis — suivi de grossesse" would not be believed.
+DEMO_MOTIF_PATIENTS = {
+    "suivi-grossesse": ("Camille", "Yasmine"),
+    "frottis": ("Camille", "Yasmine", "Inês"),
+}
 
 
 def seed_demo_appointments(agenda: AgendaService, per_type: int = 2) -> int:
@@ -32,13 +38,17 @@ def seed_demo_appointments(agenda: AgendaService, per_type: int = 2) -> int:
         return 0
     actor = Actor("demo", Channel.SECRETARIAT)
     booked = 0
-    patients = iter(DEMO_PATIENTS * 10)
+    turn = 0
     for appointment_type in practice.appointment_types:
+        allowed = DEMO_MOTIF_PATIENTS.get(appointment_type.id)
+        candidates = [p for p in DEMO_PATIENTS if allowed is None or p.first_name in allowed]
         for slot in agenda.find_slots(SlotQuery(appointment_type.id, count=per_type, spread_days=True)):
+            patient = candidates[turn % len(candidates)]
+            turn += 1
             try:
                 agenda.book(
                     BookingRequest(appointment_type.id, slot.practitioner_id, slot.start, Channel.SECRETARIAT),
-                    next(patients),
+                    patient,
                     actor,
                 )
                 booked += 1

@@ -42,6 +42,22 @@ def test_init_demo_then_agenda_shows_the_demo_practice(cli):
     assert data["appointments"] and all(a["start"].startswith("2026-11-24T") for a in data["appointments"])
 
 
+def test_the_demo_agenda_gives_each_motif_a_patient_it_could_be_for(cli):
+    """No "Louis — suivi de grossesse" in a demo the practice is shown."""
+    from assistant.demo import DEMO_MOTIF_PATIENTS
+
+    cli("init", "--demo")
+    seen = []
+    for day in range(23, 31):
+        _, out, _ = cli("agenda", "--day", f"2026-11-{day}", "--json")
+        seen += json.loads(out)["appointments"]
+    restricted = [a for a in seen if a["appointment_type_id"] in DEMO_MOTIF_PATIENTS]
+    assert {a["appointment_type_id"] for a in restricted} == set(DEMO_MOTIF_PATIENTS)
+    for appointment in restricted:
+        assert appointment["patient"]["first_name"] in DEMO_MOTIF_PATIENTS[appointment["appointment_type_id"]]
+    assert len({a["patient"]["first_name"] for a in seen}) >= 5  # the other motifs still go round everyone
+
+
 def test_init_demo_is_idempotent(cli):
     cli("init", "--demo")
     _, first, _ = cli("agenda", "--day", "2026-11-24", "--json")

@@ -10,6 +10,7 @@ conversation to the secretariat instead of leaving it stuck.
 
 from __future__ import annotations
 
+import copy
 import logging
 from abc import ABC, abstractmethod
 from typing import Any
@@ -94,6 +95,25 @@ def answered_something_else(tracker: Tracker, events: list[dict[str, Any]]) -> s
     return None if filled else str(requested)
 
 
+def without_cleared_slots(tracker: Tracker) -> Tracker:
+    """``tracker`` as the form's validation should see it: without the slots an action just emptied.
+
+    rasa-sdk validates every slot event since the last action of the user's turn, so a form started
+    right after an action that cleared its slots (the hand-over to the secretariat empties ``phone``)
+    validated that emptiness and said "Je n'ai pas compris ce numéro" before asking for it.
+    """
+    events = list(tracker.events)
+    start = len(events)
+    while start > 0 and events[start - 1].get("event") == "slot":
+        start -= 1
+    kept = [event for event in events[start:] if event.get("value") is not None]
+    if len(kept) == len(events) - start:
+        return tracker
+    trimmed = copy.copy(tracker)
+    trimmed.events = events[:start] + kept
+    return trimmed
+
+
 class SafeFormValidation(FormValidationAction, ABC):
     """A form validation action with the same containment as :class:`SafeAction`.
 
@@ -108,6 +128,7 @@ class SafeFormValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         try:
+            tracker = without_cleared_slots(tracker)
             events = await super().run(dispatcher, tracker, domain)
             asked = answered_something_else(tracker, events)
             if asked is None:

@@ -34,6 +34,15 @@ INTENT_REASONS = {
     "nlu_fallback": ("Incompréhension répétée", "misunderstanding", "routine"),
 }
 
+#: What the patient hears first, by what was asked: a complaint is not a medical question.
+NO_MEDICAL_ADVICE = "Je ne peux pas donner d'avis médical, mais l'équipe du cabinet va s'en occuper."
+ACKNOWLEDGEMENTS = {
+    "medical_question": NO_MEDICAL_ADVICE,
+    "ask_results": "Je n'ai pas accès aux résultats, mais l'équipe du cabinet va s'en occuper.",
+    "complaint": "Je suis désolé pour ce désagrément.",
+    "request_records": "Je ne peux pas envoyer de documents, mais l'équipe du cabinet va s'en occuper.",
+}
+
 FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
 
 
@@ -187,10 +196,10 @@ class ActionEscalate(SafeAction):
         reason, category, urgency = INTENT_REASONS.get(intent, ("Demande transmise au secrétariat", "human", "routine"))
         if triage.get("category") == "urgent":
             reason, category, urgency = "; ".join(triage.get("reasons") or [reason]), "urgent", "urgent"
-        if category in ("sensitive", "urgent"):
-            dispatcher.utter_message(
-                text="Je ne peux pas donner d'avis médical, mais l'équipe du cabinet va s'en occuper."
-            )
+        if category == "urgent":
+            dispatcher.utter_message(text=NO_MEDICAL_ADVICE)
+        elif category == "sensitive":
+            dispatcher.utter_message(text=ACKNOWLEDGEMENTS.get(intent, NO_MEDICAL_ADVICE))
         events = await open_escalation(dispatcher, tracker, reason=reason, category=category, urgency=urgency)
         return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
 
@@ -248,8 +257,21 @@ class ActionHandleFallback(SafeAction):
                 *events,
                 FollowupAction("callback_form"),
             ]
+        if already_ran_this_turn(tracker, self.name()):
+            # The policies were unsure again right after it (core fallback twice in one turn): say it once.
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_default")
         return []
+
+
+def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:
+    """Whether ``action_name`` already ran since the patient's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == action_name:
+            return True
+    return False
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:

@@ -96,6 +96,24 @@ def test_a_medical_question_is_escalated_without_advice_and_asks_a_callback_numb
     assert slot_events(events)["phone"] is None  # unknown: the callback form asks for it
 
 
+def test_each_sensitive_request_is_acknowledged_for_what_it_is(container, domain):
+    """A complaint is not answered with "no medical advice"; every one is escalated all the same."""
+    asked = {
+        "complaint": ("j'ai attendu une heure c'est inadmissible", "Je suis désolé pour ce désagrément."),
+        "ask_results": ("mes résultats sont arrivés", "Je n'ai pas accès aux résultats"),
+        "request_records": ("je voudrais une copie de mon dossier", "Je ne peux pas envoyer de documents"),
+    }
+    for intent, (text, heard) in asked.items():
+        tracker = make_tracker(text=text, intent=intent, sender_id=f"conv-{intent}")
+        _, said = run_action(ActionEscalate(), tracker, domain)
+        assert said[0].startswith(heard) and not any("avis médical" in line for line in said)
+    assert sorted(e.reason for e in open_escalations(container)) == [
+        "Demande de dossier médical",
+        "Demande de résultats",
+        "Réclamation",
+    ]
+
+
 def test_an_urgent_triage_raises_the_urgency(container, domain):
     tracker = make_tracker(text="il faut voir un médecin aujourd'hui", intent="medical_question")
     tracker.latest_message["triage"] = {"category": "urgent", "reasons": ["Besoin d'un médecin aujourd'hui"]}
@@ -123,6 +141,26 @@ def test_a_callback_number_is_validated_and_recorded(container, domain):
     assert said[0].endswith("78.")
     (escalation,) = open_escalations(container)
     assert escalation.callback_requested and escalation.callback_number.replace(" ", "") == "0612345678"
+
+
+def test_the_callback_form_starts_by_asking_not_by_complaining_about_a_number_never_given(container, domain):
+    """The hand-over empties ``phone`` just before the form starts: that is not a wrong number."""
+    started = make_tracker(
+        text="je voudrais parler à quelqu'un",
+        intent="request_human",
+        active_loop="callback_form",
+        events=[],
+    )
+    started.events.extend(
+        [{"event": "slot", "name": "escalated", "value": True}, {"event": "slot", "name": "phone", "value": None}]
+    )
+    events, said = run_action(ValidateCallbackForm(), started, domain)
+    assert said == [] and slot_events(events).get("phone") is None
+    wrong = make_tracker(
+        {"requested_slot": "phone"}, text="douze", active_loop="callback_form", candidates={"phone": "douze"}
+    )
+    _, said = run_action(ValidateCallbackForm(), wrong, domain)
+    assert "chiffre par chiffre" in said[0]  # a real wrong answer is still told
 
 
 def test_on_the_phone_in_staffed_hours_the_call_is_transferred_with_a_spoken_summary(container, domain):
@@ -162,3 +200,13 @@ def test_two_misunderstandings_in_a_row_hand_over(container, domain):
     (escalation,) = open_escalations(container)
     assert escalation.category == "misunderstanding"
     assert any(event["event"] == "followup" and event["name"] == "callback_form" for event in events)
+
+
+def test_a_fallback_is_said_once_per_turn(container, domain):
+    """The policies may be unsure twice in one turn: the patient hears one "Pardon" and is listened to."""
+    turn = make_tracker(text="plutôt jeudi après-midi", intent="choose_option")
+    _, first = run_action(ActionHandleFallback(), turn, domain)
+    turn.events.append({"event": "action", "name": "action_handle_fallback"})
+    events, second = run_action(ActionHandleFallback(), turn, domain)
+    assert len(first) == 1 and second == []
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]

@@ -3,8 +3,10 @@
 Identity is a whole match (names, birth date, and the caller's number when the
 channel gives one). On a mismatch the patient learns nothing — not whether the
 name exists, not whether there is an appointment — and is offered the
-secretariat. Only the next appointment is handled here; anything else goes to
-the secretariat.
+secretariat. One appointment is handled at a time: the next one, or, when that
+one is too close to change here, the next one that is not (the patient is told
+to call the secretariat for the close one); anything else goes to the
+secretariat.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from actions.booking import BOOKING_SLOTS_TO_RESET
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
+from assistant.core.model import Appointment, Channel, Practice
 from assistant.dialogue.speech import say_slot
 from assistant.dialogue.state import slot_from_dict
 from assistant.services.agenda import Actor
 
 log = logging.getLogger(__name__)
+
+#: After "il est trop tard… Puis-je faire autre chose pour vous ?", a "oui" wants something else.
+ANYTHING_ELSE = "Je vous écoute : que puis-je faire pour vous ?"
 
 NOT_FOUND = (
     "Je ne retrouve pas de rendez-vous avec ces informations, et pour des raisons de confidentialité "
@@ -68,17 +74,24 @@ class ActionFindAppointments(SafeAction):
         said = say_slot(nearest, practice, today)
         task = tracker.get_slot("task")
         if task in ("cancel", "move"):
-            try:
-                check_change_allowed(practice, nearest, runtime.now(), channel_of(tracker))
-            except AgendaError as refusal:
+            verb = "annuler" if task == "cancel" else "déplacer"
+            changeable = self._first_changeable(upcoming, practice, channel_of(tracker))
+            if changeable is None:
                 # Said before asking, not after a "oui": the patient learns at once what to do instead.
-                verb = "annuler" if task == "cancel" else "déplacer"
-                log.info("change refused before asking: %s", refusal.code)
                 dispatcher.utter_message(
                     text=f"Votre prochain rendez-vous est {said}. Il est trop tard pour le {verb} ici : "
                     f"merci d'appeler le secrétariat au {practice.phone}. Puis-je faire autre chose pour vous ?"
                 )
                 return [*verified, SlotSet("appointment_id", None)]
+            if changeable is not nearest:
+                # The next one is too close, a later one is not: say so, and offer the later one.
+                later = say_slot(changeable, practice, today)
+                question = "Voulez-vous l'annuler ?" if task == "cancel" else "Voulez-vous le déplacer ?"
+                dispatcher.utter_message(
+                    text=f"Votre prochain rendez-vous, {said}, est trop proche pour le {verb} ici : pour celui-là, "
+                    f"merci d'appeler le secrétariat au {practice.phone}. Vous avez aussi rendez-vous {later}. {question}"
+                )
+                return [*verified, SlotSet("appointment_id", float(changeable.id or 0))]
         if task == "cancel":
             dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. Voulez-vous l'annuler ?")
         elif task == "move":
@@ -88,6 +101,18 @@ class ActionFindAppointments(SafeAction):
             more = f" Vous avez aussi {others} autre{'s' if others > 1 else ''} rendez-vous à venir." if others else ""
             dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}.{more}")
         return [*verified, SlotSet("appointment_id", float(nearest.id or 0))]
+
+    @staticmethod
+    def _first_changeable(upcoming: list[Appointment], practice: Practice, channel: Channel) -> Appointment | None:
+        """The first appointment the patient may still cancel or move here (the agenda core's rule)."""
+        for appointment in upcoming:
+            try:
+                check_change_allowed(practice, appointment, runtime.now(), channel)
+            except AgendaError as refusal:
+                log.info("change refused before asking: %s", refusal.code)
+                continue
+            return appointment
+        return None
 
 
 class ActionCancelAppointment(SafeAction):
@@ -100,7 +125,8 @@ class ActionCancelAppointment(SafeAction):
             dispatcher.utter_message(text="Je ne peux annuler un rendez-vous qu'après avoir vérifié votre identité.")
             return []
         if not appointment_id:
-            dispatcher.utter_message(text="Je n'ai pas de rendez-vous que je puisse annuler ici.")
+            # Nothing left to cancel here (too late, or none): a "oui" answered "autre chose ?".
+            dispatcher.utter_message(text=ANYTHING_ELSE)
             return []
         channel = channel_of(tracker)
         agenda = runtime.container().agenda
@@ -130,7 +156,7 @@ class ActionPrepareMove(SafeAction):
             dispatcher.utter_message(text="Je ne peux déplacer un rendez-vous qu'après avoir vérifié votre identité.")
             return []
         if not appointment_id:
-            dispatcher.utter_message(text="Je n'ai pas de rendez-vous que je puisse déplacer ici.")
+            dispatcher.utter_message(text=ANYTHING_ELSE)  # as for a cancellation, above
             return [ActiveLoop(None), FollowupAction("action_listen")]
         agenda = runtime.container().agenda
         appointment = await runtime.off_loop(agenda.get_appointment, int(appointment_id))

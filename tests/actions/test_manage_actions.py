@@ -1,0 +1,65 @@
+"""Existing appointments: identity first, then the appointment the patient may still change here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from actions.manage import ANYTHING_ELSE, NOT_FOUND, ActionCancelAppointment, ActionFindAppointments, ActionPrepareMove
+from assistant.core.booking import BookingRequest
+from assistant.core.model import Channel, Patient
+from assistant.services.agenda import Actor
+from tests.actions.conftest import make_tracker, run_action, slot_events
+from tests.builders import at
+
+LEA = Patient(None, "Martin", "Léa", date(1990, 2, 3), "06 01 02 03 04")
+IDENTITY = {"last_name": "Martin", "first_name": "Léa", "birth_date": "1990-02-03"}
+
+
+def book(container, start, patient=LEA):
+    return container.agenda.book(
+        BookingRequest("consultation", "lefebvre", start, Channel.SECRETARIAT), patient, Actor("t", Channel.SECRETARIAT)
+    )
+
+
+def find(task: str, domain, **identity):
+    return run_action(ActionFindAppointments(), make_tracker({**IDENTITY, **identity, "task": task}), domain)
+
+
+def test_when_the_next_appointment_is_too_close_the_next_changeable_one_is_offered(container, domain):
+    """Tomorrow 8:30 is within the practice's 24 h notice; Thursday is not: the patient can still move it."""
+    close = book(container, at(2026, 11, 24, 8, 30))
+    later = book(container, at(2026, 11, 26, 15, 0))
+    for task, question in (("move", "Voulez-vous le déplacer ?"), ("cancel", "Voulez-vous l'annuler ?")):
+        events, said = find(task, domain)
+        assert slot_events(events)["appointment_id"] == later.id != close.id
+        assert "demain à 8 h 30" in said[0] and "trop proche" in said[0] and "03 53 01 20 00" in said[0]
+        assert "Vous avez aussi rendez-vous jeudi 26 novembre à 15 h" in said[0] and said[0].endswith(question)
+
+
+def test_when_nothing_can_be_changed_here_a_yes_to_anything_else_is_not_a_yes_to_moving(container, domain):
+    book(container, at(2026, 11, 24, 8, 30))
+    events, said = find("move", domain)
+    assert slot_events(events)["appointment_id"] is None
+    assert "Il est trop tard pour le déplacer ici" in said[0] and said[0].endswith(
+        "Puis-je faire autre chose pour vous ?"
+    )
+    verified = {**IDENTITY, "task": "move", "identity_verified": True, "appointment_id": None}
+    for action in (ActionPrepareMove(), ActionCancelAppointment()):
+        _, said = run_action(action, make_tracker(verified, text="oui", intent="affirm"), domain)
+        assert said == [ANYTHING_ELSE]
+
+
+def test_the_nearest_appointment_is_offered_when_it_can_be_changed(container, domain):
+    first = book(container, at(2026, 11, 25, 9, 0))
+    book(container, at(2026, 11, 26, 15, 0))
+    events, said = find("cancel", domain)
+    assert slot_events(events)["appointment_id"] == first.id
+    assert said == [
+        "Votre prochain rendez-vous est mercredi 25 novembre à 9 h avec le docteur Lefebvre. Voulez-vous l'annuler ?"
+    ]
+
+
+def test_a_wrong_birth_date_discloses_nothing(container, domain):
+    book(container, at(2026, 11, 26, 15, 0))
+    events, said = find("move", domain, birth_date="1990-03-02")
+    assert said == [NOT_FOUND] and slot_events(events) == {"identity_verified": False}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from assistant.core.holidays import is_public_holiday
 from assistant.core.model import AppointmentType, Practice, ScheduleRule, TimeRange
 from assistant.core.slots import rule_applies
-from assistant.dialogue.speech import DAYS, join_alternatives, practitioner_phrase, say_time
+from assistant.dialogue.speech import DAYS, indefinite, join_alternatives, practitioner_phrase, say_time, with_article
 
 
 def say_range(wall: TimeRange) -> str:
@@ -85,7 +85,7 @@ def answer_fees(practice: Practice) -> str:
 def answer_documents(practice: Practice, motif: AppointmentType | None = None) -> str:
     sentences = []
     if motif is not None and motif.instructions:
-        sentences.append(f"Pour {_with_article(motif.name)}, {_lower_first(_sentence(motif.instructions))}")
+        sentences.append(f"Pour {with_article(motif.name)}, {_lower_first(_sentence(motif.instructions))}")
         return " ".join(sentences)
     if practice.documents_to_bring:
         items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
@@ -109,7 +109,7 @@ def answer_practitioners(practice: Practice) -> str:
         sentences.append(
             f"{_upper_first(join_alternatives(closed, 'et'))} ne prend pas de nouveaux patients pour le moment."
         )
-    motifs = [_indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:6]
+    motifs = [indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:6]
     if motifs:
         sentences.append(f"Je peux prendre rendez-vous notamment pour {join_alternatives(motifs)}.")
     return " ".join(sentences)
@@ -135,24 +135,3 @@ def _lower_first(text: str) -> str:
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-_MASCULINE = ("bilan", "renouvellement", "certificat", "suivi", "frottis", "pansement", "examen", "soin", "vaccin")
-
-
-def _is_feminine(name: str) -> bool:
-    """A guess good enough for motif names: "consultation", "prise", "séance" are feminine."""
-    first = name.lower().split()[0] if name.split() else ""
-    return first.endswith(("e", "ion")) and first not in _MASCULINE
-
-
-def _with_article(name: str) -> str:
-    lowered = name[:1].lower() + name[1:]
-    if lowered[:1] in "aeiouyéèêh":
-        return f"l'{lowered}"
-    return f"la {lowered}" if _is_feminine(lowered) else f"le {lowered}"
-
-
-def _indefinite(name: str) -> str:
-    lowered = name[:1].lower() + name[1:]
-    return f"une {lowered}" if _is_feminine(lowered) else f"un {lowered}"

@@ -122,17 +122,17 @@ def motif_question(practice: Practice, practitioner_id: str | None = None, new_p
 
     When a practitioner was already named ("un rendez-vous avec le kiné"), the examples are that
     practitioner's motifs, and two or three are offered as the choice; for a new patient, only motifs
-    open to new patients. A list after a colon needs no article, which the configuration does not give.
+    open to new patients. Articles come from :func:`indefinite` (the configuration gives bare names).
     """
     motifs = [m for m in practice.appointment_types if m.bookable_online and (m.new_patients or not new_patient)]
     theirs = [m for m in motifs if practitioner_id in m.practitioner_ids] if practitioner_id else []
     if 2 <= len(theirs) <= 3:  # a real choice, not a yes/no question, which a form cannot take as an answer
         who = practitioner_phrase(practice, str(practitioner_id))
-        return f"Avec {who}, c'est pour quel rendez-vous : {join_alternatives([m.name for m in theirs])} ?"
-    examples = [m.name for m in (theirs or motifs)[:3]]
+        return f"Avec {who}, c'est pour {join_alternatives([indefinite(m.name) for m in theirs])} ?"
+    examples = [indefinite(m.name) for m in (theirs or motifs)[:3]]
     if not examples:
         return "C'est pour quel motif ?"
-    return f"C'est pour quel motif ? Par exemple : {join_alternatives(examples)}."
+    return f"C'est pour quel motif ? Par exemple {join_alternatives(examples)}."
 
 
 def patient_status_question(for_a_relative: bool) -> str:
@@ -140,3 +140,26 @@ def patient_status_question(for_a_relative: bool) -> str:
     if for_a_relative:
         return "Le patient est-il déjà venu au cabinet ?"
     return "Êtes-vous déjà venu au cabinet ?"
+
+
+_MASCULINE = ("bilan", "renouvellement", "certificat", "suivi", "frottis", "pansement", "examen", "soin", "vaccin")
+
+
+def is_feminine(name: str) -> bool:
+    """A guess good enough for motif names: "consultation", "prise", "séance" are feminine."""
+    first = name.lower().split()[0] if name.split() else ""
+    return first.endswith(("e", "ion")) and first not in _MASCULINE
+
+
+def with_article(name: str) -> str:
+    """ "la consultation", "le bilan kiné", "l'injection": a motif name with its definite article."""
+    lowered = name[:1].lower() + name[1:]
+    if lowered[:1] in "aeiouyéèêh":
+        return f"l'{lowered}"
+    return f"la {lowered}" if is_feminine(lowered) else f"le {lowered}"
+
+
+def indefinite(name: str) -> str:
+    """ "une consultation", "un bilan kiné": a motif name with its indefinite article."""
+    lowered = name[:1].lower() + name[1:]
+    return f"une {lowered}" if is_feminine(lowered) else f"un {lowered}"

@@ -87,8 +87,8 @@ def test_unknown_motif_is_asked_again_with_examples(container, domain):
     assert said == ["Je n'ai pas bien compris le motif."]
     _, asked = run_action(ActionAskMotif(), make_tracker({"requested_slot": "motif"}), domain)
     assert asked == [
-        "C'est pour quel motif ? Par exemple : consultation de médecine générale, première consultation "
-        "ou renouvellement d'ordonnance."
+        "C'est pour quel motif ? Par exemple une consultation de médecine générale, une première consultation "
+        "ou un renouvellement d'ordonnance."
     ]
 
 
@@ -96,11 +96,11 @@ def test_the_motif_question_follows_the_practitioner_already_named(container, do
     """ "un rendez-vous avec le kiné": the kiné's two motifs, not a GP's examples."""
     _, asked = run_action(ActionAskMotif(), make_tracker({"practitioner": "mercier"}), domain)
     assert asked == [
-        "Avec Thomas Mercier, le kinésithérapeute, c'est pour quel rendez-vous : "
-        "bilan de kinésithérapie ou séance de kinésithérapie ?"
+        "Avec Thomas Mercier, le kinésithérapeute, c'est pour un bilan de kinésithérapie "
+        "ou une séance de kinésithérapie ?"
     ]
     _, anyone = run_action(ActionAskMotif(), make_tracker({"practitioner": "any"}), domain)
-    assert anyone[0].startswith("C'est pour quel motif ? Par exemple : consultation de médecine générale")
+    assert anyone[0].startswith("C'est pour quel motif ? Par exemple une consultation de médecine générale")
 
 
 def test_whether_the_patient_came_before_is_asked_about_the_relative_the_call_is_for(container, domain):

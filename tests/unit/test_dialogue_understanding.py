@@ -248,7 +248,7 @@ def test_spoken_entity_text_keeps_a_value_no_entity_of_that_type_carries():
 def test_the_motif_question_gives_examples_from_the_practice_not_from_the_code():
     practice = make_practice()  # a consultation, a first consultation, a home visit booked by the secretariat
     question = motif_question(practice)
-    assert question == "C'est pour quel motif ? Par exemple : Consultation ou Première consultation."
+    assert question == "C'est pour quel motif ? Par exemple une consultation ou une première consultation."
     assert "Visite à domicile" not in question  # not bookable here: never offered
     assert motif_question(practice, new_patient=False) == question
 
@@ -256,16 +256,18 @@ def test_the_motif_question_gives_examples_from_the_practice_not_from_the_code()
 def test_the_motif_question_offers_the_named_practitioners_own_motifs():
     practice = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")
     kine = motif_question(practice, "mercier")
-    assert kine.startswith("Avec Thomas Mercier, le kinésithérapeute, c'est pour quel rendez-vous :")
-    assert kine.endswith("bilan de kinésithérapie ou séance de kinésithérapie ?")
+    assert (
+        kine
+        == "Avec Thomas Mercier, le kinésithérapeute, c'est pour un bilan de kinésithérapie ou une séance de kinésithérapie ?"
+    )
     # A new patient: only what is open to new patients (no follow-up sessions, no plain consultation).
     assert motif_question(practice, "mercier", new_patient=True) == (
-        "C'est pour quel motif ? Par exemple : bilan de kinésithérapie."
+        "C'est pour quel motif ? Par exemple un bilan de kinésithérapie."
     )
     assert "consultation de médecine générale" not in motif_question(practice, None, new_patient=True)
     # Four motifs or more: examples, not a choice.
     nurse = motif_question(practice, "lambert")
-    assert nurse.startswith("C'est pour quel motif ? Par exemple : ") and "prise de sang" in nurse
+    assert nurse == "C'est pour quel motif ? Par exemple une vaccination, une prise de sang ou un pansement."
     assert "consultation" not in nurse
 
 

@@ -45,7 +45,7 @@ class ActionAnswerInfo(SafeAction):
         if intent == "ask_hours":
             text = answer_hours(practice, runtime.now())
         elif intent == "ask_address":
-            text = answer_address(practice)
+            text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
         elif intent == "ask_fees":
             text = answer_fees(practice)
         elif intent == "ask_documents":

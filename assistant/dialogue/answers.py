@@ -7,12 +7,14 @@ short enough to be spoken in about twenty seconds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from assistant.core.holidays import is_public_holiday
 from assistant.core.model import AppointmentType, Practice, ScheduleRule, TimeRange
 from assistant.core.slots import rule_applies
+from assistant.core.text import normalise
 from assistant.dialogue.speech import DAYS, indefinite, join_alternatives, practitioner_phrase, say_time, with_article
 
 
@@ -57,12 +59,52 @@ def answer_hours(practice: Practice, now: datetime) -> str:
     return " ".join(sentences)
 
 
-def answer_address(practice: Practice) -> str:
+#: Words of an address question that ask for one detail of the access (folded, see core.text.normalise).
+ADDRESS_TOPICS = {
+    "parking": ("garer", "parking", "stationner", "stationnement", "voiture"),
+    "public_transport": ("bus", "metro", "tram", "transport", "transports", "station", "arret", "train", "gare"),
+    "wheelchair_access": ("ascenseur", "fauteuil", "handicap", "handicape", "pmr", "escalier", "escaliers", "marche"),
+    "floor": ("etage", "ascenseur", "escalier", "escaliers"),
+    "access": ("entree", "porte", "interphone", "sonner", "code", "rentrer", "acces"),
+}
+
+
+_PARKING_VERB = re.compile(r"\b(se|me|te|nous|vous|je|on) gare(nt)?\b")
+
+#: The details a plain address answer offers, and how they are named.
+OFFERED_DETAILS = (
+    ("les transports", "public_transport"),
+    ("le stationnement", "parking"),
+    ("l'accès en fauteuil", "wheelchair_access"),
+)
+
+
+def address_topics(question: str) -> list[str]:
+    """The access details a question asks for ("c'est où qu'on se gare" → parking), in the order of the file."""
+    # "on se gare" is parking; "la gare" is the railway station.
+    words = set(_PARKING_VERB.sub(r"\1 garer", normalise(question)).split())
+    asked = {topic for topic, keys in ADDRESS_TOPICS.items() if words & set(keys)}
+    return [
+        topic for topic in ("floor", "access", "public_transport", "parking", "wheelchair_access") if topic in asked
+    ]
+
+
+def answer_address(practice: Practice, question: str = "") -> str:
+    """Where the practice is, or the access details the question asks for: short enough to be spoken.
+
+    A plain "vous êtes où" gets the street, the floor and the way in, and the offer of the rest
+    (transport, parking, wheelchair access) rather than all of it at once.
+    """
     address = practice.address
+    topics = address_topics(question)
+    details = [getattr(address, topic) for topic in topics if getattr(address, topic)]
+    if details:
+        return " ".join(_sentence(detail) for detail in details)
     sentences = [f"Le cabinet se trouve au {address.street}, à {address.city}."]
-    for detail in (address.floor, address.access, address.public_transport, address.parking, address.wheelchair_access):
-        if detail:
-            sentences.append(_sentence(detail))
+    sentences += [_sentence(detail) for detail in (address.floor, address.access) if detail]
+    more = [name for name, detail in OFFERED_DETAILS if getattr(address, detail)]
+    if more:  # an invitation to ask, not a yes/no question the dialogue would have to follow
+        sentences.append(f"Vous pouvez aussi me demander {join_alternatives(more)}.")
     return " ".join(sentences)
 
 

@@ -9,14 +9,18 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction
+from assistant.clock import get_timezone
+from assistant.core.model import Practice
 from assistant.dialogue.answers import (
     answer_address,
     answer_documents,
     answer_fees,
     answer_hours,
     answer_practitioners,
+    asked_weekday,
 )
-from assistant.dialogue.understanding import resolve_motif
+from assistant.dialogue.understanding import ANY_PRACTITIONER, resolve_motif, resolve_practitioner
+from assistant.nlu.time_wish import from_serializable
 
 
 class ActionGreet(SafeAction):
@@ -43,7 +47,8 @@ class ActionAnswerInfo(SafeAction):
         practice = await runtime.practice()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "ask_hours":
-            text = answer_hours(practice, runtime.now())
+            practitioner, weekday = hours_question(tracker, practice)
+            text = answer_hours(practice, runtime.now(), practitioner, weekday)
         elif intent == "ask_address":
             text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
         elif intent == "ask_fees":
@@ -55,3 +60,19 @@ class ActionAnswerInfo(SafeAction):
             text = answer_practitioners(practice)
         dispatcher.utter_message(text=text)
         return []
+
+
+def hours_question(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:
+    """Whose hours and which weekday the latest message asks about ("le docteur Benali, le samedi ?")."""
+    message = tracker.latest_message
+    entities = message.get("entities") or []
+    named = next((str(e.get("value")) for e in entities if e.get("entity") == "practitioner"), None)
+    practitioner = resolve_practitioner(named, practice) if named else None
+    wish = next((e.get("value") for e in entities if e.get("entity") == "time_wish"), None)
+    weekday = None
+    if isinstance(wish, dict):
+        try:
+            weekday = asked_weekday(from_serializable(wish, practice.timezone), get_timezone(practice.timezone))
+        except (KeyError, TypeError, ValueError):
+            weekday = None  # a malformed value: answer for the whole week
+    return (None if practitioner in (None, ANY_PRACTITIONER) else practitioner), weekday

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 
 from assistant.core.holidays import is_public_holiday
 from assistant.core.model import AppointmentType, Practice, ScheduleRule, TimeRange
-from assistant.core.slots import rule_applies
 from assistant.core.text import normalise
+from assistant.core.windows import TimeWish
 from assistant.dialogue.speech import DAYS, indefinite, join_alternatives, practitioner_phrase, say_time, with_article
 
 
@@ -40,7 +41,28 @@ def say_weekly_hours(rules: Sequence[ScheduleRule]) -> str:
     return ", et ".join(parts) if len(parts) > 1 else "".join(parts)
 
 
-def answer_hours(practice: Practice, now: datetime) -> str:
+def asked_weekday(wish: TimeWish, tz: tzinfo) -> int | None:
+    """The one weekday an hours question names ("le samedi", "mercredi"), or None."""
+    if len(wish.weekdays) == 1:
+        return wish.weekdays[0]
+    days = {interval.start.astimezone(tz).date() for interval in wish.intervals}
+    if len(days) == 1 and all(i.end - i.start <= timedelta(days=1) for i in wish.intervals):
+        return days.pop().weekday()
+    return None
+
+
+def answer_hours(
+    practice: Practice, now: datetime, practitioner_id: str | None = None, weekday: int | None = None
+) -> str:
+    """Opening hours: the secretariat's, or one practitioner's; for one weekday when the question names it.
+
+    "Le docteur Lefebvre consulte le mercredi ?" is answered about Dr Lefebvre's Wednesdays, not with the
+    secretariat's whole week.
+    """
+    if practitioner_id is not None:
+        return _practitioner_hours(practice, practitioner_id, weekday)
+    if weekday is not None:
+        return _secretariat_day(practice, weekday)
     today = now.date()
     sentences = []
     if practice.secretariat.hours:
@@ -57,6 +79,35 @@ def answer_hours(practice: Practice, now: datetime) -> str:
         )
     sentences.append(f"En cas d'urgence vitale, appelez le {practice.emergency.samu}.")
     return " ".join(sentences)
+
+
+def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int | None) -> str:
+    who = practitioner_phrase(practice, practitioner_id)
+    if "," in who:  # "Sophie Lambert, l'infirmière": the apposition closes before the verb
+        who += ","
+    rules = practice.practitioner(practitioner_id).schedule
+    if weekday is None:
+        if not rules:
+            return (
+                f"{_upper_first(who)} n'a pas d'horaires de consultation enregistrés : le secrétariat vous renseignera."
+            )
+        return f"{_upper_first(who)} consulte {say_weekly_hours(rules)}, sur rendez-vous."
+    that_day = [replace(rule, weekdays=(weekday,)) for rule in rules if weekday in rule.weekdays]
+    if not that_day:
+        working = sorted({day for rule in rules for day in rule.weekdays})
+        days = f" Ses jours de consultation : {say_weekdays(working)}." if working else ""
+        return f"{_upper_first(who)} ne consulte pas le {DAYS[weekday]}.{days}"
+    return f"{_upper_first(who)} consulte {say_weekly_hours(that_day)}, sur rendez-vous."
+
+
+def _secretariat_day(practice: Practice, weekday: int) -> str:
+    that_day = [replace(rule, weekdays=(weekday,)) for rule in practice.secretariat.hours if weekday in rule.weekdays]
+    if that_day:
+        return f"Le secrétariat répond {say_weekly_hours(that_day)}. Les consultations se font sur rendez-vous."
+    closed = f"Le {DAYS[weekday]}, le cabinet est fermé."
+    if practice.emergency.on_call:
+        return f"{closed} La permanence des soins répond au {practice.emergency.on_call}."
+    return f"{closed} En cas d'urgence vitale, appelez le {practice.emergency.samu}."
 
 
 #: Words of an address question that ask for one detail of the access (folded, see core.text.normalise).
@@ -155,11 +206,6 @@ def answer_practitioners(practice: Practice) -> str:
     if motifs:
         sentences.append(f"Je peux prendre rendez-vous notamment pour {join_alternatives(motifs)}.")
     return " ".join(sentences)
-
-
-def works_on(practice: Practice, practitioner_id: str, day: date) -> bool:
-    practitioner = practice.practitioner(practitioner_id)
-    return any(rule_applies(rule, day) for rule in practitioner.schedule)
 
 
 def _sentence(text: str) -> str:

@@ -53,6 +53,29 @@ def test_info_answers_come_from_the_configuration(container, domain):
     assert "à jeun" in said[0]
 
 
+def test_an_hours_question_about_a_practitioner_and_a_day_is_answered_about_them(container, domain):
+    saturday = {"intervals": [], "day_parts": [], "weekdays": [5], "earliest": False}
+    asked = make_tracker(
+        intent="ask_hours",
+        text="est-ce que le docteur benali consulte le samedi",
+        entities=[
+            {"entity": "practitioner", "value": "benali"},
+            {"entity": "time_wish", "value": saturday},
+        ],
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said == ["Le docteur Benali ne consulte pas le samedi. Ses jours de consultation : du lundi au vendredi."]
+    by_profession = make_tracker(
+        intent="ask_hours",
+        text="le kiné travaille le samedi ?",
+        entities=[{"entity": "practitioner", "value": "kiné"}, {"entity": "time_wish", "value": saturday}],
+    )
+    _, said = run_action(ActionAnswerInfo(), by_profession, domain)
+    assert said[0].startswith("Thomas Mercier, le kinésithérapeute,")
+    _, said = run_action(ActionAnswerInfo(), make_tracker(intent="ask_hours", text="vous ouvrez quand"), domain)
+    assert said[0].startswith("Le secrétariat répond du lundi au vendredi")
+
+
 def validate_booking(slots, text, entities=None, requested=None, domain=None):
     """Validate the slots extracted this turn: ``slots`` whose names are the requested slot or an entity's."""
     extracted = {requested} | {entity["entity"] for entity in entities or []}

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from assistant.core.model import Address
+from assistant.core.model import Address, Interval
 from assistant.core.practice_config import load_practice_file
-from assistant.dialogue.answers import address_topics, answer_address, answer_documents, answer_fees
+from assistant.core.windows import TimeWish
+from assistant.dialogue.answers import (
+    address_topics,
+    answer_address,
+    answer_documents,
+    answer_fees,
+    answer_hours,
+    asked_weekday,
+)
 from assistant.dialogue.understanding import resolve_motif
 
 DEMO = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")
@@ -62,3 +72,45 @@ def test_fees_and_documents_come_from_the_file():
     assert "secteur 1" in answer_fees(DEMO)
     blood_test = resolve_motif("prise-de-sang", DEMO)
     assert answer_documents(DEMO, blood_test).startswith("Pour la prise de sang, venez à jeun")
+
+
+# -- opening hours --------------------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))  # a Monday
+
+
+def test_a_plain_hours_question_gets_the_secretariat_the_holidays_and_the_emergency_numbers():
+    answer = answer_hours(DEMO, NOW)
+    assert answer.startswith("Le secrétariat répond du lundi au vendredi de 8 h 30 à midi et demi")
+    assert "permanence des soins répond au 03 53 01 20 09" in answer and answer.endswith("appelez le 15.")
+
+
+def test_one_weekday_gets_that_days_hours_or_that_the_practice_is_closed():
+    assert answer_hours(DEMO, NOW, weekday=5) == (
+        "Le secrétariat répond le samedi de 9 h à midi. Les consultations se font sur rendez-vous."
+    )
+    assert answer_hours(DEMO, NOW, weekday=6) == (
+        "Le dimanche, le cabinet est fermé. La permanence des soins répond au 03 53 01 20 09."
+    )
+
+
+def test_a_practitioners_hours_are_theirs_not_the_secretariats():
+    assert answer_hours(DEMO, NOW, "lefebvre", 2) == (
+        "Le docteur Lefebvre consulte le mercredi de 8 h 30 à midi et demi, sur rendez-vous."
+    )
+    assert answer_hours(DEMO, NOW, "benali", 5) == (
+        "Le docteur Benali ne consulte pas le samedi. Ses jours de consultation : du lundi au vendredi."
+    )
+    nurse = answer_hours(DEMO, NOW, "lambert")
+    assert nurse.startswith("Sophie Lambert, l'infirmière, consulte le lundi") and nurse.endswith(", sur rendez-vous.")
+    assert "secrétariat" not in nurse
+
+
+def test_the_weekday_of_an_hours_question_is_one_named_day_or_none():
+    paris = ZoneInfo("Europe/Paris")
+    wednesday = datetime(2026, 11, 25, tzinfo=paris)
+    assert asked_weekday(TimeWish(weekdays=(5,)), paris) == 5
+    assert asked_weekday(TimeWish(intervals=(Interval(wednesday, wednesday + timedelta(days=1)),)), paris) == 2
+    assert asked_weekday(TimeWish(weekdays=(1, 3)), paris) is None  # "mardi ou jeudi": the whole week
+    assert asked_weekday(TimeWish(intervals=(Interval(wednesday, wednesday + timedelta(days=7)),)), paris) is None
+    assert asked_weekday(TimeWish(), paris) is None

@@ -64,11 +64,9 @@ class ActionAnswerInfo(SafeAction):
 
 def hours_question(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:
     """Whose hours and which weekday the latest message asks about ("le docteur Benali, le samedi ?")."""
-    message = tracker.latest_message
-    entities = message.get("entities") or []
-    named = next((str(e.get("value")) for e in entities if e.get("entity") == "practitioner"), None)
-    practitioner = resolve_practitioner(named, practice) if named else None
-    wish = next((e.get("value") for e in entities if e.get("entity") == "time_wish"), None)
+    named = next(tracker.get_latest_entity_values("practitioner"), None)
+    practitioner = resolve_practitioner(str(named), practice) if named else None
+    wish = next(tracker.get_latest_entity_values("time_wish"), None)
     weekday = None
     if isinstance(wish, dict):
         try:

@@ -12,7 +12,7 @@ secretariat.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -32,6 +32,8 @@ from assistant.services.agenda import Actor
 
 log = logging.getLogger(__name__)
 
+#: The question after reading back the appointment, by task.
+CHANGE_QUESTIONS = {"cancel": "Voulez-vous l'annuler ?", "move": "Voulez-vous le déplacer ?"}
 #: After "il est trop tard… Puis-je faire autre chose pour vous ?", a "oui" wants something else.
 ANYTHING_ELSE = "Je vous écoute : que puis-je faire pour vous ?"
 
@@ -75,7 +77,7 @@ class ActionFindAppointments(SafeAction):
         task = tracker.get_slot("task")
         if task in ("cancel", "move"):
             verb = "annuler" if task == "cancel" else "déplacer"
-            changeable = self._first_changeable(upcoming, practice, channel_of(tracker))
+            changeable = self._first_changeable(upcoming, practice, channel_of(tracker), runtime.now())
             if changeable is None:
                 # Said before asking, not after a "oui": the patient learns at once what to do instead.
                 dispatcher.utter_message(
@@ -86,16 +88,14 @@ class ActionFindAppointments(SafeAction):
             if changeable is not nearest:
                 # The next one is too close, a later one is not: say so, and offer the later one.
                 later = say_slot(changeable, practice, today)
-                question = "Voulez-vous l'annuler ?" if task == "cancel" else "Voulez-vous le déplacer ?"
                 dispatcher.utter_message(
                     text=f"Votre prochain rendez-vous, {said}, est trop proche pour le {verb} ici : pour celui-là, "
-                    f"merci d'appeler le secrétariat au {practice.phone}. Vous avez aussi rendez-vous {later}. {question}"
+                    f"merci d'appeler le secrétariat au {practice.phone}. Vous avez aussi rendez-vous {later}. "
+                    f"{CHANGE_QUESTIONS[task]}"
                 )
                 return [*verified, SlotSet("appointment_id", float(changeable.id or 0))]
-        if task == "cancel":
-            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. Voulez-vous l'annuler ?")
-        elif task == "move":
-            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. Voulez-vous le déplacer ?")
+        if task in CHANGE_QUESTIONS:
+            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
         else:
             others = len(upcoming) - 1
             more = f" Vous avez aussi {others} autre{'s' if others > 1 else ''} rendez-vous à venir." if others else ""
@@ -103,11 +103,13 @@ class ActionFindAppointments(SafeAction):
         return [*verified, SlotSet("appointment_id", float(nearest.id or 0))]
 
     @staticmethod
-    def _first_changeable(upcoming: list[Appointment], practice: Practice, channel: Channel) -> Appointment | None:
+    def _first_changeable(
+        upcoming: list[Appointment], practice: Practice, channel: Channel, now: datetime
+    ) -> Appointment | None:
         """The first appointment the patient may still cancel or move here (the agenda core's rule)."""
         for appointment in upcoming:
             try:
-                check_change_allowed(practice, appointment, runtime.now(), channel)
+                check_change_allowed(practice, appointment, now, channel)
             except AgendaError as refusal:
                 log.info("change refused before asking: %s", refusal.code)
                 continue

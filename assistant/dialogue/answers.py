@@ -81,6 +81,11 @@ def answer_hours(
     return " ".join(sentences)
 
 
+def _on_weekday(rules: Sequence[ScheduleRule], weekday: int) -> list[ScheduleRule]:
+    """The rules that open on ``weekday``, narrowed to it (so that they are said for that day only)."""
+    return [replace(rule, weekdays=(weekday,)) for rule in rules if weekday in rule.weekdays]
+
+
 def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int | None) -> str:
     who = practitioner_phrase(practice, practitioner_id)
     if "," in who:  # "Sophie Lambert, l'infirmière": the apposition closes before the verb
@@ -92,7 +97,7 @@ def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int |
                 f"{_upper_first(who)} n'a pas d'horaires de consultation enregistrés : le secrétariat vous renseignera."
             )
         return f"{_upper_first(who)} consulte {say_weekly_hours(rules)}, sur rendez-vous."
-    that_day = [replace(rule, weekdays=(weekday,)) for rule in rules if weekday in rule.weekdays]
+    that_day = _on_weekday(rules, weekday)
     if not that_day:
         working = sorted({day for rule in rules for day in rule.weekdays})
         days = f" Ses jours de consultation : {say_weekdays(working)}." if working else ""
@@ -101,7 +106,7 @@ def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int |
 
 
 def _secretariat_day(practice: Practice, weekday: int) -> str:
-    that_day = [replace(rule, weekdays=(weekday,)) for rule in practice.secretariat.hours if weekday in rule.weekdays]
+    that_day = _on_weekday(practice.secretariat.hours, weekday)
     if that_day:
         return f"Le secrétariat répond {say_weekly_hours(that_day)}. Les consultations se font sur rendez-vous."
     closed = f"Le {DAYS[weekday]}, le cabinet est fermé."

@@ -77,6 +77,8 @@ class SafeAction(Action, ABC):
 #: (it carried something, such as a name kept for later) or not.
 NOTED_BUT_NOT_THIS = "C'est noté."
 NOT_THIS_ANSWER = "Pardon, je n'ai pas bien compris votre réponse."
+#: The patient's details, which their slots' own mappings keep whatever form is asking.
+NOTED_ENTITIES = frozenset({"last_name", "first_name", "birth_date", "phone_number"})
 
 
 def answered_something_else(tracker: Tracker, events: list[dict[str, Any]]) -> str | None:

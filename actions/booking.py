@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, SafeFormValidation, channel_of
+from actions.base import NOTED_BUT_NOT_THIS, NOTED_ENTITIES, SafeAction, SafeFormValidation, channel_of
 from actions.escalation import open_escalation
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import AgendaError
@@ -341,6 +341,10 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in ("deny", "change_mind"):
             return {"chosen_slot": None, "proposed_slots": None, "time_wish": None}
+        if any(entity.get("entity") in NOTED_ENTITIES for entity in tracker.latest_message.get("entities") or []):
+            # A phone number or a name given while the slots were read: kept by its own mapping.
+            dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
+            return {"chosen_slot": None}
         dispatcher.utter_message(
             text="Je n'ai pas compris votre choix. Dites par exemple « le premier » ou « celui de 15 h »."
         )

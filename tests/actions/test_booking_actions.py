@@ -332,6 +332,13 @@ def test_an_unclear_choice_is_asked_again(container, domain):
     assert slot_events(events)["chosen_slot"] is None and "le premier" in said[0]
 
 
+def test_a_phone_number_given_instead_of_a_choice_is_noted_not_misunderstood(container, domain):
+    phone = [{"entity": "phone_number", "value": "06 12 34 56 78"}]
+    events, said = choose(proposals_for(container, domain), "zéro six douze trente-quatre", phone, "inform", domain)
+    assert slot_events(events)["chosen_slot"] is None
+    assert said == [NOTED_BUT_NOT_THIS]
+
+
 def test_identity_values_are_cleaned_and_checked(container, domain):
     tracker = make_tracker(
         {"task": "book", "requested_slot": "last_name"},

@@ -24,7 +24,7 @@ NO_PHONE = "none"
 
 _ANY_WORDS = (
     "any",
-    "n importe",
+    "importe",  # "n'importe …", "peu importe …", even when only that word was extracted
     "peu importe",
     "pas de preference",
     "le premier disponible",

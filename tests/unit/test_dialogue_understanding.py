@@ -67,6 +67,7 @@ def test_unknown_motif_is_none():
         ("l'infirmière", "lambert"),
         ("n'importe lequel", ANY_PRACTITIONER),
         ("peu importe", ANY_PRACTITIONER),
+        ("importe", ANY_PRACTITIONER),  # all the model kept of "n'importe quel médecin" in a dev sentence
         ("any", ANY_PRACTITIONER),
         ("le premier disponible", ANY_PRACTITIONER),
         ("docteur lefevre", "lefebvre"),  # close spelling

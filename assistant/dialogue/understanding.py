@@ -313,6 +313,8 @@ def parse_phone(text: str) -> str | None:
     has none ("aucun", "je n'ai pas de portable"), or None when it is not a number.
     """
     said = normalise(text)
+    if said == NO_PHONE:  # its own answer, validated again when a form restarts (idempotent, as for numbers)
+        return NO_PHONE
     if re.search(
         r"\b(aucun|pas de (?:portable|telephone|numero)|j en ai pas|je n en ai pas|non)\b", said
     ) and not re.search(r"\d{4}", said):

@@ -159,6 +159,8 @@ def test_clean_name(said, name):
 )
 def test_parse_phone(said, phone):
     assert parse_phone(said) == phone
+    # A form that starts again validates the stored answer again: it must come back unchanged.
+    assert phone is None or parse_phone(phone) == phone
 
 
 def test_speech_formats():

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -23,7 +23,7 @@ from actions import runtime
 from actions.base import NOTED_BUT_NOT_THIS, NOTED_ENTITIES, SafeAction, SafeFormValidation, channel_of
 from actions.escalation import open_escalation
 from assistant.core.booking import BookingRequest
-from assistant.core.errors import AgendaError
+from assistant.core.errors import TIME_REFUSALS, AgendaError
 from assistant.core.model import AppointmentType, Patient, Practice, Slot
 from assistant.core.slots import SlotQuery, search_bounds
 from assistant.core.sms import is_mobile
@@ -351,6 +351,30 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         return {"chosen_slot": None}
 
 
+async def after_refusal(
+    error: AgendaError, what: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """What follows a booking or a move the agenda refused: never silence, and nothing lost.
+
+    When only the time was wrong (:data:`TIME_REFUSALS`: taken meanwhile, now too close…), other
+    times are proposed at once; the patient's answers so far are kept. Any other refusal (too many
+    appointments, a motif booked by the secretariat only…) is handed to the secretariat.
+    """
+    if error.code in TIME_REFUSALS:
+        said = "Ce créneau vient d'être pris par quelqu'un d'autre." if error.code == "slot_taken" else error.message
+        dispatcher.utter_message(text=f"{said} Je vous propose d'autres horaires.")
+        return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None), FollowupAction("slot_choice_form")]
+    dispatcher.utter_message(text=error.message)
+    events = await open_escalation(
+        dispatcher,
+        tracker,
+        reason=f"{what} refusée en ligne : {error.message}",
+        category="human",
+        urgency="routine",
+    )
+    return [SlotSet("chosen_slot", None), *events, FollowupAction("callback_form")]
+
+
 class ActionConfirmBooking(SafeAction):
     """Reads the booking back before making it (or hands over when nothing was available)."""
 
@@ -425,13 +449,7 @@ class ActionBookAppointment(SafeAction):
         try:
             appointment = await runtime.off_loop(agenda.book, request, patient, actor)
         except AgendaError as error:
-            if error.code == "slot_taken":
-                dispatcher.utter_message(
-                    text="Ce créneau vient d'être pris par quelqu'un d'autre. Je vous propose d'autres horaires."
-                )
-                return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
-            dispatcher.utter_message(text=error.message)
-            return [SlotSet("chosen_slot", None)]
+            return await after_refusal(error, "Réservation", dispatcher, tracker)
         motif = practice.appointment_type(appointment.appointment_type_id)
         sentences = [f"C'est réservé : {motif.name} {say_slot(appointment, practice, runtime.now().date())}."]
         if motif.instructions:

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, caller_number, channel_of
-from actions.booking import BOOKING_SLOTS_TO_RESET
+from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
@@ -140,8 +140,7 @@ class ActionCancelAppointment(SafeAction):
                 "annulé par le patient",
             )
         except AgendaError as error:
-            dispatcher.utter_message(text=error.message)
-            return []
+            return await after_refusal(error, "Annulation", dispatcher, tracker)
         dispatcher.utter_message(text="C'est fait : votre rendez-vous est annulé.")
         return [SlotSet("appointment_id", None)]
 
@@ -215,11 +214,7 @@ class ActionMoveAppointment(SafeAction):
                 slot.practitioner_id,
             )
         except AgendaError as error:
-            if error.code == "slot_taken":
-                dispatcher.utter_message(text="Ce créneau vient d'être pris. Je vous propose d'autres horaires.")
-                return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
-            dispatcher.utter_message(text=error.message)
-            return []
+            return await after_refusal(error, "Modification", dispatcher, tracker)
         dispatcher.utter_message(
             text=f"C'est fait : votre rendez-vous est déplacé au {say_slot(moved, practice, runtime.now().date())}."
         )

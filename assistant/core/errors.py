@@ -30,6 +30,10 @@ MESSAGES: dict[str, str] = {
     "practice_not_loaded": "Aucun cabinet n'est configuré : lancez « assistant init --demo » ou « assistant practice load FICHIER ».",
 }
 
+#: Refusals about the chosen time only (taken meanwhile, now too close, outside the hours…): another
+#: time fixes them, so the patient is offered other times. Any other refusal needs the secretariat.
+TIME_REFUSALS = frozenset({"slot_taken", "outside_hours", "too_soon", "beyond_horizon", "in_the_past"})
+
 
 class AgendaError(Exception):
     """A refused agenda operation with a stable code and a French sentence.

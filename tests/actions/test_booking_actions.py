@@ -461,7 +461,33 @@ def test_a_slot_taken_meanwhile_leads_to_new_proposals_not_a_crash(container, do
     events, said = run_action(ActionBookAppointment(), make_tracker(booking_slots(chosen), intent="affirm"), domain)
     assert "vient d'être pris" in said[0]
     assert slot_events(events) == {"chosen_slot": None, "proposed_slots": None}
+    assert followup(events) == "slot_choice_form"  # other times at once, not silence
     assert len(container.agenda.agenda(date(2026, 11, 26), "lefebvre")) == 1  # Paul only: nothing booked for Marie
+
+
+def followup(events):
+    (name,) = [event["name"] for event in events if event.get("event") == "followup"]
+    return name
+
+
+def test_a_refusal_no_other_time_can_fix_goes_to_the_secretariat(container, domain):
+    marie = Patient(None, "Dupont", "Marie", date(1985, 3, 12), "06 12 34 56 78")
+    proposals = proposals_for(container, domain, "vendredi")
+    for proposal in proposals[:3]:  # the demo practice allows 3 appointments to come per patient
+        slot = slot_from_dict(proposal)
+        container.agenda.book(
+            BookingRequest("consultation", slot.practitioner_id, slot.start, Channel.SECRETARIAT),
+            marie,
+            Actor("secretaire", Channel.SECRETARIAT),
+        )
+    chosen = proposals_for(container, domain, "jeudi matin")[0]
+    events, said = run_action(ActionBookAppointment(), make_tracker(booking_slots(chosen), intent="affirm"), domain)
+    assert said[0] == "Vous avez déjà 3 rendez-vous à venir, le maximum autorisé."
+    assert "secrétariat" in said[1]
+    (escalation,) = container.escalations.list_open()
+    assert escalation.reason.startswith("Réservation refusée en ligne") and escalation.urgency == "routine"
+    assert followup(events) == "callback_form" and slot_events(events)["chosen_slot"] is None
+    assert len(container.agenda.agenda(slot_from_dict(chosen).start.date())) == 0  # nothing booked on Thursday
 
 
 def test_declining_the_read_back_resets_the_choice_and_keeps_a_new_wish(container, domain):

@@ -63,3 +63,15 @@ def test_a_wrong_birth_date_discloses_nothing(container, domain):
     book(container, at(2026, 11, 26, 15, 0))
     events, said = find("move", domain, birth_date="1990-03-02")
     assert said == [NOT_FOUND] and slot_events(events) == {"identity_verified": False}
+
+
+def test_a_cancellation_the_agenda_refuses_goes_to_the_secretariat(container, domain):
+    """Between the question and the "oui", the secretariat cancelled it: the patient is not left with an error."""
+    appointment = book(container, at(2026, 11, 26, 15, 0))
+    container.agenda.cancel(appointment.id, Actor("secretaire", Channel.SECRETARIAT), "appel du patient")
+    verified = {**IDENTITY, "task": "cancel", "identity_verified": True, "appointment_id": float(appointment.id)}
+    events, said = run_action(ActionCancelAppointment(), make_tracker(verified, text="oui", intent="affirm"), domain)
+    assert said[0] == "Ce rendez-vous n'est plus actif." and "secrétariat" in said[1]
+    (escalation,) = container.escalations.list_open()
+    assert escalation.reason == "Annulation refusée en ligne : Ce rendez-vous n'est plus actif."
+    assert [event["name"] for event in events if event.get("event") == "followup"] == ["callback_form"]

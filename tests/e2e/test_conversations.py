@@ -9,6 +9,9 @@ temporary agenda (demo practice, clock frozen on Monday 23 November 2026 at
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 import urllib.request
 import uuid
 from datetime import date
@@ -17,6 +20,8 @@ import pytest
 from sqlalchemy import select
 
 from assistant.adapters.db import tables as t
+from assistant.launcher import ROOT
+from tests.builders import PARIS
 from tests.e2e.servers import running_servers
 
 pytestmark = pytest.mark.e2e
@@ -87,6 +92,35 @@ def test_a_booking_from_greeting_to_confirmation_lands_in_the_agenda(servers):
     assert row.channel == "chat" and row.created_by == "assistant"
     assert row.start_at.date() == date(2026, 11, 26)
     assert not escalations(servers["engine"], chat)
+
+
+def test_a_slot_taken_during_the_read_back_leads_to_other_times_and_a_booking(servers):
+    chat = Conversation(servers["url"])
+    chat.say("je voudrais un rendez-vous pour une prise de sang")
+    chat.say("vendredi matin")
+    chat.say("le premier")
+    chat.say("Garnier")
+    chat.say("Luc")
+    chat.say("5 juin 1979")
+    read_back = chat.say("aucun")[-1]
+    taken = re.search(r"vendredi 27 novembre à (\d+) h (\d+)", read_back)
+    assert taken, chat.heard
+    start = f"2026-11-27T{int(taken[1]):02d}:{taken[2]}"
+    someone_else = ["--last-name", "Rapide", "--first-name", "Paul", "--birth-date", "1990-01-01"]
+    subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "book", "--type", "prise-de-sang", "--practitioner", "lambert"]
+        + ["--start", start, *someone_else, "--channel", "secretariat", "--by", "e2e"],
+        cwd=ROOT,
+        env=servers["env"],
+        check=True,
+        capture_output=True,
+    )
+    chat.say("oui")  # too late: other times are proposed at once
+    chat.say("le premier")
+    chat.say("oui")  # the phone ("aucun") and the identity are not asked again
+    rows = appointments(servers["engine"], chat)
+    assert len(rows) == 1 and rows[0].status == "booked", chat.heard
+    assert rows[0].start_at.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M") != start
 
 
 def test_an_emergency_gets_an_escalation_and_never_a_booking(servers):

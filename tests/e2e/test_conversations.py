@@ -106,10 +106,21 @@ def test_a_slot_taken_during_the_read_back_leads_to_other_times_and_a_booking(se
     taken = re.search(r"vendredi 27 novembre à (\d+) h (\d+)", read_back)
     assert taken, chat.heard
     start = f"2026-11-27T{int(taken[1]):02d}:{taken[2]}"
+    slot = ["--type", "prise-de-sang", "--practitioner", "lambert", "--start", start]
     someone_else = ["--last-name", "Rapide", "--first-name", "Paul", "--birth-date", "1990-01-01"]
     subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "book", "--type", "prise-de-sang", "--practitioner", "lambert"]
-        + ["--start", start, *someone_else, "--channel", "secretariat", "--by", "e2e"],
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "book",
+            *slot,
+            *someone_else,
+            "--channel",
+            "secretariat",
+            "--by",
+            "e2e",
+        ],
         cwd=ROOT,
         env=servers["env"],
         check=True,

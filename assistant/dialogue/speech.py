@@ -138,8 +138,8 @@ def motif_question(practice: Practice, practitioner_id: str | None = None, new_p
 def patient_status_question(for_a_relative: bool) -> str:
     """Whether the patient came before, asked of the caller or about the relative they call for."""
     if for_a_relative:
-        return "Le patient est-il déjà venu au cabinet ?"
-    return "Êtes-vous déjà venu au cabinet ?"
+        return "Le patient a-t-il déjà consulté au cabinet ?"
+    return "Avez-vous déjà consulté au cabinet ?"  # not "venu(e)": the same words for everyone
 
 
 _MASCULINE = ("bilan", "renouvellement", "certificat", "suivi", "frottis", "pansement", "examen", "soin", "vaccin")

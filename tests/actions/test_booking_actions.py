@@ -133,8 +133,8 @@ def test_whether_the_patient_came_before_is_asked_about_the_relative_the_call_is
     )
     _, for_a_son = run_action(ActionAskPatientStatus(), about_a_son, domain)
     assert (for_oneself, for_a_son) == (
-        ["Êtes-vous déjà venu au cabinet ?"],
-        ["Le patient est-il déjà venu au cabinet ?"],
+        ["Avez-vous déjà consulté au cabinet ?"],
+        ["Le patient a-t-il déjà consulté au cabinet ?"],
     )
 
 

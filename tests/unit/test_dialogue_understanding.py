@@ -275,5 +275,5 @@ def test_the_motif_question_offers_the_named_practitioners_own_motifs():
 
 
 def test_whether_the_patient_came_before_is_asked_about_the_relative_when_the_call_is_for_one():
-    assert patient_status_question(False) == "Êtes-vous déjà venu au cabinet ?"
-    assert patient_status_question(True) == "Le patient est-il déjà venu au cabinet ?"
+    assert patient_status_question(False) == "Avez-vous déjà consulté au cabinet ?"
+    assert patient_status_question(True) == "Le patient a-t-il déjà consulté au cabinet ?"

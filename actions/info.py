@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.base import SafeAction
 from assistant.clock import get_timezone
-from assistant.core.model import Practice
+from assistant.core.model import AppointmentType, Practice
 from assistant.dialogue.answers import (
     answer_address,
     answer_documents,

@@ -164,19 +164,55 @@ def answer_address(practice: Practice, question: str = "") -> str:
     return " ".join(sentences)
 
 
-def answer_fees(practice: Practice) -> str:
+#: Words of a fees question that ask for one thing (folded, see core.text.normalise). "carte" alone
+#: says nothing: Vitale, bancaire and mutuelle cards are all "la carte".
+FEES_TOPICS = {
+    "price": (
+        "combien", "prix", "tarif", "tarifs", "coute", "coutent", "cout", "gratuit", "depassement", "depassements",
+        "secteur", "rembourse", "remboursee", "remboursement", "conventionne", "honoraires",
+    ),
+    "carte_vitale": ("vitale",),
+    "tiers_payant": ("tiers", "avance", "avancer", "ald", "css", "cmu"),
+    "payment_methods": (
+        "cheque", "cheques", "cb", "bancaire", "bleue", "espece", "especes", "liquide", "paiement", "regler",
+    ),
+}  # fmt: skip
+
+
+def fees_topics(question: str) -> list[str]:
+    """What a fees question asks ("vous prenez la carte vitale" → carte_vitale), in the order of FEES_TOPICS."""
+    words = set(normalise(question).split())
+    return [topic for topic, keys in FEES_TOPICS.items() if words & set(keys)]
+
+
+def answer_fees(practice: Practice, question: str = "") -> str:
+    """Fees, or only what the question asks (the card, the means of payment…): short enough to be spoken.
+
+    Read in full, the demo practice's fees were some sixty words; "vous prenez la carte vitale"
+    needs one sentence.
+    """
     fees = practice.fees
-    sentences = []
-    if fees.sector:
-        sentences.append(f"Les praticiens sont conventionnés en {fees.sector}.")
-    if fees.tiers_payant:
-        sentences.append(_sentence(fees.tiers_payant))
-    if fees.carte_vitale:
-        sentences.append("La carte Vitale est acceptée.")
-    if fees.payment_methods:
-        sentences.append(f"Vous pouvez régler par {join_alternatives(list(fees.payment_methods))}.")
+    price = [f"Les praticiens sont conventionnés en {fees.sector}."] if fees.sector else []
     if fees.notes:
-        sentences.append(_sentence(fees.notes))
+        price.append(_sentence(fees.notes))
+    by_topic = {
+        "price": price,
+        "carte_vitale": [
+            "La carte Vitale est acceptée." if fees.carte_vitale else "La carte Vitale n'est pas lue au cabinet."
+        ],
+        "tiers_payant": [_sentence(fees.tiers_payant)] if fees.tiers_payant else [],
+        "payment_methods": (
+            [f"Vous pouvez régler par {join_alternatives(list(fees.payment_methods))}."] if fees.payment_methods else []
+        ),
+    }
+    asked = [sentence for topic in fees_topics(question) for sentence in by_topic[topic]]
+    if asked:
+        return " ".join(asked)
+    sentences = [*price[:1], *by_topic["carte_vitale"][: int(fees.carte_vitale)]]
+    offered = (("les moyens de paiement", "payment_methods"), ("le tiers payant", "tiers_payant"))
+    more = [name for name, topic in offered if by_topic[topic]]
+    if more:
+        sentences.append(f"Vous pouvez aussi me demander {join_alternatives(more)}.")
     return " ".join(sentences) or "Le secrétariat pourra vous renseigner sur les tarifs."
 
 

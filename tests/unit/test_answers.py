@@ -69,9 +69,33 @@ def test_a_detail_the_file_does_not_give_falls_back_to_the_address_and_offers_on
 
 
 def test_fees_and_documents_come_from_the_file():
-    assert "secteur 1" in answer_fees(DEMO)
+    assert answer_fees(DEMO) == (
+        "Les praticiens sont conventionnés en secteur 1. La carte Vitale est acceptée. "
+        "Vous pouvez aussi me demander les moyens de paiement ou le tiers payant."
+    )
     blood_test = resolve_motif("prise-de-sang", DEMO)
     assert answer_documents(DEMO, blood_test).startswith("Pour la prise de sang, venez à jeun")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("et vous prenez la carte vitale", "La carte Vitale est acceptée."),
+        ("je peux payer par chèque", "Vous pouvez régler par carte bancaire, espèces ou chèque."),
+        ("faut avancer les frais", "Tiers payant pour les patients en affection de longue durée (ALD) et pour"),
+        ("c'est combien la consultation", "Les praticiens sont conventionnés en secteur 1. Aucun dépassement"),
+        ("le certificat de sport c'est remboursé", "Les praticiens sont conventionnés en secteur 1. Aucun dépassement"),
+    ],
+)
+def test_a_fees_question_gets_only_what_it_asks(question, answer):
+    assert answer_fees(DEMO, question).startswith(answer)
+    assert len(answer_fees(DEMO, question).split()) < 40  # the whole file read out was about sixty words
+
+
+def test_a_card_the_practice_does_not_read_is_said_so():
+    no_card = replace(DEMO, fees=replace(DEMO.fees, carte_vitale=False))
+    assert answer_fees(no_card, "la carte vitale ça marche ?") == "La carte Vitale n'est pas lue au cabinet."
+    assert "carte Vitale" not in answer_fees(no_card)
 
 
 # -- opening hours --------------------------------------------------------------------------------

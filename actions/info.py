@@ -52,14 +52,27 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_address":
             text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
         elif intent == "ask_fees":
-            text = answer_fees(practice)
+            text = answer_fees(practice, str(tracker.latest_message.get("text") or ""))
         elif intent == "ask_documents":
-            motif_value = tracker.get_slot("motif")
-            text = answer_documents(practice, resolve_motif(motif_value, practice) if motif_value else None)
+            text = answer_documents(practice, asked_motif(tracker, practice))
         else:
             text = answer_practitioners(practice)
         dispatcher.utter_message(text=text)
         return []
+
+
+def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
+    """The motif a question is about: the one it names ("à jeun pour la prise de sang"), else the booking's.
+
+    The motif slot is not filled from questions (a question must not change the booking), so the
+    question's own entities are read here.
+    """
+    for value in tracker.get_latest_entity_values("motif"):
+        motif = resolve_motif(str(value), practice)
+        if motif is not None:
+            return motif
+    booked = tracker.get_slot("motif")
+    return resolve_motif(booked, practice) if booked else None
 
 
 def hours_question(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:

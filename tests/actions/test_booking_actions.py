@@ -53,6 +53,20 @@ def test_info_answers_come_from_the_configuration(container, domain):
     assert "à jeun" in said[0]
 
 
+def test_a_documents_question_is_answered_for_the_motif_it_names(container, domain):
+    """The motif slot is not filled from questions: the question's own entities are read."""
+    asked = make_tracker(
+        intent="ask_documents",
+        text="il faut venir à jeun pour la prise de sang",
+        entities=[{"entity": "motif", "value": "à jeun"}, {"entity": "motif", "value": "prise-de-sang"}],
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said[0].startswith("Pour la prise de sang, venez à jeun")
+    booking = make_tracker({"motif": "kine-bilan"}, intent="ask_documents", text="je dois apporter quoi")
+    _, said = run_action(ActionAnswerInfo(), booking, domain)
+    assert said[0].startswith("Pour le bilan")
+
+
 def test_an_hours_question_about_a_practitioner_and_a_day_is_answered_about_them(container, domain):
     saturday = {"intervals": [], "day_parts": [], "weekdays": [5], "earliest": False}
     asked = make_tracker(

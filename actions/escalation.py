@@ -144,13 +144,15 @@ def emergency_sentence(practice: Practice, category: str, life_threatening: bool
     numbers = practice.emergency
     if category == "suicide" and life_threatening:
         return (
-            f"Appelez tout de suite le {numbers.samu}. Vous n'êtes pas seul : le {numbers.suicide_prevention}, "
-            "numéro national de prévention du suicide, répond aussi jour et nuit."
+            f"Appelez tout de suite le {numbers.samu}. Le {numbers.suicide_prevention}, numéro national de "
+            "prévention du suicide, peut aussi vous écouter, jour et nuit."
         )
     if category == "suicide":
         return (
-            f"Vous n'êtes pas seul. Appelez tout de suite le {numbers.suicide_prevention}, le numéro national de prévention "
-            f"du suicide, gratuit, jour et nuit. En cas de danger immédiat, appelez le {numbers.samu}."
+            # Words the same for everyone: "vous n'êtes pas seul" is wrong for half of the callers.
+            f"Quelqu'un peut vous écouter et vous aider maintenant : appelez le {numbers.suicide_prevention}, "
+            "le numéro national de prévention du suicide, gratuit, jour et nuit. "
+            f"En cas de danger immédiat, appelez le {numbers.samu}."
         )
     return (
         f"Cela peut être une urgence : appelez immédiatement le {numbers.samu}, ou le {numbers.european}. "

@@ -65,6 +65,25 @@ def current_motif(tracker: Tracker, practice: Practice) -> AppointmentType | Non
     return resolve_motif(value, practice) if value else None
 
 
+def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
+    """The new time wish or practitioner the latest message gives, as slot changes for a new search.
+
+    Empty when it gives neither. Otherwise the proposals and the choice are dropped too, so that the
+    slot choice form searches again.
+    """
+    new_wish = entity_value(tracker, "time_wish")
+    new_practitioner = entity_value(tracker, "practitioner")
+    if new_wish is None and new_practitioner is None:
+        return {}
+    changes: dict[str, Any] = {"chosen_slot": None, "proposed_slots": None}
+    if new_wish is not None:
+        changes["time_wish"] = new_wish
+    if new_practitioner is not None:
+        motif = current_motif(tracker, practice)
+        changes["practitioner"] = resolve_practitioner(str(new_practitioner), practice, motif) or ANY_PRACTITIONER
+    return changes
+
+
 def current_wish(tracker: Tracker, practice: Practice) -> TimeWish:
     value = tracker.get_slot("time_wish")
     return from_serializable(value, practice.timezone) if isinstance(value, dict) else TimeWish()
@@ -320,23 +339,13 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         if isinstance(value, dict):
             return {"chosen_slot": value}
         practice = await runtime.practice()
-        new_wish = entity_value(tracker, "time_wish")
-        new_practitioner = entity_value(tracker, "practitioner")
         proposals = slots_from_value(tracker.get_slot("proposed_slots"))
         text = tracker.latest_message.get("text") or str(value or "")
         index = choose_slot(text, proposals, practice, entity_value(tracker, "option"))
         if index is not None:
             return {"chosen_slot": slot_to_dict(proposals[index])}
-        if new_wish is not None or new_practitioner is not None:
-            # "plutôt l'après-midi", "avec le docteur Benali": a new search, not a choice.
-            changes: dict[str, Any] = {"chosen_slot": None, "proposed_slots": None}
-            if new_wish is not None:
-                changes["time_wish"] = new_wish
-            if new_practitioner is not None:
-                motif = current_motif(tracker, practice)
-                changes["practitioner"] = (
-                    resolve_practitioner(str(new_practitioner), practice, motif) or ANY_PRACTITIONER
-                )
+        changes = search_changes(tracker, practice)
+        if changes:  # "plutôt l'après-midi", "avec le docteur Benali": a new search, not a choice
             return changes
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent in ("deny", "change_mind"):

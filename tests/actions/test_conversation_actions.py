@@ -1,0 +1,72 @@
+"""Changing one's mind: ending the request, or only changing the time or the practitioner searched."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.conversation import ActionChangeMind
+from assistant.nlu.time_wish import parse_time_wish, to_serializable
+from tests.actions.conftest import NOW, make_tracker, run_action, slot_events
+
+pytestmark = pytest.mark.usefixtures("container")  # the practice comes from a test agenda, never var/
+
+THURSDAY = to_serializable(parse_time_wish("plutôt jeudi", NOW))
+PROPOSED = [{"start": "2026-11-25T06:30:00+00:00", "practitioner_id": "lambert"}]
+SEARCHING = {"task": "book", "motif": "vaccin", "time_wish": {"weekdays": [2]}, "proposed_slots": PROPOSED}
+
+
+def change_mind(text, entities=(), active_loop="slot_choice_form", slots=None):
+    tracker = make_tracker(
+        {**SEARCHING, **(slots or {})},
+        text=text,
+        intent="change_mind",
+        entities=list(entities),
+        active_loop=active_loop,
+    )
+    return run_action(ActionChangeMind(), tracker, {})
+
+
+def followups(events):
+    return [event["name"] for event in events if event.get("event") == "followup"]
+
+
+def test_finalement_plutot_jeudi_searches_again_instead_of_ending_the_booking():
+    events, said = change_mind("non finalement plutôt jeudi", [{"entity": "time_wish", "value": THURSDAY}])
+    assert said == ["D'accord."]
+    assert slot_events(events) == {"chosen_slot": None, "proposed_slots": None, "time_wish": THURSDAY}
+    assert followups(events) == ["slot_choice_form"]
+
+
+def test_another_practitioner_while_the_search_form_asks_keeps_that_form():
+    events, _ = change_mind(
+        "finalement avec le docteur benali",
+        [{"entity": "practitioner", "value": "benali"}],
+        active_loop="booking_form",
+        slots={"proposed_slots": None},
+    )
+    assert slot_events(events)["practitioner"] == "benali" and followups(events) == ["booking_form"]
+
+
+def test_a_read_back_declined_for_another_day_goes_back_to_the_choice():
+    chosen = {**PROPOSED[0], "appointment_type_id": "vaccin"}
+    events, _ = change_mind(
+        "ah non finalement plutôt jeudi",
+        [{"entity": "time_wish", "value": THURSDAY}],
+        active_loop=None,
+        slots={"chosen_slot": chosen},
+    )
+    assert slot_events(events)["chosen_slot"] is None and followups(events) == ["slot_choice_form"]
+
+
+def test_finalement_non_still_ends_the_request():
+    events, said = change_mind("non finalement laissez tomber")
+    assert said == ["D'accord, j'abandonne cette demande. Puis-je faire autre chose pour vous ?"]
+    assert slot_events(events)["task"] is None and not followups(events)
+    assert any(event["event"] == "active_loop" and event["name"] is None for event in events)
+
+
+def test_a_time_said_outside_a_search_does_not_start_one():
+    events, said = change_mind(
+        "finalement jeudi", [{"entity": "time_wish", "value": THURSDAY}], active_loop=None, slots={"task": None}
+    )
+    assert said[0].startswith("D'accord, j'abandonne") and not followups(events)

@@ -360,6 +360,11 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         return {"chosen_slot": None}
 
 
+#: Refusals whose agenda sentence tells the patient to call the secretariat, said without that part
+#: when the assistant hands the request over itself.
+REFUSALS_HANDED_OVER = {"too_late_to_cancel": "Il est trop tard pour changer ce rendez-vous en ligne."}
+
+
 async def after_refusal(
     error: AgendaError, what: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType]:
@@ -373,7 +378,7 @@ async def after_refusal(
         said = "Ce créneau vient d'être pris par quelqu'un d'autre." if error.code == "slot_taken" else error.message
         dispatcher.utter_message(text=f"{said} Je vous propose d'autres horaires.")
         return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None), FollowupAction("slot_choice_form")]
-    dispatcher.utter_message(text=error.message)
+    dispatcher.utter_message(text=REFUSALS_HANDED_OVER.get(error.code, error.message))
     events = await open_escalation(
         dispatcher,
         tracker,

@@ -75,3 +75,12 @@ def test_a_cancellation_the_agenda_refuses_goes_to_the_secretariat(container, do
     (escalation,) = container.escalations.list_open()
     assert escalation.reason == "Annulation refusée en ligne : Ce rendez-vous n'est plus actif."
     assert [event["name"] for event in events if event.get("event") == "followup"] == ["callback_form"]
+
+
+def test_a_change_refused_as_too_late_is_handed_over_without_asking_to_call(container, domain):
+    """The agenda's sentence says "merci d'appeler le secrétariat"; the assistant hands over itself instead."""
+    appointment = book(container, at(2026, 11, 24, 8, 30))  # tomorrow: within the 24 h notice
+    verified = {**IDENTITY, "task": "cancel", "identity_verified": True, "appointment_id": float(appointment.id)}
+    _, said = run_action(ActionCancelAppointment(), make_tracker(verified, text="oui", intent="affirm"), domain)
+    assert said[0] == "Il est trop tard pour changer ce rendez-vous en ligne."
+    assert "appeler" not in " ".join(said) and "secrétariat" in said[1]

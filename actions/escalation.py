@@ -277,13 +277,25 @@ def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages, in a row, were not understood."""
-    count = 0
+    """How many of the patient's latest messages in a row were not understood, the current one included.
+
+    Not understood by the NLU (``nlu_fallback``) or by the dialogue: a message after which the
+    policies were unsure, and the patient heard "Pardon, je n'ai pas bien compris", counts too.
+    """
+    count = 1  # the current message: this handler runs for it
+    in_current_turn = True
+    handled = False  # whether the handler ran after the message being looked at
     for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_handle_fallback":
+            handled = True
         if event.get("event") != "user":
             continue
+        if in_current_turn:
+            in_current_turn, handled = False, False
+            continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback":
+        if not handled and intent != "nlu_fallback":
             break
         count += 1
+        handled = False
     return count

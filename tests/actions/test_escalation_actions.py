@@ -202,6 +202,24 @@ def test_two_misunderstandings_in_a_row_hand_over(container, domain):
     assert any(event["event"] == "followup" and event["name"] == "callback_form" for event in events)
 
 
+def test_two_turns_the_dialogue_did_not_understand_hand_over_too(container, domain):
+    """ "le deuxième" with nothing proposed, then "oui": understood words, but twice "Pardon" for the patient."""
+    before = [
+        {"event": "user", "text": "le deuxième", "parse_data": {"intent": {"name": "choose_option"}}},
+        {"event": "action", "name": "action_handle_fallback"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    second = make_tracker(text="oui", intent="affirm", events=before)
+    _, said = run_action(ActionHandleFallback(), second, domain)
+    (escalation,) = open_escalations(container)
+    assert escalation.category == "misunderstanding" and said[0].startswith("Je suis désolé")
+    answered = [{"event": "user", "text": "le deuxième", "parse_data": {"intent": {"name": "choose_option"}}}]
+    events, said = run_action(
+        ActionHandleFallback(), make_tracker(text="oui", intent="affirm", events=answered), domain
+    )
+    assert said == ["utter_default"]  # the message before was understood: a first misunderstanding only
+
+
 def test_a_fallback_is_said_once_per_turn(container, domain):
     """The policies may be unsure twice in one turn: the patient hears one "Pardon" and is listened to."""
     turn = make_tracker(text="plutôt jeudi après-midi", intent="choose_option")

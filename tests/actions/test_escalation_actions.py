@@ -214,9 +214,7 @@ def test_two_turns_the_dialogue_did_not_understand_hand_over_too(container, doma
     (escalation,) = open_escalations(container)
     assert escalation.category == "misunderstanding" and said[0].startswith("Je suis désolé")
     answered = [{"event": "user", "text": "le deuxième", "parse_data": {"intent": {"name": "choose_option"}}}]
-    events, said = run_action(
-        ActionHandleFallback(), make_tracker(text="oui", intent="affirm", events=answered), domain
-    )
+    _, said = run_action(ActionHandleFallback(), make_tracker(text="oui", intent="affirm", events=answered), domain)
     assert said == ["utter_default"]  # the message before was understood: a first misunderstanding only
 
 

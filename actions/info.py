@@ -56,7 +56,8 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_documents":
             text = answer_documents(practice, asked_motif(tracker, practice))
         else:
-            text = answer_practitioners(practice)
+            named, _ = hours_question(tracker, practice)
+            text = answer_practitioners(practice, named)
         dispatcher.utter_message(text=text)
         return []
 
@@ -76,7 +77,7 @@ def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
 
 
 def hours_question(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:
-    """Whose hours and which weekday the latest message asks about ("le docteur Benali, le samedi ?")."""
+    """Who and which weekday the latest message asks about ("le docteur Benali, le samedi ?")."""
     named = next(tracker.get_latest_entity_values("practitioner"), None)
     practitioner = resolve_practitioner(str(named), practice) if named else None
     wish = next(tracker.get_latest_entity_values("time_wish"), None)

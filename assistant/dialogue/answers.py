@@ -227,14 +227,34 @@ def answer_documents(practice: Practice, motif: AppointmentType | None = None) -
     return " ".join(sentences) or "Apportez votre carte Vitale et votre carte de mutuelle."
 
 
-def answer_practitioners(practice: Practice) -> str:
-    people = []
-    for practitioner in practice.practitioners:
-        who = practitioner_phrase(practice, practitioner.id)
-        if "," in who:  # "Sophie Lambert, l'infirmière": already says the specialty
-            people.append(who)
-        else:
-            people.append(f"{who}, {practitioner.specialty}")
+def _introduced(practice: Practice, practitioner_id: str) -> str:
+    """ "le docteur Lefebvre, médecin généraliste"; "Sophie Lambert, l'infirmière" already says it."""
+    who = practitioner_phrase(practice, practitioner_id)
+    return who if "," in who else f"{who}, {practice.practitioner(practitioner_id).specialty}"
+
+
+def answer_practitioner(practice: Practice, practitioner_id: str) -> str:
+    """About one practitioner ("le docteur Lefebvre prend des nouveaux patients ?"): new patients, motifs."""
+    practitioner = practice.practitioner(practitioner_id)
+    taking = (
+        "prend de nouveaux patients"
+        if practitioner.accepts_new_patients
+        else "ne prend pas de nouveaux patients pour le moment"
+    )
+    sentences = [f"{_upper_first(_introduced(practice, practitioner_id))}, {taking}."]
+    theirs = [m for m in practice.appointment_types if m.bookable_online and practitioner_id in m.practitioner_ids]
+    motifs = [indefinite(m.name) for m in theirs][:4]
+    if motifs:
+        lead = "Je peux" if practitioner.accepts_new_patients else "Pour ses patients, je peux"
+        sentences.append(f"{lead} prendre rendez-vous pour {join_alternatives(motifs)}.")
+    return " ".join(sentences)
+
+
+def answer_practitioners(practice: Practice, practitioner_id: str | None = None) -> str:
+    """Who works here, or about the one practitioner the question names."""
+    if practitioner_id is not None:
+        return answer_practitioner(practice, practitioner_id)
+    people = [_introduced(practice, practitioner.id) for practitioner in practice.practitioners]
     sentences = [f"Au cabinet consultent {join_alternatives(people, 'et')}."]
     closed = [
         practitioner_phrase(practice, p.id).split(",")[0] for p in practice.practitioners if not p.accepts_new_patients

@@ -67,6 +67,17 @@ def test_a_documents_question_is_answered_for_the_motif_it_names(container, doma
     assert said[0].startswith("Pour le bilan")
 
 
+def test_a_question_naming_a_practitioner_is_answered_about_them(container, domain):
+    asked = make_tracker(
+        intent="ask_practitioners",
+        text="le docteur lefebvre prend des nouveaux patients",
+        entities=[{"entity": "practitioner", "value": "lefebvre"}],
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said[0].startswith("Le docteur Lefebvre, médecin généraliste, prend de nouveaux patients.")
+    assert "Benali" not in said[0]
+
+
 def test_an_hours_question_about_a_practitioner_and_a_day_is_answered_about_them(container, domain):
     saturday = {"intervals": [], "day_parts": [], "weekdays": [5], "earliest": False}
     asked = make_tracker(

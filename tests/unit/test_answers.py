@@ -18,6 +18,7 @@ from assistant.dialogue.answers import (
     answer_documents,
     answer_fees,
     answer_hours,
+    answer_practitioners,
     asked_weekday,
 )
 from assistant.dialogue.understanding import resolve_motif
@@ -96,6 +97,20 @@ def test_a_card_the_practice_does_not_read_is_said_so():
     no_card = replace(DEMO, fees=replace(DEMO.fees, carte_vitale=False))
     assert answer_fees(no_card, "la carte vitale ça marche ?") == "La carte Vitale n'est pas lue au cabinet."
     assert "carte Vitale" not in answer_fees(no_card)
+
+
+def test_a_question_about_one_practitioner_is_answered_about_them():
+    assert answer_practitioners(DEMO, "lefebvre") == (
+        "Le docteur Lefebvre, médecin généraliste, prend de nouveaux patients. Je peux prendre rendez-vous pour "
+        "une consultation de médecine générale, une première consultation, un renouvellement d'ordonnance "
+        "ou un certificat médical de sport."
+    )
+    closed = answer_practitioners(DEMO, "benali")
+    assert closed.startswith(
+        "Le docteur Benali, médecin généraliste, ne prend pas de nouveaux patients pour le moment."
+    )
+    assert "Pour ses patients, je peux prendre rendez-vous pour" in closed
+    assert answer_practitioners(DEMO).startswith("Au cabinet consultent le docteur Lefebvre")
 
 
 # -- opening hours --------------------------------------------------------------------------------

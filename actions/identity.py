@@ -16,7 +16,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeFormValidation, caller_number
-from assistant.dialogue.understanding import clean_name, parse_phone, spoken_entity_text
+from assistant.core.text import normalise
+from assistant.dialogue.understanding import clean_name, corrects_earlier_answer, parse_phone, spoken_entity_text
 from assistant.nlu.time_wish import parse_birth_date
 
 NAME_SLOTS = ("last_name", "first_name")
@@ -36,6 +37,36 @@ def is_a_name_answer(tracker: Tracker) -> bool:
         return False
     text = str(tracker.latest_message.get("text") or "")
     return clean_name(text) is not None and len(text.split()) <= 4
+
+
+def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """What ``slot`` held before the patient's latest message."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def earlier_name_kept(tracker: Tracker, slot: str, new: str | None) -> str | None:
+    """The name given earlier for ``slot``, when an answer to another question would overwrite it by mistake.
+
+    Names are taken from entities in every message, and the NLU sometimes labels the answer to
+    one question as another name: "louis", said for the first name, also as the last name;
+    "février", in a birth date, as a first name. A name already given changes only when the
+    message says it corrects it ("non, c'est Durand", "mon prénom c'est Léa") or answers its question.
+    """
+    requested = tracker.get_slot("requested_slot")
+    if requested in (None, slot) or new is None:
+        return None
+    earlier = value_before_latest_message(tracker, slot)
+    if not earlier or normalise(str(earlier)) == normalise(new):
+        return None
+    if corrects_earlier_answer(str(tracker.latest_message.get("text") or "")):
+        return None
+    return str(earlier)
 
 
 class ValidateIdentityForm(SafeFormValidation):
@@ -70,6 +101,9 @@ class ValidateIdentityForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = clean_name(spoken_entity_text(tracker.latest_message, "last_name", str(value or "")))
+        kept = earlier_name_kept(tracker, "last_name", name)
+        if kept is not None:
+            return {"last_name": kept}
         if name is None:
             dispatcher.utter_message(text="Je n'ai pas compris le nom. Pouvez-vous le répéter, ou l'épeler ?")
         return {"last_name": name}
@@ -78,6 +112,9 @@ class ValidateIdentityForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = clean_name(spoken_entity_text(tracker.latest_message, "first_name", str(value or "")))
+        kept = earlier_name_kept(tracker, "first_name", name)
+        if kept is not None:
+            return {"first_name": kept}
         if name is None:
             dispatcher.utter_message(text="Je n'ai pas compris le prénom. Pouvez-vous le répéter ?")
         return {"first_name": name}

@@ -473,3 +473,14 @@ def _words_to_digits(said: str) -> str:
 
 def today_in(practice: Practice, now: datetime) -> datetime:
     return now.astimezone(get_timezone(practice.timezone))
+
+
+#: Words that set an earlier answer right: "non c'est Durand", "mon prénom c'est Léa", "pardon, Dupond".
+_CORRECTION = re.compile(
+    r"\b(non|pas|pardon|erreur|plutot|corrige\w*|rectifie\w*|je m appelle|(?:mon|son) (?:nom|prenom)|prenom)\b"
+)
+
+
+def corrects_earlier_answer(text: str) -> bool:
+    """Whether a message says that an answer given earlier was wrong (folded, see core.text.normalise)."""
+    return _CORRECTION.search(normalise(text)) is not None

@@ -364,6 +364,45 @@ def test_a_phone_number_given_instead_of_a_choice_is_noted_not_misunderstood(con
     assert said == [NOTED_BUT_NOT_THIS]
 
 
+def identity_answer(requested, text, candidates, earlier):
+    return make_tracker(
+        {"task": "check", "requested_slot": requested, **earlier},
+        text=text,
+        active_loop="identity_form",
+        candidates=candidates,
+        events=[{"event": "slot", "name": name, "value": value} for name, value in earlier.items()],
+    )
+
+
+def test_a_name_given_earlier_is_not_overwritten_by_the_answer_to_another_question(container, domain):
+    """Seen on the demo: "louis" (first name) also read as the last name; "février" as a first name."""
+    first = identity_answer(
+        "first_name", "louis", {"first_name": "louis", "last_name": "louis"}, {"last_name": "Vandenberghe"}
+    )
+    events, _ = run_action(ValidateIdentityForm(), first, domain)
+    assert slot_events(events)["last_name"] == "Vandenberghe" and slot_events(events)["first_name"] == "Louis"
+    said = "vingt huit février cinquante deux"
+    born = identity_answer(
+        "birth_date",
+        said,
+        {"birth_date": said, "first_name": "février"},
+        {"last_name": "Lemaire", "first_name": "Jean-Pierre"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), born, domain)
+    assert slot_events(events)["first_name"] == "Jean-Pierre" and slot_events(events)["birth_date"] == "1952-02-28"
+
+
+def test_a_name_said_as_a_correction_replaces_the_earlier_one(container, domain):
+    fixed = identity_answer(
+        "birth_date",
+        "non pardon mon prénom c'est Léa",
+        {"first_name": "Léa"},
+        {"last_name": "Martin", "first_name": "Louise"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), fixed, domain)
+    assert slot_events(events)["first_name"] == "Léa"
+
+
 def test_identity_values_are_cleaned_and_checked(container, domain):
     tracker = make_tracker(
         {"task": "book", "requested_slot": "last_name"},

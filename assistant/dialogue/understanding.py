@@ -264,16 +264,25 @@ def spoken_entity_text(message: Mapping[str, Any], entity: str, value: str) -> s
     is returned as is.
     """
     text = str(message.get("text") or "")
-    for found in message.get("entities") or ():
-        start, end = found.get("start"), found.get("end")
-        if (
-            found.get("entity") == entity
-            and found.get("value") == value
-            and isinstance(start, int)
-            and isinstance(end, int)
-            and 0 <= start < end <= len(text)
-        ):
-            return text[start:end]
+    spans = sorted(
+        (found["start"], found["end"], found.get("value"))
+        for found in message.get("entities") or ()
+        if found.get("entity") == entity
+        and isinstance(found.get("start"), int)
+        and isinstance(found.get("end"), int)
+        and 0 <= found["start"] < found["end"] <= len(text)
+    )
+    for index, (_, _, found_value) in enumerate(spans):
+        if found_value != value:
+            continue
+        # A compound name cut in two ("jean" + "pierre", "le" + "goff"): the neighbours joined only
+        # by spaces or a hyphen are the same name.
+        first, last = index, index
+        while first > 0 and re.fullmatch(r"[\s-]*", text[spans[first - 1][1] : spans[first][0]]):
+            first -= 1
+        while last + 1 < len(spans) and re.fullmatch(r"[\s-]*", text[spans[last][1] : spans[last + 1][0]]):
+            last += 1
+        return text[spans[first][0] : spans[last][1]]
     return value
 
 

@@ -236,6 +236,37 @@ def test_spoken_entity_text_takes_the_words_at_the_entity_offsets():
     assert spoken_entity_text(message, "first_name", "Julien") == "Julien"
 
 
+def test_a_compound_name_cut_in_two_entities_is_taken_whole():
+    """Seen on the demo: "jean pierre" gave two first names, and the slot kept "pierre"."""
+    message = {
+        "text": "jean pierre le goff",
+        "entities": [
+            {"entity": "first_name", "value": "jean", "start": 0, "end": 4},
+            {"entity": "first_name", "value": "pierre", "start": 5, "end": 11},
+            {"entity": "last_name", "value": "goff", "start": 15, "end": 19},
+        ],
+    }
+    assert spoken_entity_text(message, "first_name", "pierre") == "jean pierre"
+    assert spoken_entity_text(message, "first_name", "jean") == "jean pierre"
+    assert spoken_entity_text(message, "last_name", "goff") == "goff"  # "le" was no entity: not guessed
+    hyphen = {
+        "text": "marie-claire",
+        "entities": [
+            {"entity": "first_name", "value": "marie", "start": 0, "end": 5},
+            {"entity": "first_name", "value": "claire", "start": 6, "end": 12},
+        ],
+    }
+    assert spoken_entity_text(hyphen, "first_name", "claire") == "marie-claire"
+    apart = {
+        "text": "jean et pierre",
+        "entities": [
+            {"entity": "first_name", "value": "jean", "start": 0, "end": 4},
+            {"entity": "first_name", "value": "pierre", "start": 8, "end": 14},
+        ],
+    }
+    assert spoken_entity_text(apart, "first_name", "pierre") == "pierre"
+
+
 def test_spoken_entity_text_keeps_a_value_no_entity_of_that_type_carries():
     message = {"text": "Petit", "entities": [{"entity": "relation", "value": "child", "start": 0, "end": 5}]}
     # The whole answer (from_text) or another entity type's span is not a name's spoken form.

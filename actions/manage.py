@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, caller_number, channel_of
-from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal
+from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, mentions_a_relative
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 #: The question after reading back the appointment, by task.
 CHANGE_QUESTIONS = {"cancel": "Voulez-vous l'annuler ?", "move": "Voulez-vous le déplacer ?"}
+CHANGE_IT = {"cancel": "l'annuler", "move": "le déplacer"}
 #: After "il est trop tard… Puis-je faire autre chose pour vous ?", a "oui" wants something else.
 ANYTHING_ELSE = "Je vous écoute : que puis-je faire pour vous ?"
 
@@ -69,19 +70,21 @@ class ActionFindAppointments(SafeAction):
         upcoming = await runtime.off_loop(agenda.patient_appointments, patient.id)
         verified = [SlotSet("identity_verified", True), SlotSet("verified_patient_id", float(patient.id))]
         if not upcoming:
-            dispatcher.utter_message(text="Vous n'avez pas de rendez-vous à venir au cabinet.")
+            dispatcher.utter_message(text="Je ne vois aucun rendez-vous à venir au cabinet à ce nom.")
             return [*verified, SlotSet("appointment_id", None)]
         today = runtime.now().date()
         nearest = upcoming[0]
         said = say_slot(nearest, practice, today)
+        # "Votre", or "Son" for a relative the caller named ("le rendez-vous de ma mère").
+        whose = "Son" if mentions_a_relative(tracker) else "Votre"
         task = tracker.get_slot("task")
         if task in ("cancel", "move"):
-            verb = "annuler" if task == "cancel" else "déplacer"
+            change_it = CHANGE_IT[task]
             changeable = self._first_changeable(upcoming, practice, channel_of(tracker), runtime.now())
             if changeable is None:
                 # Said before asking, not after a "oui": the patient learns at once what to do instead.
                 dispatcher.utter_message(
-                    text=f"Votre prochain rendez-vous est {said}. Il est trop tard pour le {verb} ici : "
+                    text=f"{whose} prochain rendez-vous est {said}. Il est trop tard pour {change_it} ici : "
                     f"merci d'appeler le secrétariat au {practice.phone}. Puis-je faire autre chose pour vous ?"
                 )
                 return [*verified, SlotSet("appointment_id", None)]
@@ -89,17 +92,17 @@ class ActionFindAppointments(SafeAction):
                 # The next one is too close, a later one is not: say so, and offer the later one.
                 later = say_slot(changeable, practice, today)
                 dispatcher.utter_message(
-                    text=f"Votre prochain rendez-vous, {said}, est trop proche pour le {verb} ici : pour celui-là, "
-                    f"merci d'appeler le secrétariat au {practice.phone}. Vous avez aussi rendez-vous {later}. "
-                    f"{CHANGE_QUESTIONS[task]}"
+                    text=f"{whose} prochain rendez-vous, {said}, est trop proche pour {change_it} ici : pour "
+                    f"celui-là, merci d'appeler le secrétariat au {practice.phone}. Il y a aussi un rendez-vous "
+                    f"{later}. {CHANGE_QUESTIONS[task]}"
                 )
                 return [*verified, SlotSet("appointment_id", float(changeable.id or 0))]
         if task in CHANGE_QUESTIONS:
-            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
+            dispatcher.utter_message(text=f"{whose} prochain rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
         else:
             others = len(upcoming) - 1
-            more = f" Vous avez aussi {others} autre{'s' if others > 1 else ''} rendez-vous à venir." if others else ""
-            dispatcher.utter_message(text=f"Votre prochain rendez-vous est {said}.{more}")
+            more = f" Il y a aussi {others} autre{'s' if others > 1 else ''} rendez-vous à venir." if others else ""
+            dispatcher.utter_message(text=f"{whose} prochain rendez-vous est {said}.{more}")
         return [*verified, SlotSet("appointment_id", float(nearest.id or 0))]
 
     @staticmethod

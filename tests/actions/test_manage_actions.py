@@ -33,7 +33,7 @@ def test_when_the_next_appointment_is_too_close_the_next_changeable_one_is_offer
         events, said = find(task, domain)
         assert slot_events(events)["appointment_id"] == later.id != close.id
         assert "demain à 8 h 30" in said[0] and "trop proche" in said[0] and "03 53 01 20 00" in said[0]
-        assert "Vous avez aussi rendez-vous jeudi 26 novembre à 15 h" in said[0] and said[0].endswith(question)
+        assert "Il y a aussi un rendez-vous jeudi 26 novembre à 15 h" in said[0] and said[0].endswith(question)
 
 
 def test_when_nothing_can_be_changed_here_a_yes_to_anything_else_is_not_a_yes_to_moving(container, domain):
@@ -84,3 +84,22 @@ def test_a_change_refused_as_too_late_is_handed_over_without_asking_to_call(cont
     _, said = run_action(ActionCancelAppointment(), make_tracker(verified, text="oui", intent="affirm"), domain)
     assert said[0] == "Il est trop tard pour changer ce rendez-vous en ligne."
     assert "appeler" not in " ".join(said) and "secrétariat" in said[1]
+
+
+def test_a_relative_s_appointment_is_theirs_and_the_verbs_elide(container, domain):
+    """Seen on the demo: "Votre prochain rendez-vous … trop tard pour le annuler" to a caller about her mother."""
+    book(container, at(2026, 11, 24, 8, 30))
+    asked = [
+        {
+            "event": "user",
+            "text": "c'est pour annuler le rdv de ma mère",
+            "parse_data": {
+                "intent": {"name": "cancel_appointment"},
+                "entities": [{"entity": "relation", "value": "parent"}],
+            },
+        }
+    ]
+    tracker = make_tracker({**IDENTITY, "task": "cancel"}, events=asked)
+    _, said = run_action(ActionFindAppointments(), tracker, domain)
+    assert said[0].startswith("Son prochain rendez-vous est demain à 8 h 30")
+    assert "Il est trop tard pour l'annuler ici" in said[0]

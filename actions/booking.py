@@ -31,6 +31,7 @@ from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, wish_intervals
 from assistant.dialogue.answers import answer_documents
 from assistant.dialogue.speech import (
+    indefinite,
     motif_question,
     patient_status_question,
     practitioner_phrase,
@@ -42,6 +43,8 @@ from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     NO_PHONE,
     choose_slot,
+    first_visit_instead,
+    motif_named_in,
     resolve_motif,
     resolve_practitioner,
 )
@@ -156,6 +159,15 @@ class ValidateBookingForm(SafeFormValidation):
         motif = resolve_motif(str(value or ""), practice) or resolve_motif(
             tracker.latest_message.get("text") or "", practice
         )
+        if motif is None:
+            # A word of a motif's name ("bilan"): among the practitioner's motifs first, then all of them.
+            named = chosen_practitioner(tracker)
+            theirs = [m for m in practice.appointment_types if named in m.practitioner_ids]
+            bookable = [m for m in practice.appointment_types if m.bookable_online]
+            motif = next(
+                (found for found in (motif_named_in(str(value or ""), group) for group in (theirs, bookable)) if found),
+                None,
+            )
         if motif is None and entity_value(tracker, "motif") is not None:
             # A symptom given as the reason ("une otite"): a consultation with a doctor.
             motif = next((m for m in practice.appointment_types if m.id == "consultation"), None)
@@ -183,12 +195,11 @@ class ValidateBookingForm(SafeFormValidation):
         practice = await runtime.practice()
         motif = current_motif(tracker, practice)
         if value == "new" and motif is not None and not motif.new_patients:
-            first_visit = next(
-                (m for m in practice.appointment_types if m.new_patients and m.id.startswith("premiere")), None
-            )
+            first_visit = first_visit_instead(motif, practice)
             if first_visit is not None:
                 dispatcher.utter_message(
-                    text=f"Ce motif est réservé aux patients déjà suivis au cabinet : je vous propose plutôt {first_visit.name}."
+                    text="Ce motif est réservé aux patients déjà suivis au cabinet : "
+                    f"je vous propose plutôt {indefinite(first_visit.name)}."
                 )
                 return {"patient_status": value, "motif": first_visit.id, "practitioner": None}
         return {"patient_status": value}

@@ -78,6 +78,67 @@ def resolve_motif(value: str, practice: Practice) -> AppointmentType | None:
     return table[close[0]] if close else None
 
 
+#: Words of a short motif answer that name nothing ("c'est pour un bilan" → "bilan").
+_MOTIF_FILLERS = frozenset(
+    [
+        "euh",
+        "ben",
+        "alors",
+        "oui",
+        "c",
+        "est",
+        "pour",
+        "un",
+        "une",
+        "le",
+        "la",
+        "les",
+        "l",
+        "de",
+        "d",
+        "du",
+        "des",
+        "a",
+        "au",
+        "plutot",
+        "ce",
+        "sera",
+        "juste",
+    ]
+)
+
+
+def motif_named_in(answer: str, motifs: Sequence[AppointmentType]) -> AppointmentType | None:
+    """The one motif among ``motifs`` whose name or synonym holds every word of a short answer.
+
+    "bilan", after "c'est pour un bilan de kinésithérapie ou une séance de kinésithérapie ?", is the
+    first; :func:`resolve_motif` wants a whole label. None when no motif or several match.
+    """
+    words = set(normalise(answer).split()) - _MOTIF_FILLERS
+    if not words or len(words) > 3:
+        return None
+    found = [
+        motif
+        for motif in motifs
+        if any(words <= set(normalise(label).split()) for label in (motif.name, *motif.synonyms))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def first_visit_instead(motif: AppointmentType, practice: Practice) -> AppointmentType | None:
+    """What a new patient can book instead of ``motif`` (kept for patients already followed), with the same people.
+
+    A kinésithérapie session follows a kinésithérapie assessment, not a doctor's first consultation.
+    A motif whose id starts with "premiere" is preferred (the practice's first consultation).
+    """
+    same_people = [
+        m
+        for m in practice.appointment_types
+        if m.new_patients and m.bookable_online and set(m.practitioner_ids) & set(motif.practitioner_ids)
+    ]
+    return next((m for m in same_people if m.id.startswith("premiere")), same_people[0] if same_people else None)
+
+
 def resolve_practitioner(value: str, practice: Practice, motif: AppointmentType | None = None) -> str | None:
     """A practitioner id, :data:`ANY_PRACTITIONER`, or None when ``value`` names nobody here.
 

@@ -116,6 +116,30 @@ def validate_booking(slots, text, entities=None, requested=None, domain=None):
     return run_action(ValidateBookingForm(), tracker, domain)
 
 
+def test_a_word_of_the_motif_offered_is_that_motif_not_a_doctor_s_consultation(container, domain):
+    """Seen on the demo: "bilan", after "un bilan de kinésithérapie ou une séance ?", became a GP consultation."""
+    events, _ = validate_booking(
+        {"practitioner": "mercier", "motif": "bilan"},
+        "bilan",
+        [{"entity": "motif", "value": "bilan"}],
+        "motif",
+        domain,
+    )
+    assert slot_events(events)["motif"] == "kine-bilan"
+
+
+def test_a_new_patient_is_offered_a_first_visit_with_the_same_practitioner(container, domain):
+    events, said = validate_booking(
+        {"practitioner": "mercier", "motif": "kine-seance", "patient_status": "new"},
+        "non jamais",
+        [],
+        "patient_status",
+        domain,
+    )
+    assert slot_events(events)["motif"] == "kine-bilan"
+    assert said[0].endswith("je vous propose plutôt un bilan de kinésithérapie.")
+
+
 def test_motif_from_an_entity_is_resolved_and_a_single_practitioner_is_implied(container, domain):
     events, _ = validate_booking(
         {"motif": "prise de sang"},

@@ -24,6 +24,8 @@ from assistant.dialogue.understanding import (
     NO_PHONE,
     choose_slot,
     clean_name,
+    first_visit_instead,
+    motif_named_in,
     parse_phone,
     resolve_motif,
     resolve_practitioner,
@@ -308,3 +310,17 @@ def test_the_motif_question_offers_the_named_practitioners_own_motifs():
 def test_whether_the_patient_came_before_is_asked_about_the_relative_when_the_call_is_for_one():
     assert patient_status_question(False) == "Avez-vous déjà consulté au cabinet ?"
     assert patient_status_question(True) == "Le patient a-t-il déjà consulté au cabinet ?"
+
+
+def test_a_word_of_a_motif_names_it_when_only_one_motif_has_it():
+    kine = [m for m in DEMO.appointment_types if "mercier" in m.practitioner_ids]
+    assert motif_named_in("bilan", kine).id == "kine-bilan"
+    assert motif_named_in("euh c'est pour un bilan", kine).id == "kine-bilan"
+    assert motif_named_in("bilan", DEMO.appointment_types) is None  # a kiné assessment or a blood test?
+    assert motif_named_in("certificat", DEMO.appointment_types).id == "certificat-sport"
+    assert motif_named_in("je ne sais pas trop en fait", DEMO.appointment_types) is None
+
+
+def test_a_first_visit_instead_is_with_the_same_practitioners():
+    assert first_visit_instead(DEMO.appointment_type("kine-seance"), DEMO).id == "kine-bilan"
+    assert first_visit_instead(DEMO.appointment_type("consultation"), DEMO).id == "premiere-consultation"

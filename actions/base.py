@@ -140,3 +140,14 @@ class SafeFormValidation(FormValidationAction, ABC):
             return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)
+
+
+def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """What ``slot`` held before the patient's latest message."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None

@@ -20,8 +20,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import NOTED_BUT_NOT_THIS, NOTED_ENTITIES, SafeAction, SafeFormValidation, channel_of
+from actions.base import (
+    NOTED_BUT_NOT_THIS,
+    NOTED_ENTITIES,
+    SafeAction,
+    SafeFormValidation,
+    channel_of,
+    value_before_latest_message,
+)
 from actions.escalation import open_escalation
+from assistant.clock import get_timezone
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import TIME_REFUSALS, AgendaError
 from assistant.core.model import AppointmentType, Patient, Practice, Slot
@@ -236,10 +244,13 @@ class ValidateBookingForm(SafeFormValidation):
             return {"time_wish": None}
         practice = await runtime.practice()
         wish = from_serializable(value, practice.timezone)
+        earlier = value_before_latest_message(tracker, "time_wish")
+        if wish.is_open and tracker.get_slot("requested_slot") != "time_wish" and isinstance(earlier, dict):
+            # "peu importe", said of the practitioner, is also read as "any time": it does not erase
+            # the time already asked for ("demain après-midi").
+            return {"time_wish": earlier}
         now = runtime.now()
         bounds = search_bounds(practice, now)
-        from assistant.clock import get_timezone
-
         if not wish.earliest and not wish_intervals(wish, bounds.start, bounds.end, get_timezone(practice.timezone)):
             dispatcher.utter_message(
                 text="Ce moment est déjà passé ou trop proche. Quel autre moment vous arrangerait ?"

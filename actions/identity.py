@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeFormValidation, caller_number
+from actions.base import SafeFormValidation, caller_number, value_before_latest_message
 from assistant.core.text import normalise
 from assistant.dialogue.understanding import clean_name, corrects_earlier_answer, parse_phone, spoken_entity_text
 from assistant.nlu.time_wish import parse_birth_date
@@ -37,17 +37,6 @@ def is_a_name_answer(tracker: Tracker) -> bool:
         return False
     text = str(tracker.latest_message.get("text") or "")
     return clean_name(text) is not None and len(text.split()) <= 4
-
-
-def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
-    """What ``slot`` held before the patient's latest message."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_message = True
-        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return None
 
 
 def earlier_name_kept(tracker: Tracker, slot: str, new: str | None) -> str | None:

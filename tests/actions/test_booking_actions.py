@@ -140,6 +140,21 @@ def test_a_new_patient_is_offered_a_first_visit_with_the_same_practitioner(conta
     assert said[0].endswith("je vous propose plutôt un bilan de kinésithérapie.")
 
 
+def test_peu_importe_for_the_practitioner_keeps_the_time_asked_for(container, domain):
+    """Seen on the demo: "peu importe" (the practitioner) is also an open time wish, and erased "l'aprèm"."""
+    afternoon = wish("demain après-midi")
+    tracker = make_tracker(
+        {"task": "book", "motif": "certificat-sport", "requested_slot": "practitioner", "time_wish": afternoon},
+        text="peu importe",
+        entities=[{"entity": "practitioner", "value": "any"}, {"entity": "time_wish", "value": wish("peu importe")}],
+        active_loop="booking_form",
+        candidates={"practitioner": "any", "time_wish": wish("peu importe")},
+        events=[{"event": "slot", "name": "time_wish", "value": afternoon}],
+    )
+    events, _ = run_action(ValidateBookingForm(), tracker, domain)
+    assert slot_events(events)["time_wish"] == afternoon and slot_events(events)["practitioner"] == "any"
+
+
 def test_motif_from_an_entity_is_resolved_and_a_single_practitioner_is_implied(container, domain):
     events, _ = validate_booking(
         {"motif": "prise de sang"},

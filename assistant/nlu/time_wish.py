@@ -237,6 +237,9 @@ _NEXT_WEEK_END = re.compile(r"\b(?:en\s+|a\s+la\s+)?fin\s+de\s+(?:la\s+)?semaine
 _BY_END_OF_WEEK = re.compile(r"\b(?:avant|d'ici|pour)\s+la\s+fin\s+de\s+(?:la|cette)\s+semaine\b")
 _BY_END_OF_MONTH = re.compile(r"\b(?:avant|d'ici|pour)\s+la\s+fin\s+(?:du|de\s+ce)\s+mois\b")
 _LATER_TODAY = re.compile(r"\bplus\s+tard\s+dans\s+la\s+journee\b")
+#: Text-message spellings of "demain" and "aujourd'hui", which Duckling does not read.
+_SMS_TOMORROW = re.compile(r"(?<![\w'])(?:dem1|2m1|2main)(?![\w'])")
+_SMS_TODAY = re.compile(r"(?<![\w'])(?:ajd|auj|aujd)(?![\w'])")
 
 _NEGATION_BEFORE = re.compile(
     r"\b(?:pas|sauf|hormis|excepte|jamais|surtout\s+pas)\s+(?:(?:disponibles?|dispos?|libres?|possible|le|la|les|l')\s*)?$"
@@ -393,6 +396,17 @@ def _lexicon_expressions(text: str, low: str, ctx: _Context) -> list[TimeExpress
         add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(first_next_month))
     for match in _LATER_TODAY.finditer(low):
         add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(ctx.today + timedelta(days=1)))
+    tomorrow = ctx.today + timedelta(days=1)
+    for match in _SMS_TOMORROW.finditer(low):
+        add(
+            match,
+            "period",
+            grain="day",
+            interval_from=ctx.at(tomorrow),
+            interval_to=ctx.at(tomorrow + timedelta(days=1)),
+        )
+    for match in _SMS_TODAY.finditer(low):
+        add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(tomorrow))
     for match in _OPEN.finditer(low):
         add(match, "open")
     for match in _SOONEST.finditer(low):

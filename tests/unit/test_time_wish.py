@@ -239,6 +239,11 @@ CASES: list[tuple[str, datetime, TimeWish]] = [
     ("ce n'est pas urgent", MON_10, OPEN),
     ("n'importe quand", MON_10, OPEN),
     ("peu importe", MON_10, OPEN),
+    # --- text-message spellings
+    ("dem1 aprem", MON_10, wish(day(2026, 11, 24), parts=(AFTERNOON,))),
+    ("rdv pr un certificat dem1 aprem svp", MON_10, wish(day(2026, 11, 24), parts=(AFTERNOON,))),
+    ("2main matin", MON_10, wish(day(2026, 11, 24), parts=("07:00-12:00",))),
+    ("ajd 17h", MON_10, wish(Interval(MON_10, at(2026, 11, 24)), parts=("17:00-17:01",))),
     # --- phone speech-to-text noise
     ("euh je voudrais un rdv mardi euh plutôt l'après-midi", MON_10, wish(day(2026, 11, 24), parts=(AFTERNOON,))),
     (

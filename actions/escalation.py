@@ -213,13 +213,32 @@ class ValidateCallbackForm(SafeFormValidation):
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """A number, "aucun", or, after a second answer that is not a number, no number: never a loop.
+
+        The request is already with the secretariat; a callback number only helps it. A patient who
+        has none, or whose number is not understood twice, is not asked forever.
+        """
         phone = parse_phone(str(value or ""))
-        if phone is None or phone == NO_PHONE:
+        if phone is None and answers_in_this_form(tracker, "callback_form") >= 2:
+            dispatcher.utter_message(text="Je n'arrive pas à noter ce numéro.")
+            return {"phone": NO_PHONE}
+        if phone is None:
             dispatcher.utter_message(
                 text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, par exemple zéro six, douze…"
             )
             return {"phone": None}
         return {"phone": phone}
+
+
+def answers_in_this_form(tracker: Tracker, form: str) -> int:
+    """How many messages the patient has sent since ``form`` last started, the latest included."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            break
+        if event.get("event") == "user":
+            count += 1
+    return count
 
 
 class ActionRecordCallback(SafeAction):
@@ -238,6 +257,10 @@ class ActionRecordCallback(SafeAction):
             digits = "".join(ch for ch in str(phone) if ch.isdigit())
             dispatcher.utter_message(
                 text=f"C'est noté : le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
+            )
+        elif escalation_id:
+            dispatcher.utter_message(
+                text=f"Votre demande est bien transmise. Vous pouvez aussi appeler le secrétariat au {practice.phone}."
             )
         return []
 

@@ -143,6 +143,40 @@ def test_a_callback_number_is_validated_and_recorded(container, domain):
     assert escalation.callback_requested and escalation.callback_number.replace(" ", "") == "0612345678"
 
 
+def test_the_callback_number_is_not_asked_forever(container, domain):
+    """Seen on the demo: seven answers that were not numbers, seven "Je n'ai pas compris ce numéro"."""
+    tracker = make_tracker(text="je veux parler à quelqu'un", intent="request_human")
+    events, _ = run_action(ActionEscalate(), tracker, domain)
+    escalation_id = slot_events(events)["escalation_id"]
+    started = [
+        {"event": "active_loop", "name": "callback_form"},
+        {"event": "user", "text": "oui il est déjà venu", "parse_data": {"intent": {"name": "inform"}}},
+    ]
+    second = make_tracker(
+        {"requested_slot": "phone"},
+        text="mercredi après-midi",
+        active_loop="callback_form",
+        candidates={"phone": "mercredi après-midi"},
+        events=started,
+    )
+    events, said = run_action(ValidateCallbackForm(), second, domain)
+    assert slot_events(events)["phone"] == "none" and said == ["Je n'arrive pas à noter ce numéro."]
+    _, said = run_action(
+        ActionRecordCallback(), make_tracker({"escalation_id": escalation_id, "phone": "none"}), domain
+    )
+    assert said == ["Votre demande est bien transmise. Vous pouvez aussi appeler le secrétariat au 03 53 01 20 00."]
+    (escalation,) = open_escalations(container)
+    assert not escalation.callback_requested
+
+
+def test_a_patient_without_a_number_says_so_once(container, domain):
+    none = make_tracker(
+        {"requested_slot": "phone"}, text="aucun", active_loop="callback_form", candidates={"phone": "aucun"}
+    )
+    events, said = run_action(ValidateCallbackForm(), none, domain)
+    assert slot_events(events)["phone"] == "none" and said == []
+
+
 def test_the_callback_form_starts_by_asking_not_by_complaining_about_a_number_never_given(container, domain):
     """The hand-over empties ``phone`` just before the form starts: that is not a wrong number."""
     started = make_tracker(

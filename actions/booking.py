@@ -172,10 +172,7 @@ class ValidateBookingForm(SafeFormValidation):
             named = chosen_practitioner(tracker)
             theirs = [m for m in practice.appointment_types if named in m.practitioner_ids]
             bookable = [m for m in practice.appointment_types if m.bookable_online]
-            motif = next(
-                (found for found in (motif_named_in(str(value or ""), group) for group in (theirs, bookable)) if found),
-                None,
-            )
+            motif = motif_named_in(str(value or ""), theirs) or motif_named_in(str(value or ""), bookable)
         if motif is None and entity_value(tracker, "motif") is not None:
             # A symptom given as the reason ("une otite"): a consultation with a doctor.
             motif = next((m for m in practice.appointment_types if m.id == "consultation"), None)

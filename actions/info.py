@@ -47,7 +47,7 @@ class ActionAnswerInfo(SafeAction):
         practice = await runtime.practice()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "ask_hours":
-            practitioner, weekday = hours_question(tracker, practice)
+            practitioner, weekday = asked_about(tracker, practice)
             text = answer_hours(practice, runtime.now(), practitioner, weekday)
         elif intent == "ask_address":
             text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
@@ -56,7 +56,7 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_documents":
             text = answer_documents(practice, asked_motif(tracker, practice))
         else:
-            named, _ = hours_question(tracker, practice)
+            named, _ = asked_about(tracker, practice)
             text = answer_practitioners(practice, named)
         dispatcher.utter_message(text=text)
         return []
@@ -76,7 +76,7 @@ def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
     return resolve_motif(booked, practice) if booked else None
 
 
-def hours_question(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:
+def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:
     """Who and which weekday the latest message asks about ("le docteur Benali, le samedi ?")."""
     named = next(tracker.get_latest_entity_values("practitioner"), None)
     practitioner = resolve_practitioner(str(named), practice) if named else None

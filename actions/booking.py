@@ -241,11 +241,11 @@ class ValidateBookingForm(SafeFormValidation):
             return {"time_wish": None}
         practice = await runtime.practice()
         wish = from_serializable(value, practice.timezone)
-        earlier = value_before_latest_message(tracker, "time_wish")
-        if wish.is_open and tracker.get_slot("requested_slot") != "time_wish" and isinstance(earlier, dict):
-            # "peu importe", said of the practitioner, is also read as "any time": it does not erase
-            # the time already asked for ("demain après-midi").
-            return {"time_wish": earlier}
+        if wish.is_open and not wish.earliest and tracker.get_slot("requested_slot") not in (None, "time_wish"):
+            # "peu importe", said of the practitioner, is also read as "any time": it neither erases the
+            # time already asked for ("demain après-midi") nor answers the question about time.
+            earlier = value_before_latest_message(tracker, "time_wish")
+            return {"time_wish": earlier if isinstance(earlier, dict) else None}
         now = runtime.now()
         bounds = search_bounds(practice, now)
         if not wish.earliest and not wish_intervals(wish, bounds.start, bounds.end, get_timezone(practice.timezone)):

@@ -153,6 +153,15 @@ def test_peu_importe_for_the_practitioner_keeps_the_time_asked_for(container, do
     )
     events, _ = run_action(ValidateBookingForm(), tracker, domain)
     assert slot_events(events)["time_wish"] == afternoon and slot_events(events)["practitioner"] == "any"
+    no_time_yet = make_tracker(
+        {"task": "book", "motif": "certificat-sport", "requested_slot": "practitioner"},
+        text="peu importe",
+        entities=[{"entity": "practitioner", "value": "any"}, {"entity": "time_wish", "value": wish("peu importe")}],
+        active_loop="booking_form",
+        candidates={"practitioner": "any", "time_wish": wish("peu importe")},
+    )
+    events, _ = run_action(ValidateBookingForm(), no_time_yet, domain)
+    assert slot_events(events)["time_wish"] is None  # the time is still to be asked
 
 
 def test_motif_from_an_entity_is_resolved_and_a_single_practitioner_is_implied(container, domain):

@@ -31,6 +31,8 @@ INTENT_REASONS = {
     "complaint": ("Réclamation", "sensitive", "routine"),
     "request_records": ("Demande de dossier médical", "sensitive", "routine"),
     "request_human": ("Demande à parler au secrétariat", "human", "routine"),
+    # The practitioner must know within minutes: "à traiter aujourd'hui".
+    "announce_late": ("Retard annoncé pour un rendez-vous", "human", "urgent"),
     "nlu_fallback": ("Incompréhension répétée", "misunderstanding", "routine"),
 }
 
@@ -41,6 +43,7 @@ ACKNOWLEDGEMENTS = {
     "ask_results": "Je n'ai pas accès aux résultats, mais l'équipe du cabinet va s'en occuper.",
     "complaint": "Je suis désolé pour ce désagrément.",
     "request_records": "Je ne peux pas envoyer de documents, mais l'équipe du cabinet va s'en occuper.",
+    "announce_late": "Merci de prévenir.",
 }
 
 FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
@@ -200,7 +203,7 @@ class ActionEscalate(SafeAction):
             reason, category, urgency = "; ".join(triage.get("reasons") or [reason]), "urgent", "urgent"
         if category == "urgent":
             dispatcher.utter_message(text=NO_MEDICAL_ADVICE)
-        elif category == "sensitive":
+        elif intent in ACKNOWLEDGEMENTS or category == "sensitive":
             dispatcher.utter_message(text=ACKNOWLEDGEMENTS.get(intent, NO_MEDICAL_ADVICE))
         events = await open_escalation(dispatcher, tracker, reason=reason, category=category, urgency=urgency)
         return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 EMERGENCY_INTENT = "emergency"
 URGENT_INTENT = "medical_question"
 ESCALATING_INTENTS = frozenset(
-    {"emergency", "medical_question", "ask_results", "complaint", "request_records", "request_human"}
+    {"emergency", "medical_question", "ask_results", "complaint", "request_records", "request_human", "announce_late"}
 )
 
 

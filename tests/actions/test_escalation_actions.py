@@ -122,6 +122,15 @@ def test_an_urgent_triage_raises_the_urgency(container, domain):
     assert escalation.urgency == "urgent" and escalation.category == "urgent"
 
 
+def test_a_patient_running_late_is_passed_on_for_today(container, domain):
+    tracker = make_tracker(text="je vais avoir un quart d'heure de retard", intent="announce_late")
+    _, said = run_action(ActionEscalate(), tracker, domain)
+    assert said[0] == "Merci de prévenir." and "secrétariat" in said[1]
+    (escalation,) = open_escalations(container)
+    assert escalation.reason == "Retard annoncé pour un rendez-vous"
+    assert (escalation.category, escalation.urgency) == ("human", "urgent")  # "à traiter aujourd'hui"
+
+
 def test_a_callback_number_is_validated_and_recorded(container, domain):
     tracker = make_tracker(text="je veux parler à quelqu'un", intent="request_human")
     events, _ = run_action(ActionEscalate(), tracker, domain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,21 @@ def test_the_demo_agenda_gives_each_motif_a_patient_it_could_be_for(cli):
     for appointment in restricted:
         assert appointment["patient"]["first_name"] in DEMO_MOTIF_PATIENTS[appointment["appointment_type_id"]]
     assert len({a["patient"]["first_name"] for a in seen}) >= 5  # the other motifs still go round everyone
+
+
+def test_every_demo_patient_can_still_book_one_appointment_online(cli):
+    """The practice allows 3 appointments to come per patient: the demo leaves room for one more."""
+    from assistant.demo import DEMO_PATIENTS
+
+    _, out, _ = cli("init", "--demo")
+    assert int(out.split(" rendez-vous fictifs")[0].split()[-1]) >= 20  # still a full demo agenda
+    seen = []
+    for day in range(23, 31):
+        _, out, _ = cli("agenda", "--day", f"2026-11-{day}", "--json")
+        seen += json.loads(out)["appointments"]
+    per_patient = Counter(a["patient"]["first_name"] for a in seen)
+    assert set(per_patient) <= {p.first_name for p in DEMO_PATIENTS}
+    assert max(per_patient.values()) <= 2, per_patient
 
 
 def test_init_demo_is_idempotent(cli):

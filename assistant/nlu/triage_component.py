@@ -94,8 +94,21 @@ def as_dict(result: TriageResult) -> dict[str, Any]:
 
 
 def override(message: Message, intent_name: str) -> None:
-    """Make ``intent_name`` the certain intent, keeping DIET's ranking behind it for the record."""
-    ranking = [entry for entry in (message.get(INTENT_RANKING_KEY) or []) if entry.get(INTENT_NAME_KEY) != intent_name]
+    """Make ``intent_name`` the certain intent: every other intent of the ranking drops to 0.
+
+    The others keep their order (the record shows what the model had thought), but not their
+    confidence: the FallbackClassifier that comes next also calls a message ambiguous when the
+    second intent is within 0.05 of the first, and DIET's 0.99 for a booking behind the emergency
+    turned "je voudrais un rendez-vous, j'ai mal à la poitrine" into "je n'ai pas compris". The
+    model's own first choice stays in ``intent_before_override``.
+    """
+    previous = message.get(INTENT) or {}
+    ranking = [
+        {**entry, PREDICTED_CONFIDENCE_KEY: 0.0}
+        for entry in (message.get(INTENT_RANKING_KEY) or [])
+        if entry.get(INTENT_NAME_KEY) != intent_name
+    ]
     top = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set("intent_before_override", dict(previous), add_to_output=True)
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

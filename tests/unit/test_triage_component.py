@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant.launcher import ROOT
 from assistant.nlu.triage_component import TriageOverride
 
 
@@ -26,6 +29,41 @@ def test_a_red_flag_overrides_a_confident_booking(component: TriageOverride) -> 
     ranking = msg.get(INTENT_RANKING_KEY)
     assert ranking[0]["name"] == "emergency" and any(entry["name"] == "book_appointment" for entry in ranking)
     assert msg.get("triage")["category"] == "emergency" and "15" in msg.get("triage")["numbers"]
+
+
+def pipeline_fallback() -> FallbackClassifier:
+    """The FallbackClassifier that follows the override in config.yml, with its real thresholds."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    settings = next(step for step in pipeline if step["name"] == "FallbackClassifier")
+    return FallbackClassifier({**FallbackClassifier.get_default_config(), **settings})
+
+
+@pytest.mark.parametrize(
+    ("text", "model_intent", "expected"),
+    [
+        (
+            "bonjour je voudrais un rendez vous aujourd hui j ai une douleur dans la poitrine",
+            "book_appointment",
+            "emergency",
+        ),
+        ("un rendez vous pour mon pere il a la bouche de travers", "book_appointment", "emergency"),
+        (
+            "un rdv pour mon fils de deux ans il a quarante de fievre depuis hier",
+            "book_appointment",
+            "medical_question",
+        ),
+    ],
+)
+def test_an_override_is_not_made_ambiguous_by_the_model_s_confident_second_guess(
+    component: TriageOverride, text: str, model_intent: str, expected: str
+) -> None:
+    """Seen on the demo: emergency 1.0 kept DIET's booking 0.99 behind it, and the fallback called it ambiguous."""
+    top = {"name": model_intent, "confidence": 0.99}
+    msg = Message(data={TEXT: text, INTENT: top, INTENT_RANKING_KEY: [top, {"name": expected, "confidence": 0.005}]})
+    component.process([msg])
+    pipeline_fallback().process([msg])
+    assert msg.get(INTENT)["name"] == expected
+    assert msg.get("intent_before_override") == top  # what the model thought stays on record
 
 
 def test_suicidal_thoughts_become_the_emergency_intent_with_3114(component: TriageOverride) -> None:

@@ -49,6 +49,10 @@ RULE_CASES: list[tuple[str, str]] = [
     ("idees-suicidaires", "mon fils dit qu il va se tuer"),
     ("idees-suicidaires", "jai des idees noires tout le temps"),
     ("idees-suicidaires", "je voudrais mourir"),
+    # seen on the demo (2026-12-05): these three got the 15 or "pas compris", never the 3114
+    ("idees-suicidaires", "je pense à mourir"),
+    ("idees-suicidaires", "je veux plus me réveiller"),
+    ("idees-suicidaires", "tout le monde serait mieux sans moi"),
     # --- emergencies
     ("douleur-thoracique", "j'ai très mal à la poitrine"),
     ("douleur-thoracique", "euh mon mari a une douleur dans la poitrine qui serre"),
@@ -62,6 +66,8 @@ RULE_CASES: list[tuple[str, str]] = [
     ("signes-avc", "elle a le bras droit engourdi d'un coup"),
     ("signes-avc", "mon mari a la moitié du visage qui tombe"),
     ("signes-avc", "il peut plus lever le bras gauche"),
+    # seen on the demo: sudden confused speech was read as a complaint ("n'importe quoi")
+    ("signes-avc", "bonjour c est pour mon pere il parle n importe quoi depuis ce matin"),
     ("detresse-respiratoire", "mon fils respire très mal"),
     ("detresse-respiratoire", "j'ai du mal à respirer"),
     ("detresse-respiratoire", "euh ma fille arrive pas à respirer"),
@@ -321,6 +327,9 @@ def test_the_age_of_a_baby_decides_between_emergency_and_urgent(rules: TriageRul
     assert triage("mon bébé de deux mois a de la fièvre", rules).category == "emergency"
     assert triage("mon bébé de dix-huit mois a de la fièvre", rules).category == "urgent"
     assert triage("mon bébé a de la fièvre", rules).category == "urgent"
+    # the elided "d'un mois" of speech ("d un mois" once normalised); seen on the demo as a booking
+    assert triage("ma fille d un mois et demi a trente huit", rules).category == "emergency"
+    assert triage("mon bébé d'un mois a de la fièvre", rules).category == "emergency"
 
 
 def test_an_unless_pattern_only_cancels_its_own_rule(rules: TriageRules) -> None:
@@ -473,7 +482,7 @@ def test_the_packaged_file_is_versioned_and_loads_by_default(rules: TriageRules)
     raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     assert isinstance(raw["version"], int) and raw["version"] >= 1
     assert rules.version == raw["version"] and rules.language == "fr"
-    assert rules.updated == date(2026, 11, 23)
+    assert rules.updated == date(2026, 12, 5)
     assert default_rules_path() == RULES_FILE
     assert Path(rules.source) == RULES_FILE
     assert len(rules.rules) >= 30

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,6 +19,7 @@ from assistant.dialogue.answers import (
     answer_fees,
     answer_hours,
     answer_practitioners,
+    asked_day,
     asked_weekday,
 )
 from assistant.dialogue.understanding import ANY_PRACTITIONER, resolve_motif, resolve_practitioner
@@ -47,8 +50,8 @@ class ActionAnswerInfo(SafeAction):
         practice = await runtime.practice()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "ask_hours":
-            practitioner, weekday = asked_about(tracker, practice)
-            text = answer_hours(practice, runtime.now(), practitioner, weekday)
+            practitioner, weekday, day = asked_about(tracker, practice)
+            text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
         elif intent == "ask_address":
             text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
         elif intent == "ask_fees":
@@ -56,7 +59,7 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_documents":
             text = answer_documents(practice, asked_motif(tracker, practice))
         else:
-            named, _ = asked_about(tracker, practice)
+            named, _, _ = asked_about(tracker, practice)
             text = answer_practitioners(practice, named)
         dispatcher.utter_message(text=text)
         return []
@@ -76,15 +79,16 @@ def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
     return resolve_motif(booked, practice) if booked else None
 
 
-def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None]:
-    """Who and which weekday the latest message asks about ("le docteur Benali, le samedi ?")."""
+def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None, date | None]:
+    """Who, which weekday and which date the latest message asks about ("le docteur Benali, samedi ?")."""
     named = next(tracker.get_latest_entity_values("practitioner"), None)
     practitioner = resolve_practitioner(str(named), practice) if named else None
     wish = next(tracker.get_latest_entity_values("time_wish"), None)
-    weekday = None
+    weekday, day = None, None
     if isinstance(wish, dict):
         try:
-            weekday = asked_weekday(from_serializable(wish, practice.timezone), get_timezone(practice.timezone))
+            time_wish, tz = from_serializable(wish, practice.timezone), get_timezone(practice.timezone)
+            weekday, day = asked_weekday(time_wish, tz), asked_day(time_wish, tz)
         except (KeyError, TypeError, ValueError):
-            weekday = None  # a malformed value: answer for the whole week
-    return (None if practitioner in (None, ANY_PRACTITIONER) else practitioner), weekday
+            weekday, day = None, None  # a malformed value: answer for the whole week
+    return (None if practitioner in (None, ANY_PRACTITIONER) else practitioner), weekday, day

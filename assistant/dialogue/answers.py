@@ -10,13 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from assistant.core.holidays import is_public_holiday
-from assistant.core.model import AppointmentType, Practice, ScheduleRule, TimeRange
+from assistant.clock import get_timezone
+from assistant.core.holidays import french_public_holidays, is_public_holiday
+from assistant.core.model import AppointmentType, Closure, Practice, ScheduleRule, TimeRange
+from assistant.core.slots import opening_intervals, rule_applies
 from assistant.core.text import normalise
-from assistant.core.windows import TimeWish
-from assistant.dialogue.speech import DAYS, indefinite, join_alternatives, practitioner_phrase, say_time, with_article
+from assistant.core.windows import TimeWish, local_datetime
+from assistant.dialogue.speech import (
+    DAYS,
+    MONTHS,
+    indefinite,
+    join_alternatives,
+    practitioner_phrase,
+    say_date,
+    say_time,
+    with_article,
+)
 
 
 def say_range(wall: TimeRange) -> str:
@@ -31,14 +42,44 @@ def say_weekdays(weekdays: Sequence[int]) -> str:
     return join_alternatives([f"le {DAYS[d]}" for d in days], "et")
 
 
-def say_weekly_hours(rules: Sequence[ScheduleRule]) -> str:
-    """ "du lundi au vendredi de 8 h 30 à 12 h 30 et de 14 h à 18 h, et le samedi de 9 h à midi"."""
+def say_day_month(day: date) -> str:
+    """ "9 janvier", "1er mars"."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+
+
+def current_rules(rules: Sequence[ScheduleRule], today: date | None) -> list[ScheduleRule]:
+    """The rules still in force on ``today`` or later (a rule that ended is not said)."""
+    return [rule for rule in rules if today is None or rule.valid_until is None or rule.valid_until >= today]
+
+
+def say_weekly_hours(rules: Sequence[ScheduleRule], today: date | None = None) -> str:
+    """ "du lundi au vendredi de 8 h 30 à 12 h 30 et de 14 h à 18 h, et le samedi de 9 h à midi".
+
+    A rule that starts later says so ("le samedi de 8 h à 9 h 30 (à partir du 9 janvier)"): said
+    plainly, the nurse's new Saturdays sent patients on Saturdays she did not work yet.
+    """
     parts = []
-    for rule in rules:
+    for rule in current_rules(rules, today):
         ranges = join_alternatives([say_range(r) for r in rule.ranges], "et")
         every = " une semaine sur deux" if rule.every_weeks == 2 else ""
-        parts.append(f"{say_weekdays(rule.weekdays)}{every} {ranges}")
+        starts = ""
+        if today is not None and rule.valid_from is not None and rule.valid_from > today:
+            starts = f" (à partir du {say_day_month(rule.valid_from)})"
+        parts.append(f"{say_weekdays(rule.weekdays)}{every} {ranges}{starts}")
     return ", et ".join(parts) if len(parts) > 1 else "".join(parts)
+
+
+def asked_day(wish: TimeWish, tz: tzinfo) -> date | None:
+    """The one date an hours question names ("le 25 décembre", "samedi", "demain", "ce soir"), or None.
+
+    "Le samedi" (every Saturday) is a weekday, not a date: see :func:`asked_weekday`.
+    """
+    if wish.weekdays or not wish.intervals:
+        return None
+    days = {interval.start.astimezone(tz).date() for interval in wish.intervals}
+    if len(days) == 1 and all(i.end - i.start <= timedelta(days=1) for i in wish.intervals):
+        return days.pop()
+    return None
 
 
 def asked_weekday(wish: TimeWish, tz: tzinfo) -> int | None:
@@ -52,21 +93,27 @@ def asked_weekday(wish: TimeWish, tz: tzinfo) -> int | None:
 
 
 def answer_hours(
-    practice: Practice, now: datetime, practitioner_id: str | None = None, weekday: int | None = None
+    practice: Practice,
+    now: datetime,
+    practitioner_id: str | None = None,
+    weekday: int | None = None,
+    day: date | None = None,
 ) -> str:
-    """Opening hours: the secretariat's, or one practitioner's; for one weekday when the question names it.
+    """Opening hours: the secretariat's, or one practitioner's; for one weekday or one date when asked.
 
     "Le docteur Lefebvre consulte le mercredi ?" is answered about Dr Lefebvre's Wednesdays, not with the
-    secretariat's whole week.
+    secretariat's whole week; "vous êtes ouverts le 25 décembre ?" about that very day (a public holiday).
     """
+    today = now.astimezone(get_timezone(practice.timezone)).date()
+    if day is not None:
+        return _hours_on(practice, day, today, practitioner_id)
     if practitioner_id is not None:
-        return _practitioner_hours(practice, practitioner_id, weekday)
+        return _practitioner_hours(practice, practitioner_id, weekday, today)
     if weekday is not None:
-        return _secretariat_day(practice, weekday)
-    today = now.date()
+        return _secretariat_day(practice, weekday, today)
     sentences = []
     if practice.secretariat.hours:
-        sentences.append(f"Le secrétariat répond {say_weekly_hours(practice.secretariat.hours)}.")
+        sentences.append(f"Le secrétariat répond {say_weekly_hours(practice.secretariat.hours, today)}.")
     sentences.append("Les consultations se font sur rendez-vous.")
     if practice.public_holidays_closed and is_public_holiday(today, practice.holiday_region):
         sentences.append("Aujourd'hui est un jour férié : le cabinet est fermé.")
@@ -81,38 +128,109 @@ def answer_hours(
     return " ".join(sentences)
 
 
-def _on_weekday(rules: Sequence[ScheduleRule], weekday: int) -> list[ScheduleRule]:
+def _on_weekday(rules: Sequence[ScheduleRule], weekday: int, today: date) -> list[ScheduleRule]:
     """The rules that open on ``weekday``, narrowed to it (so that they are said for that day only)."""
-    return [replace(rule, weekdays=(weekday,)) for rule in rules if weekday in rule.weekdays]
+    return [replace(rule, weekdays=(weekday,)) for rule in current_rules(rules, today) if weekday in rule.weekdays]
 
 
-def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int | None) -> str:
+def _subject(practice: Practice, practitioner_id: str) -> str:
+    """The practitioner as the subject of a sentence: "Le docteur Lefebvre", "Sophie Lambert, l'infirmière,"."""
     who = practitioner_phrase(practice, practitioner_id)
-    if "," in who:  # "Sophie Lambert, l'infirmière": the apposition closes before the verb
-        who += ","
-    rules = practice.practitioner(practitioner_id).schedule
+    # "Sophie Lambert, l'infirmière": the apposition closes before the verb
+    return _upper_first(f"{who}," if "," in who else who)
+
+
+def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int | None, today: date) -> str:
+    who = _subject(practice, practitioner_id)
+    rules = current_rules(practice.practitioner(practitioner_id).schedule, today)
     if weekday is None:
         if not rules:
-            return (
-                f"{_upper_first(who)} n'a pas d'horaires de consultation enregistrés : le secrétariat vous renseignera."
-            )
-        return f"{_upper_first(who)} consulte {say_weekly_hours(rules)}, sur rendez-vous."
-    that_day = _on_weekday(rules, weekday)
+            return f"{who} n'a pas d'horaires de consultation enregistrés : le secrétariat vous renseignera."
+        return f"{who} consulte {say_weekly_hours(rules, today)}, sur rendez-vous."
+    that_day = _on_weekday(rules, weekday, today)
     if not that_day:
         working = sorted({day for rule in rules for day in rule.weekdays})
         days = f" Ses jours de consultation : {say_weekdays(working)}." if working else ""
-        return f"{_upper_first(who)} ne consulte pas le {DAYS[weekday]}.{days}"
-    return f"{_upper_first(who)} consulte {say_weekly_hours(that_day)}, sur rendez-vous."
+        return f"{who} ne consulte pas le {DAYS[weekday]}.{days}"
+    return f"{who} consulte {say_weekly_hours(that_day, today)}, sur rendez-vous."
 
 
-def _secretariat_day(practice: Practice, weekday: int) -> str:
-    that_day = _on_weekday(practice.secretariat.hours, weekday)
-    if that_day:
-        return f"Le secrétariat répond {say_weekly_hours(that_day)}. Les consultations se font sur rendez-vous."
-    closed = f"Le {DAYS[weekday]}, le cabinet est fermé."
+def _closed_then(practice: Practice) -> str:
+    """Whom to call when the practice is closed."""
     if practice.emergency.on_call:
-        return f"{closed} La permanence des soins répond au {practice.emergency.on_call}."
-    return f"{closed} En cas d'urgence vitale, appelez le {practice.emergency.samu}."
+        return f"La permanence des soins répond au {practice.emergency.on_call}."
+    return f"En cas d'urgence vitale, appelez le {practice.emergency.samu}."
+
+
+def _secretariat_day(practice: Practice, weekday: int, today: date) -> str:
+    that_day = _on_weekday(practice.secretariat.hours, weekday, today)
+    if that_day:
+        return f"Le secrétariat répond {say_weekly_hours(that_day, today)}. Les consultations se font sur rendez-vous."
+    return f"Le {DAYS[weekday]}, le cabinet est fermé. {_closed_then(practice)}"
+
+
+def _the_day(day: date, today: date) -> str:
+    """ "aujourd'hui", "demain", "le vendredi 25 décembre"."""
+    said = say_date(day, today)
+    return said if said in ("aujourd'hui", "demain") else f"le {said}"
+
+
+def _closures_on(practice: Practice, day: date, tz: tzinfo, practitioner_id: str | None) -> list[Closure]:
+    """The closures of the whole practice (``None``) or of one practitioner that touch ``day``."""
+    start, end = local_datetime(day, time(0), tz), local_datetime(day + timedelta(days=1), time(0), tz)
+    return [c for c in practice.closures if c.practitioner_id == practitioner_id and c.start < end and start < c.end]
+
+
+def _because(closures: Sequence[Closure]) -> str:
+    reasons = [closure.reason for closure in closures if closure.reason]
+    return f" ({reasons[0]})" if reasons else ""
+
+
+def _hours_on(practice: Practice, day: date, today: date, practitioner_id: str | None) -> str:
+    """Hours on one date: public holidays, closures, alternate weeks and rules not yet in force included.
+
+    Reduced to its weekday, "ouvert le 25 décembre ?" got a Friday's hours and "le 21 janvier ?" a
+    Thursday's, on a public holiday and on a day the whole practice is closed.
+    """
+    tz = get_timezone(practice.timezone)
+    the_day = _the_day(day, today)
+    if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
+        holiday = french_public_holidays(day.year, practice.holiday_region)[day]
+        return f"{_upper_first(the_day)} est un jour férié ({holiday}) : le cabinet est fermé. {_closed_then(practice)}"
+    day_start, day_end = local_datetime(day, time(0), tz), local_datetime(day + timedelta(days=1), time(0), tz)
+    whole = [c for c in _closures_on(practice, day, tz, None) if c.start <= day_start and c.end >= day_end]
+    if whole:
+        return f"{_upper_first(the_day)}, le cabinet est fermé{_because(whole)}. {_closed_then(practice)}"
+    if practitioner_id is not None:
+        return _practitioner_on(practice, practitioner_id, day, today, tz)
+    rules = [rule for rule in practice.secretariat.hours if rule_applies(rule, day)]
+    if not rules:
+        return f"{_upper_first(the_day)}, le cabinet est fermé. {_closed_then(practice)}"
+    ranges = join_alternatives([say_range(wall) for rule in rules for wall in rule.ranges], "et")
+    sentences = [f"{_upper_first(the_day)}, le secrétariat répond {ranges}. Les consultations se font sur rendez-vous."]
+    for practitioner in practice.practitioners:  # who is away that day, when they would have been there
+        scheduled = any(rule_applies(rule, day) for rule in practitioner.schedule)
+        if scheduled and not opening_intervals(practice, practitioner, day, tz):
+            away = _closures_on(practice, day, tz, practitioner.id)
+            sentences.append(f"{_subject(practice, practitioner.id)} ne consulte pas ce jour-là{_because(away)}.")
+    return " ".join(sentences)
+
+
+def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today: date, tz: tzinfo) -> str:
+    practitioner = practice.practitioner(practitioner_id)
+    who, the_day = _subject(practice, practitioner_id), _the_day(day, today)
+    opening = opening_intervals(practice, practitioner, day, tz)
+    if opening:
+        ranges = join_alternatives(
+            [say_range(TimeRange(i.start.astimezone(tz).time(), i.end.astimezone(tz).time())) for i in opening], "et"
+        )
+        return f"{who} consulte {the_day} {ranges}, sur rendez-vous."
+    said = f"{who} ne consulte pas {the_day}{_because(_closures_on(practice, day, tz, practitioner_id))}."
+    for offset in range(1, 61):  # the next day they receive, so that the patient knows when
+        later = day + timedelta(days=offset)
+        if opening_intervals(practice, practitioner, later, tz):
+            return f"{said} Prochain jour de consultation : {say_date(later, today)}."
+    return said
 
 
 #: Words of an address question that ask for one detail of the access (folded, see core.text.normalise).

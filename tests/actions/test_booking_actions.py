@@ -67,6 +67,18 @@ def test_a_documents_question_is_answered_for_the_motif_it_names(container, doma
     assert said[0].startswith("Pour le bilan")
 
 
+def test_an_hours_question_about_a_date_is_answered_for_that_date(container, domain):
+    """Seen on the demo: "ouvert le vendredi 25 décembre ?" got a Friday's hours."""
+    christmas = {"intervals": [{"start": "2026-12-25T00:00:00+01:00", "end": "2026-12-26T00:00:00+01:00"}]}
+    asked = make_tracker(
+        intent="ask_hours",
+        text="est ce que le cabinet est ouvert le vendredi 25 decembre",
+        entities=[{"entity": "time_wish", "value": christmas}],
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said[0].startswith("Le vendredi 25 décembre est un jour férié (Noël) : le cabinet est fermé.")
+
+
 def test_a_question_naming_a_practitioner_is_answered_about_them(container, domain):
     asked = make_tracker(
         intent="ask_practitioners",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from assistant.dialogue.answers import (
     answer_fees,
     answer_hours,
     answer_practitioners,
+    asked_day,
     asked_weekday,
 )
 from assistant.dialogue.understanding import resolve_motif
@@ -153,3 +154,54 @@ def test_the_weekday_of_an_hours_question_is_one_named_day_or_none():
     assert asked_weekday(TimeWish(weekdays=(1, 3)), paris) is None  # "mardi ou jeudi": the whole week
     assert asked_weekday(TimeWish(intervals=(Interval(wednesday, wednesday + timedelta(days=7)),)), paris) is None
     assert asked_weekday(TimeWish(), paris) is None
+
+
+def test_the_date_of_an_hours_question_is_one_day_not_every_such_weekday():
+    paris = ZoneInfo("Europe/Paris")
+    christmas = datetime(2026, 12, 25, tzinfo=paris)
+    assert asked_day(TimeWish(intervals=(Interval(christmas, christmas + timedelta(days=1)),)), paris) == date(
+        2026, 12, 25
+    )
+    assert asked_day(TimeWish(weekdays=(5,)), paris) is None  # "le samedi": every Saturday
+    assert asked_day(TimeWish(intervals=(Interval(christmas, christmas + timedelta(days=7)),)), paris) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "practitioner", "expected"),
+    [
+        # seen on the demo: a Friday's hours for Christmas, a Thursday's for the team's training day
+        (date(2026, 12, 25), None, "Le vendredi 25 décembre est un jour férié (Noël) : le cabinet est fermé."),
+        (date(2027, 1, 21), None, "Le jeudi 21 janvier, le cabinet est fermé (journée de formation de l'équipe)."),
+        (date(2026, 11, 23), None, "Aujourd'hui, le secrétariat répond de 8 h 30 à midi et demi et de 14 h à 18 h."),
+        (date(2026, 11, 29), None, "Le dimanche 29 novembre, le cabinet est fermé."),
+        # every other Saturday, and the week of 23 November is one
+        (date(2026, 11, 28), "lefebvre", "Le docteur Lefebvre consulte le samedi 28 novembre de 9 h à midi"),
+        (date(2026, 12, 5), "lefebvre", "Le docteur Lefebvre ne consulte pas le samedi 5 décembre."),
+        # the nurse's Saturdays start on 9 January 2027
+        (date(2026, 11, 28), "lambert", "Sophie Lambert, l'infirmière, ne consulte pas le samedi 28 novembre."),
+        (date(2027, 1, 9), "lambert", "Sophie Lambert, l'infirmière, consulte le samedi 9 janvier de 8 h à 9 h 30"),
+        # on leave; and a closure for one afternoon leaves the morning
+        (date(2026, 12, 28), "mercier", "ne consulte pas le lundi 28 décembre (congés de fin d'année)."),
+        (date(2026, 12, 14), "benali", "Le docteur Benali consulte le lundi 14 décembre de 9 h à midi et demi, sur"),
+    ],
+)
+def test_hours_on_a_date_follow_holidays_closures_alternate_weeks_and_rules_to_come(day, practitioner, expected):
+    assert expected in answer_hours(DEMO, NOW, practitioner, day=day)
+
+
+def test_a_day_when_one_practitioner_is_away_says_so_and_when_the_next_day_is():
+    answer = answer_hours(DEMO, NOW, day=date(2026, 12, 24))
+    assert answer.startswith("Le jeudi 24 décembre, le secrétariat répond de 8 h 30")
+    assert answer.endswith("Thomas Mercier, le kinésithérapeute, ne consulte pas ce jour-là (congés de fin d'année).")
+    away = answer_hours(DEMO, NOW, "mercier", day=date(2026, 12, 28))
+    assert away.endswith("Prochain jour de consultation : lundi 4 janvier.")
+
+
+def test_a_schedule_rule_to_come_is_said_with_its_start():
+    """Seen on the demo: the nurse's Saturdays (from 9 January 2027) were given as if already open."""
+    assert answer_hours(DEMO, NOW, "lambert", 5) == (
+        "Sophie Lambert, l'infirmière, consulte le samedi de 8 h à 9 h 30 (à partir du 9 janvier), sur rendez-vous."
+    )
+    assert "le samedi de 8 h à 9 h 30 (à partir du 9 janvier)" in answer_hours(DEMO, NOW, "lambert")
+    later = NOW.replace(year=2027, month=2)
+    assert "(à partir" not in answer_hours(DEMO, later, "lambert")

@@ -55,7 +55,7 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_address":
             text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
         elif intent == "ask_fees":
-            text = answer_fees(practice, str(tracker.latest_message.get("text") or ""))
+            text = answer_fees(practice, str(tracker.latest_message.get("text") or ""), asked_motif(tracker, practice))
         elif intent == "ask_documents":
             text = answer_documents(practice, asked_motif(tracker, practice))
         else:

@@ -303,16 +303,29 @@ def fees_topics(question: str) -> list[str]:
     return [topic for topic, keys in FEES_TOPICS.items() if words & set(keys)]
 
 
-def answer_fees(practice: Practice, question: str = "") -> str:
+def motif_price(practice: Practice, motif: AppointmentType) -> list[str]:
+    """ "La consultation de médecine générale coûte 30 € (tarif conventionnel)." and the sector."""
+    sector = [f"Les praticiens sont conventionnés en {practice.fees.sector}."] if practice.fees.sector else []
+    the_motif = with_article(motif.name)
+    if motif.fee:
+        return [f"{_upper_first(the_motif)} coûte {motif.fee.rstrip('.')}.", *sector]
+    of_the_motif = "du " + the_motif[3:] if the_motif.startswith("le ") else "de " + the_motif
+    return [*sector, f"Le secrétariat vous donnera le tarif {of_the_motif}."]
+
+
+def answer_fees(practice: Practice, question: str = "", motif: AppointmentType | None = None) -> str:
     """Fees, or only what the question asks (the card, the means of payment…): short enough to be spoken.
 
     Read in full, the demo practice's fees were some sixty words; "vous prenez la carte vitale"
-    needs one sentence.
+    needs one sentence. "Combien coûte une consultation" gets the motif's own fee from the file
+    (it got the sector and the sport certificate's note).
     """
     fees = practice.fees
     price = [f"Les praticiens sont conventionnés en {fees.sector}."] if fees.sector else []
     if fees.notes:
         price.append(_sentence(fees.notes))
+    if motif is not None:
+        price = motif_price(practice, motif)
     by_topic = {
         "price": price,
         "carte_vitale": [

@@ -205,3 +205,29 @@ def test_a_schedule_rule_to_come_is_said_with_its_start():
     assert "le samedi de 8 h à 9 h 30 (à partir du 9 janvier)" in answer_hours(DEMO, NOW, "lambert")
     later = NOW.replace(year=2027, month=2)
     assert "(à partir" not in answer_hours(DEMO, later, "lambert")
+
+
+@pytest.mark.parametrize(
+    ("question", "motif", "expected"),
+    [
+        # seen on the demo: each got the sector and the sport certificate's note, never the price
+        ("combien coute une consultation", "consultation", "La consultation de médecine générale coûte 30 € (tarif"),
+        ("c combien le certif sport", "certificat-sport", "Le certificat médical de sport coûte 30 €, non remboursé"),
+        ("ca coute combien une seance de kine", "kine-seance", "le tarif de la séance de kinésithérapie."),
+        (
+            "c'est combien le bilan kiné",
+            "kine-bilan",
+            "Le secrétariat vous donnera le tarif du bilan de kinésithérapie.",
+        ),
+    ],
+)
+def test_a_price_question_naming_a_motif_gets_that_motifs_fee(question, motif, expected):
+    answer = answer_fees(DEMO, question, resolve_motif(motif, DEMO))
+    assert expected in answer and "sport" not in answer.replace("certificat médical de sport", "")
+    assert "secteur 1" in answer
+
+
+def test_a_motif_does_not_hide_what_else_a_fees_question_asks():
+    assert answer_fees(DEMO, "vous prenez la carte vitale", resolve_motif("consultation", DEMO)) == (
+        "La carte Vitale est acceptée."
+    )

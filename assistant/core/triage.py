@@ -72,6 +72,7 @@ MAX_GAP_BOUNDS = (0, 10)
 
 _WORD = "[a-z0-9]"
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_INTENT_NAME = re.compile(r"[a-z]+(?:_[a-z]+)*")
 _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -81,7 +82,7 @@ _ELLIPSES = ("...", "…")
 
 _TOP_KEYS = ("version", "updated", "language", "max_gap", "ignore_words", "numbers", "intents", "shared", "rules")
 _REQUIRED_TOP_KEYS = ("version", "updated", "language", "rules")
-_RULE_KEYS = ("id", "category", "reason", "patterns", "all_of", "unless")
+_RULE_KEYS = ("id", "category", "reason", "intent", "patterns", "all_of", "unless")
 _INTENT_KEYS = ("category", "threshold", "reason")
 _NUMBER_KEYS = ("samu", "european", "deaf_sms", "suicide_prevention")
 
@@ -310,6 +311,8 @@ class TriageRule:
     patterns: tuple[Pattern, ...] = ()
     all_of: tuple[tuple[Pattern, ...], ...] = ()
     unless: tuple[Pattern, ...] = ()
+    #: The NLU intent the rule's requests belong to ("complaint"), for a message the NLU was unsure of.
+    intent: str | None = None
 
     def matches(self, prepared: str) -> bool:
         """Any pattern, or every ``all_of`` group (one pattern each), and no ``unless`` pattern."""
@@ -709,6 +712,9 @@ class _Reader:
         patterns = self.patterns(fields["patterns"], f"{where}.patterns") if "patterns" in fields else ()
         all_of = self.groups(fields["all_of"], f"{where}.all_of") if "all_of" in fields else ()
         unless = self.patterns(fields["unless"], f"{where}.unless") if "unless" in fields else ()
+        intent = self.text(fields["intent"], f"{where}.intent") if "intent" in fields else None
+        if intent is not None and not _INTENT_NAME.fullmatch(intent):
+            self.problem(fields["intent"], f"{where}.intent", f"« {intent} » : un nom d'intention (minuscules et _)")
         if "patterns" not in fields and "all_of" not in fields:
             self.problem(
                 node,
@@ -717,7 +723,9 @@ class _Reader:
             )
         if len(self.problems) > errors_before or rule_id is None or category is None or reason is None:
             return None
-        return TriageRule(id=rule_id, category=category, reason=reason, patterns=patterns, all_of=all_of, unless=unless)
+        return TriageRule(
+            id=rule_id, category=category, reason=reason, patterns=patterns, all_of=all_of, unless=unless, intent=intent
+        )
 
     def patterns(self, node: yaml.Node, where: str) -> tuple[Pattern, ...]:
         items = self.sequence(node, where)

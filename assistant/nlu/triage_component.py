@@ -10,6 +10,10 @@ and combines it with the predicted intent, recall first:
   a booking), so the dialogue's emergency rule fires inside or outside forms;
 - an urgent need (a human today) turns a booking or information intent into
   ``medical_question``, which the dialogue escalates with urgency "urgent";
+- a sensitive request (a treatment question, results, a complaint…) the model
+  was unsure of (below ``unsure_below``, the FallbackClassifier's threshold)
+  takes the intent its rule names: it is handed over rather than "not
+  understood" ("mon ordonnance est finie je peux arrêter mon traitement");
 - the triage result is attached to the message (``triage``: category, urgency,
   numbers, reasons, rules) for the escalation record.
 
@@ -44,7 +48,8 @@ ESCALATING_INTENTS = frozenset(
 class TriageOverride(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"rules_file": None}
+        # unsure_below: the FallbackClassifier's threshold (config.yml; a test keeps them equal)
+        return {"rules_file": None, "unsure_below": 0.45}
 
     @staticmethod
     def supported_languages() -> list[str] | None:
@@ -81,6 +86,18 @@ class TriageOverride(GraphComponent):
             override(message, EMERGENCY_INTENT)
         elif result.category == "urgent" and name not in ESCALATING_INTENTS:
             override(message, URGENT_INTENT)
+        elif result.category == "sensitive" and name not in ESCALATING_INTENTS:
+            named = self.sensitive_intent(result)
+            if named is not None and confidence < float(self.component_config.get("unsure_below", 0.45)):
+                override(message, named)
+
+    def sensitive_intent(self, result: TriageResult) -> str | None:
+        """The intent the first matching sensitive rule names, if any."""
+        for rule_id in result.matched_rules:
+            rule = self.rules.rule(rule_id)
+            if rule.category == "sensitive" and rule.intent:
+                return rule.intent
+        return None
 
 
 def as_dict(result: TriageResult) -> dict[str, Any]:

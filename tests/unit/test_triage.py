@@ -546,6 +546,20 @@ def test_an_unknown_category_names_the_file_the_rule_and_the_field(tmp_path: Pat
     assert "rules[1] (resultats).category" in message and "sensible" in message and "ligne 15" in message
 
 
+def test_a_sensitive_rule_may_name_its_intent_and_a_bad_name_is_located(tmp_path: Path) -> None:
+    named = MINIMAL.replace("    reason: Résultats\n", "    reason: Résultats\n    intent: ask_results\n")
+    assert load_triage_rules(_write(tmp_path, named)).rule("resultats").intent == "ask_results"
+    message = _error(tmp_path, named.replace("intent: ask_results", "intent: Ask-Results"))
+    assert "rules[1] (resultats).intent" in message and "ligne 17" in message and "Ask-Results" in message
+
+
+def test_every_sensitive_rule_of_the_packaged_file_names_an_intent_the_nlu_knows(rules: TriageRules) -> None:
+    intents = yaml.safe_load((RULES_FILE.parents[2] / "domain.yml").read_text(encoding="utf-8"))["intents"]
+    for rule in rules.rules:
+        if rule.category == "sensitive":
+            assert rule.intent in intents, rule.id
+
+
 def test_a_duplicate_id_is_refused(tmp_path: Path) -> None:
     message = _error(tmp_path, MINIMAL.replace("id: resultats", "id: douleur-thoracique"))
     assert "rules[1] (douleur-thoracique).id" in message and "rules[0]" in message

@@ -93,3 +93,32 @@ def test_the_emergency_intent_alone_is_kept_even_without_a_rule(component: Triag
     msg = message("venez vite s'il vous plaît c'est grave", "emergency", 0.5)
     component.process([msg])
     assert msg.get(INTENT)["name"] == "emergency"
+
+
+def test_the_unsure_threshold_is_the_fallback_classifiers() -> None:
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    triage_step = next(step for step in pipeline if step["name"].endswith("TriageOverride"))
+    assert triage_step["unsure_below"] == pipeline_fallback().component_config["threshold"]
+
+
+def test_a_sensitive_request_the_model_was_unsure_of_is_handed_over_not_misunderstood(
+    component: TriageOverride,
+) -> None:
+    """Seen on the demo: "je peux arrêter mon traitement" (inform 0.3) got "Pardon, je n'ai pas compris"."""
+    cases = [
+        ("mon ordonnance est finie je peux arreter mon traitement", "medical_question"),
+        ("euh c'est vraiment n'importe quoi votre accueil", "complaint"),
+        ("les résultats de la prise de sang sont revenus", "ask_results"),
+    ]
+    for text, expected in cases:
+        msg = message(text, "inform", 0.3)
+        component.process([msg])
+        pipeline_fallback().process([msg])
+        assert msg.get(INTENT)["name"] == expected, text
+
+
+def test_a_sensitive_word_in_a_confident_booking_is_left_to_the_model(component: TriageOverride) -> None:
+    msg = message("je voudrais un rendez-vous pour voir mes résultats avec le docteur", "book_appointment", 0.9)
+    component.process([msg])
+    assert msg.get(INTENT) == {"name": "book_appointment", "confidence": 0.9}
+    assert msg.get("triage")["category"] == "sensitive"

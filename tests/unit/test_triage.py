@@ -60,7 +60,9 @@ RULE_CASES: list[tuple[str, str]] = [
     ("douleur-thoracique", "je crois que je fais une crise cardiaque"),
     ("douleur-thoracique", "douleur thoracique depuis une heure"),
     ("douleur-thoracique", "jai comme un poids sur la poitrine"),
-    ("signes-avc", "je crois que mon père fait un avc"),
+    ("avc-nomme", "je crois que mon père fait un avc"),
+    ("avc-nomme", "euh c'est pour ma mère elle fait un avc je crois"),
+    ("avc-nomme", "avc"),
     ("signes-avc", "ma mère a la bouche de travers et elle parle bizarrement"),
     ("signes-avc", "il arrive plus à parler d un coup"),
     ("signes-avc", "elle a le bras droit engourdi d'un coup"),
@@ -305,6 +307,19 @@ def test_urgent_and_sensitive_give_no_number(rules: TriageRules) -> None:
 
 def test_a_negation_still_escalates_recall_first(rules: TriageRules) -> None:
     assert triage("je n'ai pas mal à la poitrine", rules).category == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["jveux prendre rdv avc le dr lefebvre", "rdv avc docteur benali svp", "un rdv avc l infirmiere"]
+)
+def test_avc_written_for_avec_in_a_text_message_is_not_an_emergency(rules: TriageRules, text: str) -> None:
+    """Seen on the demo: "jveux prendre rdv avc le dr lefebvre" got the 15."""
+    assert triage(text, rules).category == "none"
+
+
+def test_the_signs_of_a_stroke_still_count_beside_avec_written_avc(rules: TriageRules) -> None:
+    result = triage("rdv avc le dr il a la bouche de travers depuis ce matin", rules)
+    assert result.category == "emergency" and "signes-avc" in result.matched_rules
 
 
 def test_a_booking_with_a_red_flag_is_an_emergency(rules: TriageRules) -> None:

@@ -47,6 +47,10 @@ def channel_of(tracker: Tracker) -> Channel:
     return Channel.CHAT
 
 
+#: What a patient who asks for a moment hears ("attendez, je regarde mon agenda").
+TAKE_YOUR_TIME = "Je vous en prie, prenez votre temps."
+
+
 def caller_number(tracker: Tracker) -> str:
     """The caller's number when the channel gives one (phone metadata), else ""."""
     metadata = tracker.latest_message.get("metadata") or {}

@@ -23,6 +23,7 @@ from actions import runtime
 from actions.base import (
     NOTED_BUT_NOT_THIS,
     NOTED_ENTITIES,
+    TAKE_YOUR_TIME,
     SafeAction,
     SafeFormValidation,
     channel_of,
@@ -52,9 +53,12 @@ from assistant.dialogue.understanding import (
     NO_PHONE,
     choose_slot,
     first_visit_instead,
+    is_hold_on,
     motif_named_in,
+    refuses_all,
     resolve_motif,
     resolve_practitioner,
+    states_a_preference,
 )
 from assistant.nlu.time_wish import from_serializable, to_serializable
 from assistant.services.agenda import Actor
@@ -363,6 +367,14 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         index = choose_slot(text, proposals, practice, entity_value(tracker, "option"))
         if index is not None:
             return {"chosen_slot": slot_to_dict(proposals[index])}
+        if is_hold_on(text):  # "attendez deux secondes": not a choice (the "deux" was once the second slot)
+            dispatcher.utter_message(text=TAKE_YOUR_TIME)
+            return {"chosen_slot": None}
+        if refuses_all(text) and not states_a_preference(text):
+            # "aucun ne me convient", "non ça va pas, j'emmène les enfants à l'école à huit heures et
+            # demie": the time in it says why not, not when; the patient is asked when instead.
+            dispatcher.utter_message(text="D'accord.")
+            return {"chosen_slot": None, "proposed_slots": None, "time_wish": None}
         changes = search_changes(tracker, practice)
         if changes:  # "plutôt l'après-midi", "avec le docteur Benali": a new search, not a choice
             return changes

@@ -8,8 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction
+from actions.base import TAKE_YOUR_TIME, SafeAction
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
+from assistant.dialogue.understanding import is_hold_on
 
 #: The forms where a new time or practitioner changes the search rather than ends it.
 SEARCH_FORMS = ("booking_form", "slot_choice_form")
@@ -26,6 +27,10 @@ class ActionChangeMind(SafeAction):
         return "action_change_mind"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if is_hold_on(str(tracker.latest_message.get("text") or "")):
+            # "euh attendez je regarde mon agenda": a moment asked, not a request dropped
+            dispatcher.utter_message(text=TAKE_YOUR_TIME)
+            return [FollowupAction("action_listen")]
         form = tracker.active_loop_name
         searching = form in SEARCH_FORMS or isinstance(tracker.get_slot("chosen_slot"), dict)
         if searching and tracker.get_slot("task") in ("book", "move"):
@@ -34,10 +39,12 @@ class ActionChangeMind(SafeAction):
                 dispatcher.utter_message(text="D'accord.")
                 follow = form if form in SEARCH_FORMS else "slot_choice_form"
                 return [*(SlotSet(name, value) for name, value in changes.items()), FollowupAction(str(follow))]
-        dispatcher.utter_message(text="D'accord, j'abandonne cette demande. Puis-je faire autre chose pour vous ?")
+        dispatcher.utter_message(text="D'accord, j'abandonne cette demande.")
+        # "Puis-je faire autre chose pour vous ?" is the domain's question, whose "non" the rules close.
         return [
             ActiveLoop(None),
             SlotSet("requested_slot", None),
             SlotSet("task", None),
             *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
+            FollowupAction("utter_anything_else"),
         ]

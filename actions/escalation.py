@@ -19,11 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, SafeFormValidation, caller_number, channel_of
+from actions.base import TAKE_YOUR_TIME, SafeAction, SafeFormValidation, caller_number, channel_of
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
-from assistant.dialogue.understanding import NO_PHONE, parse_phone
+from assistant.dialogue.understanding import NO_PHONE, is_hold_on, parse_phone
 
 INTENT_REASONS = {
     "medical_question": ("Question médicale", "sensitive", "routine"),
@@ -275,6 +275,10 @@ class ActionHandleFallback(SafeAction):
         return "action_handle_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if is_hold_on(str(tracker.latest_message.get("text") or "")):
+            # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
+            dispatcher.utter_message(text=TAKE_YOUR_TIME)
+            return [FollowupAction("action_listen")]
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(text="Je suis désolé, je ne comprends pas bien votre demande.")
             events = await open_escalation(dispatcher, tracker, *INTENT_REASONS["nlu_fallback"])
@@ -320,7 +324,7 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
             in_current_turn, handled = False, False
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if not handled and intent != "nlu_fallback":
+        if (not handled and intent != "nlu_fallback") or is_hold_on(str(event.get("text") or "")):
             break
         count += 1
         handled = False

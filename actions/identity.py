@@ -48,9 +48,11 @@ def earlier_name_kept(tracker: Tracker, slot: str, new: str | None) -> str | Non
     message says it corrects it ("non, c'est Durand", "mon prénom c'est Léa") or answers its question.
     """
     requested = tracker.get_slot("requested_slot")
-    if requested in (None, slot) or new is None:
+    if requested in (None, slot):
         return None
     earlier = value_before_latest_message(tracker, slot)
+    if new is None:  # not a name at all ("février"): the earlier one stays
+        return str(earlier) if earlier else None
     if not earlier or normalise(str(earlier)) == normalise(new):
         return None
     if corrects_earlier_answer(str(tracker.latest_message.get("text") or "")):
@@ -93,7 +95,7 @@ class ValidateIdentityForm(SafeFormValidation):
         kept = earlier_name_kept(tracker, "last_name", name)
         if kept is not None:
             return {"last_name": kept}
-        if name is None:
+        if name is None and tracker.get_slot("requested_slot") == "last_name":
             dispatcher.utter_message(text="Je n'ai pas compris le nom. Pouvez-vous le répéter, ou l'épeler ?")
         return {"last_name": name}
 
@@ -104,7 +106,7 @@ class ValidateIdentityForm(SafeFormValidation):
         kept = earlier_name_kept(tracker, "first_name", name)
         if kept is not None:
             return {"first_name": kept}
-        if name is None:
+        if name is None and tracker.get_slot("requested_slot") == "first_name":
             dispatcher.utter_message(text="Je n'ai pas compris le prénom. Pouvez-vous le répéter ?")
         return {"first_name": name}
 

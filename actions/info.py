@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -10,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction
+from actions.base import SafeAction, caller_number
+from actions.escalation import open_escalation
 from assistant.clock import get_timezone
 from assistant.core.model import AppointmentType, Practice
 from assistant.dialogue.answers import (
@@ -18,6 +20,7 @@ from assistant.dialogue.answers import (
     answer_documents,
     answer_fees,
     answer_hours,
+    answer_in_english,
     answer_practitioners,
     asked_day,
     asked_weekday,
@@ -40,8 +43,58 @@ class ActionGreet(SafeAction):
         return []
 
 
+class ActionAnswerInEnglish(SafeAction):
+    """An English speaker: told in English whom to call; the secretariat calls back a number it has."""
+
+    def name(self) -> str:
+        return "action_answer_in_english"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        caller_known = bool(caller_number(tracker))
+        dispatcher.utter_message(text=answer_in_english(practice, caller_known))
+        if not caller_known:
+            return []
+        # A number to call back (the phone channel gives it): the secretariat calls back, in English.
+        return await open_escalation(
+            dispatcher,
+            tracker,
+            reason="Patient anglophone : rappeler en anglais",
+            category="human",
+            urgency="routine",
+            announce=False,
+        )
+
+
+#: The practical questions this action answers (data/rules.yml lists the same).
+INFO_INTENTS = ("ask_hours", "ask_address", "ask_fees", "ask_documents", "ask_practitioners")
+#: What a follow-up ("et demain ?", "et pour le kiné ?", "et le docteur Lefebvre ?") changes in the question.
+FOLLOW_UP_ENTITIES = ("time_wish", "practitioner", "motif")
+
+
+def followed_up_question(tracker: Tracker) -> str | None:
+    """The practical question a short follow-up continues: the previous message's, when it was one.
+
+    "Vous fermez à quelle heure ce soir ?" then "et demain ?": the second message is an answer-like
+    fragment (``inform``) that asks the same question about another day.
+    """
+    if not any(entity.get("entity") in FOLLOW_UP_ENTITIES for entity in tracker.latest_message.get("entities") or []):
+        return None
+    previous = previous_question(tracker)
+    return str(previous["intent"]["name"]) if previous else None
+
+
+def previous_question(tracker: Tracker) -> dict[str, Any] | None:
+    """The parse of the patient's message before the latest, when it was a practical question."""
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    parse = users[-2].get("parse_data") or {}
+    return parse if (parse.get("intent") or {}).get("name") in INFO_INTENTS else None
+
+
 class ActionAnswerInfo(SafeAction):
-    """One action for every practical question; the latest intent says which."""
+    """One action for every practical question; the latest intent says which (or the one it follows up)."""
 
     def name(self) -> str:
         return "action_answer_info"
@@ -49,6 +102,11 @@ class ActionAnswerInfo(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in INFO_INTENTS:
+            intent = followed_up_question(tracker)
+            if intent is None:  # "et…" after an answer, but nothing to ask about
+                dispatcher.utter_message(response="utter_default")
+                return []
         if intent == "ask_hours":
             practitioner, weekday, day = asked_about(tracker, practice)
             text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
@@ -60,13 +118,14 @@ class ActionAnswerInfo(SafeAction):
             text = answer_documents(practice, asked_motif(tracker, practice))
         else:
             named, _, _ = asked_about(tracker, practice)
-            text = answer_practitioners(practice, named)
+            text = answer_practitioners(practice, named, str(tracker.latest_message.get("text") or ""))
         dispatcher.utter_message(text=text)
         return []
 
 
 def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
-    """The motif a question is about: the one it names ("à jeun pour la prise de sang"), else the booking's.
+    """The motif a question is about: the one it names ("à jeun pour la prise de sang"), else the booking's,
+    else the one the previous question named.
 
     The motif slot is not filled from questions (a question must not change the booking), so the
     question's own entities are read here.
@@ -76,13 +135,29 @@ def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
         if motif is not None:
             return motif
     booked = tracker.get_slot("motif")
-    return resolve_motif(booked, practice) if booked else None
+    if booked:
+        return resolve_motif(booked, practice)
+    # "faut être à jeun ?" right after a question about the blood test: that motif
+    previous = previous_question(tracker) or {}
+    for entity in previous.get("entities") or []:
+        if entity.get("entity") == "motif":
+            motif = resolve_motif(str(entity.get("value")), practice)
+            if motif is not None:
+                return motif
+    return None
 
 
 def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None, date | None]:
     """Who, which weekday and which date the latest message asks about ("le docteur Benali, samedi ?")."""
     named = next(tracker.get_latest_entity_values("practitioner"), None)
     practitioner = resolve_practitioner(str(named), practice) if named else None
+    if practitioner is None:
+        # "les horaires du kiné": "kiné" can come out as a motif whose synonym is the practitioner
+        for value in tracker.get_latest_entity_values("motif"):
+            if resolve_motif(str(value), practice) is None:
+                practitioner = resolve_practitioner(str(value), practice)
+                if practitioner is not None:
+                    break
     wish = next(tracker.get_latest_entity_values("time_wish"), None)
     weekday, day = None, None
     if isinstance(wish, dict):

@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 #: The question after reading back the appointment, by task.
 CHANGE_QUESTIONS = {"cancel": "Voulez-vous l'annuler ?", "move": "Voulez-vous le déplacer ?"}
 CHANGE_IT = {"cancel": "l'annuler", "move": "le déplacer"}
-#: After "il est trop tard… Puis-je faire autre chose pour vous ?", a "oui" wants something else.
-ANYTHING_ELSE = "Je vous écoute : que puis-je faire pour vous ?"
 
 NOT_FOUND = (
     "Je ne retrouve pas de rendez-vous avec ces informations, et pour des raisons de confidentialité "
@@ -83,11 +81,12 @@ class ActionFindAppointments(SafeAction):
             changeable = self._first_changeable(upcoming, practice, channel_of(tracker), runtime.now())
             if changeable is None:
                 # Said before asking, not after a "oui": the patient learns at once what to do instead.
+                # "Autre chose ?" is the domain's own question, so that the rules hear its "non" and "oui".
                 dispatcher.utter_message(
                     text=f"{whose} prochain rendez-vous est {said}. Il est trop tard pour {change_it} ici : "
-                    f"merci d'appeler le secrétariat au {practice.phone}. Puis-je faire autre chose pour vous ?"
+                    f"merci d'appeler le secrétariat au {practice.phone}."
                 )
-                return [*verified, SlotSet("appointment_id", None)]
+                return [*verified, SlotSet("appointment_id", None), FollowupAction("utter_anything_else")]
             if changeable is not nearest:
                 # The next one is too close, a later one is not: say so, and offer the later one.
                 later = say_slot(changeable, practice, today)
@@ -131,7 +130,7 @@ class ActionCancelAppointment(SafeAction):
             return []
         if not appointment_id:
             # Nothing left to cancel here (too late, or none): a "oui" answered "autre chose ?".
-            dispatcher.utter_message(text=ANYTHING_ELSE)
+            dispatcher.utter_message(response="utter_listening")
             return []
         channel = channel_of(tracker)
         agenda = runtime.container().agenda
@@ -160,7 +159,7 @@ class ActionPrepareMove(SafeAction):
             dispatcher.utter_message(text="Je ne peux déplacer un rendez-vous qu'après avoir vérifié votre identité.")
             return []
         if not appointment_id:
-            dispatcher.utter_message(text=ANYTHING_ELSE)  # as for a cancellation, above
+            dispatcher.utter_message(response="utter_listening")  # as for a cancellation, above
             return [ActiveLoop(None), FollowupAction("action_listen")]
         agenda = runtime.container().agenda
         appointment = await runtime.off_loop(agenda.get_appointment, int(appointment_id))

@@ -381,10 +381,43 @@ def answer_practitioner(practice: Practice, practitioner_id: str) -> str:
     return " ".join(sentences)
 
 
-def answer_practitioners(practice: Practice, practitioner_id: str | None = None) -> str:
-    """Who works here, or about the one practitioner the question names."""
+_NEW_PATIENT_WORDS = frozenset({"nouveau", "nouveaux", "nouvelle", "nouvelles", "traitant", "traitante"})
+
+
+def answer_new_patients(practice: Practice, question: str) -> str:
+    """Who takes new patients: the doctors only when a "médecin traitant" is sought."""
+    words = set(normalise(question).split())
+    doctors_only = bool(words & {"medecin", "medecins", "docteur", "docteurs", "traitant", "traitante"})
+    asked = [p for p in practice.practitioners if not doctors_only or "medecin" in normalise(p.specialty)]
+    if not asked:
+        asked = list(practice.practitioners)
+    taking = [practitioner_phrase(practice, p.id) for p in asked if p.accepts_new_patients]
+    closed = [practitioner_phrase(practice, p.id) for p in asked if not p.accepts_new_patients]
+    sentences = []
+    if taking:
+        verb = "prend" if len(taking) == 1 else "prennent"
+        sentences.append(f"{_subjects(taking)} {verb} de nouveaux patients.")
+    if closed:
+        verb = "ne prend" if len(closed) == 1 else "ne prennent"
+        sentences.append(f"{_subjects(closed)} {verb} pas de nouveaux patients pour le moment.")
+    return " ".join(sentences)
+
+
+def _subjects(people: Sequence[str]) -> str:
+    """People as the subject of a sentence; an apposition at the end closes before the verb."""
+    joined = _upper_first(join_alternatives(list(people), "et"))
+    return f"{joined}," if "," in people[-1] else joined
+
+
+def answer_practitioners(practice: Practice, practitioner_id: str | None = None, question: str = "") -> str:
+    """Who works here, or about the one practitioner the question names, or who takes new patients.
+
+    "Vous prenez des nouveaux patients ?" got the whole team and six motifs (some seventy words).
+    """
     if practitioner_id is not None:
         return answer_practitioner(practice, practitioner_id)
+    if set(normalise(question).split()) & _NEW_PATIENT_WORDS:
+        return answer_new_patients(practice, question)
     people = [_introduced(practice, practitioner.id) for practitioner in practice.practitioners]
     sentences = [f"Au cabinet consultent {join_alternatives(people, 'et')}."]
     closed = [
@@ -394,7 +427,7 @@ def answer_practitioners(practice: Practice, practitioner_id: str | None = None)
         sentences.append(
             f"{_upper_first(join_alternatives(closed, 'et'))} ne prend pas de nouveaux patients pour le moment."
         )
-    motifs = [indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:6]
+    motifs = [indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:3]
     if motifs:
         sentences.append(f"Je peux prendre rendez-vous notamment pour {join_alternatives(motifs)}.")
     return " ".join(sentences)
@@ -415,3 +448,17 @@ def _lower_first(text: str) -> str:
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def answer_in_english(practice: Practice, caller_known: bool) -> str:
+    """What an English speaker hears: the assistant works in French, whom to call instead, and 112."""
+    team = (
+        "Our reception team speaks English: please call them"
+        if "en" in practice.languages
+        else "Please call the reception"
+    )
+    back = " We will also call you back." if caller_known else ""
+    return (
+        "Hello! I am the practice's automated assistant and I can only help in French. "
+        f"{team} at {practice.phone} during opening hours.{back} In an emergency, call 112."
+    )

@@ -178,6 +178,35 @@ def _specialty_matches(wanted: str, specialty: str) -> bool:
     return False
 
 
+#: "Aucun ne me convient", "non ça va pas…": the proposals are refused, whatever number or time follows.
+_REFUSES_ALL = re.compile(
+    r"\b(aucun|aucune|ni l un ni l autre|rien ne|pas possible|impossible|"
+    r"(ne|n) (me|nous|m) (convien\w*|va|vont|arrange\w*)|(ca|cela) (ne )?(me )?va pas|"
+    r"(ca|cela) (ne )?(m )?arrange pas|pas (ca|celui|celle|ceux)|non (merci|non|c est pas|ca))\b"
+)
+#: "Attendez deux secondes", "je regarde mon agenda": the patient asks for a moment, not a choice.
+_HOLD_ON = re.compile(
+    r"\b(attendez|attends|attendre|patientez|un instant|une seconde|deux secondes|une minute|deux minutes|"
+    r"je regarde|je vais regarder|je verifie|je reflechis|laissez moi|laisse moi|ne quittez pas|bougez pas)\b"
+)
+
+
+def refuses_all(text: str) -> bool:
+    """Whether an answer to the proposed slots refuses them all ("aucun des trois ne me convient")."""
+    said = normalise(text)
+    return bool(_REFUSES_ALL.search(said)) or said in ("non", "non non")
+
+
+def states_a_preference(text: str) -> bool:
+    """Whether a refusal also says what would suit ("aucun, plutôt l'après-midi")."""
+    return bool(re.search(r"\b(plutot|prefere\w*|mieux|de preference|sinon|par contre)\b", normalise(text)))
+
+
+def is_hold_on(text: str) -> bool:
+    """Whether the patient only asks for a moment ("euh attendez je regarde mon agenda")."""
+    return bool(_HOLD_ON.search(normalise(text)))
+
+
 def choose_slot(
     text: str,
     proposals: Sequence[Slot],
@@ -190,7 +219,8 @@ def choose_slot(
     15 h", "quinze heures trente"), a weekday or day number ("le mardi", "le 26"),
     a practitioner ("avec le docteur Benali"), or a plain yes when only one was proposed.
     """
-    if not proposals:
+    if not proposals or refuses_all(text) or is_hold_on(text):
+        # "aucun des trois", "attendez deux secondes": a number in them is not a choice
         return None
     said = normalise(text)
     if option:
@@ -367,7 +397,24 @@ def clean_name(text: str) -> str | None:
     name = " ".join(kept).strip(" '")
     if not name or len(name.split()) > 4 or len(name) > 60:
         return None
+    if set(normalise(name).split()) & _NOT_NAMES:
+        return None
     return " ".join(_capitalise(part) for part in name.split())
+
+
+#: Words that make an answer something other than a name: "pas avant dix-sept heures" was saved as
+#: the surname "Pas Avant Dix-Sept Heures", and "non" after the first name as "Camille Non".
+#: (Articles stay allowed: Le Gall, La Fontaine, Du Pont; and the months that are names: Avril, Juin, Mars.)
+_NOT_NAMES = frozenset(
+    {
+        "oui", "non", "pas", "avant", "apres", "heure", "heures", "h", "rdv", "rendez", "merci", "pardon",
+        "attendez", "voudrais", "veux", "voulais", "svp", "plait", "demain", "aujourd", "hui", "matin", "soir",
+        "midi", "semaine", "prochain", "prochaine", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+        "dimanche", "janvier", "fevrier", "juillet", "aout", "septembre", "octobre",
+        "novembre", "decembre", "sais", "quoi", "comment", "pourquoi", "docteur", "rappeler", "annuler",
+        *NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS,
+    }
+)  # fmt: skip
 
 
 def _capitalise(word: str) -> str:
@@ -433,6 +480,8 @@ _ANSWER_FILLERS = HESITATIONS | frozenset(
         "exemple",
         "ou",
         "bien",
+        "et",  # a follow-up: "et samedi ?", "et pour demain"
+        "pour",
     ]
 )
 #: Words that may surround or make up a spoken phone number.

@@ -25,7 +25,7 @@ and :func:`assistant.dialogue.understanding.is_bare_time_answer`.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.dialogue.understanding import is_bare_phone_answer, is_bare_time_answer
@@ -67,11 +67,14 @@ class BareAnswerOverride(StatelessComponent):
 def bare_answer(message: Message, text: str) -> bool:
     """Whether ``message`` is only an answer that its predicted intent would make the forms reject."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    if intent in (ANSWER_INTENT, "emergency"):
+    confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    if intent == "emergency" or (intent == ANSWER_INTENT and confidence >= 1.0):
         return False
     if is_bare_phone_answer(text):
         return True
-    if intent not in TIME_MISREADINGS:
+    # An answer DIET already called ``inform``, but unsure ("et samedi", 0.41), is made certain too:
+    # the FallbackClassifier would otherwise turn it into "je n'ai pas compris".
+    if intent not in TIME_MISREADINGS and intent != ANSWER_INTENT:
         return False
     spans = [
         (entity.get("start"), entity.get("end"))

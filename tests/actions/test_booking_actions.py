@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from datetime import date
 
-from actions.base import NOT_THIS_ANSWER, NOTED_BUT_NOT_THIS
+from actions.base import NOT_THIS_ANSWER, NOTED_BUT_NOT_THIS, TAKE_YOUR_TIME
 from actions.booking import (
     ActionAskChosenSlot,
     ActionAskMotif,
@@ -77,6 +77,73 @@ def test_an_hours_question_about_a_date_is_answered_for_that_date(container, dom
     )
     _, said = run_action(ActionAnswerInfo(), asked, domain)
     assert said[0].startswith("Le vendredi 25 décembre est un jour férié (Noël) : le cabinet est fermé.")
+
+
+def asked_before(text: str, intent: str) -> list[dict]:
+    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}]
+
+
+def test_a_follow_up_asks_the_previous_practical_question_again_about_what_it_names(container, domain):
+    """Seen on the demo: "et demain" after an hours question hung up; "et pour le kiné" started a booking."""
+    tomorrow = {"intervals": [{"start": "2026-11-24T00:00:00+01:00", "end": "2026-11-25T00:00:00+01:00"}]}
+    follow_up = make_tracker(
+        text="et demain",
+        entities=[{"entity": "time_wish", "value": tomorrow}],
+        events=asked_before("vous fermez a quelle heure ce soir", "ask_hours"),
+    )
+    _, said = run_action(ActionAnswerInfo(), follow_up, domain)
+    assert said[0].startswith("Demain, le secrétariat répond de 8 h 30")
+    kine = make_tracker(
+        text="et pour un bilan kiné",
+        entities=[{"entity": "motif", "value": "kine-bilan"}],
+        events=asked_before("qu est ce que je dois apporter pour une premiere consultation", "ask_documents"),
+    )
+    _, said = run_action(ActionAnswerInfo(), kine, domain)
+    assert said[0].startswith("Pour le bilan de kinésithérapie")
+    nothing = make_tracker(text="et euh", events=asked_before("vous êtes où", "ask_address"))
+    _, said = run_action(ActionAnswerInfo(), nothing, domain)
+    assert said == ["utter_default"]
+
+
+def test_practical_follow_ups_keep_what_the_previous_question_was_about(container, domain):
+    """Seen on the demo: "faut être à jeun ?" after the blood test got the generic list of documents."""
+    fasting = make_tracker(
+        intent="ask_documents",
+        text="faut etre a jeun",
+        entities=[{"entity": "motif", "value": "à jeun"}],
+        events=[
+            {
+                "event": "user",
+                "text": "je dois apporter quoi pour la prise de sang",
+                "parse_data": {
+                    "intent": {"name": "ask_documents", "confidence": 0.9},
+                    "entities": [{"entity": "motif", "value": "prise-de-sang"}],
+                },
+            }
+        ],
+    )
+    _, said = run_action(ActionAnswerInfo(), fasting, domain)
+    assert said[0].startswith("Pour la prise de sang, venez à jeun")
+
+
+def test_the_kine_read_as_a_motif_is_still_the_practitioner_of_an_hours_question(container, domain):
+    """ "Kiné" is also the practitioner's synonym: as a motif entity it came out as "mercier"."""
+    asked = make_tracker(
+        intent="ask_hours", text="quels sont les horaires du kine", entities=[{"entity": "motif", "value": "mercier"}]
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said[0].startswith("Thomas Mercier, le kinésithérapeute, consulte le lundi")
+
+
+def test_a_new_patient_question_says_who_takes_new_patients_only(container, domain):
+    asked = make_tracker(
+        intent="ask_practitioners", text="je cherche un medecin traitant vous prenez des nouveaux patients"
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said == [
+        "Le docteur Lefebvre prend de nouveaux patients. "
+        "Le docteur Benali ne prend pas de nouveaux patients pour le moment."
+    ]
 
 
 def test_a_question_naming_a_practitioner_is_answered_about_them(container, domain):
@@ -417,6 +484,19 @@ def test_an_unclear_choice_is_asked_again(container, domain):
     assert slot_events(events)["chosen_slot"] is None and "le premier" in said[0]
 
 
+def test_refusing_every_proposal_asks_when_instead_of_picking_one(container, domain):
+    proposals = proposals_for(container, domain)
+    events, said = choose(proposals, "aucun des trois ne me convient", domain=domain)
+    slots = slot_events(events)
+    assert slots["chosen_slot"] is None and slots["proposed_slots"] is None and slots["time_wish"] is None
+    assert said == ["D'accord."]  # then "Quel jour ou quel moment vous arrangerait ?"
+
+
+def test_asking_for_a_moment_is_not_a_choice(container, domain):
+    events, said = choose(proposals_for(container, domain), "attendez deux secondes", domain=domain)
+    assert slot_events(events) == {"chosen_slot": None} and said == [TAKE_YOUR_TIME]
+
+
 def test_a_phone_number_given_instead_of_a_choice_is_noted_not_misunderstood(container, domain):
     phone = [{"entity": "phone_number", "value": "06 12 34 56 78"}]
     events, said = choose(proposals_for(container, domain), "zéro six douze trente-quatre", phone, "inform", domain)
@@ -450,6 +530,13 @@ def test_a_name_given_earlier_is_not_overwritten_by_the_answer_to_another_questi
     )
     events, _ = run_action(ValidateIdentityForm(), born, domain)
     assert slot_events(events)["first_name"] == "Jean-Pierre" and slot_events(events)["birth_date"] == "1952-02-28"
+
+
+def test_an_answer_that_is_not_a_name_is_not_saved_as_one(container, domain):
+    """Seen on the demo: the surname "Pas Avant Dix-Sept Heures"."""
+    asked = identity_answer("last_name", "pas avant dix-sept heures", {"last_name": "pas avant dix-sept heures"}, {})
+    events, said = run_action(ValidateIdentityForm(), asked, domain)
+    assert slot_events(events)["last_name"] is None and said[0].startswith("Je n'ai pas compris le nom")
 
 
 def test_a_name_said_as_a_correction_replaces_the_earlier_one(container, domain):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.base import TAKE_YOUR_TIME
 from actions.conversation import ActionChangeMind
 from assistant.nlu.time_wish import parse_time_wish, to_serializable
 from tests.actions.conftest import NOW, make_tracker, run_action, slot_events
@@ -60,8 +61,9 @@ def test_a_read_back_declined_for_another_day_goes_back_to_the_choice():
 
 def test_finalement_non_still_ends_the_request():
     events, said = change_mind("non finalement laissez tomber")
-    assert said == ["D'accord, j'abandonne cette demande. Puis-je faire autre chose pour vous ?"]
-    assert slot_events(events)["task"] is None and not followups(events)
+    assert said == ["D'accord, j'abandonne cette demande."]
+    # "Puis-je faire autre chose pour vous ?" comes next, from the domain, so that its "non" is heard.
+    assert slot_events(events)["task"] is None and followups(events) == ["utter_anything_else"]
     assert any(event["event"] == "active_loop" and event["name"] is None for event in events)
 
 
@@ -69,4 +71,11 @@ def test_a_time_said_outside_a_search_does_not_start_one():
     events, said = change_mind(
         "finalement jeudi", [{"entity": "time_wish", "value": THURSDAY}], active_loop=None, slots={"task": None}
     )
-    assert said[0].startswith("D'accord, j'abandonne") and not followups(events)
+    assert said[0].startswith("D'accord, j'abandonne") and followups(events) == ["utter_anything_else"]
+
+
+def test_asking_for_a_moment_keeps_the_request_and_the_form():
+    """Seen on the demo: "euh attendez je regarde mon agenda" (change_mind) dropped the booking."""
+    events, said = change_mind("euh attendez je regarde mon agenda", active_loop="booking_form")
+    assert said == [TAKE_YOUR_TIME] and followups(events) == ["action_listen"]
+    assert not slot_events(events) and not any(event["event"] == "active_loop" for event in events)

@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
+from actions.base import TAKE_YOUR_TIME
 from actions.booking import ActionBookAppointment
 from actions.escalation import (
     ActionEscalate,
@@ -16,6 +17,7 @@ from actions.escalation import (
     ActionRecordCallback,
     ValidateCallbackForm,
 )
+from actions.info import ActionAnswerInEnglish
 from assistant.clock import FixedClock
 from tests.actions.conftest import make_tracker, run_action, slot_events
 from tests.builders import at
@@ -261,6 +263,22 @@ def test_two_turns_the_dialogue_did_not_understand_hand_over_too(container, doma
     assert said == ["utter_default"]  # the message before was understood: a first misunderstanding only
 
 
+def test_a_moment_asked_is_neither_misunderstood_nor_counted(container, domain):
+    not_understood = {"intent": {"name": "nlu_fallback"}}
+    events, said = run_action(ActionHandleFallback(), make_tracker(text="attendez", intent="nlu_fallback"), domain)
+    assert said == [TAKE_YOUR_TIME] and [event["name"] for event in events] == ["action_listen"]
+    after_a_moment = make_tracker(
+        text="gnagna",
+        intent="nlu_fallback",
+        events=[
+            {"event": "user", "text": "un instant je regarde", "parse_data": not_understood},
+            {"event": "action", "name": "action_handle_fallback"},
+        ],
+    )
+    _, said = run_action(ActionHandleFallback(), after_a_moment, domain)
+    assert said == ["utter_default"] and not open_escalations(container)
+
+
 def test_a_fallback_is_said_once_per_turn(container, domain):
     """The policies may be unsure twice in one turn: the patient hears one "Pardon" and is listened to."""
     turn = make_tracker(text="plutôt jeudi après-midi", intent="choose_option")
@@ -269,3 +287,17 @@ def test_a_fallback_is_said_once_per_turn(container, domain):
     events, second = run_action(ActionHandleFallback(), turn, domain)
     assert len(first) == 1 and second == []
     assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+def test_an_english_speaker_is_told_in_english_whom_to_call_and_called_back_when_possible(container, domain):
+    """Seen on the demo: "i dont speak french can someone help me" was asked for a first name."""
+    chat = make_tracker(text="hello do you speak english", intent="speak_english")
+    events, said = run_action(ActionAnswerInEnglish(), chat, domain)
+    assert said[0].startswith("Hello! I am the practice's automated assistant and I can only help in French.")
+    assert "Our reception team speaks English" in said[0] and "03 53 01 20 00" in said[0] and "112" in said[0]
+    assert events == [] and not container.escalations.list_open()
+    call = make_tracker(text="hello i need a doctor", intent="speak_english", **PHONE)
+    _, said = run_action(ActionAnswerInEnglish(), call, domain)
+    assert "We will also call you back." in said[0]
+    (opened,) = container.escalations.list_open()
+    assert opened.callback_number == "06 12 34 56 78" and "anglophone" in opened.reason

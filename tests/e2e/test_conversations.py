@@ -230,6 +230,24 @@ def test_a_change_too_close_to_the_appointment_is_refused_and_nothing_changes(se
     assert any("secrétariat" in reply for reply in replies), replies
 
 
+def test_no_to_anything_else_ends_the_call_and_is_not_a_misunderstanding(servers):
+    """Seen on the demo: "Puis-je faire autre chose ?" then "non merci" was not understood, twice, and handed over."""
+    chat = Conversation(servers["url"])
+    chat.say("je veux annuler mon rdv")
+    chat.say("Durand")
+    chat.say("Camille")
+    chat.say("12 mai 1984")  # too close to cancel here: "… Puis-je faire autre chose pour vous ?"
+    chat.say("non merci")
+    chat.say("non")
+    assert not escalations(servers["engine"], chat), chat.heard
+    dropped = Conversation(servers["url"])
+    dropped.say("je voudrais un rendez-vous pour un vaccin")
+    dropped.say("finalement non laissez tomber")
+    dropped.say("non")
+    dropped.say("non merci")
+    assert not escalations(servers["engine"], dropped), dropped.heard
+
+
 def test_an_emergency_in_the_middle_of_a_booking_ends_it(servers):
     chat = Conversation(servers["url"])
     chat.say("je voudrais un rendez-vous pour une consultation")

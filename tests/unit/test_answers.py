@@ -231,3 +231,13 @@ def test_a_motif_does_not_hide_what_else_a_fees_question_asks():
     assert answer_fees(DEMO, "vous prenez la carte vitale", resolve_motif("consultation", DEMO)) == (
         "La carte Vitale est acceptée."
     )
+
+
+def test_who_takes_new_patients_is_said_in_two_sentences():
+    """Seen on the demo: "vous prenez des nouveaux patients" got the whole team and six motifs."""
+    assert answer_practitioners(DEMO, None, "vous prenez des nouveaux patients ?") == (
+        "Le docteur Lefebvre, Thomas Mercier, le kinésithérapeute et Sophie Lambert, l'infirmière, prennent de "
+        "nouveaux patients. Le docteur Benali ne prend pas de nouveaux patients pour le moment."
+    )
+    doctors = answer_practitioners(DEMO, None, "je cherche un médecin traitant")
+    assert "Mercier" not in doctors and doctors.startswith("Le docteur Lefebvre prend de nouveaux patients.")

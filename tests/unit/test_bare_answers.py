@@ -51,6 +51,8 @@ def spans_of(text: str, *parts: str) -> list[tuple[int, int]]:
         ("plutôt jeudi", ["jeudi"]),
         ("mardi ou jeudi si possible", ["mardi ou jeudi"]),
         ("ben demain matin", ["demain matin"]),
+        ("et samedi", ["samedi"]),  # a follow-up to an hours question
+        ("et pour demain alors", ["demain"]),
     ],
 )
 def test_a_time_alone_is_a_bare_answer(said, times):
@@ -102,6 +104,7 @@ def test_the_component_makes_bare_answers_certain_informs_and_leaves_the_rest():
         ("vous êtes ouverts le samedi matin", "ask_hours", "ask_hours"),
         ("le premier", "choose_option", "choose_option"),
         ("demain", "goodbye", "goodbye"),  # "à demain": a time is never read into a goodbye
+        ("et samedi", "inform", "inform"),
     ],
 )
 def test_with_the_real_time_reader_only_a_bare_time_becomes_an_answer(tmp_path, monkeypatch, said, guessed, expected):
@@ -109,3 +112,13 @@ def test_with_the_real_time_reader_only_a_bare_time_becomes_an_answer(tmp_path, 
     (message,) = make(tmp_path).process([Message(data={TEXT: said, INTENT: {"name": guessed, "confidence": 0.5}})])
     BareAnswerOverride().process([message])
     assert message.get(INTENT)["name"] == expected
+
+
+def test_an_unsure_inform_that_is_a_bare_time_is_made_certain():
+    """Seen on the demo: "et samedi" was inform at 0.41, and the FallbackClassifier made it "pas compris"."""
+    unsure = message("et samedi", "inform", time="samedi")
+    unsure.set(INTENT, {"name": "inform", "confidence": 0.41})
+    name = message("durand", "inform")
+    BareAnswerOverride().process([unsure, name])
+    assert unsure.get(INTENT) == {"name": "inform", "confidence": 1.0}
+    assert name.get(INTENT) == {"name": "inform", "confidence": 0.55}  # not a time: left as it was

@@ -25,11 +25,14 @@ from assistant.dialogue.understanding import (
     choose_slot,
     clean_name,
     first_visit_instead,
+    is_hold_on,
     motif_named_in,
     parse_phone,
+    refuses_all,
     resolve_motif,
     resolve_practitioner,
     spoken_entity_text,
+    states_a_preference,
 )
 from tests.builders import at, make_practice
 
@@ -119,6 +122,28 @@ def test_choose_slot(said, option, index):
     assert choose_slot(said, PROPOSALS, DEMO, option) == index
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        # seen on the demo: each picked a slot from the number or the time in it
+        "aucun des trois ne me convient",
+        "non ça va pas j emmène les enfants à l école à huit heures et demie",
+        "attendez deux secondes",
+        "euh attendez je regarde mon agenda",
+        "ni l'un ni l'autre",
+        "ça ne m'arrange pas le lundi",
+    ],
+)
+def test_a_refusal_or_a_moment_asked_is_never_a_choice(said):
+    assert choose_slot(said, PROPOSALS, DEMO) is None
+
+
+def test_refusals_holds_and_preferences_are_told_apart():
+    assert refuses_all("aucun ne me va") and not refuses_all("le deuxième me va")
+    assert is_hold_on("un instant je regarde") and not is_hold_on("le premier")
+    assert states_a_preference("aucun, plutôt l'après-midi") and not states_a_preference("aucun")
+
+
 def test_yes_picks_a_single_proposal_only():
     assert choose_slot("oui ça me va", PROPOSALS[:1], DEMO) == 0
     assert choose_slot("oui", PROPOSALS, DEMO) is None
@@ -136,6 +161,12 @@ def test_yes_picks_a_single_proposal_only():
         ("madame Vandenbussche", "Vandenbussche"),
         ("12 mars", None),
         ("", None),
+        # seen on the demo: saved as "Pas Avant Dix-Sept Heures" and "Camille Non"
+        ("pas avant dix-sept heures", None),
+        ("non", None),
+        ("camille non", None),
+        ("le gall", "Le Gall"),
+        ("Avril", "Avril"),
     ],
 )
 def test_clean_name(said, name):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 from abc import ABC, abstractmethod
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -49,6 +50,15 @@ def channel_of(tracker: Tracker) -> Channel:
 
 #: What a patient who asks for a moment hears ("attendez, je regarde mon agenda").
 TAKE_YOUR_TIME = "Je vous en prie, prenez votre temps."
+
+
+def slot_date(tracker: Tracker, name: str) -> date | None:
+    """A date slot (ISO text) as a date, or None when unset or unreadable."""
+    value = tracker.get_slot(name)
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def caller_number(tracker: Tracker) -> str:

@@ -27,6 +27,7 @@ from actions.base import (
     SafeAction,
     SafeFormValidation,
     channel_of,
+    slot_date,
     value_before_latest_message,
 )
 from actions.escalation import open_escalation
@@ -44,6 +45,7 @@ from assistant.dialogue.speech import (
     motif_question,
     patient_status_question,
     practitioner_phrase,
+    say_birth_date,
     say_choices,
     say_slot,
 )
@@ -441,6 +443,9 @@ class ActionConfirmBooking(SafeAction):
         slot = slot_from_dict(chosen)
         motif = practice.appointment_type(slot.appointment_type_id)
         who = f"{tracker.get_slot('first_name') or ''} {tracker.get_slot('last_name') or ''}".strip()
+        born = slot_date(tracker, "birth_date")
+        if born is not None:  # read back too: a wrong birth date would make a second patient record
+            who += f", date de naissance le {say_birth_date(born)}"
         phone = str(tracker.get_slot("phone") or "")
         sms = ""
         if is_mobile(phone):

@@ -15,9 +15,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeFormValidation, caller_number, value_before_latest_message
+from actions.base import SafeFormValidation, caller_number, slot_date, value_before_latest_message
 from assistant.core.text import normalise
-from assistant.dialogue.understanding import clean_name, corrects_earlier_answer, parse_phone, spoken_entity_text
+from assistant.dialogue.speech import say_birth_date
+from assistant.dialogue.understanding import (
+    clean_name,
+    corrected_birth_date,
+    corrects_earlier_answer,
+    parse_phone,
+    spoken_entity_text,
+)
 from assistant.nlu.time_wish import parse_birth_date
 
 NAME_SLOTS = ("last_name", "first_name")
@@ -123,6 +130,16 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        text = str(tracker.latest_message.get("text") or value or "")
+        earlier = slot_date(tracker, "birth_date")
+        fixed = (
+            corrected_birth_date(text, earlier, runtime.now())
+            if tracker.get_slot("requested_slot") == "phone"
+            else None
+        )
+        if fixed is not None:  # "non pardon quatre-vingt-onze", right after the date: the date is fixed
+            dispatcher.utter_message(text=f"C'est corrigé : date de naissance le {say_birth_date(fixed)}.")
+            return {"birth_date": fixed.isoformat(), "phone": None}
         phone = parse_phone(str(value or ""))
         if phone is None:
             caller = parse_phone(caller_number(tracker)) if caller_number(tracker) else None

@@ -11,13 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from assistant.clock import get_timezone
 from assistant.core.identity import is_valid_french_phone, phone_key
 from assistant.core.model import AppointmentType, Practice, Slot
 from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
+from assistant.nlu.time_wish import parse_birth_date
 
 ANY_PRACTITIONER = "any"
 NO_PHONE = "none"
@@ -432,10 +433,6 @@ def parse_phone(text: str) -> str | None:
     said = normalise(text)
     if said == NO_PHONE:  # its own answer, validated again when a form restarts (idempotent, as for numbers)
         return NO_PHONE
-    if re.search(
-        r"\b(aucun|pas de (?:portable|telephone|numero)|j en ai pas|je n en ai pas|non)\b", said
-    ) and not re.search(r"\d{4}", said):
-        return NO_PHONE
     digits = re.sub(r"\D", "", text)
     if len(digits) < 9:
         digits = _words_to_digits(said)
@@ -443,10 +440,14 @@ def parse_phone(text: str) -> str | None:
         digits = "0" + digits[2:]
     if len(digits) == 9 and digits[0] in "123456789":
         digits = "0" + digits  # "6 12 34 56 78" said without the leading zero
-    if not is_valid_french_phone(digits):
-        return None
-    key = phone_key(digits)
-    return " ".join(key[i : i + 2] for i in range(0, 10, 2))
+    if is_valid_french_phone(digits):  # a number first: "non pardon, zéro six…" gives one
+        key = phone_key(digits)
+        return " ".join(key[i : i + 2] for i in range(0, 10, 2))
+    refused = re.search(r"\b(aucun|pas de (?:portable|telephone|numero)|j en ai pas|je n en ai pas|non)\b", said)
+    # "non" with numbers in it corrects something ("non pardon quatre-vingt-onze"): not "no phone"
+    if refused and not re.search(r"\d", said) and not set(said.split()) & _NUMBER_WORD_SET:
+        return NO_PHONE
+    return None
 
 
 #: Words around a bare answer that add nothing to it: "euh c'est le zéro six…", "plutôt vendredi
@@ -598,6 +599,37 @@ def today_in(practice: Practice, now: datetime) -> datetime:
 _CORRECTION = re.compile(
     r"\b(non|pas|pardon|erreur|plutot|corrige\w*|rectifie\w*|je m appelle|(?:mon|son) (?:nom|prenom)|prenom)\b"
 )
+
+
+_MONTHS_FOLDED = (
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
+    "decembre",
+)  # fmt: skip
+
+
+_NUMBER_WORD_SET = frozenset({*NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS, "cent", "cents", "mille"}) - {"un", "une"}
+
+
+def corrected_birth_date(text: str, earlier: date | None, now: datetime) -> date | None:
+    """The birth date a correction gives ("non pardon quatre-vingt-onze", said when the phone is asked).
+
+    The correction may be the whole date, or only the year or the day and month of the date
+    given just before. Seen on the demo: the year corrected right after the date was read as "no
+    phone", and the booking was made under the wrong date. None when it corrects nothing.
+    """
+    if earlier is None or not corrects_earlier_answer(text) or parse_phone(text) not in (None, NO_PHONE):
+        return None
+    rest = re.sub(r"\b(non|pas|pardon|erreur|plutot|je me suis trompee?|c est|cest|en fait)\b", " ", normalise(text))
+    candidates: list[str]
+    if set(rest.split()) & set(_MONTHS_FOLDED):  # a day and a month, perhaps a year: "le quatre septembre"
+        candidates = [text, f"{rest} {earlier.year}"]
+    else:  # a year alone: "quatre-vingt-onze", "1991"
+        candidates = [f"{earlier.day} {_MONTHS_FOLDED[earlier.month - 1]} {rest}"]
+    for candidate in candidates:
+        found = parse_birth_date(candidate, now)
+        if found is not None and found != earlier:
+            return found
+    return None
 
 
 def corrects_earlier_answer(text: str) -> bool:

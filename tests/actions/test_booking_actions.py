@@ -539,6 +539,17 @@ def test_an_answer_that_is_not_a_name_is_not_saved_as_one(container, domain):
     assert slot_events(events)["last_name"] is None and said[0].startswith("Je n'ai pas compris le nom")
 
 
+def test_a_birth_year_corrected_when_the_phone_is_asked_fixes_the_date_not_the_phone(container, domain):
+    """Seen on the demo: "non pardon quatre-vingt-onze" was "no phone", and the booking kept 1990."""
+    earlier = {"last_name": "Haddad", "first_name": "Yasmine", "birth_date": "1990-09-03"}
+    said_then = "non pardon quatre-vingt-onze"
+    fixed = identity_answer("phone", said_then, {"phone": said_then}, {**earlier, "task": "book"})
+    events, said = run_action(ValidateIdentityForm(), fixed, domain)
+    slots = slot_events(events)
+    assert slots["birth_date"] == "1991-09-03" and slots["phone"] is None
+    assert said == ["C'est corrigé : date de naissance le 3 septembre 1991."]
+
+
 def test_a_name_said_as_a_correction_replaces_the_earlier_one(container, domain):
     fixed = identity_answer(
         "birth_date",
@@ -635,7 +646,8 @@ def test_read_back_then_booking_lands_in_the_agenda_with_channel_and_conversatio
         "Je récapitule : consultation de médecine générale jeudi 26 novembre à 14 h avec le docteur Lefebvre"
     )
     assert said[0].endswith(
-        "pour Marie Dupont. La confirmation partira par SMS au numéro qui se termine par 78. Je confirme ce rendez-vous ?"
+        "pour Marie Dupont, date de naissance le 12 mars 1985. "
+        "La confirmation partira par SMS au numéro qui se termine par 78. Je confirme ce rendez-vous ?"
     )
     events, said = run_action(
         ActionBookAppointment(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from assistant.dialogue.understanding import (
     NO_PHONE,
     choose_slot,
     clean_name,
+    corrected_birth_date,
     first_visit_instead,
     is_hold_on,
     motif_named_in,
@@ -355,3 +356,25 @@ def test_a_word_of_a_motif_names_it_when_only_one_motif_has_it():
 def test_a_first_visit_instead_is_with_the_same_practitioners():
     assert first_visit_instead(DEMO.appointment_type("kine-seance"), DEMO).id == "kine-bilan"
     assert first_visit_instead(DEMO.appointment_type("consultation"), DEMO).id == "premiere-consultation"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("non pardon quatre-vingt-onze", date(1991, 9, 3)),
+        ("non 1991", date(1991, 9, 3)),
+        ("pardon c'est le quatre septembre", date(1990, 9, 4)),
+        ("non pardon le 4 septembre 1991", date(1991, 9, 4)),
+        ("non", None),  # no phone, not a correction
+        ("aucun", None),
+        ("non pardon zéro six douze trente-quatre cinquante-six soixante-dix-huit", None),  # a phone number
+    ],
+)
+def test_a_birth_date_corrected_right_after_it_was_given(said, expected):
+    assert corrected_birth_date(said, date(1990, 9, 3), datetime(2026, 11, 23, 10)) == expected
+
+
+def test_no_before_a_number_is_not_no_phone():
+    assert parse_phone("non pardon zéro six douze trente-quatre cinquante-six soixante-dix-huit") == "06 12 34 56 78"
+    assert parse_phone("non pardon quatre-vingt-onze") is None  # a correction of something else
+    assert parse_phone("non je n'en ai pas") == NO_PHONE

@@ -252,7 +252,7 @@ class AgendaService:
             with self.uow_factory() as uow:
                 practice = self._practice(uow)
                 uow.practices.lock_practitioners([request.practitioner_id])
-                patient_id, created = self._resolve_patient(uow, patient, now)
+                patient_id, created, other_phone = self._resolve_patient(uow, patient, now)
                 uow.patients.lock(patient_id)
                 future_count = uow.appointments.count_future_for_patient(patient_id, now)
                 busy = self._busy_around(uow, request.practitioner_id, request.start)
@@ -275,7 +275,9 @@ class AgendaService:
                 )
                 if created:
                     uow.audit.record(now, actor.name, actor.channel, "patient_create", {}, patient_id=patient_id)
-                sms_id = self._queue_confirmation(uow, practice, appointment, BOOKED, actor, notify, now)
+                sms_id = self._queue_confirmation(
+                    uow, practice, appointment, BOOKED, actor, notify, now, phone=other_phone
+                )
                 uow.audit.record(
                     now,
                     actor.name,
@@ -288,6 +290,8 @@ class AgendaService:
                         "end": appointment.end.isoformat(),
                         "conversation_id": actor.conversation_id,
                         **_sms_detail(sms_id),
+                        # the patient gave another number than the file's: the secretariat checks it
+                        **({"other_phone_given": True} if other_phone else {}),
                     },
                     appointment_id=appointment.id,
                     patient_id=patient_id,
@@ -444,8 +448,12 @@ class AgendaService:
         notify: bool | None,
         now: datetime,
         previous_start: datetime | None = None,
+        phone: str | None = None,
     ) -> int | None:
-        """Queue the confirmation SMS in this transaction (id), or None: not asked, or no French mobile."""
+        """Queue the confirmation SMS in this transaction (id), or None: not asked, or no French mobile.
+
+        ``phone``: the number given for this booking, when it is not the one on file.
+        """
         if not should_notify(actor.channel, notify):
             return None
         patient = uow.patients.get(appointment.patient_id)
@@ -455,7 +463,7 @@ class AgendaService:
             practice=practice,
             appointment=appointment,
             kind=kind,
-            phone=patient.phone,
+            phone=phone or patient.phone,
             now=now,
             previous_start=previous_start,
         )
@@ -464,23 +472,34 @@ class AgendaService:
         return uow.outbox.add(message).id
 
     @staticmethod
-    def _resolve_patient(uow: SqlUnitOfWork, patient: Patient | int, now: datetime) -> tuple[int, bool]:
+    def _resolve_patient(uow: SqlUnitOfWork, patient: Patient | int, now: datetime) -> tuple[int, bool, str | None]:
+        """(patient id, whether created, the number given when it is not the file's).
+
+        A described patient is the one on file with the same names and birth date. When the number
+        given differs from the file's, it is still that patient (a second record made them
+        unfindable: "Je ne retrouve pas de rendez-vous"); the file's number is not changed by a
+        caller, but this booking's confirmation goes to the number given, and the audit says so.
+        """
         if isinstance(patient, int):
             if uow.patients.get(patient) is None:
                 raise AgendaError("patient_not_found")
-            return patient, False
+            return patient, False, None
         problems = validate_patient(patient, now.date())
         if problems:
             raise AgendaError("invalid_patient", detail=", ".join(problems))
         claim = IdentityClaim(patient.last_name, patient.first_name, patient.birth_date, patient.phone)
-        existing = identify(uow.patients.candidates(claim), claim)
+        candidates = uow.patients.candidates(claim)
+        existing = identify(candidates, claim)
         if existing is not None and existing.id is not None:
             if patient.phone and not existing.phone:
                 uow.patients.update_phone(existing.id, patient.phone)
-            return existing.id, False
+            return existing.id, False, None
+        same_person = identify(candidates, replace(claim, phone=""))
+        if same_person is not None and same_person.id is not None:
+            return same_person.id, False, patient.phone
         created = uow.patients.add(patient, now)
         assert created.id is not None
-        return created.id, True
+        return created.id, True, None
 
 
 def _sms_detail(sms_id: int | None) -> dict[str, int]:

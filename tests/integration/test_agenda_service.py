@@ -81,6 +81,29 @@ def test_existing_patient_is_recognised_despite_accents_and_case(agenda):
     assert found is not None and found.id == first.patient_id
 
 
+def test_a_known_patient_giving_another_number_is_still_that_patient(agenda, engine):
+    """Seen on the demo: a second record for the same name and birth date, and then neither was found."""
+    first = book(agenda, at(2026, 11, 24, 9, 0))
+    other = Patient(None, "Lefèvre", "Alice", date(1990, 4, 2), "07 11 22 33 44")
+    second = book(agenda, at(2026, 11, 25, 9, 0), patient=other)
+    assert second.patient_id == first.patient_id
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(t.patients)).scalar() == 1
+        assert connection.execute(select(t.patients.c.phone)).scalar() == "06 12 34 56 78"  # the file's: unchanged
+        sent_to = connection.execute(
+            select(t.sms_outbox.c.to_number).where(t.sms_outbox.c.appointment_id == second.id)
+        ).scalar()
+        details = connection.execute(
+            select(t.audit_events.c.details).where(
+                t.audit_events.c.appointment_id == second.id, t.audit_events.c.action == "book"
+            )
+        ).scalar()
+    assert sent_to.replace(" ", "").endswith("711223344")  # the confirmation goes to the number given
+    assert details["other_phone_given"] is True and "0711223344" not in str(details)
+    found = agenda.identify_patient(IdentityClaim("Lefèvre", "Alice", date(1990, 4, 2)))
+    assert found is not None and found.id == first.patient_id
+
+
 def test_partial_identity_reveals_nothing(agenda):
     book(agenda, at(2026, 11, 24, 9, 0))
     assert agenda.identify_patient(IdentityClaim("Lefèvre", "Alice", date(1990, 4, 3))) is None

@@ -189,12 +189,12 @@ _APREM = r"(?:apres[- ]?midis?|apres[- ]m\b|aprem(?:s)?\b|apm\b)"
 PARTS_OF_DAY: tuple[tuple[re.Pattern[str], TimeRange], ...] = tuple(
     (re.compile(pattern), wall)
     for pattern, wall in (
-        (rf"\b{_DET}(?:tout\s+)?debut\s+(?:de\s+|d')(?:la\s+)?mat(?:in|inee)\b", EARLY_MORNING),
+        (rf"\b{_DET}(?:tout\s+)?debut\s+(?:de\s+|d'|d\s+)(?:la\s+)?mat(?:in|inee)\b", EARLY_MORNING),
         (r"\b(?:tres\s+)?(?:tot|de bonne heure)\s+(?:le|dans la|en)\s+mat(?:in|inee)\b", EARLY_MORNING),
         (r"\b(?:a\s+la\s+|en\s+)?premiere\s+heure\b", EARLY_MORNING),
-        (rf"\b{_DET}fin\s+(?:de\s+|d')(?:la\s+)?mat(?:in|inee)\b", LATE_MORNING),
-        (rf"\b{_DET}(?:tout\s+)?debut\s+(?:d'|de\s+l'|de\s+)\s*{_APREM}", EARLY_AFTERNOON),
-        (rf"\b{_DET}(?:tout\s+)?fin\s+(?:d'|de\s+l'|de\s+)\s*{_APREM}", LATE_AFTERNOON),
+        (rf"\b{_DET}fin\s+(?:de\s+|d'|d\s+)(?:la\s+)?mat(?:in|inee)\b", LATE_MORNING),
+        (rf"\b{_DET}(?:tout\s+)?debut\s+(?:d'|d\s+|de\s+l'|de\s+l\s+|de\s+)\s*{_APREM}", EARLY_AFTERNOON),
+        (rf"\b{_DET}(?:tout\s+)?fin\s+(?:d'|d\s+|de\s+l'|de\s+l\s+|de\s+)\s*{_APREM}", LATE_AFTERNOON),
         (rf"\b{_DET}fin\s+de\s+(?:la\s+)?journee\b", LATE_AFTERNOON),
         (rf"\b{_DET}debut\s+de\s+(?:la\s+)?soiree\b", EARLY_EVENING),
         (r"\bentre\s+midi\s+et\s+(?:deux|2|14\s*h(?:eures)?|quatorze\s+heures)\b", LUNCHTIME),

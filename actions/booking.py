@@ -57,6 +57,7 @@ from assistant.dialogue.understanding import (
     first_visit_instead,
     is_hold_on,
     motif_named_in,
+    narrowed_wish,
     refuses_all,
     resolve_motif,
     resolve_practitioner,
@@ -94,7 +95,7 @@ def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
         return {}
     changes: dict[str, Any] = {"chosen_slot": None, "proposed_slots": None}
     if new_wish is not None:
-        changes["time_wish"] = new_wish
+        changes["time_wish"] = narrowed_wish(tracker.get_slot("time_wish"), new_wish)
     if new_practitioner is not None:
         motif = current_motif(tracker, practice)
         changes["practitioner"] = resolve_practitioner(str(new_practitioner), practice, motif) or ANY_PRACTITIONER

@@ -198,6 +198,21 @@ def refuses_all(text: str) -> bool:
     return bool(_REFUSES_ALL.search(said)) or said in ("non", "non non")
 
 
+def narrowed_wish(earlier: Any, new: Any) -> Any:
+    """A time of day said after a day narrows that day: "celui de quinze heures" after "jeudi".
+
+    Both are time wishes as stored in the slot (see nlu.time_wish.to_serializable). Taken alone,
+    the hour searched every day again, and Thursday's patient was offered Monday.
+    """
+    if not isinstance(earlier, dict) or not isinstance(new, dict):
+        return new
+    if new.get("intervals") or new.get("weekdays") or not new.get("day_parts"):
+        return new
+    if not (earlier.get("intervals") or earlier.get("weekdays")):
+        return new
+    return {**new, "intervals": earlier.get("intervals") or [], "weekdays": earlier.get("weekdays") or []}
+
+
 def states_a_preference(text: str) -> bool:
     """Whether a refusal also says what would suit ("aucun, plutôt l'après-midi")."""
     return bool(re.search(r"\b(plutot|prefere\w*|mieux|de preference|sinon|par contre)\b", normalise(text)))

@@ -479,6 +479,21 @@ def test_a_new_wish_instead_of_a_choice_restarts_the_search(container, domain):
     assert slots["chosen_slot"] is None and slots["time_wish"] == morning and slots["proposed_slots"] is None
 
 
+def test_an_hour_instead_of_a_choice_keeps_the_day_asked_for(container, domain):
+    thursday = wish("jeudi")
+    evening = wish("celui de 18 h")
+    events, _ = choose(
+        proposals_for(container, domain),
+        "celui de 18 h",
+        [{"entity": "time_wish", "value": evening}],
+        "choose_option",
+        domain,
+        extra={"time_wish": thursday},
+    )
+    searched = slot_events(events)["time_wish"]
+    assert searched["intervals"] == thursday["intervals"] and searched["day_parts"] == evening["day_parts"]
+
+
 def test_an_unclear_choice_is_asked_again(container, domain):
     events, said = choose(proposals_for(container, domain), "euh je sais pas", domain=domain)
     assert slot_events(events)["chosen_slot"] is None and "le premier" in said[0]

@@ -28,6 +28,7 @@ from assistant.dialogue.understanding import (
     first_visit_instead,
     is_hold_on,
     motif_named_in,
+    narrowed_wish,
     parse_phone,
     refuses_all,
     resolve_motif,
@@ -378,3 +379,14 @@ def test_no_before_a_number_is_not_no_phone():
     assert parse_phone("non pardon zéro six douze trente-quatre cinquante-six soixante-dix-huit") == "06 12 34 56 78"
     assert parse_phone("non pardon quatre-vingt-onze") is None  # a correction of something else
     assert parse_phone("non je n'en ai pas") == NO_PHONE
+
+
+def test_a_time_of_day_after_a_day_narrows_that_day():
+    """Seen on the demo: "celui de quinze heures" after Thursday's slots searched every day again."""
+    thursday = {"intervals": [{"start": "2026-11-26T00:00:00+01:00", "end": "2026-11-27T00:00:00+01:00"}]}
+    fifteen = {"intervals": [], "day_parts": ["15:00-15:01"], "weekdays": [], "earliest": False}
+    assert narrowed_wish(thursday, fifteen) == {**fifteen, "intervals": thursday["intervals"], "weekdays": []}
+    friday = {"intervals": [{"start": "2026-11-27T00:00:00+01:00", "end": "2026-11-28T00:00:00+01:00"}]}
+    assert narrowed_wish(thursday, {**fifteen, "intervals": friday["intervals"]})["intervals"] == friday["intervals"]
+    assert narrowed_wish(None, fifteen) == fifteen
+    assert narrowed_wish({"intervals": [], "day_parts": ["07:00-12:00"]}, fifteen) == fifteen

@@ -58,6 +58,7 @@ from assistant.dialogue.understanding import (
     is_hold_on,
     motif_named_in,
     narrowed_wish,
+    patient_status_of,
     refuses_all,
     resolve_motif,
     resolve_practitioner,
@@ -83,6 +84,13 @@ def current_motif(tracker: Tracker, practice: Practice) -> AppointmentType | Non
     return resolve_motif(value, practice) if value else None
 
 
+def is_open_wish(value: Any) -> bool:
+    """A stored time wish that says nothing ("peu importe"), the earliest possible excepted."""
+    return isinstance(value, dict) and not (
+        value.get("intervals") or value.get("day_parts") or value.get("weekdays") or value.get("earliest")
+    )
+
+
 def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
     """The new time wish or practitioner the latest message gives, as slot changes for a new search.
 
@@ -90,6 +98,8 @@ def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
     slot choice form searches again.
     """
     new_wish = entity_value(tracker, "time_wish")
+    if is_open_wish(new_wish):  # "peu importe": no new time to search
+        new_wish = None
     new_practitioner = entity_value(tracker, "practitioner")
     if new_wish is None and new_practitioner is None:
         return {}
@@ -202,6 +212,8 @@ class ValidateBookingForm(SafeFormValidation):
     async def validate_patient_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") == "patient_status":
+            value = patient_status_of(value, str(tracker.latest_message.get("text") or ""))
         if value not in ("new", "existing"):
             return {"patient_status": None}
         practice = await runtime.practice()
@@ -358,6 +370,19 @@ class ActionAskChosenSlot(SafeAction):
 class ValidateSlotChoiceForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_slot_choice_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        """An open wish ("peu importe", said of the practitioner) never erases the time asked for.
+
+        Rasa extracts the slots of the latest message again when this form starts, on the answer to
+        the booking form's last question: "peu importe" once erased "jeudi matin" here, and today
+        was proposed. This action's slot events come last, so the earlier wish is set back.
+        """
+        events = await super().run(dispatcher, tracker, domain)
+        earlier = value_before_latest_message(tracker, "time_wish")
+        if is_open_wish(tracker.get_slot("time_wish")) and isinstance(earlier, dict) and not is_open_wish(earlier):
+            return [*events, SlotSet("time_wish", earlier)]
+        return events
 
     async def validate_chosen_slot(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -85,12 +85,19 @@ def followed_up_question(tracker: Tracker) -> str | None:
 
 
 def previous_question(tracker: Tracker) -> dict[str, Any] | None:
-    """The parse of the patient's message before the latest, when it was a practical question."""
+    """The parse of the practical question the latest message follows, through other follow-ups.
+
+    "Vous fermez à quelle heure ce soir ?", "et demain ?", "et samedi ?": the third asks the first.
+    """
     users = [event for event in tracker.events if event.get("event") == "user"]
-    if len(users) < 2:
-        return None
-    parse = users[-2].get("parse_data") or {}
-    return parse if (parse.get("intent") or {}).get("name") in INFO_INTENTS else None
+    for event in reversed(users[:-1]):
+        parse = event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        if intent in INFO_INTENTS:
+            return parse
+        if intent != "inform":  # anything but another follow-up ends the chain
+            return None
+    return None
 
 
 class ActionAnswerInfo(SafeAction):

@@ -213,6 +213,33 @@ def narrowed_wish(earlier: Any, new: Any) -> Any:
     return {**new, "intervals": earlier.get("intervals") or [], "weekdays": earlier.get("weekdays") or []}
 
 
+_ALREADY_HERE = re.compile(
+    r"\b(deja|suivie?|un de ses patients|une de ses patientes|patiente? (du|de|chez)|je viens|on vient|"
+    r"connue?|mon medecin traitant|ma medecin traitante|habitue|habituee|tout le temps|depuis des annees)\b"
+)
+_FIRST_TIME = re.compile(r"\b(jamais|premiere fois|premier rendez vous|premier rdv|nouveau|nouvelle|pas encore)\b")
+
+
+def patient_status_of(value: Any, text: str) -> str | None:
+    """Whether an answer to "Avez-vous déjà consulté au cabinet ?" says ``existing`` or ``new``.
+
+    The entity's value when it is one of those; else the answer's words: "oui je suis suivi par lui"
+    (entity "suivi") made the question come back four times.
+    """
+    if value in ("new", "existing"):
+        return str(value)
+    said = normalise(text)
+    already, first = bool(_ALREADY_HERE.search(said)), bool(_FIRST_TIME.search(said))
+    if already != first:
+        return "existing" if already else "new"
+    words = said.split()
+    if words and words[0] in ("oui", "ouais", "si"):
+        return "existing"
+    if words and words[0] == "non":
+        return "new"
+    return None
+
+
 def states_a_preference(text: str) -> bool:
     """Whether a refusal also says what would suit ("aucun, plutôt l'après-midi")."""
     return bool(re.search(r"\b(plutot|prefere\w*|mieux|de preference|sinon|par contre)\b", normalise(text)))

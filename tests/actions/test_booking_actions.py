@@ -100,6 +100,14 @@ def test_a_follow_up_asks_the_previous_practical_question_again_about_what_it_na
     )
     _, said = run_action(ActionAnswerInfo(), kine, domain)
     assert said[0].startswith("Pour le bilan de kinésithérapie")
+    saturday = {"intervals": [{"start": "2026-11-28T00:00:00+01:00", "end": "2026-11-29T00:00:00+01:00"}]}
+    chained = make_tracker(
+        text="et samedi",
+        entities=[{"entity": "time_wish", "value": saturday}],
+        events=[*asked_before("vous fermez a quelle heure ce soir", "ask_hours"), *asked_before("et demain", "inform")],
+    )
+    _, said = run_action(ActionAnswerInfo(), chained, domain)
+    assert said[0].startswith("Le samedi 28 novembre, le secrétariat répond de 9 h à midi.")
     nothing = make_tracker(text="et euh", events=asked_before("vous êtes où", "ask_address"))
     _, said = run_action(ActionAnswerInfo(), nothing, domain)
     assert said == ["utter_default"]
@@ -178,6 +186,14 @@ def test_an_hours_question_about_a_practitioner_and_a_day_is_answered_about_them
     assert said[0].startswith("Thomas Mercier, le kinésithérapeute,")
     _, said = run_action(ActionAnswerInfo(), make_tracker(intent="ask_hours", text="vous ouvrez quand"), domain)
     assert said[0].startswith("Le secrétariat répond du lundi au vendredi")
+
+
+def test_whether_the_patient_came_before_is_read_from_a_whole_answer(container, domain):
+    """Seen on the demo: "oui je suis suivi par lui" (entity "suivi") asked the question four times."""
+    said = "oui je suis suivi par lui"
+    slots = {"task": "book", "motif": "renouvellement", "patient_status": said}
+    events, _ = validate_booking(slots, said, requested="patient_status", domain=domain)
+    assert slot_events(events)["patient_status"] == "existing"
 
 
 def validate_booking(slots, text, entities=None, requested=None, domain=None):
@@ -492,6 +508,21 @@ def test_an_hour_instead_of_a_choice_keeps_the_day_asked_for(container, domain):
     )
     searched = slot_events(events)["time_wish"]
     assert searched["intervals"] == thursday["intervals"] and searched["day_parts"] == evening["day_parts"]
+
+
+def test_peu_importe_for_the_practitioner_keeps_the_time_when_the_choice_starts(container, domain):
+    """Seen on the demo: "vaccin jeudi matin", then "peu importe" (the practitioner): today was proposed."""
+    thursday_morning = wish("jeudi matin")
+    tracker = make_tracker(
+        {"task": "book", "motif": "vaccination", "practitioner": "any"},
+        text="peu importe",
+        entities=[{"entity": "time_wish", "value": wish("peu importe")}],
+        active_loop="slot_choice_form",
+        candidates={"time_wish": wish("peu importe")},
+        events=[{"event": "slot", "name": "time_wish", "value": thursday_morning}],
+    )
+    events, _ = run_action(ValidateSlotChoiceForm(), tracker, domain)
+    assert slot_events(events)["time_wish"] == thursday_morning
 
 
 def test_an_unclear_choice_is_asked_again(container, domain):

@@ -30,6 +30,7 @@ from assistant.dialogue.understanding import (
     motif_named_in,
     narrowed_wish,
     parse_phone,
+    patient_status_of,
     refuses_all,
     resolve_motif,
     resolve_practitioner,
@@ -390,3 +391,21 @@ def test_a_time_of_day_after_a_day_narrows_that_day():
     assert narrowed_wish(thursday, {**fifteen, "intervals": friday["intervals"]})["intervals"] == friday["intervals"]
     assert narrowed_wish(None, fifteen) == fifteen
     assert narrowed_wish({"intervals": [], "day_parts": ["07:00-12:00"]}, fifteen) == fifteen
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        # seen on the demo: each made "Avez-vous déjà consulté au cabinet ?" come back
+        ("oui je suis suivi par lui", "existing"),
+        ("oui je suis un de ses patients", "existing"),
+        ("oui j'ai déjà fait le bilan", "existing"),
+        ("non c'est la première fois", "new"),
+        ("ma fille n'est jamais venue", "new"),
+        ("non je suis déjà venu", "existing"),
+        ("euh ben", None),
+    ],
+)
+def test_whether_the_patient_came_before_is_read_from_the_words_of_the_answer(said, status):
+    assert patient_status_of(None, said) == status
+    assert patient_status_of("new", said) == "new"  # an entity's value comes first

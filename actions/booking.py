@@ -39,7 +39,7 @@ from assistant.core.slots import SlotQuery, search_bounds
 from assistant.core.sms import is_mobile
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, wish_intervals
-from assistant.dialogue.answers import answer_documents
+from assistant.dialogue.answers import answer_documents, closed_reason
 from assistant.dialogue.speech import (
     indefinite,
     motif_question,
@@ -336,7 +336,10 @@ class ActionAskChosenSlot(SafeAction):
         if found:
             dispatcher.utter_message(text=say_choices(found, practice, today))
             return [SlotSet("proposed_slots", [slot_to_dict(s) for s in found])]
-        alternatives, intro = await self._alternatives(tracker, practice, query)
+        motif = current_motif(tracker, practice)
+        asked_for = query.practitioner_ids or (motif.practitioner_ids if motif else ())
+        reason = closed_reason(practice, query.wish, asked_for, today)
+        alternatives, intro = await self._alternatives(tracker, practice, query, reason)
         if alternatives:
             dispatcher.utter_message(text=f"{intro} {say_choices(alternatives, practice, today)}")
             return [SlotSet("proposed_slots", [slot_to_dict(s) for s in alternatives])]
@@ -345,26 +348,30 @@ class ActionAskChosenSlot(SafeAction):
         )
         return [SlotSet("chosen_slot", {"none": True}), SlotSet("proposed_slots", [])]
 
-    async def _alternatives(self, tracker: Tracker, practice: Practice, query: SlotQuery) -> tuple[list[Slot], str]:
+    async def _alternatives(
+        self, tracker: Tracker, practice: Practice, query: SlotQuery, reason: str | None = None
+    ) -> tuple[list[Slot], str]:
+        """The nearest alternatives, introduced by why the wish had none (closed then, or all taken)."""
         agenda = runtime.container().agenda
+        nothing = reason or "Je n'ai rien de libre à ce moment-là."
         if query.practitioner_ids:
             others = replace(query, practitioner_ids=())
             found = await runtime.off_loop(agenda.find_slots, others)
             if found:
                 who = practitioner_phrase(practice, query.practitioner_ids[0])
-                return (
-                    found,
-                    f"{who[:1].upper()}{who[1:]} n'a pas de créneau libre à ce moment-là, mais un autre praticien peut vous recevoir.",
-                )
+                busy = f"{who[:1].upper()}{who[1:]} n'a pas de créneau libre à ce moment-là,"
+                if reason:
+                    return found, f"{reason} Un autre praticien peut vous recevoir."
+                return found, f"{busy} mais un autre praticien peut vous recevoir."
             earliest = SlotQuery(
                 query.appointment_type_id, query.practitioner_ids, TimeWish(), 3, True, query.new_patient
             )
             found = await runtime.off_loop(agenda.find_slots, earliest)
             if found:
-                return found, "Je n'ai rien de libre à ce moment-là. Voici les prochaines disponibilités."
+                return found, f"{nothing} Voici les prochaines disponibilités."
         earliest = replace(query, practitioner_ids=(), wish=TimeWish(), spread_days=True)
         found = await runtime.off_loop(agenda.find_slots, earliest)
-        return found, "Je n'ai rien de libre à ce moment-là. Voici les prochaines disponibilités."
+        return found, f"{nothing} Voici les prochaines disponibilités."
 
 
 class ValidateSlotChoiceForm(SafeFormValidation):

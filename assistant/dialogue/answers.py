@@ -216,6 +216,53 @@ def _hours_on(practice: Practice, day: date, today: date, practitioner_id: str |
     return " ".join(sentences)
 
 
+def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence[str], today: date) -> str | None:
+    """Why a one-day wish has no slot when nobody receives then: said before the alternatives.
+
+    "Dimanche matin", "demain à 7 h", "mercredi à 16 h 30" got "Je n'ai rien de libre à ce
+    moment-là" and other times, without the reason (closed on Sunday, she starts at 8 h 30, she
+    does not work on Wednesday afternoons). None when the practice receives then (the slots are all
+    taken) or when the wish spans several days.
+    """
+    tz = get_timezone(practice.timezone)
+    day = asked_day(wish, tz)
+    if day is None or not practitioner_ids:
+        return None
+    the_day = _upper_first(_the_day(day, today))
+    if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
+        return f"{the_day} est un jour férié : le cabinet est fermé."
+    openings = {pid: opening_intervals(practice, practice.practitioner(pid), day, tz) for pid in practitioner_ids}
+    single = practitioner_ids[0] if len(practitioner_ids) == 1 else None
+    if not any(openings.values()):
+        if single is not None:
+            away = _because(_closures_on(practice, day, tz, single))
+            return f"{_subject(practice, single)} ne consulte pas {_the_day(day, today)}{away}."
+        if not any(opening_intervals(practice, p, day, tz) for p in practice.practitioners):
+            return f"{the_day}, le cabinet est fermé."
+        return f"{the_day}, il n'y a pas de consultation pour ce motif."
+    if not wish.day_parts:
+        return None
+    wished = [
+        (local_datetime(day, part.start, tz), local_datetime(day, part.end, tz) if part.end != time(0) else None)
+        for part in wish.day_parts
+    ]
+    for intervals in openings.values():
+        for opening in intervals:
+            for start, end in wished:
+                if opening.start < (end or opening.end + timedelta(days=1)) and start < opening.end:
+                    return None  # someone receives then: the slots are taken, not closed
+    if single is not None:
+        ranges = join_alternatives(
+            [
+                say_range(TimeRange(i.start.astimezone(tz).time(), i.end.astimezone(tz).time()))
+                for i in openings[single]
+            ],
+            "et",
+        )
+        return f"{_subject(practice, single)} consulte {_the_day(day, today)} {ranges}."
+    return f"{the_day}, il n'y a pas de consultation pour ce motif à ce moment-là."
+
+
 def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today: date, tz: tzinfo) -> str:
     practitioner = practice.practitioner(practitioner_id)
     who, the_day = _subject(practice, practitioner_id), _the_day(day, today)

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 from datetime import date
 
+import pytest
+
 from actions.base import NOT_THIS_ANSWER, NOTED_BUT_NOT_THIS, TAKE_YOUR_TIME
 from actions.booking import (
     ActionAskChosenSlot,
@@ -425,6 +427,20 @@ def test_three_real_free_slots_are_proposed_in_spoken_french(container, domain):
         said[0]
         == "Avec le docteur Lefebvre, jeudi 26 novembre, je peux vous proposer 14 h, 14 h 30 ou 15 h. Lequel préférez-vous ?"
     )
+
+
+@pytest.mark.parametrize(
+    ("when", "practitioner", "reason"),
+    [
+        # seen on the demo: each got "Je n'ai rien de libre à ce moment-là", without the reason
+        ("dimanche matin", "any", "Le dimanche 29 novembre, le cabinet est fermé. Voici les prochaines"),
+        ("demain à 7 h", "lefebvre", "Le docteur Lefebvre consulte demain de 8 h 30 à midi et de 14 h à 19 h."),
+        ("mercredi à 16 h 30", "lefebvre", "Le docteur Lefebvre consulte le mercredi 25 novembre de 8 h 30 à midi"),
+    ],
+)
+def test_a_wish_when_nobody_receives_says_why_before_the_alternatives(container, domain, when, practitioner, reason):
+    events, said = ask_slots(container, domain, time_wish=wish(when), practitioner=practitioner)
+    assert said[0].startswith(reason) and slot_events(events)["proposed_slots"]
 
 
 def test_loose_wish_spreads_choices_over_days(container, domain):

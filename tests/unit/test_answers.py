@@ -21,8 +21,10 @@ from assistant.dialogue.answers import (
     answer_practitioners,
     asked_day,
     asked_weekday,
+    closed_reason,
 )
 from assistant.dialogue.understanding import resolve_motif
+from assistant.nlu.time_wish import parse_time_wish
 
 DEMO = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")
 
@@ -241,3 +243,14 @@ def test_who_takes_new_patients_is_said_in_two_sentences():
     )
     doctors = answer_practitioners(DEMO, None, "je cherche un médecin traitant")
     assert "Mercier" not in doctors and doctors.startswith("Le docteur Lefebvre prend de nouveaux patients.")
+
+
+def test_closed_reason_is_said_only_when_nobody_receives_then():
+    def reason(text, practitioners):
+        return closed_reason(DEMO, parse_time_wish(text, NOW), practitioners, NOW.date())
+
+    assert reason("le 25 décembre", ["lefebvre"]) == "Le vendredi 25 décembre est un jour férié : le cabinet est fermé."
+    assert reason("samedi 5 décembre", ["lefebvre"]) == "Le docteur Lefebvre ne consulte pas le samedi 5 décembre."
+    assert reason("le lundi 28 décembre", ["mercier"]).endswith("(congés de fin d'année).")
+    assert reason("jeudi matin", ["lefebvre"]) is None  # she receives then: slots taken, not closed
+    assert reason("la semaine prochaine", ["lefebvre"]) is None  # several days: nothing to say

@@ -42,6 +42,7 @@ from assistant.core.windows import TimeWish, wish_intervals
 from assistant.dialogue.answers import answer_documents, closed_reason
 from assistant.dialogue.speech import (
     indefinite,
+    join_alternatives,
     motif_question,
     patient_status_question,
     practitioner_phrase,
@@ -218,14 +219,32 @@ class ValidateBookingForm(SafeFormValidation):
             return {"patient_status": None}
         practice = await runtime.practice()
         motif = current_motif(tracker, practice)
+        asked = chosen_practitioner(tracker)
+        # The practitioner asked for first ("avec le docteur Benali") who takes no new patients is
+        # said by name: a new patient was once moved to another doctor without a word.
+        closed = asked if value == "new" and asked and not practice.practitioner(asked).accepts_new_patients else None
         if value == "new" and motif is not None and not motif.new_patients:
             first_visit = first_visit_instead(motif, practice)
             if first_visit is not None:
-                dispatcher.utter_message(
-                    text="Ce motif est réservé aux patients déjà suivis au cabinet : "
-                    f"je vous propose plutôt {indefinite(first_visit.name)}."
-                )
+                if closed is not None:
+                    who = practitioner_phrase(practice, closed)
+                    others = [practitioner_phrase(practice, pid) for pid in first_visit.practitioner_ids]
+                    dispatcher.utter_message(
+                        text=f"{who[:1].upper()}{who[1:]} ne prend pas de nouveaux patients pour le moment : "
+                        f"je vous propose plutôt {indefinite(first_visit.name)} avec {join_alternatives(others)}."
+                    )
+                else:
+                    dispatcher.utter_message(
+                        text="Ce motif est réservé aux patients déjà suivis au cabinet : "
+                        f"je vous propose plutôt {indefinite(first_visit.name)}."
+                    )
                 return {"patient_status": value, "motif": first_visit.id, "practitioner": None}
+        if closed is not None:
+            who = practitioner_phrase(practice, closed)
+            dispatcher.utter_message(
+                text=f"{who[:1].upper()}{who[1:]} ne prend pas de nouveaux patients pour le moment."
+            )
+            return {"patient_status": value, "practitioner": None}
         return {"patient_status": value}
 
     async def validate_practitioner(

@@ -26,7 +26,7 @@ from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
 from assistant.core.model import Appointment, Channel, Practice
-from assistant.dialogue.speech import say_slot
+from assistant.dialogue.speech import join_alternatives, say_slot
 from assistant.dialogue.state import slot_from_dict
 from assistant.services.agenda import Actor
 
@@ -99,8 +99,13 @@ class ActionFindAppointments(SafeAction):
         if task in CHANGE_QUESTIONS:
             dispatcher.utter_message(text=f"{whose} prochain rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
         else:
-            others = len(upcoming) - 1
-            more = f" Il y a aussi {others} autre{'s' if others > 1 else ''} rendez-vous à venir." if others else ""
+            # The next ones said too (two at most, then how many more): "il y a aussi 2 autres
+            # rendez-vous" without saying when left the patient to ask.
+            later = [say_slot(appointment, practice, today) for appointment in upcoming[1:3]]
+            more = f" Ensuite : {join_alternatives(later, 'et')}." if later else ""
+            rest = len(upcoming) - 3
+            if rest > 0:
+                more += f" Et {rest} autre{'s' if rest > 1 else ''} rendez-vous après."
             dispatcher.utter_message(text=f"{whose} prochain rendez-vous est {said}.{more}")
         return [*verified, SlotSet("appointment_id", float(nearest.id or 0))]
 

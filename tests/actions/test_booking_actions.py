@@ -198,6 +198,18 @@ def test_whether_the_patient_came_before_is_read_from_a_whole_answer(container, 
     assert slot_events(events)["patient_status"] == "existing"
 
 
+def test_a_new_patient_who_asked_for_a_doctor_closed_to_new_patients_is_told_why(container, domain):
+    """Seen on the demo: asked for Dr Benali, then "première fois": moved to Dr Lefebvre without a word."""
+    said_then = "non c'est la première fois"
+    slots = {"task": "book", "motif": "consultation", "practitioner": "benali", "patient_status": said_then}
+    events, said = validate_booking(slots, said_then, requested="patient_status", domain=domain)
+    assert slot_events(events)["motif"] == "premiere-consultation" and slot_events(events)["practitioner"] is None
+    assert said == [
+        "Le docteur Benali ne prend pas de nouveaux patients pour le moment : "
+        "je vous propose plutôt une première consultation avec le docteur Lefebvre."
+    ]
+
+
 def validate_booking(slots, text, entities=None, requested=None, domain=None):
     """Validate the slots extracted this turn: ``slots`` whose names are the requested slot or an entity's."""
     extracted = {requested} | {entity["entity"] for entity in entities or []}

@@ -103,3 +103,14 @@ def test_a_relative_s_appointment_is_theirs_and_the_verbs_elide(container, domai
     _, said = run_action(ActionFindAppointments(), tracker, domain)
     assert said[0].startswith("Son prochain rendez-vous est demain à 8 h 30")
     assert "Il est trop tard pour l'annuler ici" in said[0]
+
+
+def test_checking_says_the_next_appointments_not_only_how_many(container, domain):
+    """Seen on the demo: "Il y a aussi 2 autres rendez-vous à venir", without saying when."""
+    for day in (26, 27, 30):
+        book(container, at(2026, 11, day, 15, 0))
+    _, said = find("check", domain)
+    assert said == [
+        "Votre prochain rendez-vous est jeudi 26 novembre à 15 h avec le docteur Lefebvre. Ensuite : vendredi "
+        "27 novembre à 15 h avec le docteur Lefebvre et lundi 30 novembre à 15 h avec le docteur Lefebvre."
+    ]

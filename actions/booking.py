@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -65,7 +65,7 @@ from assistant.dialogue.understanding import (
     resolve_practitioner,
     states_a_preference,
 )
-from assistant.nlu.time_wish import from_serializable, to_serializable
+from assistant.nlu.time_wish import from_serializable, parse_birth_date, to_serializable
 from assistant.services.agenda import Actor
 
 _OPEN_WISH = re.compile(
@@ -83,6 +83,15 @@ def entity_value(tracker: Tracker, entity: str) -> Any:
 def current_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
     value = tracker.get_slot("motif")
     return resolve_motif(value, practice) if value else None
+
+
+def is_the_birth_date(wish: TimeWish, text: str, practice: Practice, now: datetime) -> bool:
+    """Whether a one-day wish is only the day and month of the birth date the same message gives."""
+    born = parse_birth_date(text, now)
+    if born is None or len(wish.intervals) != 1 or wish.day_parts or wish.weekdays:
+        return False
+    day = wish.intervals[0].start.astimezone(get_timezone(practice.timezone)).date()
+    return (day.month, day.day) == (born.month, born.day)
 
 
 def is_open_wish(value: Any) -> bool:
@@ -284,6 +293,10 @@ class ValidateBookingForm(SafeFormValidation):
             # time already asked for ("demain après-midi") nor answers the question about time.
             earlier = value_before_latest_message(tracker, "time_wish")
             return {"time_wish": earlier if isinstance(earlier, dict) else None}
+        if is_the_birth_date(wish, str(tracker.latest_message.get("text") or ""), practice, runtime.now()):
+            # "né le premier décembre soixante-neuf" also reads as "le 1er décembre": not a wish
+            earlier = value_before_latest_message(tracker, "time_wish")
+            return {"time_wish": earlier if isinstance(earlier, dict) else None}
         now = runtime.now()
         bounds = search_bounds(practice, now)
         if not wish.earliest and not wish_intervals(wish, bounds.start, bounds.end, get_timezone(practice.timezone)):
@@ -424,6 +437,12 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         if is_hold_on(text):  # "attendez deux secondes": not a choice (the "deux" was once the second slot)
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return {"chosen_slot": None}
+        born = parse_birth_date(text, runtime.now())
+        if born is not None and born.year < runtime.now().year:
+            # "le douze mai quatre-vingt-quatre" while the slots were read: a birth date, kept for the
+            # identity questions; it was searched as the appointment's date ("rien de libre").
+            dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
+            return {"chosen_slot": None, "birth_date": born.isoformat()}
         if refuses_all(text) and not states_a_preference(text):
             # "aucun ne me convient", "non ça va pas, j'emmène les enfants à l'école à huit heures et
             # demie": the time in it says why not, not when; the patient is asked when instead.

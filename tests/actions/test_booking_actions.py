@@ -190,6 +190,16 @@ def test_an_hours_question_about_a_practitioner_and_a_day_is_answered_about_them
     assert said[0].startswith("Le secrétariat répond du lundi au vendredi")
 
 
+def test_a_birth_date_in_the_first_sentence_is_not_the_appointment_day(container, domain):
+    """Seen on the demo: "né le premier décembre soixante-neuf" searched slots on 1 December."""
+    said = "c'est vandenberghe louis né le premier décembre soixante-neuf je voudrais un renouvellement"
+    december_first = wish("le premier décembre")
+    slots = {"task": "book", "motif": "renouvellement", "time_wish": december_first}
+    entities = [{"entity": "time_wish", "value": december_first}]
+    events, _ = validate_booking(slots, said, entities, requested=None, domain=domain)
+    assert slot_events(events)["time_wish"] is None
+
+
 def test_whether_the_patient_came_before_is_read_from_a_whole_answer(container, domain):
     """Seen on the demo: "oui je suis suivi par lui" (entity "suivi") asked the question four times."""
     said = "oui je suis suivi par lui"
@@ -564,6 +574,20 @@ def test_refusing_every_proposal_asks_when_instead_of_picking_one(container, dom
     slots = slot_events(events)
     assert slots["chosen_slot"] is None and slots["proposed_slots"] is None and slots["time_wish"] is None
     assert said == ["D'accord."]  # then "Quel jour ou quel moment vous arrangerait ?"
+
+
+def test_a_birth_date_said_while_choosing_is_kept_not_searched(container, domain):
+    """Seen on the demo: "le douze mai quatre-vingt-quatre" was searched as a date in May 2027."""
+    may_2027 = wish("le douze mai")
+    events, said = choose(
+        proposals_for(container, domain),
+        "le douze mai quatre-vingt-quatre",
+        [{"entity": "time_wish", "value": may_2027}],
+        "inform",
+        domain,
+    )
+    assert slot_events(events) == {"chosen_slot": None, "birth_date": "1984-05-12"}
+    assert said == [NOTED_BUT_NOT_THIS]
 
 
 def test_asking_for_a_moment_is_not_a_choice(container, domain):

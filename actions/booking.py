@@ -46,6 +46,7 @@ from assistant.dialogue.speech import (
     motif_question,
     patient_status_question,
     practitioner_phrase,
+    practitioner_subject,
     say_birth_date,
     say_choices,
     say_slot,
@@ -96,9 +97,10 @@ def is_the_birth_date(wish: TimeWish, text: str, practice: Practice, now: dateti
 
 def is_open_wish(value: Any) -> bool:
     """A stored time wish that says nothing ("peu importe"), the earliest possible excepted."""
-    return isinstance(value, dict) and not (
-        value.get("intervals") or value.get("day_parts") or value.get("weekdays") or value.get("earliest")
-    )
+    if not isinstance(value, dict):
+        return False
+    wish = from_serializable(value, "UTC")  # the zone changes no part of openness
+    return wish.is_open and not wish.earliest
 
 
 def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
@@ -236,10 +238,9 @@ class ValidateBookingForm(SafeFormValidation):
             first_visit = first_visit_instead(motif, practice)
             if first_visit is not None:
                 if closed is not None:
-                    who = practitioner_phrase(practice, closed)
                     others = [practitioner_phrase(practice, pid) for pid in first_visit.practitioner_ids]
                     dispatcher.utter_message(
-                        text=f"{who[:1].upper()}{who[1:]} ne prend pas de nouveaux patients pour le moment : "
+                        text=f"{practitioner_subject(practice, closed)} ne prend pas de nouveaux patients pour le moment : "
                         f"je vous propose plutôt {indefinite(first_visit.name)} avec {join_alternatives(others)}."
                     )
                 else:
@@ -249,9 +250,8 @@ class ValidateBookingForm(SafeFormValidation):
                     )
                 return {"patient_status": value, "motif": first_visit.id, "practitioner": None}
         if closed is not None:
-            who = practitioner_phrase(practice, closed)
             dispatcher.utter_message(
-                text=f"{who[:1].upper()}{who[1:]} ne prend pas de nouveaux patients pour le moment."
+                text=f"{practitioner_subject(practice, closed)} ne prend pas de nouveaux patients pour le moment."
             )
             return {"patient_status": value, "practitioner": None}
         return {"patient_status": value}
@@ -267,16 +267,16 @@ class ValidateBookingForm(SafeFormValidation):
         if chosen is None:
             anyone = resolve_practitioner(str(value or ""), practice)
             if anyone not in (None, ANY_PRACTITIONER) and motif is not None:
-                who = practitioner_phrase(practice, anyone)
-                dispatcher.utter_message(text=f"{who[:1].upper()}{who[1:]} ne prend pas ce type de rendez-vous.")
+                dispatcher.utter_message(
+                    text=f"{practitioner_subject(practice, anyone)} ne prend pas ce type de rendez-vous."
+                )
             else:
                 dispatcher.utter_message(text="Je n'ai pas reconnu ce praticien.")
             return {"practitioner": None}
         if chosen != ANY_PRACTITIONER and tracker.get_slot("patient_status") == "new":
             if not practice.practitioner(chosen).accepts_new_patients:
-                who = practitioner_phrase(practice, chosen)
                 dispatcher.utter_message(
-                    text=f"{who[:1].upper()}{who[1:]} ne prend pas de nouveaux patients pour le moment."
+                    text=f"{practitioner_subject(practice, chosen)} ne prend pas de nouveaux patients pour le moment."
                 )
                 return {"practitioner": None}
         return {"practitioner": chosen}
@@ -288,13 +288,15 @@ class ValidateBookingForm(SafeFormValidation):
             return {"time_wish": None}
         practice = await runtime.practice()
         wish = from_serializable(value, practice.timezone)
-        if wish.is_open and not wish.earliest and tracker.get_slot("requested_slot") not in (None, "time_wish"):
-            # "peu importe", said of the practitioner, is also read as "any time": it neither erases the
-            # time already asked for ("demain après-midi") nor answers the question about time.
-            earlier = value_before_latest_message(tracker, "time_wish")
-            return {"time_wish": earlier if isinstance(earlier, dict) else None}
-        if is_the_birth_date(wish, str(tracker.latest_message.get("text") or ""), practice, runtime.now()):
-            # "né le premier décembre soixante-neuf" also reads as "le 1er décembre": not a wish
+        # "peu importe", said of the practitioner, is also read as "any time": it neither erases the
+        # time already asked for ("demain après-midi") nor answers the question about time. And
+        # "né le premier décembre soixante-neuf" also reads as "le 1er décembre": not a wish either.
+        open_aside = (
+            wish.is_open and not wish.earliest and tracker.get_slot("requested_slot") not in (None, "time_wish")
+        )
+        if open_aside or is_the_birth_date(
+            wish, str(tracker.latest_message.get("text") or ""), practice, runtime.now()
+        ):
             earlier = value_before_latest_message(tracker, "time_wish")
             return {"time_wish": earlier if isinstance(earlier, dict) else None}
         now = runtime.now()
@@ -390,11 +392,13 @@ class ActionAskChosenSlot(SafeAction):
             others = replace(query, practitioner_ids=())
             found = await runtime.off_loop(agenda.find_slots, others)
             if found:
-                who = practitioner_phrase(practice, query.practitioner_ids[0])
-                busy = f"{who[:1].upper()}{who[1:]} n'a pas de créneau libre à ce moment-là,"
                 if reason:
                     return found, f"{reason} Un autre praticien peut vous recevoir."
-                return found, f"{busy} mais un autre praticien peut vous recevoir."
+                who = practitioner_subject(practice, query.practitioner_ids[0])
+                return (
+                    found,
+                    f"{who} n'a pas de créneau libre à ce moment-là, mais un autre praticien peut vous recevoir.",
+                )
             earliest = SlotQuery(
                 query.appointment_type_id, query.practitioner_ids, TimeWish(), 3, True, query.new_patient
             )

@@ -24,6 +24,7 @@ from assistant.dialogue.speech import (
     indefinite,
     join_alternatives,
     practitioner_phrase,
+    practitioner_subject,
     say_date,
     say_time,
     with_article,
@@ -133,15 +134,8 @@ def _on_weekday(rules: Sequence[ScheduleRule], weekday: int, today: date) -> lis
     return [replace(rule, weekdays=(weekday,)) for rule in current_rules(rules, today) if weekday in rule.weekdays]
 
 
-def _subject(practice: Practice, practitioner_id: str) -> str:
-    """The practitioner as the subject of a sentence: "Le docteur Lefebvre", "Sophie Lambert, l'infirmière,"."""
-    who = practitioner_phrase(practice, practitioner_id)
-    # "Sophie Lambert, l'infirmière": the apposition closes before the verb
-    return _upper_first(f"{who}," if "," in who else who)
-
-
 def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int | None, today: date) -> str:
-    who = _subject(practice, practitioner_id)
+    who = practitioner_subject(practice, practitioner_id)
     rules = current_rules(practice.practitioner(practitioner_id).schedule, today)
     if weekday is None:
         if not rules:
@@ -212,7 +206,9 @@ def _hours_on(practice: Practice, day: date, today: date, practitioner_id: str |
         scheduled = any(rule_applies(rule, day) for rule in practitioner.schedule)
         if scheduled and not opening_intervals(practice, practitioner, day, tz):
             away = _closures_on(practice, day, tz, practitioner.id)
-            sentences.append(f"{_subject(practice, practitioner.id)} ne consulte pas ce jour-là{_because(away)}.")
+            sentences.append(
+                f"{practitioner_subject(practice, practitioner.id)} ne consulte pas ce jour-là{_because(away)}."
+            )
     return " ".join(sentences)
 
 
@@ -236,7 +232,7 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
     if not any(openings.values()):
         if single is not None:
             away = _because(_closures_on(practice, day, tz, single))
-            return f"{_subject(practice, single)} ne consulte pas {_the_day(day, today)}{away}."
+            return f"{practitioner_subject(practice, single)} ne consulte pas {_the_day(day, today)}{away}."
         if not any(opening_intervals(practice, p, day, tz) for p in practice.practitioners):
             return f"{the_day}, le cabinet est fermé."
         return f"{the_day}, il n'y a pas de consultation pour ce motif."
@@ -259,13 +255,13 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
             ],
             "et",
         )
-        return f"{_subject(practice, single)} consulte {_the_day(day, today)} {ranges}."
+        return f"{practitioner_subject(practice, single)} consulte {_the_day(day, today)} {ranges}."
     return f"{the_day}, il n'y a pas de consultation pour ce motif à ce moment-là."
 
 
 def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today: date, tz: tzinfo) -> str:
     practitioner = practice.practitioner(practitioner_id)
-    who, the_day = _subject(practice, practitioner_id), _the_day(day, today)
+    who, the_day = practitioner_subject(practice, practitioner_id), _the_day(day, today)
     opening = opening_intervals(practice, practitioner, day, tz)
     if opening:
         ranges = join_alternatives(

@@ -73,6 +73,16 @@ def practitioner_phrase(practice: Practice, practitioner_id: str) -> str:
     return f"{title} {last}".strip()
 
 
+def practitioner_subject(practice: Practice, practitioner_id: str) -> str:
+    """The practitioner as the subject of a sentence: "Le docteur Lefebvre", "Sophie Lambert, l'infirmière,".
+
+    Capitalised, and an apposition closes with a comma before the verb.
+    """
+    who = practitioner_phrase(practice, practitioner_id)
+    who = f"{who}," if "," in who else who
+    return who[:1].upper() + who[1:]
+
+
 def say_when(start: datetime, practice: Practice, today: date | None = None) -> str:
     local = start.astimezone(get_timezone(practice.timezone))
     return f"{say_date(local.date(), today)} à {say_time(local.time())}"

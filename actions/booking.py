@@ -117,7 +117,8 @@ def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
         return {}
     changes: dict[str, Any] = {"chosen_slot": None, "proposed_slots": None}
     if new_wish is not None:
-        changes["time_wish"] = narrowed_wish(tracker.get_slot("time_wish"), new_wish)
+        # the wish before this message: the form has already put the new one in the slot
+        changes["time_wish"] = narrowed_wish(value_before_latest_message(tracker, "time_wish"), new_wish)
     if new_practitioner is not None:
         motif = current_motif(tracker, practice)
         changes["practitioner"] = resolve_practitioner(str(new_practitioner), practice, motif) or ANY_PRACTITIONER
@@ -415,11 +416,10 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         return "validate_slot_choice_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        """An open wish ("peu importe", said of the practitioner) never erases the time asked for.
+        """When this form starts, Rasa extracts the latest message's slots again and validates none of them.
 
-        Rasa extracts the slots of the latest message again when this form starts, on the answer to
-        the booking form's last question: "peu importe" once erased "jeudi matin" here, and today
-        was proposed. This action's slot events come last, so the earlier wish is set back.
+        On the answer to the booking form's last question, "peu importe" (the practitioner) once
+        erased "jeudi matin" that way, and today was proposed: the earlier wish is set back last.
         """
         events = await super().run(dispatcher, tracker, domain)
         earlier = value_before_latest_message(tracker, "time_wish")
@@ -438,15 +438,17 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         index = choose_slot(text, proposals, practice, entity_value(tracker, "option"))
         if index is not None:
             return {"chosen_slot": slot_to_dict(proposals[index])}
+        # Rasa has already put any time in the message into the wish: set aside, the wish is set back.
+        earlier = value_before_latest_message(tracker, "time_wish")
         if is_hold_on(text):  # "attendez deux secondes": not a choice (the "deux" was once the second slot)
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
-            return {"chosen_slot": None}
+            return {"chosen_slot": None, "time_wish": earlier}
         born = parse_birth_date(text, runtime.now())
         if born is not None and born.year < runtime.now().year:
             # "le douze mai quatre-vingt-quatre" while the slots were read: a birth date, kept for the
             # identity questions; it was searched as the appointment's date ("rien de libre").
             dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
-            return {"chosen_slot": None, "birth_date": born.isoformat()}
+            return {"chosen_slot": None, "birth_date": born.isoformat(), "time_wish": earlier}
         if refuses_all(text) and not states_a_preference(text):
             # "aucun ne me convient", "non ça va pas, j'emmène les enfants à l'école à huit heures et
             # demie": the time in it says why not, not when; the patient is asked when instead.

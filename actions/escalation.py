@@ -279,6 +279,10 @@ class ActionHandleFallback(SafeAction):
             # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]
+        if unsure_booking(tracker):
+            # "une consultation avec le docteur Lefebvre" as a first message: booking or answer, too
+            # close to call, but with no request in progress it can only start a booking.
+            return [SlotSet("task", "book"), FollowupAction("booking_form")]
         if consecutive_fallbacks(tracker) >= 2:
             dispatcher.utter_message(text="Je suis désolé, je ne comprends pas bien votre demande.")
             events = await open_escalation(dispatcher, tracker, *INTENT_REASONS["nlu_fallback"])
@@ -294,6 +298,18 @@ class ActionHandleFallback(SafeAction):
             return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_default")
         return []
+
+
+def unsure_booking(tracker: Tracker) -> bool:
+    """A message the NLU could not decide that names a motif or a practitioner, a booking among its
+    best guesses, and no request in progress: a booking."""
+    if tracker.active_loop_name or tracker.get_slot("task"):
+        return False
+    message = tracker.latest_message
+    if not any(entity.get("entity") in ("motif", "practitioner") for entity in message.get("entities") or []):
+        return False
+    guesses = [entry for entry in message.get("intent_ranking") or [] if entry.get("name") != "nlu_fallback"]
+    return any(entry.get("name") == "book_appointment" for entry in guesses[:2])
 
 
 def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:

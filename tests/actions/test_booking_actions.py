@@ -37,6 +37,9 @@ def wish(text: str) -> dict:
     return to_serializable(parse_time_wish(text, NOW))
 
 
+THURSDAY_AFTERNOON = wish("jeudi après-midi")
+
+
 def test_greeting_names_the_practice_and_says_it_is_automated(container, domain):
     _, said = run_action(ActionGreet(), make_tracker(intent="greet", text="bonjour"), domain)
     assert said[0].startswith("Maison de santé des Tisserands, bonjour.") and "assistant automatique" in said[0]
@@ -503,12 +506,21 @@ def proposals_for(container, domain, text="jeudi après-midi"):
 
 
 def choose(proposals, text, entities=None, intent="choose_option", domain=None, extra=None):
+    """The slot choice form's validation, as Rasa runs it: a time in the message is also a candidate wish."""
     tracker = make_tracker(
-        {"proposed_slots": proposals, "requested_slot": "chosen_slot", "motif": "consultation", **(extra or {})},
+        {
+            "proposed_slots": proposals,
+            "requested_slot": "chosen_slot",
+            "motif": "consultation",
+            # as Rasa does before the form runs: a time in the message is already the slot's value
+            "time_wish": next((e["value"] for e in entities or [] if e["entity"] == "time_wish"), THURSDAY_AFTERNOON),
+            **(extra or {}),
+        },
         text=text,
         intent=intent,
         entities=entities or [],
         active_loop="slot_choice_form",
+        events=[{"event": "slot", "name": "time_wish", "value": (extra or {}).get("time_wish", THURSDAY_AFTERNOON)}],
         candidates={"chosen_slot": text},
     )
     return run_action(ValidateSlotChoiceForm(), tracker, domain)
@@ -536,14 +548,21 @@ def test_a_new_wish_instead_of_a_choice_restarts_the_search(container, domain):
 def test_an_hour_instead_of_a_choice_keeps_the_day_asked_for(container, domain):
     thursday = wish("jeudi")
     evening = wish("celui de 18 h")
-    events, _ = choose(
-        proposals_for(container, domain),
-        "celui de 18 h",
-        [{"entity": "time_wish", "value": evening}],
-        "choose_option",
-        domain,
-        extra={"time_wish": thursday},
+    tracker = make_tracker(
+        {
+            "proposed_slots": proposals_for(container, domain),
+            "requested_slot": "chosen_slot",
+            "motif": "consultation",
+            "time_wish": evening,  # as Rasa does: this message's own wish is already in the slot
+        },
+        text="celui de 18 h",
+        intent="choose_option",
+        entities=[{"entity": "time_wish", "value": evening}],
+        active_loop="slot_choice_form",
+        events=[{"event": "slot", "name": "time_wish", "value": thursday}],  # the wish before it
+        candidates={"chosen_slot": "celui de 18 h"},
     )
+    events, _ = run_action(ValidateSlotChoiceForm(), tracker, domain)
     searched = slot_events(events)["time_wish"]
     assert searched["intervals"] == thursday["intervals"] and searched["day_parts"] == evening["day_parts"]
 
@@ -563,6 +582,19 @@ def test_peu_importe_for_the_practitioner_keeps_the_time_when_the_choice_starts(
     assert slot_events(events)["time_wish"] == thursday_morning
 
 
+def test_peu_importe_read_again_when_the_choice_form_starts_does_not_erase_the_time(container, domain):
+    """At a form's start Rasa extracts the message's slots again and validates none: seen with "peu importe"."""
+    thursday_morning = wish("jeudi matin")
+    starting = make_tracker(
+        {"task": "book", "motif": "vaccination", "practitioner": "any", "time_wish": wish("peu importe")},
+        text="peu importe",
+        active_loop="slot_choice_form",
+        events=[{"event": "slot", "name": "time_wish", "value": thursday_morning}],
+    )
+    events, _ = run_action(ValidateSlotChoiceForm(), starting, domain)
+    assert slot_events(events)["time_wish"] == thursday_morning
+
+
 def test_an_unclear_choice_is_asked_again(container, domain):
     events, said = choose(proposals_for(container, domain), "euh je sais pas", domain=domain)
     assert slot_events(events)["chosen_slot"] is None and "le premier" in said[0]
@@ -573,12 +605,18 @@ def test_refusing_every_proposal_asks_when_instead_of_picking_one(container, dom
     events, said = choose(proposals, "aucun des trois ne me convient", domain=domain)
     slots = slot_events(events)
     assert slots["chosen_slot"] is None and slots["proposed_slots"] is None and slots["time_wish"] is None
-    assert said == ["D'accord."]  # then "Quel jour ou quel moment vous arrangerait ?"
+    assert said == ["D'accord."]  # then the time is asked again
+    why_not = "non ça va pas j'emmène les enfants à l'école à huit heures et demie"
+    events, _ = choose(
+        proposals, why_not, [{"entity": "time_wish", "value": wish("à huit heures et demie")}], "deny", domain
+    )
+    assert slot_events(events)["time_wish"] is None  # 8:30 says why not, not when
 
 
 def test_a_birth_date_said_while_choosing_is_kept_not_searched(container, domain):
     """Seen on the demo: "le douze mai quatre-vingt-quatre" was searched as a date in May 2027."""
     may_2027 = wish("le douze mai")
+    assert may_2027["intervals"]
     events, said = choose(
         proposals_for(container, domain),
         "le douze mai quatre-vingt-quatre",
@@ -586,13 +624,15 @@ def test_a_birth_date_said_while_choosing_is_kept_not_searched(container, domain
         "inform",
         domain,
     )
-    assert slot_events(events) == {"chosen_slot": None, "birth_date": "1984-05-12"}
+    slots = slot_events(events)
+    assert slots["chosen_slot"] is None and slots["birth_date"] == "1984-05-12"
+    assert slots["time_wish"] == THURSDAY_AFTERNOON  # not May 2027
     assert said == [NOTED_BUT_NOT_THIS]
 
 
 def test_asking_for_a_moment_is_not_a_choice(container, domain):
     events, said = choose(proposals_for(container, domain), "attendez deux secondes", domain=domain)
-    assert slot_events(events) == {"chosen_slot": None} and said == [TAKE_YOUR_TIME]
+    assert slot_events(events)["chosen_slot"] is None and said == [TAKE_YOUR_TIME]
 
 
 def test_a_phone_number_given_instead_of_a_choice_is_noted_not_misunderstood(container, domain):

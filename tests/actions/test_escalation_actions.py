@@ -301,3 +301,28 @@ def test_an_english_speaker_is_told_in_english_whom_to_call_and_called_back_when
     assert "We will also call you back." in said[0]
     (opened,) = container.escalations.list_open()
     assert opened.callback_number == "06 12 34 56 78" and "anglophone" in opened.reason
+
+
+def test_an_unsure_first_message_naming_a_motif_starts_a_booking(container, domain):
+    """Seen on the demo: "une consultation avec le docteur lefebvre" got "Pardon", then a hand-over."""
+    unsure = make_tracker(
+        text="une consultation avec le docteur lefebvre",
+        intent="nlu_fallback",
+        entities=[{"entity": "motif", "value": "consultation"}, {"entity": "practitioner", "value": "lefebvre"}],
+    )
+    unsure.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "inform", "confidence": 0.42},
+        {"name": "book_appointment", "confidence": 0.40},
+    ]
+    events, said = run_action(ActionHandleFallback(), unsure, domain)
+    assert said == [] and [(e["event"], e.get("name"), e.get("value")) for e in events] == [
+        ("slot", "task", "book"),
+        ("followup", "booking_form", None),
+    ]
+    during = make_tracker(
+        {"task": "cancel"}, text="une consultation", intent="nlu_fallback", entities=unsure.latest_message["entities"]
+    )
+    during.latest_message["intent_ranking"] = unsure.latest_message["intent_ranking"]
+    _, said = run_action(ActionHandleFallback(), during, domain)
+    assert said == ["utter_default"]  # a request in progress: not a new booking

@@ -159,7 +159,11 @@ def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int |
     named = next(tracker.get_latest_entity_values("practitioner"), None)
     practitioner = resolve_practitioner(str(named), practice) if named else None
     if practitioner is None:
-        # "les horaires du kiné": "kiné" can come out as a motif whose synonym is the practitioner
+        # "les horaires du kiné": "kiné" can come out as a motif whose synonym is the practitioner,
+        # or as no entity at all; then the words of the question say who
+        asked = resolve_practitioner(str(tracker.latest_message.get("text") or ""), practice)
+        practitioner = asked if asked != ANY_PRACTITIONER else None
+    if practitioner is None:
         for value in tracker.get_latest_entity_values("motif"):
             if resolve_motif(str(value), practice) is None:
                 practitioner = resolve_practitioner(str(value), practice)

@@ -391,14 +391,20 @@ def answer_fees(practice: Practice, question: str = "", motif: AppointmentType |
 
 
 def answer_documents(practice: Practice, motif: AppointmentType | None = None) -> str:
-    sentences = []
+    """What to bring: the motif's own instructions, else the practice's list.
+
+    A motif without instructions gets the first two documents of the list and no more ("et pour un
+    frottis ?" got the whole list, some fifty words, kinésithérapie prescriptions included).
+    """
     if motif is not None and motif.instructions:
-        sentences.append(f"Pour {with_article(motif.name)}, {_lower_first(_sentence(motif.instructions))}")
-        return " ".join(sentences)
-    if practice.documents_to_bring:
-        items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
-        sentences.append(f"Pensez à apporter {join_alternatives(items, 'et')}.")
-    return " ".join(sentences) or "Apportez votre carte Vitale et votre carte de mutuelle."
+        return f"Pour {with_article(motif.name)}, {_lower_first(_sentence(motif.instructions))}"
+    items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
+    if motif is not None:
+        usual = join_alternatives(items[:2], "et") if items else "votre carte Vitale et votre carte de mutuelle"
+        return f"Pour {with_article(motif.name)}, pas de consigne particulière : pensez à apporter {usual}."
+    if items:
+        return f"Pensez à apporter {join_alternatives(items, 'et')}."
+    return "Apportez votre carte Vitale et votre carte de mutuelle."
 
 
 def _introduced(practice: Practice, practitioner_id: str) -> str:

@@ -148,6 +148,12 @@ def test_the_kine_read_as_a_motif_is_still_the_practitioner_of_an_hours_question
     assert said[0].startswith("Thomas Mercier, le kinésithérapeute, consulte le lundi")
 
 
+def test_a_practitioner_named_by_a_word_no_entity_caught_is_still_the_one_asked_about(container, domain):
+    asked = make_tracker(intent="ask_hours", text="quels sont les horaires du kine")
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said[0].startswith("Thomas Mercier, le kinésithérapeute, consulte le lundi")
+
+
 def test_a_new_patient_question_says_who_takes_new_patients_only(container, domain):
     asked = make_tracker(
         intent="ask_practitioners", text="je cherche un medecin traitant vous prenez des nouveaux patients"

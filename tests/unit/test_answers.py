@@ -254,3 +254,12 @@ def test_closed_reason_is_said_only_when_nobody_receives_then():
     assert reason("le lundi 28 décembre", ["mercier"]).endswith("(congés de fin d'année).")
     assert reason("jeudi matin", ["lefebvre"]) is None  # she receives then: slots taken, not closed
     assert reason("la semaine prochaine", ["lefebvre"]) is None  # several days: nothing to say
+
+
+def test_a_motif_without_instructions_gets_two_documents_not_the_whole_list():
+    """Seen on the demo: "et pour un frottis ?" got the whole list, kinésithérapie prescriptions included."""
+    answer = answer_documents(DEMO, resolve_motif("frottis", DEMO))
+    assert answer == (
+        "Pour le frottis de dépistage, pas de consigne particulière : pensez à apporter votre carte Vitale "
+        "(ou votre attestation de droits) et votre carte de mutuelle ou de complémentaire santé."
+    )

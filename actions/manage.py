@@ -42,6 +42,11 @@ NOT_FOUND = (
 )
 
 
+def whose_appointment(tracker: Tracker) -> str:
+    """ "votre rendez-vous", or "son rendez-vous" for a relative the caller named ("le rendez-vous de ma fille")."""
+    return "son rendez-vous" if mentions_a_relative(tracker) else "votre rendez-vous"
+
+
 class ActionFindAppointments(SafeAction):
     """Verifies identity and tells the patient their next appointment (asking whether to cancel or move it)."""
 
@@ -148,7 +153,7 @@ class ActionCancelAppointment(SafeAction):
             )
         except AgendaError as error:
             return await after_refusal(error, "Annulation", dispatcher, tracker)
-        dispatcher.utter_message(text="C'est fait : votre rendez-vous est annulé.")
+        dispatcher.utter_message(text=f"C'est fait : {whose_appointment(tracker)} est annulé.")
         return [SlotSet("appointment_id", None)]
 
 
@@ -184,11 +189,13 @@ class ActionConfirmMove(SafeAction):
         practice = await runtime.practice()
         chosen = tracker.get_slot("chosen_slot")
         if not isinstance(chosen, dict) or chosen.get("none"):
-            dispatcher.utter_message(text="Je n'ai pas trouvé d'autre créneau. Votre rendez-vous actuel est conservé.")
+            dispatcher.utter_message(
+                text=f"Je n'ai pas trouvé d'autre créneau. {whose_appointment(tracker).capitalize()} actuel est conservé."
+            )
             return []
         slot = slot_from_dict(chosen)
         dispatcher.utter_message(
-            text=f"Je déplace votre rendez-vous au {say_slot(slot, practice, runtime.now().date())}. Je confirme ?"
+            text=f"Je déplace {whose_appointment(tracker)} au {say_slot(slot, practice, runtime.now().date())}. Je confirme ?"
         )
         return []
 
@@ -223,6 +230,6 @@ class ActionMoveAppointment(SafeAction):
         except AgendaError as error:
             return await after_refusal(error, "Modification", dispatcher, tracker)
         dispatcher.utter_message(
-            text=f"C'est fait : votre rendez-vous est déplacé au {say_slot(moved, practice, runtime.now().date())}."
+            text=f"C'est fait : {whose_appointment(tracker)} est déplacé au {say_slot(moved, practice, runtime.now().date())}."
         )
         return [SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from actions.manage import NOT_FOUND, ActionCancelAppointment, ActionFindAppointments, ActionPrepareMove
+from actions.manage import (
+    NOT_FOUND,
+    ActionCancelAppointment,
+    ActionConfirmMove,
+    ActionFindAppointments,
+    ActionPrepareMove,
+)
 from assistant.core.booking import BookingRequest
 from assistant.core.model import Channel, Patient
 from assistant.services.agenda import Actor
@@ -114,3 +120,25 @@ def test_checking_says_the_next_appointments_not_only_how_many(container, domain
         "Votre prochain rendez-vous est jeudi 26 novembre à 15 h avec le docteur Lefebvre. Ensuite : vendredi "
         "27 novembre à 15 h avec le docteur Lefebvre et lundi 30 novembre à 15 h avec le docteur Lefebvre."
     ]
+
+
+def test_a_move_for_a_relative_says_son_rendez_vous(container, domain):
+    """Seen on the demo: "Je déplace votre rendez-vous" to a mother moving her daughter's."""
+    chosen = {
+        "start": "2026-11-26T08:00:00+00:00",
+        "practitioner_id": "lefebvre",
+        "appointment_type_id": "consultation",
+    }
+    asked = [
+        {
+            "event": "user",
+            "text": "c'est pour déplacer le rendez-vous de ma fille",
+            "parse_data": {"entities": [{"entity": "relation", "value": "child"}]},
+        }
+    ]
+    _, said = run_action(
+        ActionConfirmMove(), make_tracker({"chosen_slot": chosen}, text="le deuxième", events=asked), domain
+    )
+    assert said == ["Je déplace son rendez-vous au jeudi 26 novembre à 9 h avec le docteur Lefebvre. Je confirme ?"]
+    _, said = run_action(ActionConfirmMove(), make_tracker({"chosen_slot": chosen}, text="le deuxième"), domain)
+    assert said[0].startswith("Je déplace votre rendez-vous")

@@ -126,6 +126,7 @@ def test_a_move_for_a_relative_says_son_rendez_vous(container, domain):
     """Seen on the demo: "Je déplace votre rendez-vous" to a mother moving her daughter's."""
     chosen = {
         "start": "2026-11-26T08:00:00+00:00",
+        "end": "2026-11-26T08:20:00+00:00",
         "practitioner_id": "lefebvre",
         "appointment_type_id": "consultation",
     }

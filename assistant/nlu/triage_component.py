@@ -86,9 +86,10 @@ class TriageOverride(GraphComponent):
             override(message, EMERGENCY_INTENT)
         elif result.category == "urgent" and name not in ESCALATING_INTENTS:
             override(message, URGENT_INTENT)
-        elif result.category == "sensitive" and name not in ESCALATING_INTENTS:
+        elif result.category == "sensitive" and confidence < float(self.component_config.get("unsure_below", 0.45)):
+            # unsure, even of a hand-over intent ("medical_question" at 0.33): the rule's intent, certain
             named = self.sensitive_intent(result)
-            if named is not None and confidence < float(self.component_config.get("unsure_below", 0.45)):
+            if named is not None:
                 override(message, named)
 
     def sensitive_intent(self, result: TriageResult) -> str | None:

@@ -110,8 +110,9 @@ def test_a_sensitive_request_the_model_was_unsure_of_is_handed_over_not_misunder
         ("euh c'est vraiment n'importe quoi votre accueil", "complaint"),
         ("les résultats de la prise de sang sont revenus", "ask_results"),
     ]
-    for text, expected in cases:
-        msg = message(text, "inform", 0.3)
+    for (text, expected), guessed in zip(cases, ("inform", "medical_question", "inform"), strict=True):
+        # seen on the demo: medical_question at 0.33 was itself turned into "pas compris"
+        msg = message(text, guessed, 0.33)
         component.process([msg])
         pipeline_fallback().process([msg])
         assert msg.get(INTENT)["name"] == expected, text

@@ -430,6 +430,28 @@ def answer_practitioner(practice: Practice, practitioner_id: str) -> str:
     return " ".join(sentences)
 
 
+#: French names of the languages a practice may list (ISO 639-1 codes, as in the practice file).
+LANGUAGE_NAMES = {
+    "fr": "français", "en": "anglais", "es": "espagnol", "de": "allemand", "it": "italien", "pt": "portugais",
+    "ar": "arabe", "nl": "néerlandais", "pl": "polonais", "ro": "roumain", "tr": "turc", "ru": "russe",
+    "zh": "chinois", "vi": "vietnamien", "uk": "ukrainien", "he": "hébreu", "lsf": "langue des signes",
+}  # fmt: skip
+_LANGUAGE_WORDS = frozenset(
+    {"langue", "langues", "parlez", "parle", "parlent", "english", "traducteur", "interprete", "traduire"}
+    | {normalise(name) for name in LANGUAGE_NAMES.values()}
+)
+
+
+def asks_about_languages(question: str) -> bool:
+    return bool(set(normalise(question).split()) & _LANGUAGE_WORDS)
+
+
+def answer_languages(practice: Practice) -> str:
+    """ "À l'accueil, on parle français et anglais." (the practice file's ``languages``)."""
+    names = [LANGUAGE_NAMES.get(code, code) for code in practice.languages]
+    return f"À l'accueil, on parle {join_alternatives(names, 'et')}."
+
+
 _NEW_PATIENT_WORDS = frozenset({"nouveau", "nouveaux", "nouvelle", "nouvelles", "traitant", "traitante"})
 
 
@@ -463,6 +485,8 @@ def answer_practitioners(practice: Practice, practitioner_id: str | None = None,
 
     "Vous prenez des nouveaux patients ?" got the whole team and six motifs (some seventy words).
     """
+    if asks_about_languages(question):
+        return answer_languages(practice)
     if practitioner_id is not None:
         return answer_practitioner(practice, practitioner_id)
     if set(normalise(question).split()) & _NEW_PATIENT_WORDS:

@@ -263,3 +263,11 @@ def test_a_motif_without_instructions_gets_two_documents_not_the_whole_list():
         "Pour le frottis de dépistage, pas de consigne particulière : pensez à apporter votre carte Vitale "
         "(ou votre attestation de droits) et votre carte de mutuelle ou de complémentaire santé."
     )
+
+
+def test_a_question_about_languages_is_answered_from_the_practice_file():
+    """Seen on the demo: "vous parlez anglais à l'accueil" was not understood; the file lists them."""
+    assert answer_practitioners(DEMO, None, "vous parlez anglais à l'accueil") == (
+        "À l'accueil, on parle français et anglais."
+    )
+    assert answer_practitioners(DEMO, "benali", "le docteur benali parle arabe ?").startswith("À l'accueil")

@@ -279,6 +279,14 @@ class ActionHandleFallback(SafeAction):
             # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]
+        if wants_a_change_too_late(tracker):
+            # "la semaine prochaine plutôt" after "il est trop tard pour le déplacer ici": the same
+            # answer, in other words, rather than "Pardon, je n'ai pas compris".
+            practice = await runtime.practice()
+            dispatcher.utter_message(
+                text=f"Ce rendez-vous est trop proche pour être changé ici. Le secrétariat peut le faire au {practice.phone}."
+            )
+            return [FollowupAction("utter_anything_else")]
         if unsure_booking(tracker):
             # "une consultation avec le docteur Lefebvre" as a first message: booking or answer, too
             # close to call, but with no request in progress it can only start a booking.
@@ -298,6 +306,15 @@ class ActionHandleFallback(SafeAction):
             return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_default")
         return []
+
+
+def wants_a_change_too_late(tracker: Tracker) -> bool:
+    """A new time given for an appointment the patient was just told is too close to change here."""
+    if not tracker.get_slot("identity_verified") or tracker.get_slot("task") not in ("move", "cancel"):
+        return False
+    if tracker.get_slot("appointment_id"):
+        return False
+    return any(entity.get("entity") == "time_wish" for entity in tracker.latest_message.get("entities") or [])
 
 
 def unsure_booking(tracker: Tracker) -> bool:

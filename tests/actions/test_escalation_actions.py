@@ -326,3 +326,18 @@ def test_an_unsure_first_message_naming_a_motif_starts_a_booking(container, doma
     during.latest_message["intent_ranking"] = unsure.latest_message["intent_ranking"]
     _, said = run_action(ActionHandleFallback(), during, domain)
     assert said == ["utter_default"]  # a request in progress: not a new booking
+
+
+def test_a_new_time_after_too_late_to_change_here_gets_the_same_answer_not_pardon(container, domain):
+    """Seen on the demo: "la semaine prochaine plutôt" after "trop tard pour l'annuler ici" got "Pardon"."""
+    late = make_tracker(
+        {"identity_verified": True, "task": "cancel", "appointment_id": None},
+        text="la semaine prochaine plutôt",
+        intent="choose_option",
+        entities=[{"entity": "time_wish", "value": {"intervals": [], "day_parts": [], "weekdays": [0]}}],
+    )
+    events, said = run_action(ActionHandleFallback(), late, domain)
+    assert said == [
+        "Ce rendez-vous est trop proche pour être changé ici. Le secrétariat peut le faire au 03 53 01 20 00."
+    ]
+    assert [event["name"] for event in events] == ["utter_anything_else"] and not open_escalations(container)

@@ -307,6 +307,10 @@ class ValidateBookingForm(SafeFormValidation):
                 text="Ce moment est déjà passé ou trop proche. Quel autre moment vous arrangerait ?"
             )
             return {"time_wish": None}
+        if tracker.get_slot("requested_slot") == "practitioner" and entity_value(tracker, "practitioner") is None:
+            # "samedi matin" for an answer to "une préférence pour le praticien ?": the time is what
+            # matters, whoever receives then (the question came back again and again)
+            return {"time_wish": value, "practitioner": ANY_PRACTITIONER}
         return {"time_wish": value}
 
 

@@ -16,9 +16,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeFormValidation, caller_number, slot_date, value_before_latest_message
+from assistant.core.model import Slot
 from assistant.core.text import normalise
-from assistant.dialogue.speech import say_birth_date
+from assistant.dialogue.speech import say_birth_date, say_slot
+from assistant.dialogue.state import slot_to_dict, slots_from_value
 from assistant.dialogue.understanding import (
+    choose_slot,
     clean_name,
     corrected_birth_date,
     corrects_earlier_answer,
@@ -76,7 +79,27 @@ class ValidateIdentityForm(SafeFormValidation):
         if intent == "emergency" and not is_a_name_answer(tracker):
             # Names are taken from the whole text, emergencies included: hand over to the emergency path.
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handle_emergency")]
+        changed = await self.choice_changed(tracker)
+        if changed is not None:
+            # "non pardon le deuxième" when the name is asked: another of the proposed slots, not a name
+            practice = await runtime.practice()
+            dispatcher.utter_message(text=f"D'accord : {say_slot(changed, practice, runtime.now().date())}.")
+            requested = tracker.get_slot("requested_slot")
+            return [SlotSet("chosen_slot", slot_to_dict(changed)), *([SlotSet(requested, None)] if requested else [])]
         return await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    async def choice_changed(tracker: Tracker) -> Slot | None:
+        """Another proposed slot named while a booking's identity is asked ("non pardon le deuxième")."""
+        option = next(tracker.get_latest_entity_values("option"), None)
+        if tracker.get_slot("task") != "book" or option is None:
+            return None
+        proposals = slots_from_value(tracker.get_slot("proposed_slots"))
+        practice = await runtime.practice()
+        index = choose_slot(str(tracker.latest_message.get("text") or ""), proposals, practice, str(option))
+        if index is None or slot_to_dict(proposals[index]) == tracker.get_slot("chosen_slot"):
+            return None
+        return proposals[index]
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -525,6 +525,9 @@ _ANSWER_FILLERS = HESITATIONS | frozenset(
         "bien",
         "et",  # a follow-up: "et samedi ?", "et pour demain"
         "pour",
+        "bonne",  # "mercredi matin de bonne heure"
+        "heure",
+        "tot",
     ]
 )
 #: Words that may surround or make up a spoken phone number.

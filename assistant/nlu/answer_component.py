@@ -28,6 +28,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant.core.text import normalise
 from assistant.dialogue.understanding import is_bare_phone_answer, is_bare_time_answer
 from assistant.nlu.duckling_component import TIME_WISH_ENTITY
 from assistant.nlu.stateless import StatelessComponent
@@ -48,6 +49,10 @@ TIME_MISREADINGS = frozenset(
         "thank",
     }
 )
+
+
+#: How a goodbye that names a time begins: "à demain", "au revoir et à lundi", "bonne soirée".
+GOODBYE_OPENINGS = frozenset({"a", "au", "bonne", "bon", "ciao", "salut", "merci", "allez"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -73,8 +78,11 @@ def bare_answer(message: Message, text: str) -> bool:
     if is_bare_phone_answer(text):
         return True
     # An answer DIET already called ``inform``, but unsure ("et samedi", 0.41), is made certain too:
-    # the FallbackClassifier would otherwise turn it into "je n'ai pas compris".
-    if intent not in TIME_MISREADINGS and intent != ANSWER_INTENT:
+    # the FallbackClassifier would otherwise turn it into "je n'ai pas compris". A goodbye only when
+    # it is not one of the "à demain", "à lundi" kind: "mercredi matin de bonne heure" hung up a call.
+    said = normalise(text).split()
+    time_goodbye = intent == "goodbye" and bool(said) and said[0] not in GOODBYE_OPENINGS
+    if intent not in TIME_MISREADINGS and intent != ANSWER_INTENT and not time_goodbye:
         return False
     spans = [
         (entity.get("start"), entity.get("end"))

@@ -209,6 +209,16 @@ def test_a_birth_date_in_the_first_sentence_is_not_the_appointment_day(container
     assert slot_events(events)["time_wish"] is None
 
 
+def test_a_time_given_for_the_practitioner_question_means_whoever_receives_then(container, domain):
+    """Seen on the demo: "samedi matin" to "une préférence pour le praticien ?" got the question again."""
+    saturday = wish("samedi matin")
+    slots = {"task": "book", "motif": "certificat-sport", "patient_status": "new", "time_wish": saturday}
+    events, _ = validate_booking(
+        slots, "samedi matin", [{"entity": "time_wish", "value": saturday}], requested="practitioner", domain=domain
+    )
+    assert slot_events(events)["practitioner"] == "any" and slot_events(events)["time_wish"] == saturday
+
+
 def test_whether_the_patient_came_before_is_read_from_a_whole_answer(container, domain):
     """Seen on the demo: "oui je suis suivi par lui" (entity "suivi") asked the question four times."""
     said = "oui je suis suivi par lui"
@@ -674,6 +684,22 @@ def test_a_name_given_earlier_is_not_overwritten_by_the_answer_to_another_questi
     )
     events, _ = run_action(ValidateIdentityForm(), born, domain)
     assert slot_events(events)["first_name"] == "Jean-Pierre" and slot_events(events)["birth_date"] == "1952-02-28"
+
+
+def test_another_slot_named_while_the_name_is_asked_changes_the_choice(container, domain):
+    """Seen on the demo: "non pardon le deuxième" when the name was asked: "Je n'ai pas compris le nom"."""
+    proposals = proposals_for(container, domain)
+    said_then = "non pardon le deuxième"
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name", "proposed_slots": proposals, "chosen_slot": proposals[0]},
+        text=said_then,
+        entities=[{"entity": "option", "value": "2"}],
+        active_loop="identity_form",
+        candidates={"last_name": said_then},
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events) == {"chosen_slot": proposals[1], "last_name": None}
+    assert said == ["D'accord : jeudi 26 novembre à 14 h 30 avec le docteur Lefebvre."]
 
 
 def test_an_answer_that_is_not_a_name_is_not_saved_as_one(container, domain):

@@ -103,7 +103,11 @@ def test_the_component_makes_bare_answers_certain_informs_and_leaves_the_rest():
         ("jeudi matin plutôt", "ask_practitioners", "inform"),
         ("vous êtes ouverts le samedi matin", "ask_hours", "ask_hours"),
         ("le premier", "choose_option", "choose_option"),
-        ("demain", "goodbye", "goodbye"),  # "à demain": a time is never read into a goodbye
+        ("à demain", "goodbye", "goodbye"),  # a goodbye that names a time stays one
+        ("bonne soirée à lundi", "goodbye", "goodbye"),
+        # seen on the demo: read as a goodbye, the answer to "quand ?" hung up the call
+        ("mercredi matin de bonne heure", "goodbye", "inform"),
+        ("demain", "goodbye", "inform"),
         ("et samedi", "inform", "inform"),
     ],
 )

@@ -61,6 +61,11 @@ def slot_date(tracker: Tracker, name: str) -> date | None:
         return None
 
 
+def latest_text(tracker: Tracker) -> str:
+    """The text of the patient's latest message ("" when there is none)."""
+    return str(tracker.latest_message.get("text") or "")
+
+
 def caller_number(tracker: Tracker) -> str:
     """The caller's number when the channel gives one (phone metadata), else ""."""
     metadata = tracker.latest_message.get("metadata") or {}

@@ -27,6 +27,7 @@ from actions.base import (
     SafeAction,
     SafeFormValidation,
     channel_of,
+    latest_text,
     slot_date,
     value_before_latest_message,
 )
@@ -186,7 +187,7 @@ class ValidateBookingForm(SafeFormValidation):
         """ "n'importe quand", "le plus tôt possible": an open wish Duckling has no date for."""
         if tracker.get_slot("requested_slot") != "time_wish" or entity_value(tracker, "time_wish") is not None:
             return {}
-        if _OPEN_WISH.search(normalise(tracker.latest_message.get("text") or "")):
+        if _OPEN_WISH.search(normalise(latest_text(tracker))):
             return {"time_wish": to_serializable(TimeWish(earliest=True))}
         return {}
 
@@ -194,9 +195,7 @@ class ValidateBookingForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         practice = await runtime.practice()
-        motif = resolve_motif(str(value or ""), practice) or resolve_motif(
-            tracker.latest_message.get("text") or "", practice
-        )
+        motif = resolve_motif(str(value or ""), practice) or resolve_motif(latest_text(tracker), practice)
         if motif is None:
             # A word of a motif's name ("bilan"): among the practitioner's motifs first, then all of them.
             named = chosen_practitioner(tracker)
@@ -226,7 +225,7 @@ class ValidateBookingForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") == "patient_status":
-            value = patient_status_of(value, str(tracker.latest_message.get("text") or ""))
+            value = patient_status_of(value, latest_text(tracker))
         if value not in ("new", "existing"):
             return {"patient_status": None}
         practice = await runtime.practice()
@@ -263,7 +262,7 @@ class ValidateBookingForm(SafeFormValidation):
         practice = await runtime.practice()
         motif = current_motif(tracker, practice)
         chosen = resolve_practitioner(str(value or ""), practice, motif) or resolve_practitioner(
-            tracker.latest_message.get("text") or "", practice, motif
+            latest_text(tracker), practice, motif
         )
         if chosen is None:
             anyone = resolve_practitioner(str(value or ""), practice)
@@ -295,9 +294,7 @@ class ValidateBookingForm(SafeFormValidation):
         open_aside = (
             wish.is_open and not wish.earliest and tracker.get_slot("requested_slot") not in (None, "time_wish")
         )
-        if open_aside or is_the_birth_date(
-            wish, str(tracker.latest_message.get("text") or ""), practice, runtime.now()
-        ):
+        if open_aside or is_the_birth_date(wish, latest_text(tracker), practice, runtime.now()):
             earlier = value_before_latest_message(tracker, "time_wish")
             return {"time_wish": earlier if isinstance(earlier, dict) else None}
         now = runtime.now()

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import TAKE_YOUR_TIME, SafeAction
+from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
 from assistant.dialogue.understanding import is_hold_on
 
@@ -27,7 +27,7 @@ class ActionChangeMind(SafeAction):
         return "action_change_mind"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if is_hold_on(str(tracker.latest_message.get("text") or "")):
+        if is_hold_on(latest_text(tracker)):
             # "euh attendez je regarde mon agenda": a moment asked, not a request dropped
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]

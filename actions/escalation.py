@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import TAKE_YOUR_TIME, SafeAction, SafeFormValidation, caller_number, channel_of
+from actions.base import TAKE_YOUR_TIME, SafeAction, SafeFormValidation, caller_number, channel_of, latest_text
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
@@ -275,7 +275,7 @@ class ActionHandleFallback(SafeAction):
         return "action_handle_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if is_hold_on(str(tracker.latest_message.get("text") or "")):
+        if is_hold_on(latest_text(tracker)):
             # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]

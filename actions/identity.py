@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeFormValidation, caller_number, slot_date, value_before_latest_message
+from actions.base import SafeFormValidation, caller_number, latest_text, slot_date, value_before_latest_message
 from assistant.core.model import Slot
 from assistant.core.text import normalise
 from assistant.dialogue.speech import say_birth_date, say_slot
@@ -45,7 +45,7 @@ def is_a_name_answer(tracker: Tracker) -> bool:
     triage = tracker.latest_message.get("triage") or {}
     if triage.get("rules"):
         return False
-    text = str(tracker.latest_message.get("text") or "")
+    text = latest_text(tracker)
     return clean_name(text) is not None and len(text.split()) <= 4
 
 
@@ -65,7 +65,7 @@ def earlier_name_kept(tracker: Tracker, slot: str, new: str | None) -> str | Non
         return str(earlier) if earlier else None
     if not earlier or normalise(str(earlier)) == normalise(new):
         return None
-    if corrects_earlier_answer(str(tracker.latest_message.get("text") or "")):
+    if corrects_earlier_answer(latest_text(tracker)):
         return None
     return str(earlier)
 
@@ -96,7 +96,7 @@ class ValidateIdentityForm(SafeFormValidation):
             return None
         proposals = slots_from_value(tracker.get_slot("proposed_slots"))
         practice = await runtime.practice()
-        index = choose_slot(str(tracker.latest_message.get("text") or ""), proposals, practice, str(option))
+        index = choose_slot(latest_text(tracker), proposals, practice, str(option))
         if index is None or slot_to_dict(proposals[index]) == tracker.get_slot("chosen_slot"):
             return None
         return proposals[index]

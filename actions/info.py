@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, caller_number
+from actions.base import SafeAction, caller_number, latest_text
 from actions.escalation import open_escalation
 from assistant.clock import get_timezone
 from assistant.core.model import AppointmentType, Practice
@@ -118,14 +118,14 @@ class ActionAnswerInfo(SafeAction):
             practitioner, weekday, day = asked_about(tracker, practice)
             text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
         elif intent == "ask_address":
-            text = answer_address(practice, str(tracker.latest_message.get("text") or ""))
+            text = answer_address(practice, latest_text(tracker))
         elif intent == "ask_fees":
-            text = answer_fees(practice, str(tracker.latest_message.get("text") or ""), asked_motif(tracker, practice))
+            text = answer_fees(practice, latest_text(tracker), asked_motif(tracker, practice))
         elif intent == "ask_documents":
             text = answer_documents(practice, asked_motif(tracker, practice))
         else:
             named, _, _ = asked_about(tracker, practice)
-            text = answer_practitioners(practice, named, str(tracker.latest_message.get("text") or ""))
+            text = answer_practitioners(practice, named, latest_text(tracker))
         dispatcher.utter_message(text=text)
         return []
 
@@ -161,7 +161,7 @@ def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int |
     if practitioner is None:
         # "les horaires du kiné": "kiné" can come out as a motif whose synonym is the practitioner,
         # or as no entity at all; then the words of the question say who
-        asked = resolve_practitioner(str(tracker.latest_message.get("text") or ""), practice)
+        asked = resolve_practitioner(latest_text(tracker), practice)
         practitioner = asked if asked != ANY_PRACTITIONER else None
     if practitioner is None:
         for value in tracker.get_latest_entity_values("motif"):

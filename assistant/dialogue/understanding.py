@@ -440,8 +440,11 @@ def clean_name(text: str) -> str | None:
     name = " ".join(kept).strip(" '")
     if not name or len(name.split()) > 4 or len(name) > 60:
         return None
-    if set(normalise(name).split()) & _NOT_NAMES:
+    words = normalise(name).split()
+    if set(words) & _NOT_NAMES:
         return None
+    if any(len(word) >= 3 and not re.search(r"[aeiouy]", word) for word in words):
+        return None  # "gzrt plouf", "vlan zzz krr": no name is unpronounceable (Ng, two letters, is one)
     return " ".join(_capitalise(part) for part in name.split())
 
 

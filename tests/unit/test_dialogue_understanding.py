@@ -169,6 +169,9 @@ def test_yes_picks_a_single_proposal_only():
         ("non", None),
         ("camille non", None),
         ("le gall", "Le Gall"),
+        ("gzrt plouf", None),  # seen on the demo: saved as a surname
+        ("vlan zzz krr", None),
+        ("Ng", "Ng"),
         ("Avril", "Avril"),
     ],
 )

@@ -12,7 +12,9 @@ secretariat.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -21,11 +23,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, caller_number, channel_of
-from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, mentions_a_relative
+from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, is_open_wish, mentions_a_relative
+from assistant.clock import get_timezone
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
 from assistant.core.model import Appointment, Channel, Practice
+from assistant.core.text import normalise
 from assistant.dialogue.speech import join_alternatives, say_slot
 from assistant.dialogue.state import slot_from_dict
 from assistant.services.agenda import Actor
@@ -157,6 +161,27 @@ class ActionCancelAppointment(SafeAction):
         return [SlotSet("appointment_id", None)]
 
 
+def move_target(tracker: Tracker, appointment: Appointment, practice: Practice) -> dict[str, Any] | None:
+    """The new time the patient gave with the request ("du jeudi 3 au vendredi 4 à la même heure").
+
+    Said before identity was checked, it was asked again. A day that is the appointment's own is where
+    it is now, not where it goes; "à la même heure" is the appointment's time.
+    """
+    wish = tracker.get_slot("time_wish")
+    tz = get_timezone(practice.timezone)
+    start = appointment.start.astimezone(tz)
+    if not isinstance(wish, dict) or is_open_wish(wish):
+        return None
+    days = {datetime.fromisoformat(i["start"]).astimezone(tz).date() for i in wish.get("intervals") or []}
+    if days == {start.date()}:
+        return None
+    asked = " ".join(normalise(str(e.get("text") or "")) for e in tracker.events if e.get("event") == "user")
+    if re.search(r"\b(meme heure|meme horaire)\b", asked) and not wish.get("day_parts"):
+        end = (start + timedelta(minutes=1)).strftime("%H:%M")
+        return {**wish, "day_parts": [f"{start.strftime('%H:%M')}-{end}"]}
+    return wish
+
+
 class ActionPrepareMove(SafeAction):
     """Start the search for a new slot: same motif and practitioner, a new time wish."""
 
@@ -173,11 +198,13 @@ class ActionPrepareMove(SafeAction):
             return [ActiveLoop(None), FollowupAction("action_listen")]
         agenda = runtime.container().agenda
         appointment = await runtime.off_loop(agenda.get_appointment, int(appointment_id))
+        practice = await runtime.practice()
         return [
             *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
             SlotSet("motif", appointment.appointment_type_id),
             SlotSet("practitioner", appointment.practitioner_id),
             SlotSet("patient_status", "existing"),
+            SlotSet("time_wish", move_target(tracker, appointment, practice)),
         ]
 
 

@@ -143,3 +143,19 @@ def test_a_move_for_a_relative_says_son_rendez_vous(container, domain):
     assert said == ["Je déplace son rendez-vous au jeudi 26 novembre à 9 h avec le docteur Lefebvre. Je confirme ?"]
     _, said = run_action(ActionConfirmMove(), make_tracker({"chosen_slot": chosen}, text="le deuxième"), domain)
     assert said[0].startswith("Je déplace votre rendez-vous")
+
+
+def test_the_new_time_given_with_a_move_request_is_kept(container, domain):
+    """Seen on the demo: "du jeudi au vendredi à la même heure" was asked "Quand souhaiteriez-vous venir ?"."""
+    appointment = book(container, at(2026, 11, 26, 15, 0))
+    friday = {"intervals": [{"start": "2026-11-27T00:00:00+01:00", "end": "2026-11-28T00:00:00+01:00"}]}
+    thursday = {"intervals": [{"start": "2026-11-26T00:00:00+01:00", "end": "2026-11-27T00:00:00+01:00"}]}
+    asked = "je voudrais déplacer mon rendez-vous du jeudi au vendredi à la même heure"
+    said_first = [{"event": "user", "text": asked, "parse_data": {"intent": {"name": "reschedule_appointment"}}}]
+    verified = {**IDENTITY, "task": "move", "identity_verified": True, "appointment_id": float(appointment.id)}
+    events, _ = run_action(
+        ActionPrepareMove(), make_tracker({**verified, "time_wish": friday}, text="oui", events=said_first), domain
+    )
+    assert slot_events(events)["time_wish"] == {**friday, "day_parts": ["15:00-15:01"]}
+    events, _ = run_action(ActionPrepareMove(), make_tracker({**verified, "time_wish": thursday}, text="oui"), domain)
+    assert slot_events(events)["time_wish"] is None  # the appointment's own day: where it is, not where it goes

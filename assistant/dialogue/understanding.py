@@ -18,6 +18,7 @@ from assistant.clock import get_timezone
 from assistant.core.identity import is_valid_french_phone, phone_key
 from assistant.core.model import AppointmentType, Practice, Slot
 from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
+from assistant.dialogue.speech import MONTHS
 from assistant.nlu.time_wish import parse_birth_date
 
 ANY_PRACTITIONER = "any"
@@ -649,10 +650,8 @@ _CORRECTION = re.compile(
 )
 
 
-_MONTHS_FOLDED = (
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
-    "decembre",
-)  # fmt: skip
+#: Month names as normalise() writes them ("février" → "fevrier").
+_MONTHS_FOLDED = tuple(normalise(month) for month in MONTHS)
 
 
 _NUMBER_WORD_SET = frozenset({*NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS, "cent", "cents", "mille"}) - {"un", "une"}

@@ -20,12 +20,12 @@ from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, local_datetime
 from assistant.dialogue.speech import (
     DAYS,
-    MONTHS,
     indefinite,
     join_alternatives,
     practitioner_phrase,
     practitioner_subject,
     say_date,
+    say_day_month,
     say_time,
     with_article,
 )
@@ -41,11 +41,6 @@ def say_weekdays(weekdays: Sequence[int]) -> str:
     if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
         return f"du {DAYS[days[0]]} au {DAYS[days[-1]]}"
     return join_alternatives([f"le {DAYS[d]}" for d in days], "et")
-
-
-def say_day_month(day: date) -> str:
-    """ "9 janvier", "1er mars"."""
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
 
 
 def current_rules(rules: Sequence[ScheduleRule], today: date | None) -> list[ScheduleRule]:

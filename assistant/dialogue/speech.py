@@ -47,16 +47,19 @@ def say_date(day: date, today: date | None = None, with_year: bool = False) -> s
             return "aujourd'hui"
         if day == today + timedelta(days=1):
             return "demain"
-    number = "1er" if day.day == 1 else str(day.day)
-    text = f"{DAYS[day.weekday()]} {number} {MONTHS[day.month - 1]}"
+    text = f"{DAYS[day.weekday()]} {say_day_month(day)}"
     if with_year:
         text += f" {day.year}"
     return text
 
 
+def say_day_month(day: date) -> str:
+    """ "9 janvier", "1er mars"."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+
+
 def say_birth_date(day: date) -> str:
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+    return f"{say_day_month(day)} {day.year}"
 
 
 def practitioner_phrase(practice: Practice, practitioner_id: str) -> str:

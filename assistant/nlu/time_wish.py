@@ -191,6 +191,8 @@ PARTS_OF_DAY: tuple[tuple[re.Pattern[str], TimeRange], ...] = tuple(
     for pattern, wall in (
         (rf"\b{_DET}(?:tout\s+)?debut\s+(?:de\s+|d'|d\s+)(?:la\s+)?mat(?:in|inee)\b", EARLY_MORNING),
         (r"\b(?:tres\s+)?(?:tot|de bonne heure)\s+(?:le|dans la|en)\s+mat(?:in|inee)\b", EARLY_MORNING),
+        (rf"\b{_DET}mat(?:in|inee)\s+(?:tres\s+)?(?:tot|de\s+bonne\s+heure)\b", EARLY_MORNING),
+        (r"\b(?:tres\s+)?de\s+bonne\s+heure\b", EARLY_MORNING),
         (r"\b(?:a\s+la\s+|en\s+)?premiere\s+heure\b", EARLY_MORNING),
         (rf"\b{_DET}fin\s+(?:de\s+|d'|d\s+)(?:la\s+)?mat(?:in|inee)\b", LATE_MORNING),
         (rf"\b{_DET}(?:tout\s+)?debut\s+(?:d'|d\s+|de\s+l'|de\s+l\s+|de\s+)\s*{_APREM}", EARLY_AFTERNOON),
@@ -518,7 +520,11 @@ def _find(text: str, ctx: _Context) -> list[TimeExpression]:
             continue
         if _is_false_positive(match, text, low, start, end):
             continue
-        pod = next((wall for s, e, wall in pods if _contains(span, (s, e))), None)
+        # A part of day inside the reading ("demain matin"), else one running over its end:
+        # "mercredi matin de bonne heure" is read "mercredi matin" by Duckling, early by the lexicon.
+        pod = next((wall for s, e, wall in pods if _contains(span, (s, e))), None) or next(
+            (wall for s, e, wall in pods if _spans_overlap(span, (s, e))), None
+        )
         expression = _from_duckling(match, text, low, start, end, pod, ctx)
         kept.append(expression)
         duckling_spans.append(span)

@@ -115,6 +115,11 @@ CASES: list[tuple[str, datetime, TimeWish]] = [
     ("après-midi", MON_10, wish(parts=(AFTERNOON,))),  # not "midi"
     ("en début de matinée", MON_10, wish(parts=("07:00-10:00",))),
     ("tôt le matin", MON_10, wish(parts=("07:00-10:00",))),
+    # Duckling reads "mercredi matin" and leaves "de bonne heure" out: the whole morning (seen on the demo)
+    ("mercredi matin de bonne heure", MON_10, wish(day(2026, 11, 25), parts=("07:00-10:00",))),
+    ("jeudi matin tôt", MON_10, wish(day(2026, 11, 26), parts=("07:00-10:00",))),
+    ("de bonne heure mercredi", MON_10, wish(day(2026, 11, 25), parts=("07:00-10:00",))),
+    ("le matin très tôt", MON_10, wish(parts=("07:00-10:00",))),
     ("demain soir", MON_10, wish(day(2026, 11, 24), parts=(EVENING,))),
     ("demain en tout début de matinée", MON_15, wish(day(2026, 11, 24), parts=("07:00-10:00",))),
     ("en fin de matinée", MON_10, wish(parts=("10:00-12:00",))),

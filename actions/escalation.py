@@ -143,6 +143,13 @@ def _handover_sentence(practice: Practice, now: Any) -> str:
     return sentence
 
 
+def secretariat_told(practice: Practice, now: Any) -> str:
+    """Who knows now: the secretariat when someone is there, otherwise at its reopening (never a false comfort)."""
+    if is_staffed(practice, now):
+        return "J'ai aussi prévenu le secrétariat du cabinet."
+    return "Le secrétariat en sera informé dès sa réouverture."
+
+
 def emergency_sentence(practice: Practice, category: str, life_threatening: bool = False) -> str:
     numbers = practice.emergency
     if category == "suicide" and life_threatening:
@@ -177,15 +184,27 @@ class ActionHandleEmergency(SafeAction):
         life_threatening = category == "suicide" and bool(numbers) and numbers[0] == "15"
         dispatcher.utter_message(text=emergency_sentence(practice, category, life_threatening))
         reasons = triage.get("reasons") or ["Urgence signalée par le patient"]
+        now = runtime.now()
+        # A person in distress on the phone while someone is at the desk is put through to that person
+        # (the 3114 said first); a medical emergency frees the line for the 15.
+        put_through = category == "suicide" and not life_threatening and transfers_call(tracker, practice, now)
         events = await open_escalation(
-            dispatcher, tracker, reason="; ".join(reasons), category=category, urgency="immediate", announce=False
+            dispatcher,
+            tracker,
+            reason="; ".join(reasons),
+            category=category,
+            urgency="immediate",
+            announce=put_through,
         )
-        if channel_of(tracker) == Channel.PHONE:
+        told = secretariat_told(practice, now)
+        if put_through:
+            pass  # open_escalation said "Je vous passe le secrétariat" and asked the channel to transfer
+        elif channel_of(tracker) == Channel.PHONE:
             # Keep the patient's line free for the emergency call: say it, then hang up.
-            dispatcher.utter_message(text="J'ai prévenu le secrétariat. Je raccroche pour que vous puissiez appeler.")
+            dispatcher.utter_message(text=f"{told} Je raccroche pour que vous puissiez appeler.")
             dispatcher.utter_message(json_message={"end_call": True})
         else:
-            dispatcher.utter_message(text="J'ai aussi prévenu le secrétariat du cabinet.")
+            dispatcher.utter_message(text=told)
         return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, SlotSet("emergency", True)]
 
 

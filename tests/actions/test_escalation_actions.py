@@ -79,6 +79,37 @@ def test_on_the_phone_an_emergency_ends_the_call_so_the_line_is_free(container, 
     assert {"end_call": True} in [message.get("custom") for message in sent]
 
 
+def test_at_night_an_emergency_does_not_pretend_the_secretariat_knows_now(container, domain):
+    runtime.container().clock = FixedClock(at(2026, 11, 23, 21, 30))  # Monday night: nobody at the desk
+    _, sent = messages(ActionHandleEmergency(), emergency_tracker("il ne respire plus", **PHONE), domain)
+    said = " ".join(message.get("text") or "" for message in sent)
+    assert "dès sa réouverture" in said and "J'ai aussi prévenu" not in said
+    assert {"end_call": True} in [message.get("custom") for message in sent]
+    runtime.container().clock = FixedClock(at(2026, 11, 23, 10, 0))
+    _, sent = messages(ActionHandleEmergency(), emergency_tracker("il ne respire plus", sender_id="c2"), domain)
+    assert "prévenu le secrétariat" in " ".join(message.get("text") or "" for message in sent)
+
+
+def test_on_the_phone_in_staffed_hours_a_person_in_distress_is_put_through_not_hung_up_on(container, domain):
+    tracker = emergency_tracker("j'ai envie d'en finir", "suicide", ("3114", "15"), **PHONE)
+    _, sent = messages(ActionHandleEmergency(), tracker, domain)
+    assert "3114" in sent[0]["text"]  # the number first, always
+    customs = [message["custom"] for message in sent if message.get("custom")]
+    assert customs and "handover" in customs[0] and {"end_call": True} not in customs
+    (escalation,) = open_escalations(container)
+    assert escalation.category == "suicide" and customs[0]["handover"]["escalation_id"] == escalation.id
+    # at night nobody can take the call: the 3114, then the line is freed
+    runtime.container().clock = FixedClock(at(2026, 11, 23, 21, 30))
+    night = emergency_tracker("j'ai envie d'en finir", "suicide", ("3114", "15"), sender_id="c3", **PHONE)
+    _, sent = messages(ActionHandleEmergency(), night, domain)
+    assert {"end_call": True} in [message.get("custom") for message in sent]
+    # an overdose (15 first) always frees the line for the 15, even in staffed hours
+    runtime.container().clock = FixedClock(at(2026, 11, 23, 10, 0))
+    overdose = emergency_tracker("j'ai avalé mes cachets", "suicide", ("15", "3114"), sender_id="c4", **PHONE)
+    _, sent = messages(ActionHandleEmergency(), overdose, domain)
+    assert {"end_call": True} in [message.get("custom") for message in sent]
+
+
 def test_no_booking_ever_after_an_emergency(container, domain):
     day = at(2026, 11, 26, 9, 0).date()
     before = container.agenda.agenda(day)

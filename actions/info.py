@@ -21,6 +21,7 @@ from assistant.dialogue.answers import (
     answer_fees,
     answer_hours,
     answer_in_english,
+    answer_on_call,
     answer_practitioners,
     asked_day,
     asked_weekday,
@@ -67,7 +68,7 @@ class ActionAnswerInEnglish(SafeAction):
 
 
 #: The practical questions this action answers (data/rules.yml lists the same).
-INFO_INTENTS = ("ask_hours", "ask_address", "ask_fees", "ask_documents", "ask_practitioners")
+INFO_INTENTS = ("ask_hours", "ask_address", "ask_fees", "ask_documents", "ask_practitioners", "ask_on_call")
 #: What a follow-up ("et demain ?", "et pour le kiné ?", "et le docteur Lefebvre ?") changes in the question.
 FOLLOW_UP_ENTITIES = ("time_wish", "practitioner", "motif")
 
@@ -123,6 +124,8 @@ class ActionAnswerInfo(SafeAction):
             text = answer_fees(practice, latest_text(tracker), asked_motif(tracker, practice))
         elif intent == "ask_documents":
             text = answer_documents(practice, asked_motif(tracker, practice))
+        elif intent == "ask_on_call":
+            text = answer_on_call(practice)
         else:
             named, _, _ = asked_about(tracker, practice)
             text = answer_practitioners(practice, named, latest_text(tracker))

@@ -116,11 +116,31 @@ def answer_hours(
     elif practice.public_holidays_closed:
         sentences.append("Le cabinet est fermé les jours fériés.")
     if practice.emergency.on_call:
-        label = f" ({practice.emergency.on_call_label})" if practice.emergency.on_call_label else ""
-        sentences.append(
-            f"En dehors des horaires, la permanence des soins répond au {practice.emergency.on_call}{label}."
-        )
+        sentences.append(on_call_sentence(practice))
     sentences.append(f"En cas d'urgence vitale, appelez le {practice.emergency.samu}.")
+    return " ".join(sentences)
+
+
+def on_call_sentence(practice: Practice) -> str:
+    """The practice's on-call service in one spoken sentence (its label says when it answers)."""
+    label = practice.emergency.on_call_label
+    return f"En dehors des horaires, la permanence des soins répond au {practice.emergency.on_call}" + (
+        f" : {label}." if label else "."
+    )
+
+
+def answer_on_call(practice: Practice) -> str:
+    """Whom to call when the practice cannot help: its on-call service first, then the emergency numbers.
+
+    Asked at night ("le numéro du médecin de garde ?"), on a Sunday, or for a relative who cannot speak
+    on the phone (the 114 takes text messages).
+    """
+    numbers = practice.emergency
+    sentences = [on_call_sentence(practice)] if numbers.on_call else []
+    sentences.append(
+        f"En cas d'urgence vitale, appelez le {numbers.samu} ou le {numbers.european} ; "
+        f"une personne sourde ou malentendante peut envoyer un SMS au {numbers.deaf_sms}."
+    )
     return " ".join(sentences)
 
 

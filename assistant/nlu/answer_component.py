@@ -43,6 +43,7 @@ TIME_MISREADINGS = frozenset(
         "ask_fees",
         "ask_documents",
         "ask_practitioners",
+        "ask_on_call",
         "out_of_scope",
         "bot_challenge",
         "greet",

@@ -18,6 +18,7 @@ from assistant.dialogue.answers import (
     answer_documents,
     answer_fees,
     answer_hours,
+    answer_on_call,
     answer_practitioners,
     asked_day,
     asked_weekday,
@@ -125,6 +126,15 @@ def test_a_plain_hours_question_gets_the_secretariat_the_holidays_and_the_emerge
     answer = answer_hours(DEMO, NOW)
     assert answer.startswith("Le secrétariat répond du lundi au vendredi de 8 h 30 à midi et demi")
     assert "permanence des soins répond au 03 53 01 20 09" in answer and answer.endswith("appelez le 15.")
+
+
+def test_the_on_call_question_gets_the_practices_on_call_number_and_every_emergency_number():
+    answer = answer_on_call(DEMO)
+    assert answer.startswith("En dehors des horaires, la permanence des soins répond au 03 53 01 20 09 : médecin de garde")
+    assert "le 15 ou le 112" in answer and "SMS au 114" in answer
+    assert "(" not in answer  # read aloud on the phone
+    without = replace(DEMO, emergency=replace(DEMO.emergency, on_call="", on_call_label=""))
+    assert answer_on_call(without).startswith("En cas d'urgence vitale, appelez le 15")
 
 
 def test_one_weekday_gets_that_days_hours_or_that_the_practice_is_closed():

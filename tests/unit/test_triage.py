@@ -241,6 +241,7 @@ ROUTINE = [
     "mon grand-père voudrait un rendez-vous pour son vaccin",
     "c'est pas urgent je voudrais un rendez-vous la semaine prochaine",
     "quel numéro appeler en cas d'urgence le week-end",
+    "le numéro européen d'urgence c'est lequel",
     "je voudrais annuler mon rendez-vous de jeudi",
     "le cabinet ferme à quelle heure",
     "c'est pour une séance de kiné après mon entorse",

@@ -544,6 +544,23 @@ def _is_filler(word: str, extra: frozenset[str] | set[str] = frozenset()) -> boo
     return word in _ANSWER_FILLERS or word in extra or is_hesitation(word)
 
 
+#: The word the phone greeting tells callers to say to reach a person, with what comes around it when said.
+_SECRETARIAT_ONLY = re.compile(
+    r"(?:(?:oui|euh|ben|bah|alors|allo|bonjour|bonsoir|je veux|je voudrais|passez moi|mettez moi)\s+)*"
+    r"(?:(?:le|la|au|a la|un|une)\s+)?(?:secretariat|secretaire|standard|accueil|standardiste)"
+    r"(?:\s+(?:s il vous plait|s il te plait|svp|merci|please|oui))*"
+)
+
+
+def asks_for_the_secretariat(text: str) -> bool:
+    """Whether ``text`` is only the keyword the greeting gives for a person ("le secrétariat !", "secrétaire svp").
+
+    Said alone, it is too short for the classifiers (they read "le secrétariat" as not understood), yet the
+    caller did exactly what the greeting asked.
+    """
+    return bool(_SECRETARIAT_ONLY.fullmatch(normalise(text)))
+
+
 def is_bare_phone_answer(text: str) -> bool:
     """True when a message is a phone number and nothing else ("euh zéro six douze…", "06 12 34 56 78").
 

@@ -15,6 +15,9 @@ with certainty:
   small talk, out of scope); a choice among proposed slots ("le premier", "plutôt
   l'après-midi"), a yes or a no keep theirs.
 
+The same goes for the one word the phone greeting gives to reach a person: "le secrétariat !"
+alone becomes ``request_human`` (:func:`assistant.dialogue.understanding.asks_for_the_secretariat`).
+
 ``TriageOverride`` runs after this component and keeps the last word on emergencies.
 The decisions are the pure :func:`assistant.dialogue.understanding.is_bare_phone_answer`
 and :func:`assistant.dialogue.understanding.is_bare_time_answer`.
@@ -29,12 +32,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.core.text import normalise
-from assistant.dialogue.understanding import is_bare_phone_answer, is_bare_time_answer
+from assistant.dialogue.understanding import asks_for_the_secretariat, is_bare_phone_answer, is_bare_time_answer
 from assistant.nlu.duckling_component import TIME_WISH_ENTITY
 from assistant.nlu.stateless import StatelessComponent
 from assistant.nlu.triage_component import override
 
 ANSWER_INTENT = "inform"
+HUMAN_INTENT = "request_human"
 #: Intents a bare time is mistaken for; any other keeps DIET's reading.
 TIME_MISREADINGS = frozenset(
     {
@@ -67,7 +71,13 @@ class BareAnswerOverride(StatelessComponent):
             text = message.get(TEXT)
             if text and bare_answer(message, str(text)):
                 override(message, ANSWER_INTENT)
+            elif text and asks_for_the_secretariat(str(text)) and _intent(message) != "emergency":
+                override(message, HUMAN_INTENT)  # the greeting's own keyword: "dites « secrétariat »"
         return messages
+
+
+def _intent(message: Message) -> str | None:
+    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 
 def bare_answer(message: Message, text: str) -> bool:

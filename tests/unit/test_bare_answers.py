@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.dialogue.understanding import is_bare_phone_answer, is_bare_time_answer
+from assistant.dialogue.understanding import asks_for_the_secretariat, is_bare_phone_answer, is_bare_time_answer
 from assistant.nlu.answer_component import BareAnswerOverride
 from tests.unit.test_duckling_component import make
 
@@ -92,6 +92,44 @@ def test_the_component_makes_bare_answers_certain_informs_and_leaves_the_rest():
     assert day.get(INTENT) == {"name": "inform", "confidence": 1.0}
     assert question.get(INTENT)["name"] == "ask_hours"
     assert choice.get(INTENT)["name"] == "choose_option"
+    assert emergency.get(INTENT)["name"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "le secrétariat",
+        "Le secrétariat.",
+        "Secrétariat !",
+        "euh le secrétariat s'il vous plaît",
+        "la secrétaire svp",
+        "passez-moi le standard",
+        "oui secrétariat",
+    ],
+)
+def test_the_greetings_keyword_alone_asks_for_a_person(said):
+    assert asks_for_the_secretariat(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "le secrétariat ouvre à quelle heure",
+        "j'ai appelé le secrétariat hier",
+        "secrétariat médical",
+        "ma fille est secrétaire",
+        "",
+    ],
+)
+def test_a_sentence_about_the_secretariat_is_not_the_keyword(said):
+    assert not asks_for_the_secretariat(said)
+
+
+def test_the_component_makes_the_keyword_a_request_for_a_person_but_never_hides_an_emergency():
+    keyword = message("Le secrétariat.", "nlu_fallback")
+    emergency = message("secrétariat", "emergency")
+    BareAnswerOverride().process([keyword, emergency])
+    assert keyword.get(INTENT) == {"name": "request_human", "confidence": 1.0}
     assert emergency.get(INTENT)["name"] == "emergency"
 
 

@@ -25,6 +25,7 @@ from assistant.dialogue.understanding import (
     clean_name,
     corrected_birth_date,
     corrects_earlier_answer,
+    name_without_other,
     parse_phone,
     spoken_entity_text,
 )
@@ -68,6 +69,15 @@ def earlier_name_kept(tracker: Tracker, slot: str, new: str | None) -> str | Non
     if corrects_earlier_answer(latest_text(tracker)):
         return None
     return str(earlier)
+
+
+def other_names(tracker: Tracker, slot: str) -> list[str]:
+    """The ``slot`` name said in the latest message (as spoken) or given before: what the other name is not."""
+    said = [
+        spoken_entity_text(tracker.latest_message, slot, str(value)) for value in tracker.get_latest_entity_values(slot)
+    ]
+    earlier = value_before_latest_message(tracker, slot)
+    return [*said, *([str(earlier)] if earlier else [])]
 
 
 class ValidateIdentityForm(SafeFormValidation):
@@ -122,6 +132,7 @@ class ValidateIdentityForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = clean_name(spoken_entity_text(tracker.latest_message, "last_name", str(value or "")))
+        name = name_without_other(name, other_names(tracker, "first_name"))
         kept = earlier_name_kept(tracker, "last_name", name)
         if kept is not None:
             return {"last_name": kept}
@@ -133,6 +144,7 @@ class ValidateIdentityForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = clean_name(spoken_entity_text(tracker.latest_message, "first_name", str(value or "")))
+        name = name_without_other(name, other_names(tracker, "last_name"))
         kept = earlier_name_kept(tracker, "first_name", name)
         if kept is not None:
             return {"first_name": kept}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -447,6 +447,21 @@ def clean_name(text: str) -> str | None:
     if any(len(word) >= 3 and not re.search(r"[aeiouy]", word) for word in words):
         return None  # "gzrt plouf", "vlan zzz krr": no name is unpronounceable (Ng, two letters, is one)
     return " ".join(_capitalise(part) for part in name.split())
+
+
+def name_without_other(name: str | None, other_names: Iterable[str | None]) -> str | None:
+    """A surname answer without the first name said with it, and the other way round.
+
+    "Petit. Léa Petit.", said for the surname, was read back "Léa Petit Léa Petit" and stored as the
+    surname "Petit Léa Petit": that patient could then never be found. The words of the other name
+    are dropped (a one-word answer is kept whole: Marie Marie exists), then a word said twice in a row.
+    """
+    if not name or len(name.split()) < 2:
+        return name
+    others = {normalise(word) for other in other_names if other for word in str(other).split()}
+    kept = [word for word in name.split() if normalise(word) not in others] or name.split()
+    once = [word for index, word in enumerate(kept) if index == 0 or normalise(word) != normalise(kept[index - 1])]
+    return " ".join(once)
 
 
 #: Words that make an answer something other than a name: "pas avant dix-sept heures" was saved as

@@ -720,6 +720,25 @@ def test_a_birth_year_corrected_when_the_phone_is_asked_fixes_the_date_not_the_p
     assert said == ["C'est corrigé : date de naissance le 3 septembre 1991."]
 
 
+def test_a_surname_said_with_the_first_name_keeps_only_the_surname(container, domain):
+    """Seen on the phone: "Petit. Léa Petit." was stored as the surname "Petit Léa Petit" (read back
+    "Léa Petit Léa Petit"); the patient's next call could not find the appointment."""
+    said = "Petit. Léa Petit."
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name"},
+        text=said,
+        entities=[{"entity": "first_name", "value": "Léa", "start": 7, "end": 10}],
+        active_loop="identity_form",
+        candidates={"last_name": said, "first_name": "Léa"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["last_name"] == "Petit" and slot_events(events)["first_name"] == "Léa"
+    # the first name answered with the surname known: "Gabin Morel" for the first name is Gabin
+    first = identity_answer("first_name", "Gabin Morel", {"first_name": "Gabin Morel"}, {"last_name": "Morel"})
+    events, _ = run_action(ValidateIdentityForm(), first, domain)
+    assert slot_events(events)["first_name"] == "Gabin"
+
+
 def test_a_name_said_as_a_correction_replaces_the_earlier_one(container, domain):
     fixed = identity_answer(
         "birth_date",

@@ -130,7 +130,9 @@ def test_a_plain_hours_question_gets_the_secretariat_the_holidays_and_the_emerge
 
 def test_the_on_call_question_gets_the_practices_on_call_number_and_every_emergency_number():
     answer = answer_on_call(DEMO)
-    assert answer.startswith("En dehors des horaires, la permanence des soins répond au 03 53 01 20 09 : médecin de garde")
+    assert answer.startswith(
+        "En dehors des horaires, la permanence des soins répond au 03 53 01 20 09 : médecin de garde"
+    )
     assert "le 15 ou le 112" in answer and "SMS au 114" in answer
     assert "(" not in answer  # read aloud on the phone
     without = replace(DEMO, emergency=replace(DEMO.emergency, on_call="", on_call_label=""))

@@ -28,6 +28,7 @@ from assistant.dialogue.understanding import (
     first_visit_instead,
     is_hold_on,
     motif_named_in,
+    name_without_other,
     narrowed_wish,
     parse_phone,
     patient_status_of,
@@ -412,3 +413,19 @@ def test_a_time_of_day_after_a_day_narrows_that_day():
 def test_whether_the_patient_came_before_is_read_from_the_words_of_the_answer(said, status):
     assert patient_status_of(None, said) == status
     assert patient_status_of("new", said) == "new"  # an entity's value comes first
+
+
+@pytest.mark.parametrize(
+    ("name", "others", "expected"),
+    [
+        ("Petit Léa Petit", ["Léa"], "Petit"),
+        ("Gabin Morel", ["Gabin"], "Morel"),
+        ("Le Gall Marie", ["marie"], "Le Gall"),
+        ("Marie", ["Marie"], "Marie"),  # one word is kept whole: Marie Marie exists
+        ("Martin Martin", [], "Martin"),
+        ("De La Fontaine", ["Bérénice", None], "De La Fontaine"),
+        (None, ["Léa"], None),
+    ],
+)
+def test_a_name_answer_loses_the_other_name_said_with_it(name, others, expected):
+    assert name_without_other(name, others) == expected

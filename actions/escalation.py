@@ -306,6 +306,15 @@ class ActionHandleFallback(SafeAction):
                 text=f"Ce rendez-vous est trop proche pour être changé ici. Le secrétariat peut le faire au {practice.phone}."
             )
             return [FollowupAction("utter_anything_else")]
+        from actions.confirmation import confirm_if_yes  # actions.booking imports this module
+
+        confirmed = await confirm_if_yes(dispatcher, tracker, domain)
+        if confirmed is not None:
+            # "oui oui et euh je peux boire un café ?" to a read-back: the yes is kept; the rest can be asked again
+            if any(event.get("event") == "followup" for event in confirmed):
+                return confirmed
+            dispatcher.utter_message(text="Pour votre question, je n'ai pas bien compris : pouvez-vous la reformuler ?")
+            return [*confirmed, FollowupAction("action_listen")]
         if unsure_booking(tracker):
             # "une consultation avec le docteur Lefebvre" as a first message: booking or answer, too
             # close to call, but with no request in progress it can only start a booking.

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, caller_number, latest_text
+from actions.confirmation import confirm_if_yes, hands_over
 from actions.escalation import open_escalation
 from assistant.clock import get_timezone
 from assistant.core.model import AppointmentType, Practice
@@ -108,6 +109,16 @@ class ActionAnswerInfo(SafeAction):
         return "action_answer_info"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        # "Oui. Et il y a un parking ?" to a read-back: book (move, cancel) first, then answer.
+        confirmed = await confirm_if_yes(dispatcher, tracker, domain)
+        if confirmed is not None and hands_over(confirmed):
+            return confirmed  # refused (the slot was just taken…): that answer comes first
+        answered = await self.answer(dispatcher, tracker)
+        if confirmed is None:
+            return answered
+        return [*confirmed, *answered, FollowupAction("utter_anything_else")]
+
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         practice = await runtime.practice()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent not in INFO_INTENTS:

@@ -19,6 +19,7 @@ from actions.booking import (
     ValidateBookingForm,
     ValidateSlotChoiceForm,
 )
+from actions.escalation import ActionHandleFallback
 from actions.identity import ValidateIdentityForm
 from actions.info import ActionAnswerInfo, ActionGreet
 from assistant.core.booking import BookingRequest
@@ -860,6 +861,44 @@ def test_read_back_then_booking_lands_in_the_agenda_with_channel_and_conversatio
         date(1985, 3, 12),
         "06 12 34 56 78",
     )
+
+
+AFTER_READ_BACK = [{"event": "action", "name": "action_confirm_booking"}, {"event": "action", "name": "action_listen"}]
+
+
+def test_yes_and_a_question_to_the_read_back_books_then_answers(container, domain):
+    """Phone QA: "Oui. Et il y a un parking chez vous ?" got the parking, and nothing was booked."""
+    chosen = proposals_for(container, domain)[0]
+    tracker = make_tracker(
+        booking_slots(chosen),
+        text="Oui. Et il y a un parking chez vous ?",
+        intent="ask_address",
+        events=AFTER_READ_BACK,
+    )
+    events, said = run_action(ActionAnswerInfo(), tracker, domain)
+    assert said[0].startswith("C'est réservé : consultation de médecine générale jeudi 26 novembre à 14 h")
+    assert "Parking gratuit" in said[-1]
+    assert followup(events) == "utter_anything_else"
+    assert len(container.agenda.agenda(date(2026, 11, 26), "lefebvre")) == 1
+    # the same question without the yes books nothing: the read-back is still waiting
+    question = make_tracker(
+        booking_slots(chosen), text="il y a un parking ?", intent="ask_address", events=AFTER_READ_BACK, sender_id="c2"
+    )
+    events, said = run_action(ActionAnswerInfo(), question, domain)
+    assert len(said) == 1 and "Parking" in said[0] and not [e for e in events if e.get("event") == "followup"]
+
+
+def test_yes_and_something_not_understood_to_the_read_back_still_books(container, domain):
+    chosen = proposals_for(container, domain)[0]
+    tracker = make_tracker(
+        booking_slots(chosen),
+        text="oui oui et euh je peux boire un café le matin",
+        intent="nlu_fallback",
+        events=AFTER_READ_BACK,
+    )
+    _, said = run_action(ActionHandleFallback(), tracker, domain)
+    assert said[0].startswith("C'est réservé") and "reformuler" in said[-1]
+    assert len(container.agenda.agenda(date(2026, 11, 26), "lefebvre")) == 1
 
 
 def test_a_slot_taken_meanwhile_leads_to_new_proposals_not_a_crash(container, domain):

@@ -30,6 +30,7 @@ from assistant.dialogue.understanding import (
     motif_named_in,
     name_without_other,
     narrowed_wish,
+    opens_with_yes,
     parse_phone,
     patient_status_of,
     refuses_all,
@@ -429,3 +430,21 @@ def test_whether_the_patient_came_before_is_read_from_the_words_of_the_answer(sa
 )
 def test_a_name_answer_loses_the_other_name_said_with_it(name, others, expected):
     assert name_without_other(name, others) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Oui. Et il y a un parking chez vous ?", True),
+        ("oui c'est ça je dois apporter quoi", True),
+        ("okay merci et vous êtes où", True),
+        ("Oui, annulez-le.", True),
+        ("oui", False),  # a plain yes is the affirm intent's
+        ("oui mais plutôt jeudi", False),
+        ("oui non attendez", False),
+        ("ouistiti", False),
+        ("bonjour oui c'est pour un rendez-vous", False),
+    ],
+)
+def test_a_yes_followed_by_something_else_is_told_apart(said, expected):
+    assert opens_with_yes(said) is expected

@@ -59,6 +59,7 @@ from assistant.dialogue.understanding import (
     choose_slot,
     first_visit_instead,
     is_hold_on,
+    motif_among,
     motif_named_in,
     narrowed_wish,
     patient_status_of,
@@ -195,7 +196,8 @@ class ValidateBookingForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         practice = await runtime.practice()
-        motif = resolve_motif(str(value or ""), practice) or resolve_motif(latest_text(tracker), practice)
+        motif = motif_named(tracker, practice) or resolve_motif(str(value or ""), practice)
+        motif = motif or resolve_motif(latest_text(tracker), practice)
         if motif is None:
             # A word of a motif's name ("bilan"): among the practitioner's motifs first, then all of them.
             named = chosen_practitioner(tracker)
@@ -309,6 +311,19 @@ class ValidateBookingForm(SafeFormValidation):
             # matters, whoever receives then (the question came back again and again)
             return {"time_wish": value, "practitioner": ANY_PRACTITIONER}
         return {"time_wish": value}
+
+
+def motif_named(tracker: Tracker, practice: Practice) -> AppointmentType | None:
+    """The motif the latest message's motif entities mean together (Rasa's slot keeps only the last one)."""
+    values = [str(value) for value in tracker.get_latest_entity_values("motif")]
+    if len(values) < 2:
+        return None
+    named = [motif for motif in (resolve_motif(value, practice) for value in values) if motif is not None]
+    said_practitioners = [resolve_practitioner(value, practice) for value in values]
+    practitioner = chosen_practitioner(tracker) or next(
+        (pid for pid in said_practitioners if pid not in (None, ANY_PRACTITIONER)), None
+    )
+    return motif_among(named, practitioner, practice)
 
 
 def chosen_practitioner(tracker: Tracker) -> str | None:

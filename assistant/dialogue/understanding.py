@@ -141,6 +141,40 @@ def first_visit_instead(motif: AppointmentType, practice: Practice) -> Appointme
     return next((m for m in same_people if m.id.startswith("premiere")), same_people[0] if same_people else None)
 
 
+def _is_generic(motif: AppointmentType) -> bool:
+    """A consultation with no particular reason, or the practice's first visit ("premiere-…")."""
+    return motif.id == "consultation" or motif.id.startswith("premiere")
+
+
+def motif_among(
+    named: Sequence[AppointmentType], practitioner_id: str | None, practice: Practice
+) -> AppointmentType | None:
+    """The motif a message means when it names several ("des séances de kiné… un premier rendez-vous avec le kiné").
+
+    Rasa keeps the last motif entity only, and the generic one often comes last: a caller who asked the
+    physiotherapist for a first appointment was given a doctor's first consultation. The motifs the named
+    practitioner gives come first, then a specific one over a generic one; "premier rendez-vous" said with
+    a motif kept for patients already followed means that motif's first visit (the assessment before sessions).
+    """
+    unique = list(dict.fromkeys(named))
+    if not unique:
+        return None
+    first_visit_said = any(motif.id.startswith("premiere") for motif in unique)
+    if practitioner_id is not None:
+        theirs = [motif for motif in unique if practitioner_id in motif.practitioner_ids]
+        if not theirs and first_visit_said:
+            theirs = [
+                motif
+                for motif in practice.appointment_types
+                if practitioner_id in motif.practitioner_ids and motif.new_patients and motif.bookable_online
+            ][:1]
+        unique = theirs or unique
+    chosen = next((motif for motif in unique if not _is_generic(motif)), unique[0])
+    if first_visit_said and not chosen.new_patients:
+        chosen = first_visit_instead(chosen, practice) or chosen
+    return chosen
+
+
 def resolve_practitioner(value: str, practice: Practice, motif: AppointmentType | None = None) -> str | None:
     """A practitioner id, :data:`ANY_PRACTITIONER`, or None when ``value`` names nobody here.
 

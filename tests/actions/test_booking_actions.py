@@ -267,6 +267,21 @@ def test_a_word_of_the_motif_offered_is_that_motif_not_a_doctor_s_consultation(c
     assert slot_events(events)["motif"] == "kine-bilan"
 
 
+def test_several_motifs_in_one_message_mean_the_specific_one_of_the_practitioner_named(container, domain):
+    """Phone QA: "des séances de kiné pour mon genou… un premier rendez-vous avec le kiné" gave three slots
+    with Dr Lefebvre (the slot kept the last motif entity, a synonym of the physiotherapist)."""
+    said = "j'ai des séances de kiné pour mon genou je voudrais prendre un premier rendez-vous avec le kiné"
+    entities = [
+        {"entity": "motif", "value": "kine-seance"},
+        {"entity": "motif", "value": "genou"},
+        {"entity": "motif", "value": "premiere-consultation"},
+        {"entity": "motif", "value": "mercier"},
+    ]
+    events, _ = validate_booking({"motif": "mercier"}, said, entities, None, domain)
+    slots = slot_events(events)
+    assert slots["motif"] == "kine-bilan" and slots["practitioner"] == "mercier"
+
+
 def test_a_new_patient_is_offered_a_first_visit_with_the_same_practitioner(container, domain):
     events, said = validate_booking(
         {"practitioner": "mercier", "motif": "kine-seance", "patient_status": "new"},

@@ -27,6 +27,7 @@ from assistant.dialogue.understanding import (
     corrected_birth_date,
     first_visit_instead,
     is_hold_on,
+    motif_among,
     motif_named_in,
     name_without_other,
     narrowed_wish,
@@ -448,3 +449,22 @@ def test_a_name_answer_loses_the_other_name_said_with_it(name, others, expected)
 )
 def test_a_yes_followed_by_something_else_is_told_apart(said, expected):
     assert opens_with_yes(said) is expected
+
+
+@pytest.mark.parametrize(
+    ("named", "practitioner", "expected"),
+    [
+        # phone QA: "des séances de kiné… un premier rendez-vous avec le kiné" got a doctor's first consultation
+        (["kine-seance", "premiere-consultation"], "mercier", "kine-bilan"),
+        (["kine-seance", "premiere-consultation"], None, "kine-bilan"),
+        (["premiere-consultation"], "mercier", "kine-bilan"),
+        (["consultation", "frottis"], None, "frottis"),
+        (["consultation"], None, "consultation"),
+        (["prise-de-sang", "consultation"], "lefebvre", "consultation"),
+        ([], None, None),
+    ],
+)
+def test_the_motif_meant_among_several_named(named, practitioner, expected):
+    motifs = [resolve_motif(value, DEMO) for value in named]
+    chosen = motif_among([m for m in motifs if m is not None], practitioner, DEMO)
+    assert (chosen.id if chosen else None) == expected

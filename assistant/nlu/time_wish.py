@@ -249,6 +249,10 @@ _NEGATION_BEFORE = re.compile(
 _FUZZY = re.compile(r"\b(?:vers|aux\s+alentours\s+de|autour\s+de|environ|a\s+peu\s+pres|approximativement)\b")
 _FROM_BEFORE = re.compile(r"(?:\bdes|\ba\s+partir\s+d[eu']?|\bpas\s+avant)\s*$")
 _CORRECTION = re.compile(r"\b(?:non|plutot|pardon|je\s+veux\s+dire|enfin|finalement|en\s+fait)\b")
+#: "vous n'auriez pas", "vous avez pas", "il reste pas": a question for the time, not an exclusion of it.
+_ASKING_FOR = re.compile(
+    r"\b(?:auriez|avez|aurez|aviez|aurait|aura|avait|reste|resterait|restait)(?:[- ](?:vous|t[- ]il|il))?\s*$"
+)
 _DISJUNCTION = re.compile(r"\bou\b|\bet\b|,|/|\bsinon\b|\bvoire\b")
 _STRONG_DISJUNCTION = re.compile(r"\bou\b|\bsinon\b")
 
@@ -917,7 +921,7 @@ def _combine(a: _Item, b: _Item, ctx: _Context) -> _Item | None:
     if a.walls is None or b.walls is None:
         result.walls = a.walls if b.walls is None else b.walls
     else:
-        result.walls = _intersect_walls(a.walls, b.walls)
+        result.walls = _intersect_walls(a.walls, b.walls) or _precise_over_part(a.walls, b.walls)
         if not result.walls:
             return None
     if a.weekdays is None or b.weekdays is None:
@@ -928,6 +932,25 @@ def _combine(a: _Item, b: _Item, ctx: _Context) -> _Item | None:
             return None
     result.week_anchor = a.week_anchor or b.week_anchor
     return result
+
+
+def _span_minutes(walls: list[TimeRange]) -> int:
+    return sum(
+        (wall.end.hour * 60 + wall.end.minute if wall.end != END_OF_DAY else 24 * 60)
+        - (wall.start.hour * 60 + wall.start.minute)
+        for wall in walls
+    )
+
+
+def _precise_over_part(a: list[TimeRange], b: list[TimeRange]) -> list[TimeRange] | None:
+    """A time said with a part of day it falls outside of: the time ("demain soir vers 17h" is 17h).
+
+    The caller's "soir" starts earlier than the practice's 18:00; the hour is what they mean.
+    """
+    narrow, wide = (a, b) if _span_minutes(a) < _span_minutes(b) else (b, a)
+    if _span_minutes(narrow) <= 90 < _span_minutes(wide):
+        return narrow
+    return None
 
 
 def _group(items: list[_Item], low: str) -> list[list[_Item]]:
@@ -945,7 +968,9 @@ def _group(items: list[_Item], low: str) -> list[list[_Item]]:
             previous = item
             continue
         gap = low[previous.end : item.start]
-        same_nature = ("D" in item.components()) == ("D" in previous.components())
+        # Days and weekdays are of one nature, times of day of another: "le vendredi si possible, en
+        # fin d'après-midi" is one wish (Fridays, late), not "any Friday or any late afternoon".
+        same_nature = bool({"D", "K"} & item.components()) == bool({"D", "K"} & previous.components())
         if _CORRECTION.search(gap) and item.components() <= previous.components():
             merged = _Item(previous.start, item.end)
             for name in ("days", "walls", "weekdays", "bare_weekday", "week_anchor"):
@@ -1187,6 +1212,8 @@ def analyse_time_wish(
             _bound(item, "from", ctx)  # "dès lundi", "dès 8h"
             spans.append((window_start + from_word.start(), item.start))
         negation = _NEGATION_BEFORE.search(before)
+        if negation and _ASKING_FOR.search(before[: negation.start()]):
+            negation = None  # "vous n'auriez pas samedi matin ?" asks for Saturday morning
         item.negated = bool(negation)
         if negation:
             spans.append((window_start + negation.start(), item.start))

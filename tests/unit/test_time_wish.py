@@ -210,6 +210,15 @@ CASES: list[tuple[str, datetime, TimeWish]] = [
         MON_15,
         wish(Interval(MON_15, at(2026, 11, 30, 7)), Interval(at(2026, 11, 30, 12), HORIZON_15)),
     ),
+    # phone QA, 2026-12-05: a question for a time is not its exclusion
+    ("vous n'auriez pas samedi matin plutôt ?", MON_10, wish(day(2026, 11, 28), parts=(MORNING,))),
+    ("vous avez pas jeudi", MON_10, wish(day(2026, 11, 26))),
+    ("je ne suis pas disponible jeudi", MON_10, wish(weekdays=(0, 1, 2, 4, 5, 6))),
+    # a weekday and a time of day joined by a comma are one wish, not two alternatives
+    ("le vendredi si possible, en fin d'après-midi", MON_10, wish(parts=("16:00-20:00",), weekdays=(4,))),
+    # an hour outside the part of day said with it is the hour ("soir" starts at 18:00 here)
+    ("demain soir vers 17h", MON_10, wish(day(2026, 11, 24), parts=("16:30-17:30",))),
+    ("demain matin à 14h", MON_10, wish(day(2026, 11, 24), parts=("14:00-14:01",))),
     ("les mardis", MON_10, wish(weekdays=(1,))),
     ("le mardi", MON_10, wish(weekdays=(1,))),
     ("je suis dispo le mardi et le jeudi", MON_10, wish(weekdays=(1, 3))),

@@ -8,9 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text
+from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text, slot_date
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
-from assistant.dialogue.understanding import is_hold_on
+from assistant.dialogue.speech import say_birth_date
+from assistant.dialogue.understanding import corrected_birth_date, is_hold_on
 
 #: The forms where a new time or practitioner changes the search rather than ends it.
 SEARCH_FORMS = ("booking_form", "slot_choice_form")
@@ -31,6 +32,20 @@ class ActionChangeMind(SafeAction):
             # "euh attendez je regarde mon agenda": a moment asked, not a request dropped
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]
+        fixed = corrected_birth_date(latest_text(tracker), slot_date(tracker, "birth_date"), runtime.now())
+        if fixed is not None and tracker.get_slot("task"):
+            # "ah non pardon, je suis né en 1979, pas 1978": the date is corrected, the request goes on
+            # (it was dropped: "j'abandonne cette demande", at the read-back or after a failed check).
+            follow = after_birth_date_fix(tracker)
+            if follow is None:
+                practice = await runtime.practice()
+                dispatcher.utter_message(
+                    text="Je ne peux pas vérifier votre identité une nouvelle fois ici : "
+                    f"le secrétariat pourra vous aider au {practice.phone}."
+                )
+                return [FollowupAction("utter_anything_else")]
+            dispatcher.utter_message(text=f"C'est corrigé : date de naissance le {say_birth_date(fixed)}.")
+            return [SlotSet("birth_date", fixed.isoformat()), FollowupAction(follow)]
         form = tracker.active_loop_name
         searching = form in SEARCH_FORMS or isinstance(tracker.get_slot("chosen_slot"), dict)
         if searching and tracker.get_slot("task") in ("book", "move"):
@@ -48,3 +63,24 @@ class ActionChangeMind(SafeAction):
             *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
             FollowupAction("utter_anything_else"),
         ]
+
+
+#: Identity checks that may fail in one conversation before the secretariat is the only way left.
+MAX_IDENTITY_CHECKS = 2
+
+
+def after_birth_date_fix(tracker: Tracker) -> str | None:
+    """What follows a corrected birth date: the read-back again, the identity check again, or the form;
+    None when the identity was already checked too often to try once more."""
+    task = tracker.get_slot("task")
+    if task == "book" and isinstance(tracker.get_slot("chosen_slot"), dict) and not tracker.active_loop_name:
+        return "action_confirm_booking"
+    failed = sum(
+        1
+        for event in tracker.events
+        if event.get("event") == "slot" and event.get("name") == "identity_verified" and event.get("value") is False
+    )
+    if task in ("move", "cancel", "check") and tracker.get_slot("identity_verified") is False:
+        # A second check, not more: trying birth dates one after another is how an identity is guessed.
+        return "action_find_appointments" if failed < MAX_IDENTITY_CHECKS else None
+    return tracker.active_loop_name or "action_listen"

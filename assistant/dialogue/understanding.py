@@ -754,7 +754,12 @@ def corrected_birth_date(text: str, earlier: date | None, now: datetime) -> date
     """
     if earlier is None or not corrects_earlier_answer(text) or parse_phone(text) not in (None, NO_PHONE):
         return None
-    rest = re.sub(r"\b(non|pas|pardon|erreur|plutot|je me suis trompee?|c est|cest|en fait)\b", " ", normalise(text))
+    said = normalise(text)
+    # "1979, pas 1978": the old value after "pas" is not the new one ("pas 1978 mais 1979": after "mais")
+    said = said.split(" mais ", 1)[1] if " pas " in f" {said} " and " mais " in said else re.split(r"\bpas\b", said)[0]
+    rest = re.sub(
+        r"\b(non|pardon|erreur|plutot|je me suis trompee?|c est|cest|en fait|ah|je suis nee?|en)\b", " ", said
+    )
     candidates: list[str]
     if set(rest.split()) & set(_MONTHS_FOLDED):  # a day and a month, perhaps a year: "le quatre septembre"
         candidates = [text, f"{rest} {earlier.year}"]

@@ -79,3 +79,32 @@ def test_asking_for_a_moment_keeps_the_request_and_the_form():
     events, said = change_mind("euh attendez je regarde mon agenda", active_loop="booking_form")
     assert said == [TAKE_YOUR_TIME] and followups(events) == ["action_listen"]
     assert not slot_events(events) and not any(event["event"] == "active_loop" for event in events)
+
+
+def test_a_birth_year_corrected_at_the_read_back_reads_it_back_again():
+    """Phone QA: "Ah non pardon, je suis né en 1979, pas 1978." at the read-back dropped the booking."""
+    slots = {"birth_date": "1978-06-30", "chosen_slot": PROPOSED[0], "last_name": "Roussel", "first_name": "Luc"}
+    events, said = change_mind("Ah non pardon, je suis né en 1979, pas 1978.", active_loop=None, slots=slots)
+    assert said == ["C'est corrigé : date de naissance le 30 juin 1979."]
+    assert slot_events(events) == {"birth_date": "1979-06-30"} and followups(events) == ["action_confirm_booking"]
+
+
+def test_a_birth_date_corrected_after_a_failed_check_is_checked_once_more_not_forever():
+    failed = {"task": "cancel", "birth_date": "1985-05-21", "identity_verified": False}
+    tracker = make_tracker(
+        failed,
+        text="ah pardon je me suis trompée c'est le 12 mai 1985",
+        intent="change_mind",
+        events=[{"event": "slot", "name": "identity_verified", "value": False}],
+    )
+    events, said = run_action(ActionChangeMind(), tracker, {})
+    assert slot_events(events) == {"birth_date": "1985-05-12"} and followups(events) == ["action_find_appointments"]
+    twice = make_tracker(
+        failed,
+        text="non pardon c'est le 13 mai 1985",
+        intent="change_mind",
+        events=[{"event": "slot", "name": "identity_verified", "value": False}] * 2,
+    )
+    events, said = run_action(ActionChangeMind(), twice, {})
+    assert followups(events) == ["utter_anything_else"] and not slot_events(events)  # a third guess is not checked
+    assert said[0].startswith("Je ne peux pas vérifier votre identité une nouvelle fois ici")

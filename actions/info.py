@@ -27,6 +27,7 @@ from assistant.dialogue.answers import (
     asked_day,
     asked_weekday,
 )
+from assistant.dialogue.speech import hello
 from assistant.dialogue.understanding import ANY_PRACTITIONER, resolve_motif, resolve_practitioner
 from assistant.nlu.time_wish import from_serializable
 
@@ -38,8 +39,9 @@ class ActionGreet(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
         # As a secretary answers: the practice's name first, then who speaks (an automated assistant).
+        local_hour = runtime.now().astimezone(get_timezone(practice.timezone)).hour
         dispatcher.utter_message(
-            text=f"{practice.name}, bonjour. Je suis l'assistant automatique du cabinet : "
+            text=f"{practice.name}, {hello(local_hour)}. Je suis l'assistant automatique du cabinet : "
             "je peux prendre, déplacer ou annuler un rendez-vous. Que puis-je faire pour vous ?"
         )
         return []

@@ -176,3 +176,12 @@ def indefinite(name: str) -> str:
     """ "une consultation", "un bilan kiné": a motif name with its indefinite article."""
     lowered = name[:1].lower() + name[1:]
     return f"une {lowered}" if is_feminine(lowered) else f"un {lowered}"
+
+
+#: From this local hour, a caller is greeted "bonsoir".
+EVENING_FROM_HOUR = 18
+
+
+def hello(local_hour: int) -> str:
+    """ "bonjour" or, from 18 h, "bonsoir" (the after-hours line answers at night)."""
+    return "bonsoir" if local_hour >= EVENING_FROM_HOUR else "bonjour"

@@ -421,6 +421,17 @@ def test_silence_gets_one_reprompt_of_the_last_question_then_a_goodbye(line: Lin
     assert line.agent.messages == []
 
 
+def test_a_call_at_night_is_greeted_bonsoir_and_told_the_secretariat_is_closed(line: Line) -> None:
+    daytime = line.services.current_time
+    line.services.current_time = at(2026, 11, 24, 21, 30)  # Tuesday night (the fake's clock, shared by the module)
+    try:
+        root = twiml_of(twilio_post(line, f"{VOICE}/webhook", call_params(new_call_sid(), CallStatus="ringing")))
+    finally:
+        line.services.current_time = daytime
+    said = " ".join(say.text or "" for say in root.iter("Say"))
+    assert said.startswith("Cabinet des Tilleuls, bonsoir.") and "Le secrétariat est fermé" in said
+
+
 def test_silence_right_after_the_greeting_asks_again_what_the_caller_wants(line: Line) -> None:
     call_sid = new_call_sid()
     twilio_post(line, f"{VOICE}/webhook", call_params(call_sid))

@@ -99,6 +99,14 @@ def test_greeting_without_disclosure_still_says_how_to_reach_a_person() -> None:
     assert twiml.greeting("").startswith("Bonjour.")
 
 
+def test_in_the_evening_with_nobody_at_the_desk_the_greeting_says_so() -> None:
+    text = twiml.greeting("Cabinet des Tilleuls", local_hour=21, staffed=False)
+    assert text.startswith("Cabinet des Tilleuls, bonsoir.")
+    assert "Le secrétariat est fermé" in text and "« secrétariat »" in text
+    assert "à tout moment" not in text
+    assert twiml.estimated_seconds(text) < 25
+
+
 def test_whisper_text_flags_urgency_and_cleans_the_summary() -> None:
     text = twiml.whisper_text("Demande de résultats **d'analyse** 🧪", "urgent")
     assert text == (

@@ -72,6 +72,7 @@ from assistant.adapters.channels.signature import (
     public_url_from,
 )
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
+from assistant.clock import get_timezone
 from assistant.core.model import Practice
 from assistant.core.secretariat import is_staffed
 from assistant.dialogue.understanding import NO_PHONE, parse_phone
@@ -479,7 +480,15 @@ class TwilioVoiceFrInput(InputChannel):
 
     async def _greet(self, call_sid: str, base: str) -> VoiceResponse:
         practice = await self._current_practice()
-        text = twiml.greeting(practice.name if practice else "", self.config.ai_disclosure)
+        local_hour, staffed = 9, True
+        if practice is not None:
+            try:
+                now = await asyncio.to_thread(self.services.now)
+                local_hour = now.astimezone(get_timezone(practice.timezone)).hour
+                staffed = is_staffed(practice, now)
+            except Exception as error:  # the greeting never fails: "bonjour" and the daytime words
+                log.error("%s: clock unavailable for the greeting: %s", CHANNEL_NAME, type(error).__name__)
+        text = twiml.greeting(practice.name if practice else "", self.config.ai_disclosure, local_hour, staffed)
         await self.memory.remember_prompt(call_sid, twiml.greeting_reprompt())
         log.info("%s: call %s answered", CHANNEL_NAME, call_sid)
         return await self._speak(text, base)

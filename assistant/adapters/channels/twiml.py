@@ -37,6 +37,7 @@ from twilio.twiml.voice_response import Dial, Gather, Number, VoiceResponse
 
 from assistant.core.model import Practice
 from assistant.core.text import normalise
+from assistant.dialogue.speech import hello
 
 # --- settings -------------------------------------------------------------------------------------
 
@@ -64,6 +65,7 @@ class VoiceSettings:
 
 DISCLOSURE = "Vous êtes en ligne avec l'assistant automatique du cabinet."
 HOW_TO_REACH_A_PERSON = "Pour parler à une personne du secrétariat, dites « secrétariat » à tout moment."
+LEAVE_A_REQUEST = "Le secrétariat est fermé : pour lui laisser une demande, dites « secrétariat »."
 OPENING_QUESTION = "Que puis-je faire pour vous ?"
 LISTENING = "Je vous écoute."
 NOTHING_HEARD = "Je n'ai rien entendu."
@@ -101,12 +103,17 @@ WHISPER_URGENCY = {
 GOODBYE = "Au revoir."
 
 
-def greeting(practice_name: str, disclosure: bool = True) -> str:
-    """The first sentence of a call: who answers, that it is a machine, how to reach a person."""
+def greeting(practice_name: str, disclosure: bool = True, local_hour: int = 9, staffed: bool = True) -> str:
+    """The first sentence of a call: who answers, that it is a machine, how to reach a person.
+
+    In the evening it says "bonsoir"; when nobody is at the desk, that the secretariat is closed and
+    that "secrétariat" leaves it a request (a caller at 21:30 was told to ask for a person who was not there).
+    """
     name = practice_name.strip()
-    opening = f"{name}, bonjour." if name else "Bonjour."
+    word = hello(local_hour)
+    opening = f"{name}, {word}." if name else f"{word.capitalize()}."
     parts = [opening, DISCLOSURE] if disclosure else [opening]
-    return " ".join([*parts, HOW_TO_REACH_A_PERSON, OPENING_QUESTION])
+    return " ".join([*parts, HOW_TO_REACH_A_PERSON if staffed else LEAVE_A_REQUEST, OPENING_QUESTION])
 
 
 def greeting_reprompt() -> str:

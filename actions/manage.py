@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.base import SafeAction, caller_number, channel_of
 from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, is_open_wish, mentions_a_relative
+from actions.escalation import open_escalation
 from assistant.clock import get_timezone
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
@@ -49,6 +50,10 @@ NOT_FOUND = (
 def whose_appointment(tracker: Tracker) -> str:
     """ "votre rendez-vous", or "son rendez-vous" for a relative the caller named ("le rendez-vous de ma fille")."""
     return "son rendez-vous" if mentions_a_relative(tracker) else "votre rendez-vous"
+
+
+#: What the secretariat is asked to do when a change is too close to be made here.
+LATE_REQUESTS = {"cancel": "Annulation demandée", "move": "Déplacement demandé"}
 
 
 class ActionFindAppointments(SafeAction):
@@ -89,13 +94,21 @@ class ActionFindAppointments(SafeAction):
             change_it = CHANGE_IT[task]
             changeable = self._first_changeable(upcoming, practice, channel_of(tracker), runtime.now())
             if changeable is None:
-                # Said before asking, not after a "oui": the patient learns at once what to do instead.
-                # "Autre chose ?" is the domain's own question, so that the rules hear its "non" and "oui".
+                # Said before asking, not after a "oui"; and the request goes to the secretariat at once
+                # (put through on the phone when someone is there, kept for the reopening otherwise):
+                # "merci d'appeler le secrétariat" sent a caller at night to a closed line, and one in the
+                # day to the number they were calling.
                 dispatcher.utter_message(
-                    text=f"{whose} prochain rendez-vous est {said}. Il est trop tard pour {change_it} ici : "
-                    f"merci d'appeler le secrétariat au {practice.phone}."
+                    text=f"{whose} prochain rendez-vous est {said}. Il est trop tard pour {change_it} ici."
                 )
-                return [*verified, SlotSet("appointment_id", None), FollowupAction("utter_anything_else")]
+                events = await open_escalation(
+                    dispatcher,
+                    tracker,
+                    reason=f"{LATE_REQUESTS[task]}, trop proche pour le faire en ligne : rendez-vous {said}",
+                    category="human",
+                    urgency="routine",
+                )
+                return [*verified, SlotSet("appointment_id", None), *events, FollowupAction("callback_form")]
             if changeable is not nearest:
                 # The next one is too close, a later one is not: say so, and offer the later one.
                 later = say_slot(changeable, practice, today)

@@ -46,9 +46,13 @@ def test_when_nothing_can_be_changed_here_a_yes_to_anything_else_is_not_a_yes_to
     book(container, at(2026, 11, 24, 8, 30))
     events, said = find("move", domain)
     assert slot_events(events)["appointment_id"] is None
-    assert "Il est trop tard pour le déplacer ici" in said[0] and said[0].endswith("au 03 53 01 20 00.")
-    # "Autre chose ?" is asked by the domain's response, whose "non" and "oui" the rules answer.
-    assert [event["name"] for event in events if event["event"] == "followup"] == ["utter_anything_else"]
+    assert said[0].endswith("Il est trop tard pour le déplacer ici.")
+    # Phone QA: "merci d'appeler le secrétariat" sent a caller at night to a closed line. The request
+    # goes to the secretariat now (a transfer on the phone in staffed hours, a callback otherwise).
+    assert said[1].startswith("Je transmets votre demande au secrétariat")
+    (request,) = container.escalations.list_open()
+    assert request.reason.startswith("Déplacement demandé, trop proche pour le faire en ligne : rendez-vous demain")
+    assert [event["name"] for event in events if event["event"] == "followup"] == ["callback_form"]
     verified = {**IDENTITY, "task": "move", "identity_verified": True, "appointment_id": None}
     for action in (ActionPrepareMove(), ActionCancelAppointment()):
         _, said = run_action(action, make_tracker(verified, text="oui", intent="affirm"), domain)

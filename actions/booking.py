@@ -66,6 +66,7 @@ from assistant.dialogue.understanding import (
     refuses_all,
     resolve_motif,
     resolve_practitioner,
+    says_who_follows,
     states_a_preference,
 )
 from assistant.nlu.time_wish import from_serializable, parse_birth_date, to_serializable
@@ -262,6 +263,13 @@ class ValidateBookingForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         practice = await runtime.practice()
+        earlier = value_before_latest_message(tracker, "practitioner")
+        if (
+            earlier not in (None, ANY_PRACTITIONER)
+            and tracker.get_slot("requested_slot") != "practitioner"
+            and says_who_follows(latest_text(tracker))
+        ):
+            return {"practitioner": earlier}  # "suivie par le docteur Lefebvre" is not "avec le docteur Lefebvre"
         motif = current_motif(tracker, practice)
         chosen = resolve_practitioner(str(value or ""), practice, motif) or resolve_practitioner(
             latest_text(tracker), practice, motif

@@ -601,6 +601,21 @@ _YES_OPENING = re.compile(
 _BUT = re.compile(r"(?:mais|non|sauf|pas|attendez|euh non)\b")
 
 
+_WHO_FOLLOWS = re.compile(
+    r"\b(?:suivie?s?|soignee?s?)\s+(?:par|chez)\b|\bmedecin\s+traitant\b"
+    r"|\bpatiente?s?\s+(?:du|de\s+la|de)\s+(?:docteur|dr|doctoresse)\b"
+)
+
+
+def says_who_follows(text: str) -> bool:
+    """Whether ``text`` says which doctor follows the patient ("elle est suivie par le docteur Lefebvre").
+
+    That answers "déjà venu au cabinet ?", it does not choose who to see: a vaccination asked "avec
+    l'infirmière" was moved to Dr Lefebvre by this sentence (phone QA).
+    """
+    return _WHO_FOLLOWS.search(normalise(text)) is not None
+
+
 def opens_with_yes(text: str) -> bool:
     """Whether ``text`` begins with a plain yes followed by something else ("Oui. Et il y a un parking ?").
 

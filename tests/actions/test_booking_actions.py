@@ -282,6 +282,32 @@ def test_several_motifs_in_one_message_mean_the_specific_one_of_the_practitioner
     assert slots["motif"] == "kine-bilan" and slots["practitioner"] == "mercier"
 
 
+def test_who_follows_the_patient_does_not_replace_the_practitioner_asked_for(container, domain):
+    """Phone QA: a vaccination "avec l'infirmière", then "elle est suivie par le docteur Lefebvre" when the
+    patient status was asked, was booked with Dr Lefebvre."""
+    said = "oui elle est suivie par le docteur Lefebvre"
+    tracker = make_tracker(
+        {"task": "book", "motif": "vaccination", "requested_slot": "patient_status"},
+        text=said,
+        entities=[{"entity": "practitioner", "value": "lefebvre"}],
+        active_loop="booking_form",
+        candidates={"practitioner": "lefebvre"},
+        events=[{"event": "slot", "name": "practitioner", "value": "lambert"}],
+    )
+    events, _ = run_action(ValidateBookingForm(), tracker, domain)
+    assert slot_events(events)["practitioner"] == "lambert"
+    # asked who, the same words do choose
+    asked = make_tracker(
+        {"task": "book", "motif": "vaccination", "requested_slot": "practitioner"},
+        text="celui qui la suit, le docteur Lefebvre",
+        entities=[{"entity": "practitioner", "value": "lefebvre"}],
+        active_loop="booking_form",
+        candidates={"practitioner": "lefebvre"},
+    )
+    events, _ = run_action(ValidateBookingForm(), asked, domain)
+    assert slot_events(events)["practitioner"] == "lefebvre"
+
+
 def test_a_new_patient_is_offered_a_first_visit_with_the_same_practitioner(container, domain):
     events, said = validate_booking(
         {"practitioner": "mercier", "motif": "kine-seance", "patient_status": "new"},

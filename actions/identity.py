@@ -7,6 +7,7 @@ example, never stored as is.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeFormValidation, caller_number, latest_text, slot_date, value_before_latest_message
-from assistant.core.model import Slot
+from assistant.core.model import Practice, Slot
 from assistant.core.text import normalise
 from assistant.dialogue.speech import say_birth_date, say_slot
 from assistant.dialogue.state import slot_to_dict, slots_from_value
@@ -77,7 +78,35 @@ def other_names(tracker: Tracker, slot: str) -> list[str]:
         spoken_entity_text(tracker.latest_message, slot, str(value)) for value in tracker.get_latest_entity_values(slot)
     ]
     earlier = value_before_latest_message(tracker, slot)
-    return [*said, *([str(earlier)] if earlier else [])]
+    now = tracker.get_slot(slot)  # extracted this turn too ("Garnier Sophie": Sophie, see extract_first_name)
+    return [*said, *(str(name) for name in (earlier, now) if name)]
+
+
+_TITLE_BEFORE = re.compile(r"\b(?:docteur|docteure|doctoresse|dr|avec|chez|madame|monsieur)\s*$")
+
+
+def practitioner_word_as_name(tracker: Tracker, practice: Practice) -> str | None:
+    """A practitioner entity that is the patient's own first name ("Garnier Sophie", "Hamid Karim").
+
+    Asked their name, patients whose first name is a practitioner's were asked "Et le prénom ?" again,
+    and the hand-over summary read "praticien : Karim". Without a title before it ("docteur", "avec"),
+    such a word in a name answer is a name. Only a practitioner's first name: a patient called Lefebvre
+    is not given the first name Lefebvre.
+    """
+    first_names = {normalise(p.name.split()[0]) for p in practice.practitioners if len(p.name.split()) > 1}
+    if tracker.get_slot("requested_slot") not in NAME_SLOTS:
+        return None
+    text = latest_text(tracker)
+    for entity in tracker.latest_message.get("entities") or []:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") != "practitioner" or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if _TITLE_BEFORE.search(normalise(text[:start])):
+            continue
+        name = clean_name(text[start:end])
+        if name is not None and normalise(name) in first_names:
+            return name
+    return None
 
 
 class ValidateIdentityForm(SafeFormValidation):
@@ -96,7 +125,19 @@ class ValidateIdentityForm(SafeFormValidation):
             dispatcher.utter_message(text=f"D'accord : {say_slot(changed, practice, runtime.now().date())}.")
             requested = tracker.get_slot("requested_slot")
             return [SlotSet("chosen_slot", slot_to_dict(changed)), *([SlotSet(requested, None)] if requested else [])]
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        if practitioner_word_as_name(tracker, await runtime.practice()) is not None:
+            # the word was a first name: the practitioner of the booking stays who it was
+            events.append(SlotSet("practitioner", value_before_latest_message(tracker, "practitioner")))
+        return events
+
+    async def extract_first_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if next(tracker.get_latest_entity_values("first_name"), None) is not None:
+            return {}
+        name = practitioner_word_as_name(tracker, await runtime.practice())
+        return {"first_name": name} if name else {}
 
     @staticmethod
     async def choice_changed(tracker: Tracker) -> Slot | None:

@@ -781,6 +781,35 @@ def test_a_surname_said_with_the_first_name_keeps_only_the_surname(container, do
     assert slot_events(events)["first_name"] == "Gabin"
 
 
+def test_a_first_name_that_is_a_practitioners_is_the_patients_first_name(container, domain):
+    """Phone QA: "Garnier Sophie" (Sophie Lambert is the nurse) got "Et le prénom ?" again, and the
+    hand-over summary of "Hamid Karim" read "praticien : Karim"."""
+    said = "Garnier Sophie"
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name", "motif": "vaccination"},
+        text=said,
+        entities=[{"entity": "practitioner", "value": "lambert", "start": 8, "end": 14}],
+        active_loop="identity_form",
+        candidates={"last_name": said, "practitioner": "lambert"},
+        events=[{"event": "slot", "name": "practitioner", "value": "any"}],
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["last_name"] == "Garnier" and slots["first_name"] == "Sophie" and slots["practitioner"] == "any"
+    # "avec Sophie Lambert" is still the nurse, and a patient called Lefebvre keeps no first name Lefebvre
+    for text, start, end in (("Garnier, avec Sophie", 14, 20), ("Lefebvre", 0, 8)):
+        other = make_tracker(
+            {"task": "book", "requested_slot": "last_name"},
+            text=text,
+            entities=[{"entity": "practitioner", "value": "x", "start": start, "end": end}],
+            active_loop="identity_form",
+            candidates={"last_name": text},
+            sender_id="c-" + text,
+        )
+        events, _ = run_action(ValidateIdentityForm(), other, domain)
+        assert "first_name" not in slot_events(events)
+
+
 def test_a_name_said_as_a_correction_replaces_the_earlier_one(container, domain):
     fixed = identity_answer(
         "birth_date",

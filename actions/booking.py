@@ -40,7 +40,7 @@ from assistant.core.slots import SlotQuery, search_bounds
 from assistant.core.sms import is_mobile
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, wish_intervals
-from assistant.dialogue.answers import answer_documents, closed_reason
+from assistant.dialogue.answers import answer_documents, closed_reason, motif_hours_reason
 from assistant.dialogue.speech import (
     indefinite,
     join_alternatives,
@@ -397,7 +397,7 @@ class ActionAskChosenSlot(SafeAction):
             return [SlotSet("proposed_slots", [slot_to_dict(s) for s in found])]
         motif = current_motif(tracker, practice)
         asked_for = query.practitioner_ids or (motif.practitioner_ids if motif else ())
-        reason = closed_reason(practice, query.wish, asked_for, today)
+        reason = motif_hours_reason(motif, query.wish) or closed_reason(practice, query.wish, asked_for, today)
         alternatives, intro = await self._alternatives(tracker, practice, query, reason)
         if alternatives:
             dispatcher.utter_message(text=f"{intro} {say_choices(alternatives, practice, today)}")

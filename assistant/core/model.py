@@ -88,6 +88,9 @@ class AppointmentType:
     bookable_online: bool = True
     instructions: str = ""
     fee: str = ""
+    #: When it may start, every day (empty: whenever its practitioners receive). A fasting blood test
+    #: in the morning only: a patient was offered 17 h 40 for one.
+    hours: tuple[TimeRange, ...] = ()
 
     @property
     def duration(self) -> timedelta:

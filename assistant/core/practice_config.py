@@ -581,7 +581,7 @@ _PRACTITIONER_KEYS = _Keys(("id", "name", "title", "specialty", "schedule"), ("a
 _RULE_KEYS = _Keys(("days", "hours"), ("every_weeks", "week_of", "from", "until"))
 _TYPE_KEYS = _Keys(
     ("id", "name", "duration_minutes", "practitioners"),
-    ("synonyms", "new_patients", "bookable_online", "instructions", "fee"),
+    ("synonyms", "new_patients", "bookable_online", "instructions", "fee", "hours"),
 )
 _CLOSURE_KEYS = _Keys(("from",), ("to", "reason", "practitioner"))
 _BOOKING_RULES_KEYS = _Keys(optional=tuple(BOOKING_RULE_BOUNDS))
@@ -923,6 +923,7 @@ def _read_appointment_types(checker: _Checker, top: _Section, known_ids: set[str
                 bookable_online=section.boolean("bookable_online", True),
                 instructions=section.text("instructions"),
                 fee=section.text("fee"),
+                hours=_read_ranges(checker, section),
             )
         )
     if isinstance(node, yaml.SequenceNode) and not node.value:

@@ -251,6 +251,10 @@ def search_slots(
     if until is not None and until < bounds.end:
         bounds = Interval(bounds.start, until)
     windows = wish_intervals(query.wish, bounds.start, bounds.end, tz)
+    if appointment_type.hours:  # the motif's own start times ("prises de sang de 7 h 30 à 10 h")
+        windows = intersect(
+            windows, wish_intervals(TimeWish(day_parts=appointment_type.hours), bounds.start, bounds.end, tz)
+        )
     if not practitioners or not windows or query.count <= 0:
         return []
     buffer = timedelta(minutes=practice.rules.buffer_minutes)
@@ -287,6 +291,21 @@ def search_slots(
     if len(chosen) < query.count and spare:
         chosen.extend(sorted(spare)[: query.count - len(chosen)])
     return sorted(chosen)[: query.count]
+
+
+def intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """The parts common to two sorted lists of disjoint intervals."""
+    common: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i].start, b[j].start), min(a[i].end, b[j].end)
+        if start < end:
+            common.append(Interval(start, end))
+        if a[i].end < b[j].end:
+            i += 1
+        else:
+            j += 1
+    return common
 
 
 def _spaced(slots: list[Slot], gap: timedelta) -> list[Slot]:

@@ -227,6 +227,16 @@ def _hours_on(practice: Practice, day: date, today: date, practitioner_id: str |
     return " ".join(sentences)
 
 
+def motif_hours_reason(motif: AppointmentType | None, wish: TimeWish) -> str | None:
+    """Why a time of day has no slot for a motif with its own hours ("une prise de sang l'après-midi")."""
+    if motif is None or not motif.hours or not wish.day_parts:
+        return None
+    if any(part.start < hours.end and hours.start < part.end for part in wish.day_parts for hours in motif.hours):
+        return None
+    ranges = join_alternatives([say_range(hours) for hours in motif.hours])
+    return f"Les rendez-vous pour {indefinite(motif.name)} sont {ranges}."
+
+
 def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence[str], today: date) -> str | None:
     """Why a one-day wish has no slot when nobody receives then: said before the alternatives.
 

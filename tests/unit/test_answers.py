@@ -23,6 +23,7 @@ from assistant.dialogue.answers import (
     asked_day,
     asked_weekday,
     closed_reason,
+    motif_hours_reason,
 )
 from assistant.dialogue.understanding import resolve_motif
 from assistant.nlu.time_wish import parse_time_wish
@@ -283,3 +284,11 @@ def test_a_question_about_languages_is_answered_from_the_practice_file():
         "À l'accueil, on parle français et anglais."
     )
     assert answer_practitioners(DEMO, "benali", "le docteur benali parle arabe ?").startswith("À l'accueil")
+
+
+def test_a_time_of_day_outside_a_motifs_hours_is_said_so():
+    blood_test = resolve_motif("prise de sang", DEMO)
+    afternoon = parse_time_wish("jeudi après-midi", NOW)
+    assert motif_hours_reason(blood_test, afternoon) == "Les rendez-vous pour une prise de sang sont de 7 h 30 à 10 h."
+    assert motif_hours_reason(blood_test, parse_time_wish("jeudi matin", NOW)) is None  # then all taken, not closed
+    assert motif_hours_reason(resolve_motif("consultation", DEMO), afternoon) is None  # no hours of its own

@@ -672,3 +672,11 @@ def test_load_practice_file_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "bom.yml"
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))
     assert load_practice_file(path).id == "test"
+
+
+def test_a_motifs_start_hours_are_read_and_a_bad_range_names_its_line() -> None:
+    practice = parse_practice(variant((L_TYPE_PRACTITIONERS, "    practitioners: [dr-a]\n    hours: [07:30-10:00]")))
+    assert practice.appointment_types[0].hours == (TimeRange(time(7, 30), time(10, 0)),)
+    assert parse_practice(MINIMAL).appointment_types[0].hours == ()  # the practitioner's whole day
+    issue = single_issue(variant((L_TYPE_PRACTITIONERS, "    practitioners: [dr-a]\n    hours: [10:00-07:30]")))
+    assert_issue(issue, L_TYPE_PRACTITIONERS + 1, "appointment_types[0].hours[0]", "doit finir après avoir commencé")

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from assistant.core.model import BookingRules, Interval, Practitioner, TimeRange
+from assistant.core.model import AppointmentType, BookingRules, Interval, Practitioner, TimeRange
 from assistant.core.slots import SlotQuery, opening_intervals, rule_applies, search_slots
 from assistant.core.windows import AFTERNOON, MORNING, TimeWish
 from tests.builders import MON_TO_FRI, PARIS, at, day_closure, make_practice, rule
@@ -248,3 +248,16 @@ def test_a_precise_wished_time_off_the_grid_is_offered_when_free():
         search_slots(practice, SlotQuery("consultation", practitioner_ids=("dupont",), wish=wish), busy, MONDAY_10H)
         == []
     )
+
+
+def test_a_motif_with_start_hours_is_offered_only_then():
+    """A fasting blood test was offered at 17 h 40 (phone QA): the motif's own hours bound the search."""
+    morning_only = AppointmentType(
+        "consultation", "Consultation", 20, ("dupont", "martin"), hours=(TimeRange(time(8, 30), time(9, 30)),)
+    )
+    practice = make_practice(appointment_types=(morning_only,))
+    found = search_slots(practice, SlotQuery("consultation", practitioner_ids=("dupont",), count=4), {}, MONDAY_10H)
+    assert all(time(8, 30) <= s.start.astimezone(PARIS).time() < time(9, 30) for s in found) and len(found) == 4
+    assert found[0].start.astimezone(PARIS).date() == date(2026, 11, 24)  # Monday 10:00: the next morning
+    afternoon = SlotQuery("consultation", practitioner_ids=("dupont",), count=3, wish=TimeWish(day_parts=(AFTERNOON,)))
+    assert search_slots(practice, afternoon, {}, MONDAY_10H) == []

@@ -82,6 +82,7 @@ async def open_escalation(
     category: str,
     urgency: str,
     announce: bool = True,
+    transfer_text: str = "Je vous passe le secrétariat, ne quittez pas.",
 ) -> list[EventType]:
     """Record an escalation and tell the patient what happens next; ask a callback number if none is known."""
     practice = await runtime.practice()
@@ -105,7 +106,8 @@ async def open_escalation(
         # On the phone, in staffed hours: a warm transfer. The channel dials the secretariat, who first
         # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.
         summary = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
-        dispatcher.utter_message(text="Je vous passe le secrétariat, ne quittez pas.")
+        if transfer_text:
+            dispatcher.utter_message(text=transfer_text)
         dispatcher.utter_message(
             json_message={
                 "handover": {

@@ -13,9 +13,10 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.base import SafeAction, caller_number, latest_text
 from actions.confirmation import confirm_if_yes, hands_over
-from actions.escalation import open_escalation
+from actions.escalation import open_escalation, transfers_call
 from assistant.clock import get_timezone
 from assistant.core.model import AppointmentType, Practice
+from assistant.core.secretariat import is_staffed
 from assistant.dialogue.answers import (
     answer_address,
     answer_documents,
@@ -56,17 +57,21 @@ class ActionAnswerInEnglish(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
         caller_known = bool(caller_number(tracker))
-        dispatcher.utter_message(text=answer_in_english(practice, caller_known))
+        now = runtime.now()
+        put_through = transfers_call(tracker, practice, now)  # on the phone, someone at the desk
+        dispatcher.utter_message(text=answer_in_english(practice, caller_known, put_through, is_staffed(practice, now)))
         if not caller_known:
             return []
-        # A number to call back (the phone channel gives it): the secretariat calls back, in English.
+        # A number to call back (the phone channel gives it): the secretariat calls back, in English;
+        # in staffed hours the call is put through at once.
         return await open_escalation(
             dispatcher,
             tracker,
             reason="Patient anglophone : rappeler en anglais",
             category="human",
             urgency="routine",
-            announce=False,
+            announce=put_through,
+            transfer_text="",
         )
 
 

@@ -548,15 +548,28 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def answer_in_english(practice: Practice, caller_known: bool) -> str:
-    """What an English speaker hears: the assistant works in French, whom to call instead, and 112."""
-    team = (
-        "Our reception team speaks English: please call them"
-        if "en" in practice.languages
-        else "Please call the reception"
-    )
+def international(number: str) -> str:
+    """A French number as a foreign phone dials it: "03 53 01 20 00" → "+33 3 53 01 20 00"."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) != 10 or not digits.startswith("0"):
+        return number
+    rest = digits[1:]
+    return "+33 " + rest[0] + " " + " ".join(rest[i : i + 2] for i in range(1, 9, 2))
+
+
+def answer_in_english(practice: Practice, caller_known: bool, put_through: bool = False, staffed: bool = True) -> str:
+    """What an English speaker hears: the assistant works in French, whom to call instead, and 112.
+
+    On the phone while someone is at the desk, the caller is put through; otherwise the numbers are
+    given as a foreign phone dials them, with the on-call doctor's at night.
+    """
+    opening = "Hello! I am the practice's automated assistant and I can only help in French."
+    if put_through:
+        return f"{opening} Please hold, I am putting you through to the reception team."
+    team = "Our reception team speaks English" if "en" in practice.languages else "The reception team"
     back = " We will also call you back." if caller_known else ""
-    return (
-        "Hello! I am the practice's automated assistant and I can only help in French. "
-        f"{team} at {practice.phone} during opening hours.{back} In an emergency, call 112."
-    )
+    sentences = [f"{opening} {team}: please call them at {international(practice.phone)} during opening hours.{back}"]
+    if not staffed and practice.emergency.on_call:
+        sentences.append(f"If you need a doctor before then, call {international(practice.emergency.on_call)}.")
+    sentences.append("In an emergency, call 112.")
+    return " ".join(sentences)

@@ -325,13 +325,20 @@ def test_an_english_speaker_is_told_in_english_whom_to_call_and_called_back_when
     chat = make_tracker(text="hello do you speak english", intent="speak_english")
     events, said = run_action(ActionAnswerInEnglish(), chat, domain)
     assert said[0].startswith("Hello! I am the practice's automated assistant and I can only help in French.")
-    assert "Our reception team speaks English" in said[0] and "03 53 01 20 00" in said[0] and "112" in said[0]
+    assert "Our reception team speaks English" in said[0] and "+33 3 53 01 20 00" in said[0] and "112" in said[0]
     assert events == [] and not container.escalations.list_open()
+    # on the phone in staffed hours (phone QA: "please call them at…" the number they were calling): put through
     call = make_tracker(text="hello i need a doctor", intent="speak_english", **PHONE)
-    _, said = run_action(ActionAnswerInEnglish(), call, domain)
-    assert "We will also call you back." in said[0]
+    _, sent = messages(ActionAnswerInEnglish(), call, domain)
+    assert sent[0]["text"].endswith("Please hold, I am putting you through to the reception team.")
+    assert next(message["custom"] for message in sent if message.get("custom"))["handover"]
     (opened,) = container.escalations.list_open()
     assert opened.callback_number == "06 12 34 56 78" and "anglophone" in opened.reason
+    # at night: the number a foreign phone dials, a callback, and the on-call doctor's number
+    runtime.container().clock = FixedClock(at(2026, 11, 23, 21, 30))
+    night = make_tracker(text="is there any doctor available today", intent="speak_english", sender_id="c9", **PHONE)
+    _, said = run_action(ActionAnswerInEnglish(), night, domain)
+    assert "We will also call you back." in said[0] and "+33 3 53 01 20 09" in said[0]
 
 
 def test_an_unsure_first_message_naming_a_motif_starts_a_booking(container, domain):

@@ -289,6 +289,30 @@ class ActionRecordCallback(SafeAction):
         return []
 
 
+class ActionUpdateCallback(SafeAction):
+    """Another callback number, given once the first was noted ("rappelez-moi plutôt sur mon fixe, le 03…").
+
+    Phone QA: the caller was asked for a name and a birth date, and the request kept the mobile.
+    """
+
+    def name(self) -> str:
+        return "action_update_callback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        escalation_id = tracker.get_slot("escalation_id")
+        phone = parse_phone(latest_text(tracker))
+        if not escalation_id or phone in (None, NO_PHONE):
+            dispatcher.utter_message(text="Votre demande est bien transmise au secrétariat.")
+            return [FollowupAction("utter_anything_else")]
+        service = runtime.container().escalations
+        await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
+        digits = "".join(ch for ch in str(phone) if ch.isdigit())
+        dispatcher.utter_message(
+            text=f"C'est corrigé : le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
+        )
+        return [SlotSet("phone", phone), FollowupAction("utter_anything_else")]
+
+
 class ActionHandleFallback(SafeAction):
     """First misunderstanding: ask to rephrase. Second in a row: hand over to the secretariat."""
 

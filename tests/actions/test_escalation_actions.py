@@ -15,6 +15,7 @@ from actions.escalation import (
     ActionHandleEmergency,
     ActionHandleFallback,
     ActionRecordCallback,
+    ActionUpdateCallback,
     ValidateCallbackForm,
 )
 from actions.info import ActionAnswerInEnglish
@@ -379,3 +380,24 @@ def test_a_new_time_after_too_late_to_change_here_gets_the_same_answer_not_pardo
         "Ce rendez-vous est trop proche pour être changé ici. Le secrétariat peut le faire au 03 53 01 20 00."
     ]
     assert [event["name"] for event in events] == ["utter_anything_else"] and not open_escalations(container)
+
+
+def test_another_callback_number_once_the_first_is_noted_replaces_it(container, domain):
+    """Phone QA (night): "rappelez-moi plutôt sur mon fixe, le 03 20 45 67 89" started an identity check."""
+    events, _ = run_action(
+        ActionEscalate(), make_tracker(text="je veux parler à quelqu'un", intent="request_human"), domain
+    )
+    escalation_id = slot_events(events)["escalation_id"]
+    tracker = make_tracker(
+        {"escalation_id": escalation_id, "phone": "06 12 34 56 66"},
+        text="rappelez-moi plutôt sur mon fixe le 03 20 45 67 89",
+        intent="request_human",
+    )
+    events, said = run_action(ActionUpdateCallback(), tracker, domain)
+    assert said == ["C'est corrigé : le secrétariat vous rappellera au numéro qui se termine par 89."]
+    (escalation,) = open_escalations(container)
+    assert escalation.callback_number.replace(" ", "").endswith("0320456789")
+    _, said = run_action(
+        ActionUpdateCallback(), make_tracker({"escalation_id": escalation_id}, text="merci", intent="inform"), domain
+    )
+    assert said == ["Votre demande est bien transmise au secrétariat."]

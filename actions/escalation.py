@@ -23,7 +23,7 @@ from actions.base import TAKE_YOUR_TIME, SafeAction, SafeFormValidation, caller_
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
-from assistant.dialogue.understanding import NO_PHONE, is_hold_on, parse_phone
+from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye, is_hold_on, parse_phone
 
 INTENT_REASONS = {
     "medical_question": ("Question médicale", "sensitive", "routine"),
@@ -324,6 +324,15 @@ class ActionHandleFallback(SafeAction):
             # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]
+        if asks_to_repeat(latest_text(tracker)):
+            # "Pardon ?", "vous pouvez répéter ?": the last answer again, not a misunderstanding
+            said = last_bot_texts(tracker)
+            for text in said or ["Je disais : que puis-je faire pour vous ?"]:
+                dispatcher.utter_message(text=text)
+            return [FollowupAction("action_listen")]
+        if ends_with_goodbye(latest_text(tracker)):
+            # "non laissez tomber, au revoir": whatever came before, the caller is leaving
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")]
         if wants_a_change_too_late(tracker):
             # "la semaine prochaine plutôt" after "il est trop tard pour le déplacer ici": the same
             # answer, in other words, rather than "Pardon, je n'ai pas compris".
@@ -393,6 +402,21 @@ def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:
     return False
 
 
+def last_bot_texts(tracker: Tracker) -> list[str]:
+    """What the assistant said in its last turn, before the patient's latest message."""
+    texts: list[str] = []
+    seen_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_message and texts:
+                break
+            seen_message = True
+        elif seen_message and kind == "bot" and event.get("text"):
+            texts.insert(0, str(event["text"]))
+    return texts
+
+
 def consecutive_fallbacks(tracker: Tracker) -> int:
     """How many of the patient's latest messages in a row were not understood, the current one included.
 
@@ -411,7 +435,8 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
             in_current_turn, handled = False, False
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if (not handled and intent != "nlu_fallback") or is_hold_on(str(event.get("text") or "")):
+        said = str(event.get("text") or "")
+        if (not handled and intent != "nlu_fallback") or is_hold_on(said) or asks_to_repeat(said):
             break
         count += 1
         handled = False

@@ -280,6 +280,31 @@ def states_a_preference(text: str) -> bool:
     return bool(re.search(r"\b(plutot|prefere\w*|mieux|de preference|sinon|par contre)\b", normalise(text)))
 
 
+_REPEAT = re.compile(
+    r"(?:(?:euh|oui|allo|pardon|excusez moi|desole|desolee)\s+)*"
+    r"(?:(?:est ce que\s+)?(?:vous\s+)?pouvez\s+(?:vous\s+)?(?:me\s+)?(?:le\s+|la\s+|les\s+)?(?:repeter|redire)"
+    r"|repetez|redites|pardon|comment|quoi|hein|encore une fois|vous avez dit quoi"
+    r"|(?:j ai|je n ai)\s+pas\s+(?:bien\s+)?(?:compris|entendu|saisi))"
+    r"(?:\s+(?:s il vous plait|svp|le dernier|la derniere|ce que vous avez dit|encore|moi|ca"
+    r"|je n ai pas bien entendu|j ai pas entendu|je n ai pas entendu))*"
+)
+_GOODBYE_END = re.compile(r"\b(?:au revoir|bonne journee|bonne soiree|bonne fin de journee|a bientot)(?:\s+merci)?$")
+
+
+def asks_to_repeat(text: str) -> bool:
+    """Whether the patient only asks to hear the last answer again ("Pardon ?", "vous pouvez répéter ?").
+
+    On the phone it is the commonest request of all; it got "Pardon, je n'ai pas bien compris" and
+    counted as a misunderstanding (two, and the call was handed over).
+    """
+    return bool(_REPEAT.fullmatch(normalise(text)))
+
+
+def ends_with_goodbye(text: str) -> bool:
+    """Whether a message closes with a goodbye ("non laissez tomber, au revoir"): the caller is leaving."""
+    return bool(_GOODBYE_END.search(normalise(text)))
+
+
 def is_hold_on(text: str) -> bool:
     """Whether the patient only asks for a moment ("euh attendez je regarde mon agenda")."""
     return bool(_HOLD_ON.search(normalise(text)))

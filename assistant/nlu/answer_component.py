@@ -48,6 +48,9 @@ TIME_MISREADINGS = frozenset(
         "ask_documents",
         "ask_practitioners",
         "ask_on_call",
+        "check_appointment",  # "et demain ?" after an hours answer read as "my appointment tomorrow"
+        "cancel_appointment",
+        "reschedule_appointment",
         "out_of_scope",
         "bot_challenge",
         "greet",

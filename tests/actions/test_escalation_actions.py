@@ -318,7 +318,7 @@ def test_a_fallback_is_said_once_per_turn(container, domain):
     turn.events.append({"event": "action", "name": "action_handle_fallback"})
     events, second = run_action(ActionHandleFallback(), turn, domain)
     assert len(first) == 1 and second == []
-    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+    assert [event["name"] for event in events] == ["action_listen"]
 
 
 def test_an_english_speaker_is_told_in_english_whom_to_call_and_called_back_when_possible(container, domain):
@@ -401,3 +401,23 @@ def test_another_callback_number_once_the_first_is_noted_replaces_it(container, 
         ActionUpdateCallback(), make_tracker({"escalation_id": escalation_id}, text="merci", intent="inform"), domain
     )
     assert said == ["Votre demande est bien transmise au secrétariat."]
+
+
+def test_pardon_gets_the_last_answer_again_and_is_not_a_misunderstanding(container, domain):
+    """Phone QA: "Pouvez-vous répéter ?" got "Pardon, je n'ai pas bien compris", twice meant a hand-over."""
+    before = [
+        {"event": "user", "text": "vous êtes où", "parse_data": {"intent": {"name": "ask_address"}}},
+        {"event": "bot", "text": "Le cabinet est au 23 rue des Tisserands, à Lille."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker(text="Pouvez-vous répéter ?", intent="nlu_fallback", events=before)
+    events, said = run_action(ActionHandleFallback(), tracker, domain)
+    assert said == ["Le cabinet est au 23 rue des Tisserands, à Lille."]
+    assert [event["name"] for event in events] == ["action_listen"]
+    assert not open_escalations(container)
+
+
+def test_a_message_closing_with_a_goodbye_says_goodbye(container, domain):
+    tracker = make_tracker(text="Non laissez tomber, au revoir.", intent="nlu_fallback", active_loop="slot_choice_form")
+    events, said = run_action(ActionHandleFallback(), tracker, domain)
+    assert said == [] and events[-1]["name"] == "utter_goodbye"

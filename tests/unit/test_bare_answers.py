@@ -145,6 +145,7 @@ def test_the_component_makes_the_keyword_a_request_for_a_person_but_never_hides_
         ("bonne soirée à lundi", "goodbye", "goodbye"),
         # seen on the demo: read as a goodbye, the answer to "quand ?" hung up the call
         ("mercredi matin de bonne heure", "goodbye", "inform"),
+        ("Et demain ?", "check_appointment", "inform"),  # phone QA: a follow-up to an hours answer
         ("demain", "goodbye", "inform"),
         ("et samedi", "inform", "inform"),
     ],

@@ -22,9 +22,11 @@ from assistant.dialogue.speech import (
 from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     NO_PHONE,
+    asks_to_repeat,
     choose_slot,
     clean_name,
     corrected_birth_date,
+    ends_with_goodbye,
     first_visit_instead,
     is_hold_on,
     motif_among,
@@ -468,3 +470,23 @@ def test_the_motif_meant_among_several_named(named, practitioner, expected):
     motifs = [resolve_motif(value, DEMO) for value in named]
     chosen = motif_among([m for m in motifs if m is not None], practitioner, DEMO)
     assert (chosen.id if chosen else None) == expected
+
+
+@pytest.mark.parametrize(
+    "said", ["Pouvez-vous répéter ?", "pardon ?", "Comment ?", "euh pardon j'ai pas bien entendu", "répétez svp"]
+)
+def test_a_request_to_hear_it_again_is_told_apart(said):
+    assert asks_to_repeat(said)
+
+
+@pytest.mark.parametrize("said", ["pardon je me suis trompé c'est jeudi", "comment ça se passe", "répétez le 2", ""])
+def test_a_sentence_starting_like_a_repeat_request_is_not_one(said):
+    assert not asks_to_repeat(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [("Non laissez tomber, au revoir.", True), ("merci au revoir", True), ("au revoir c'est où", False), ("", False)],
+)
+def test_a_message_closing_with_a_goodbye(said, expected):
+    assert ends_with_goodbye(said) is expected

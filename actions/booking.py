@@ -214,6 +214,16 @@ class ValidateBookingForm(SafeFormValidation):
         if not motif.bookable_online:
             dispatcher.utter_message(text="Ce type de rendez-vous se prend directement auprès du secrétariat.")
             return {"motif": None}
+        if tracker.get_slot("patient_status") == "new" and not motif.new_patients:
+            # "jamais venu… un renouvellement d'ordonnance": said before the motif, the status was never
+            # checked against it, and the booking was refused after the whole identity (phone QA).
+            first_visit = first_visit_instead(motif, practice)
+            if first_visit is not None:
+                dispatcher.utter_message(
+                    text="Ce motif est réservé aux patients déjà suivis au cabinet : "
+                    f"je vous propose plutôt {indefinite(first_visit.name)}."
+                )
+                motif = first_visit
         result: dict[str, Any] = {"motif": motif.id}
         if len(motif.practitioner_ids) == 1:
             result["practitioner"] = motif.practitioner_ids[0]

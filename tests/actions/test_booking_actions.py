@@ -308,6 +308,22 @@ def test_who_follows_the_patient_does_not_replace_the_practitioner_asked_for(con
     assert slot_events(events)["practitioner"] == "lefebvre"
 
 
+def test_a_new_patient_who_said_so_before_the_motif_is_offered_a_first_visit_at_once(container, domain):
+    """Phone QA: "jamais venu… renouvellement d'ordonnance" was offered renewal slots, took the whole
+    identity, and was refused at the read-back ("ne prend pas de nouveaux patients pour ce motif")."""
+    events, said = validate_booking(
+        {"patient_status": "new", "motif": "renouvellement"},
+        "renouvellement d'ordonnance",
+        [{"entity": "motif", "value": "renouvellement"}],
+        "motif",
+        domain,
+    )
+    assert slot_events(events)["motif"] == "premiere-consultation"
+    assert said == [
+        "Ce motif est réservé aux patients déjà suivis au cabinet : je vous propose plutôt une première consultation."
+    ]
+
+
 def test_a_new_patient_is_offered_a_first_visit_with_the_same_practitioner(container, domain):
     events, said = validate_booking(
         {"practitioner": "mercier", "motif": "kine-seance", "patient_status": "new"},

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -165,6 +165,18 @@ class ValidateBookingForm(SafeFormValidation):
 
     def name(self) -> str:
         return "validate_booking_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        """A motif only the secretariat books ("l'infirmière peut passer à domicile ?") is handed to it.
+
+        It was refused and asked again ("Ce type de rendez-vous se prend auprès du secrétariat"), and the
+        next answers ended in a hand-over for "incompréhension", the request itself lost.
+        """
+        practice = await runtime.practice()
+        asked = secretariat_only_motif(tracker, practice)
+        if asked is None:
+            return await super().run(dispatcher, tracker, domain)
+        return await hand_secretariat_only_motif(asked, dispatcher, tracker)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -329,6 +341,43 @@ class ValidateBookingForm(SafeFormValidation):
             # matters, whoever receives then (the question came back again and again)
             return {"time_wish": value, "practitioner": ANY_PRACTITIONER}
         return {"time_wish": value}
+
+
+def secretariat_only_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
+    """The motif this message asks for, when only the secretariat books it (a home visit…)."""
+    named = [
+        motif for motif in (resolve_motif(str(v), practice) for v in tracker.get_latest_entity_values("motif")) if motif
+    ]
+    in_words = resolve_motif(latest_text(tracker), practice)
+    return next((motif for motif in [*named, *([in_words] if in_words else [])] if not motif.bookable_online), None)
+
+
+async def hand_secretariat_only_motif(
+    motif: AppointmentType, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Say that the secretariat arranges ``motif``, and pass the request on (then the callback number)."""
+    dispatcher.utter_message(text=f"Les {plural(motif.name)} s'organisent avec le secrétariat.")
+    events = await open_escalation(
+        dispatcher,
+        tracker,
+        reason=f"Demande de {motif.name}, à organiser par le secrétariat",
+        category="human",
+        urgency="routine",
+    )
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
+        *events,
+        FollowupAction("callback_form"),
+    ]
+
+
+def plural(name: str) -> str:
+    """ "soins infirmiers à domicile" stays; "visite à domicile" → "visites à domicile" (first word only)."""
+    first, _, rest = name.partition(" ")
+    word = first if first.endswith(("s", "x")) else first + "s"
+    return f"{word} {rest}".strip()
 
 
 def motif_named(tracker: Tracker, practice: Practice) -> AppointmentType | None:

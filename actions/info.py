@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import SafeAction, caller_number, latest_text
+from actions.booking import hand_secretariat_only_motif, secretariat_only_motif
 from actions.confirmation import confirm_if_yes, hands_over
 from actions.escalation import open_escalation, transfers_call
 from assistant.clock import get_timezone
@@ -120,6 +121,11 @@ class ActionAnswerInfo(SafeAction):
         confirmed = await confirm_if_yes(dispatcher, tracker, domain)
         if confirmed is not None and hands_over(confirmed):
             return confirmed  # refused (the slot was just taken…): that answer comes first
+        if (tracker.latest_message.get("intent") or {}).get("name") == "ask_practitioners":
+            # "l'infirmière peut passer à domicile ?": a motif only the secretariat arranges
+            asked = secretariat_only_motif(tracker, await runtime.practice())
+            if asked is not None:
+                return [*(confirmed or []), *await hand_secretariat_only_motif(asked, dispatcher, tracker)]
         answered = await self.answer(dispatcher, tracker)
         if confirmed is None:
             return answered

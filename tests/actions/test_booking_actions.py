@@ -1094,3 +1094,36 @@ def test_a_red_flag_said_instead_of_a_name_takes_the_emergency_path(container, d
     assert any(event["event"] == "followup" and event["name"] == "action_handle_emergency" for event in events)
     assert any(event["event"] == "active_loop" and event["name"] is None for event in events)
     assert "last_name" not in slot_events(events)
+
+
+def test_a_motif_only_the_secretariat_arranges_is_passed_on_not_asked_again(container, domain):
+    """Phone QA: "est-ce que l'infirmière peut passer à domicile ?" got "Quand souhaiteriez-vous venir ?",
+    then a hand-over for "incompréhension", the request itself lost."""
+    question = make_tracker(
+        {"task": "book"},
+        text="elle peut pas se déplacer est-ce que l'infirmière peut passer à domicile",
+        intent="ask_practitioners",
+        active_loop="booking_form",
+    )
+    events, said = run_action(ActionAnswerInfo(), question, domain)
+    assert said[0] == "Les soins infirmiers à domicile s'organisent avec le secrétariat."
+    assert followup(events) == "callback_form" and {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+    (request,) = container.escalations.list_open()
+    assert request.reason == "Demande de soins infirmiers à domicile, à organiser par le secrétariat"
+    # asked as a booking, the same
+    said_then = "une prise de sang à domicile pour ma mère"
+    booking = make_tracker(
+        {"task": "book", "requested_slot": "motif"},
+        text=said_then,
+        entities=[{"entity": "motif", "value": "prise de sang à domicile"}],
+        active_loop="booking_form",
+        candidates={"motif": "prise de sang à domicile"},
+        sender_id="c-2",
+    )
+    events, said = run_action(ValidateBookingForm(), booking, domain)
+    assert (
+        said[0] == "Les soins infirmiers à domicile s'organisent avec le secrétariat."
+        and followup(events) == "callback_form"
+    )

@@ -25,9 +25,11 @@ from assistant.dialogue.answers import (
     answer_hours,
     answer_in_english,
     answer_on_call,
+    answer_open_now,
     answer_practitioners,
     asked_day,
     asked_weekday,
+    asks_about_now,
 )
 from assistant.dialogue.speech import hello
 from assistant.dialogue.understanding import ANY_PRACTITIONER, resolve_motif, resolve_practitioner
@@ -141,7 +143,10 @@ class ActionAnswerInfo(SafeAction):
                 return []
         if intent == "ask_hours":
             practitioner, weekday, day = asked_about(tracker, practice)
-            text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
+            if practitioner is None and weekday is None and day is None and asks_about_now(latest_text(tracker)):
+                text = answer_open_now(practice, runtime.now())  # "vous êtes ouverts là ?"
+            else:
+                text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
         elif intent == "ask_address":
             text = answer_address(practice, latest_text(tracker))
         elif intent == "ask_fees":

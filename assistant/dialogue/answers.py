@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from assistant.clock import get_timezone
 from assistant.core.holidays import french_public_holidays, is_public_holiday
 from assistant.core.model import AppointmentType, Closure, Practice, ScheduleRule, TimeRange
+from assistant.core.secretariat import next_staffed, staffed_intervals
 from assistant.core.slots import opening_intervals, rule_applies
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, local_datetime
@@ -27,6 +28,7 @@ from assistant.dialogue.speech import (
     say_date,
     say_day_month,
     say_time,
+    say_when,
     with_article,
 )
 
@@ -118,6 +120,32 @@ def answer_hours(
     if practice.emergency.on_call:
         sentences.append(on_call_sentence(practice))
     sentences.append(f"En cas d'urgence vitale, appelez le {practice.emergency.samu}.")
+    return " ".join(sentences)
+
+
+_NOW = re.compile(
+    r"\b(?:maintenant|en ce moment|actuellement|a cette heure(?: ci| la)?|encore ouverte?s?|la tout de suite)\b"
+    r"|\bouverte?s? la\b|\bfermee?s? la\b"
+)
+
+
+def asks_about_now(text: str) -> bool:
+    """Whether an hours question is about this very moment ("vous êtes ouverts là ?", "encore ouvert ?")."""
+    return _NOW.search(normalise(text)) is not None
+
+
+def answer_open_now(practice: Practice, now: datetime) -> str:
+    """Open or not, right now, in one or two sentences (the whole week was read at 21:30: 60 words)."""
+    current = next((i for i in staffed_intervals(practice, 1, now) if i.start <= now < i.end), None)
+    if current is not None:
+        until = current.end.astimezone(get_timezone(practice.timezone)).time()
+        return f"Oui, le secrétariat répond jusqu'à {say_time(until)}."
+    opening = next_staffed(practice, now)
+    today = now.astimezone(get_timezone(practice.timezone)).date()
+    when = f" ; il rouvre {say_when(opening, practice, today)}" if opening else ""
+    sentences = [f"Non, le secrétariat est fermé en ce moment{when}."]
+    if practice.emergency.on_call:
+        sentences.append(on_call_sentence(practice))
     return " ".join(sentences)
 
 

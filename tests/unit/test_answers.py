@@ -19,9 +19,11 @@ from assistant.dialogue.answers import (
     answer_fees,
     answer_hours,
     answer_on_call,
+    answer_open_now,
     answer_practitioners,
     asked_day,
     asked_weekday,
+    asks_about_now,
     closed_reason,
     motif_hours_reason,
 )
@@ -292,3 +294,18 @@ def test_a_time_of_day_outside_a_motifs_hours_is_said_so():
     assert motif_hours_reason(blood_test, afternoon) == "Les rendez-vous pour une prise de sang sont de 7 h 30 à 10 h."
     assert motif_hours_reason(blood_test, parse_time_wish("jeudi matin", NOW)) is None  # then all taken, not closed
     assert motif_hours_reason(resolve_motif("consultation", DEMO), afternoon) is None  # no hours of its own
+
+
+def test_open_right_now_is_answered_for_now_not_with_the_whole_week():
+    """Phone QA: "vous êtes ouverts là ?" at 21:30 got 60 words of weekly hours."""
+    paris = ZoneInfo("Europe/Paris")
+    night = answer_open_now(DEMO, datetime(2026, 11, 23, 21, 30, tzinfo=paris))
+    assert night.startswith("Non, le secrétariat est fermé en ce moment ; il rouvre demain à 8 h 30.")
+    assert "03 53 01 20 09" in night
+    assert answer_open_now(DEMO, datetime(2026, 11, 23, 10, 0, tzinfo=paris)) == (
+        "Oui, le secrétariat répond jusqu'à midi et demi."
+    )
+    saturday = answer_open_now(DEMO, datetime(2026, 11, 28, 15, 0, tzinfo=paris))
+    assert "il rouvre lundi 30 novembre à 8 h 30" in saturday
+    assert asks_about_now("vous êtes ouverts là ?") and asks_about_now("c'est encore ouvert")
+    assert not asks_about_now("vous êtes ouverts le samedi")

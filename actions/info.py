@@ -16,6 +16,7 @@ from actions.booking import hand_secretariat_only_motif, secretariat_only_motif
 from actions.confirmation import confirm_if_yes, hands_over
 from actions.escalation import open_escalation, transfers_call
 from assistant.clock import get_timezone
+from assistant.core.errors import AgendaError
 from assistant.core.model import AppointmentType, Practice
 from assistant.core.secretariat import is_staffed
 from assistant.dialogue.answers import (
@@ -150,9 +151,9 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_address":
             text = answer_address(practice, latest_text(tracker))
         elif intent == "ask_fees":
-            text = answer_fees(practice, latest_text(tracker), asked_motif(tracker, practice))
+            text = answer_fees(practice, latest_text(tracker), await motif_asked_about(tracker, practice))
         elif intent == "ask_documents":
-            text = answer_documents(practice, asked_motif(tracker, practice))
+            text = answer_documents(practice, await motif_asked_about(tracker, practice))
         elif intent == "ask_on_call":
             text = answer_on_call(practice)
         else:
@@ -184,6 +185,23 @@ def asked_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
             if motif is not None:
                 return motif
     return None
+
+
+async def motif_asked_about(tracker: Tracker, practice: Practice) -> AppointmentType | None:
+    """:func:`asked_motif`, else the motif of the appointment just booked, moved or found.
+
+    "Je dois apporter quoi ?" right after "C'est réservé : une vaccination…" got the whole generic
+    list (55 words, the physiotherapist's prescription included): the booking's slots are reset by then.
+    """
+    motif = asked_motif(tracker, practice)
+    appointment_id = tracker.get_slot("appointment_id")
+    if motif is not None or not appointment_id:
+        return motif
+    try:
+        appointment = await runtime.off_loop(runtime.container().agenda.get_appointment, int(appointment_id))
+    except AgendaError:  # cancelled meanwhile: the general answer
+        return None
+    return practice.appointment_type(appointment.appointment_type_id)
 
 
 def asked_about(tracker: Tracker, practice: Practice) -> tuple[str | None, int | None, date | None]:

@@ -73,6 +73,19 @@ def test_a_documents_question_is_answered_for_the_motif_it_names(container, doma
     assert said[0].startswith("Pour le bilan")
 
 
+def test_a_documents_question_after_a_booking_is_answered_for_that_appointment(container, domain):
+    """Phone QA: "je dois apporter quoi ?" right after a vaccination was booked got the generic list."""
+    slot = slot_from_dict(proposals_for(container, domain)[0])
+    booked = container.agenda.book(
+        BookingRequest("vaccination", "lefebvre", slot.start, Channel.PHONE),
+        Patient(None, "Garnier", "Sophie", date(1990, 1, 1)),
+        Actor("assistant", Channel.PHONE),
+    )
+    after = make_tracker({"appointment_id": float(booked.id)}, intent="ask_documents", text="je dois apporter quoi")
+    _, said = run_action(ActionAnswerInfo(), after, domain)
+    assert said[0].startswith("Pour la vaccination")
+
+
 def test_an_hours_question_about_a_date_is_answered_for_that_date(container, domain):
     """Seen on the demo: "ouvert le vendredi 25 décembre ?" got a Friday's hours."""
     christmas = {"intervals": [{"start": "2026-12-25T00:00:00+01:00", "end": "2026-12-26T00:00:00+01:00"}]}

@@ -394,7 +394,11 @@ def written_summary(escalation: Escalation, practice_tz: tzinfo, patient: Patien
         lines.append("Identité non vérifiée")
     facts = [f"{key} : {value}" for key, value in e.understood.items() if key != IDENTITY_KEY]
     if facts or e.category != UNREACHED:  # no conversation behind an unreached patient: nothing was "understood"
-        lines.append("Compris : " + ("; ".join(facts) if facts else "rien de précis"))
+        said = [text for speaker, text in e.transcript if speaker == "patient"]
+        # Nothing structured understood: the patient's last words tell the secretary more than
+        # "rien de précis" did (phone QA: an earache, a child with 39 °C read "rien de précis").
+        nothing = f"rien de précis ; dernier message : « {said[-1]} »" if said else "rien de précis"
+        lines.append("Compris : " + ("; ".join(facts) if facts else nothing))
     if e.callback_requested and e.callback_number:
         when = f", à partir du {local(e.callback_after)}" if e.callback_after else ""
         lines.append(f"Rappel demandé au {e.callback_number}{when}")

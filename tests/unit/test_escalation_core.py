@@ -249,6 +249,10 @@ def test_written_summary_for_an_unverified_closed_escalation_in_local_time():
     assert "Urgence : à traiter aujourd'hui (demande urgente)" in lines
     assert "Statut : close par Claire le 23/11/2026 à 10:30 (patient rappelé)" in lines
     assert "Identité non vérifiée" in lines and "Compris : rien de précis" in lines
+    heard = replace(e, transcript=(("patient", "mon fils a 39 de fièvre"), ("assistant", "Je transmets.")))
+    assert "Compris : rien de précis ; dernier message : « mon fils a 39 de fièvre »" in (
+        esc.written_summary(heard, PARIS).splitlines()
+    )
     assert "Aucun numéro de rappel" in lines
     caller = esc.written_summary(replace(e, callback_number="06 01 02 03 04"), PARIS)
     assert "Numéro de l'appelant : 06 01 02 03 04" in caller.splitlines()

@@ -357,7 +357,8 @@ def choose_slot(
     if index is not None:
         return index
     if len(proposals) == 1 and re.search(
-        r"\b(oui|ok|d accord|parfait|tres bien|ca me va|ca va|entendu|volontiers)\b", said
+        r"\b(oui|ouais|ok|okay|d accord|parfait|tres bien|ca me va|ca va|ca marche|entendu|volontiers|je prends|c est bon)\b",
+        said,
     ):
         return 0
     return None

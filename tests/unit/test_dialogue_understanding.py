@@ -130,6 +130,13 @@ def test_choose_slot(said, option, index):
     assert choose_slot(said, PROPOSALS, DEMO, option) == index
 
 
+@pytest.mark.parametrize("said", ["oui", "Ça marche.", "d'accord je prends", "c'est bon"])
+def test_a_plain_yes_picks_the_only_proposal(said):
+    """Phone QA: "Ça marche." to a single time got "Dites « le premier »…"."""
+    assert choose_slot(said, PROPOSALS[:1], DEMO) == 0
+    assert choose_slot(said, PROPOSALS, DEMO) is None  # three proposed: which one?
+
+
 @pytest.mark.parametrize(
     "said",
     [

@@ -343,6 +343,7 @@ _PARKING_VERB = re.compile(r"\b(se|me|te|nous|vous|je|on) gare(nt)?\b")
 
 #: The details a plain address answer offers, and how they are named.
 OFFERED_DETAILS = (
+    ("l'étage", "floor"),
     ("les transports", "public_transport"),
     ("le stationnement", "parking"),
     ("l'accès en fauteuil", "wheelchair_access"),
@@ -359,19 +360,29 @@ def address_topics(question: str) -> list[str]:
     ]
 
 
+#: A question for the address itself, besides a detail ("vous êtes où ? il y a un parking ?").
+_WHERE = re.compile(
+    r"\b(?:adresse|situee?s?|(?:vous etes|c est|cest|se trouve|se trouvent|etes vous|il est|vous trouvez)\s+ou"
+    r"|ou\s+(?:est|etes|se trouve|se situe|vous trouvez))\b"
+)
+
+
 def answer_address(practice: Practice, question: str = "") -> str:
     """Where the practice is, or the access details the question asks for: short enough to be spoken.
 
-    A plain "vous êtes où" gets the street, the floor and the way in, and the offer of the rest
-    (transport, parking, wheelchair access) rather than all of it at once.
+    A plain "vous êtes où" gets the street and the way in, and the offer of the rest (floor, transport,
+    parking, wheelchair access) rather than all of it at once (55 words on the phone with the floor);
+    "vous êtes où ? il y a un parking ?" gets the street and the parking (it got the parking only).
     """
     address = practice.address
     topics = address_topics(question)
     details = [getattr(address, topic) for topic in topics if getattr(address, topic)]
+    street = f"Le cabinet se trouve au {address.street}, à {address.city}."
     if details:
-        return " ".join(_sentence(detail) for detail in details)
-    sentences = [f"Le cabinet se trouve au {address.street}, à {address.city}."]
-    sentences += [_sentence(detail) for detail in (address.floor, address.access) if detail]
+        where = [street] if _WHERE.search(normalise(question)) else []
+        return " ".join([*where, *(_sentence(detail) for detail in details)])
+    sentences = [street]
+    sentences += [_sentence(detail) for detail in (address.access,) if detail]
     more = [name for name, detail in OFFERED_DETAILS if getattr(address, detail)]
     if more:  # an invitation to ask, not a yes/no question the dialogue would have to follow
         sentences.append(f"Vous pouvez aussi me demander {join_alternatives(more)}.")

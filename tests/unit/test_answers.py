@@ -58,7 +58,10 @@ def test_a_plain_address_question_gets_the_way_in_and_the_offer_of_the_rest_not_
     assert answer.startswith("Le cabinet se trouve au 23 rue des Tisserands, à Lille.")
     assert "Sonnez à l'interphone" in answer
     assert "Parking" not in answer and "Métro" not in answer
-    assert answer.endswith("Vous pouvez aussi me demander les transports, le stationnement ou l'accès en fauteuil.")
+    assert answer.endswith(
+        "Vous pouvez aussi me demander l'étage, les transports, le stationnement ou l'accès en fauteuil."
+    )
+    assert "rez-de-chaussée" not in answer  # the floor when asked: 55 words on the phone with it
     assert len(answer.split()) < 60  # spoken in about twenty seconds
 
 
@@ -309,3 +312,10 @@ def test_open_right_now_is_answered_for_now_not_with_the_whole_week():
     assert "il rouvre lundi 30 novembre à 8 h 30" in saturday
     assert asks_about_now("vous êtes ouverts là ?") and asks_about_now("c'est encore ouvert")
     assert not asks_about_now("vous êtes ouverts le samedi")
+
+
+def test_where_and_a_detail_in_one_question_get_both():
+    """Phone QA: "c'est où exactement ? il y a un parking ?" got the parking only."""
+    answer = answer_address(DEMO, "vous êtes où exactement ? il y a un parking ?")
+    assert answer.startswith("Le cabinet se trouve au 23 rue des Tisserands, à Lille. Parking gratuit")
+    assert answer_address(DEMO, "on se gare où").startswith("Parking gratuit")

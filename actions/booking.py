@@ -231,10 +231,7 @@ class ValidateBookingForm(SafeFormValidation):
             # checked against it, and the booking was refused after the whole identity (phone QA).
             first_visit = first_visit_instead(motif, practice)
             if first_visit is not None:
-                dispatcher.utter_message(
-                    text="Ce motif est réservé aux patients déjà suivis au cabinet : "
-                    f"je vous propose plutôt {indefinite(first_visit.name)}."
-                )
+                dispatcher.utter_message(text=followed_patients_only(first_visit))
                 motif = first_visit
         result: dict[str, Any] = {"motif": motif.id}
         if len(motif.practitioner_ids) == 1:
@@ -269,10 +266,7 @@ class ValidateBookingForm(SafeFormValidation):
                         f"je vous propose plutôt {indefinite(first_visit.name)} avec {join_alternatives(others)}."
                     )
                 else:
-                    dispatcher.utter_message(
-                        text="Ce motif est réservé aux patients déjà suivis au cabinet : "
-                        f"je vous propose plutôt {indefinite(first_visit.name)}."
-                    )
+                    dispatcher.utter_message(text=followed_patients_only(first_visit))
                 return {"patient_status": value, "motif": first_visit.id, "practitioner": None}
         if closed is not None:
             dispatcher.utter_message(
@@ -341,6 +335,14 @@ class ValidateBookingForm(SafeFormValidation):
             # matters, whoever receives then (the question came back again and again)
             return {"time_wish": value, "practitioner": ANY_PRACTITIONER}
         return {"time_wish": value}
+
+
+def followed_patients_only(first_visit: AppointmentType) -> str:
+    """What a new patient hears when the motif is kept for patients already followed."""
+    return (
+        "Ce motif est réservé aux patients déjà suivis au cabinet : "
+        f"je vous propose plutôt {indefinite(first_visit.name)}."
+    )
 
 
 def secretariat_only_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:

@@ -278,15 +278,18 @@ class ActionRecordCallback(SafeAction):
         if escalation_id and phone and phone != NO_PHONE:
             service = runtime.container().escalations
             await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-            digits = "".join(ch for ch in str(phone) if ch.isdigit())
-            dispatcher.utter_message(
-                text=f"C'est noté : le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
-            )
+            dispatcher.utter_message(text=f"C'est noté : {callback_promise(str(phone))}")
         elif escalation_id:
             dispatcher.utter_message(
                 text=f"Votre demande est bien transmise. Vous pouvez aussi appeler le secrétariat au {practice.phone}."
             )
         return []
+
+
+def callback_promise(phone: str) -> str:
+    """ "le secrétariat vous rappellera au numéro qui se termine par 89." (only the last two digits are said)"""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
 
 
 class ActionUpdateCallback(SafeAction):
@@ -306,10 +309,7 @@ class ActionUpdateCallback(SafeAction):
             return [FollowupAction("utter_anything_else")]
         service = runtime.container().escalations
         await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-        digits = "".join(ch for ch in str(phone) if ch.isdigit())
-        dispatcher.utter_message(
-            text=f"C'est corrigé : le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
-        )
+        dispatcher.utter_message(text=f"C'est corrigé : {callback_promise(str(phone))}")
         return [SlotSet("phone", phone), FollowupAction("utter_anything_else")]
 
 
@@ -341,12 +341,12 @@ class ActionHandleFallback(SafeAction):
                 text=f"Ce rendez-vous est trop proche pour être changé ici. Le secrétariat peut le faire au {practice.phone}."
             )
             return [FollowupAction("utter_anything_else")]
-        from actions.confirmation import confirm_if_yes  # actions.booking imports this module
+        from actions.confirmation import confirm_if_yes, hands_over  # actions.booking imports this module
 
         confirmed = await confirm_if_yes(dispatcher, tracker, domain)
         if confirmed is not None:
             # "oui oui et euh je peux boire un café ?" to a read-back: the yes is kept; the rest can be asked again
-            if any(event.get("event") == "followup" for event in confirmed):
+            if hands_over(confirmed):
                 return confirmed
             dispatcher.utter_message(text="Pour votre question, je n'ai pas bien compris : pouvez-vous la reformuler ?")
             return [*confirmed, FollowupAction("action_listen")]

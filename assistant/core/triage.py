@@ -87,6 +87,19 @@ _INTENT_KEYS = ("category", "threshold", "reason")
 _NUMBER_KEYS = ("samu", "european", "deaf_sms", "suicide_prevention")
 
 
+#: How a chat message writes what the rules spell out (folded). "jveux plus vivre", "jai envie den finir"
+#: and "jvais me foutre en lair" were not understood at all: no 3114 (chat QA, 2026-12-05).
+CHAT_CONTRACTIONS = {
+    "jveux": "je veux", "jve": "je veux", "jvais": "je vais", "jsuis": "je suis", "jsui": "je suis",
+    "chui": "je suis", "chuis": "je suis", "jpeux": "je peux", "jpeu": "je peux", "jsais": "je sais",
+    "jai": "j ai", "jen": "j en", "jme": "je me", "jmen": "je m en", "jte": "je te", "jy": "j y",
+    "jarrive": "j arrive", "jarrete": "j arrete", "jfais": "je fais", "jcrois": "je crois",
+    "jpense": "je pense", "jsens": "je sens", "jdois": "je dois", "jvoudrais": "je voudrais",
+    "jaimerais": "j aimerais", "den": "d en", "lair": "l air", "ya": "il y a", "cest": "c est",
+    "jtrouve": "je trouve", "jmange": "je mange", "jdors": "je dors", "jsupporte": "je supporte",
+}  # fmt: skip
+
+
 def default_rules_path() -> Path:
     """The packaged French rule file."""
     return Path(__file__).resolve().parent.parent / "triage" / "rules_fr.yml"
@@ -366,8 +379,9 @@ class TriageRules:
         return next((rule for rule in self.intents if rule.intent == name), None)
 
     def prepare(self, text: str) -> str:
-        """The text as patterns see it: normalised, without filler words."""
-        return " ".join(word for word in normalise(text).split() if word not in self.ignore_words)
+        """The text as patterns see it: normalised, text-message contractions spelled out, without filler words."""
+        words = " ".join(CHAT_CONTRACTIONS.get(word, word) for word in normalise(text).split()).split()
+        return " ".join(word for word in words if word not in self.ignore_words)
 
     def matching(self, text: str) -> tuple[TriageRule, ...]:
         """The rules that match ``text``, most severe first (file order within a category)."""

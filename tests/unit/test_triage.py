@@ -44,6 +44,12 @@ RULE_CASES: list[tuple[str, str]] = [
     ("idees-suicidaires", "je pense à me suicider depuis quelques jours"),
     ("idees-suicidaires", "euh j'ai plus envie de vivre du tout"),
     ("idees-suicidaires", "j ai envie d en finir"),
+    # typed in a chat (chat QA, 2026-12-05): contractions spelled out before the rules read them
+    ("idees-suicidaires", "jveux plus vivre jen peux plus"),
+    ("idees-suicidaires", "jai envie den finir"),
+    ("idees-suicidaires", "jvais me foutre en lair"),
+    ("idees-suicidaires", "jsuis a bout jveux disparaitre"),
+    ("idees-suicidaires", "jen peux plus de la vie"),
     ("idees-suicidaires", "je vais me foutre en l'air"),
     ("idees-suicidaires", "je veux mettre fin à mes jours"),
     ("idees-suicidaires", "mon fils dit qu il va se tuer"),

@@ -146,8 +146,11 @@ def slot_query(
     motif = current_motif(tracker, practice)
     if motif is None:
         return None
-    practitioner = tracker.get_slot("practitioner")
-    wanted = () if any_practitioner or practitioner in (None, ANY_PRACTITIONER) else (practitioner,)
+    # The slot is validated only when the form asks for it: "une piqûre avec sophie" left "sophie" there,
+    # and the search failed on an unknown id (chat QA). Resolved here, an unknown name is nobody in particular.
+    named = tracker.get_slot("practitioner")
+    practitioner = resolve_practitioner(str(named), practice, motif) if named else None
+    wanted = () if any_practitioner or practitioner in (None, ANY_PRACTITIONER) else (str(practitioner),)
     wish = wish if wish is not None else current_wish(tracker, practice)
     return SlotQuery(
         appointment_type_id=motif.id,
@@ -213,7 +216,7 @@ class ValidateBookingForm(SafeFormValidation):
         motif = motif or resolve_motif(latest_text(tracker), practice)
         if motif is None:
             # A word of a motif's name ("bilan"): among the practitioner's motifs first, then all of them.
-            named = chosen_practitioner(tracker)
+            named = chosen_practitioner(tracker, practice)
             theirs = [m for m in practice.appointment_types if named in m.practitioner_ids]
             bookable = [m for m in practice.appointment_types if m.bookable_online]
             motif = motif_named_in(str(value or ""), theirs) or motif_named_in(str(value or ""), bookable)
@@ -252,7 +255,7 @@ class ValidateBookingForm(SafeFormValidation):
             return {"patient_status": None}
         practice = await runtime.practice()
         motif = current_motif(tracker, practice)
-        asked = chosen_practitioner(tracker)
+        asked = chosen_practitioner(tracker, practice)
         # The practitioner asked for first ("avec le docteur Benali") who takes no new patients is
         # said by name: a new patient was once moved to another doctor without a word.
         closed = asked if value == "new" and asked and not practice.practitioner(asked).accepts_new_patients else None
@@ -389,15 +392,20 @@ def motif_named(tracker: Tracker, practice: Practice) -> AppointmentType | None:
         return None
     named = [motif for motif in (resolve_motif(value, practice) for value in values) if motif is not None]
     said_practitioners = [resolve_practitioner(value, practice) for value in values]
-    practitioner = chosen_practitioner(tracker) or next(
+    practitioner = chosen_practitioner(tracker, practice) or next(
         (pid for pid in said_practitioners if pid not in (None, ANY_PRACTITIONER)), None
     )
     return motif_among(named, practitioner, practice)
 
 
-def chosen_practitioner(tracker: Tracker) -> str | None:
-    """The practitioner the patient asked for, if any ("any" is no one in particular)."""
-    practitioner = tracker.get_slot("practitioner")
+def chosen_practitioner(tracker: Tracker, practice: Practice) -> str | None:
+    """The practitioner the patient asked for, if any ("any" is no one in particular).
+
+    Read through :func:`resolve_practitioner`: the slot holds what was said until the form validates
+    it ("sophie", "thomas"), and an unknown id made the next step fail (chat QA).
+    """
+    named = tracker.get_slot("practitioner")
+    practitioner = resolve_practitioner(str(named), practice) if named else None
     return None if practitioner in (None, ANY_PRACTITIONER) else str(practitioner)
 
 
@@ -420,7 +428,7 @@ class ActionAskMotif(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
         new_patient = tracker.get_slot("patient_status") == "new"
-        dispatcher.utter_message(text=motif_question(practice, chosen_practitioner(tracker), new_patient))
+        dispatcher.utter_message(text=motif_question(practice, chosen_practitioner(tracker, practice), new_patient))
         return []
 
 

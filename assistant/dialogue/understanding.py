@@ -189,6 +189,8 @@ def resolve_practitioner(value: str, practice: Practice, motif: AppointmentType 
     candidates = [p for p in practice.practitioners if motif is None or p.id in motif.practitioner_ids]
     for practitioner in candidates:
         labels = {normalise(practitioner.id), normalise(practitioner.name), normalise(practitioner.name.split()[-1])}
+        if wanted == normalise(practitioner.name.split()[0]) and len(practitioner.name.split()) > 1:
+            return practitioner.id  # "avec sophie": a first name alone, said for the practitioner
         if wanted in labels or any(re.search(rf"\b{re.escape(label)}\b", wanted) for label in labels if label):
             return practitioner.id
     by_specialty = [p for p in candidates if _specialty_matches(wanted, p.specialty)]

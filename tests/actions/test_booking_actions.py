@@ -1140,3 +1140,22 @@ def test_a_motif_only_the_secretariat_arranges_is_passed_on_not_asked_again(cont
         said[0] == "Les soins infirmiers à domicile s'organisent avec le secrétariat."
         and followup(events) == "callback_form"
     )
+
+
+
+def test_a_practitioner_named_by_first_name_is_searched_not_a_crash(container, domain):
+    """Chat QA: "une piqûre avec sophie demain matin" left "sophie" in the slot (not asked, so not
+    validated), and the slot search failed with a KeyError: "un incident technique"."""
+    tracker = make_tracker(
+        {"task": "book", "motif": "injection", "practitioner": "sophie", "time_wish": wish("demain matin")},
+        active_loop="slot_choice_form",
+    )
+    events, said = run_action(ActionAskChosenSlot(), tracker, domain)
+    assert "Sophie Lambert" in said[0] and slot_events(events)["proposed_slots"]
+    unknown = make_tracker(
+        {"task": "book", "motif": "injection", "practitioner": "thomas", "time_wish": wish("demain matin")},
+        active_loop="slot_choice_form",
+        sender_id="c-2",
+    )
+    events, said = run_action(ActionAskChosenSlot(), unknown, domain)
+    assert slot_events(events)["proposed_slots"]  # Thomas Mercier does no injections: anyone who does

@@ -17,11 +17,12 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.core.model import Channel
+from assistant.dialogue.understanding import asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,9 @@ class SafeFormValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         try:
+            controlled = conversation_control(tracker)
+            if controlled is not None:
+                return controlled
             tracker = without_cleared_slots(tracker)
             events = await super().run(dispatcher, tracker, domain)
             asked = answered_something_else(tracker, events)
@@ -159,6 +163,36 @@ class SafeFormValidation(FormValidationAction, ABC):
             return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)
+
+
+def conversation_control(tracker: Tracker) -> list[EventType] | None:
+    """What no form should read as its answer: "Pardon ?" (the question again, as said) and a goodbye.
+
+    Phone QA: "Pouvez-vous répéter ?" asked for the surname became the surname "Pouvez-Vous Répéter", and
+    "Non laissez tomber, au revoir." while the slots were read got "Je n'ai pas compris votre choix".
+    """
+    text = latest_text(tracker)
+    requested = tracker.get_slot("requested_slot")
+    if asks_to_repeat(text) and requested:
+        return [SlotSet(str(requested), None)]  # the form asks its question again
+    if ends_with_goodbye(text) and (tracker.latest_message.get("intent") or {}).get("name") != "emergency":
+        return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")]
+    return None
+
+
+def last_bot_texts(tracker: Tracker) -> list[str]:
+    """What the assistant said in its last turn, before the patient's latest message."""
+    texts: list[str] = []
+    seen_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_message and texts:
+                break
+            seen_message = True
+        elif seen_message and kind == "bot" and event.get("text"):
+            texts.insert(0, str(event["text"]))
+    return texts
 
 
 def value_before_latest_message(tracker: Tracker, slot: str) -> Any:

@@ -19,7 +19,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import TAKE_YOUR_TIME, SafeAction, SafeFormValidation, caller_number, channel_of, latest_text
+from actions.base import (
+    TAKE_YOUR_TIME,
+    SafeAction,
+    SafeFormValidation,
+    caller_number,
+    channel_of,
+    last_bot_texts,
+    latest_text,
+)
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
@@ -217,6 +225,13 @@ class ActionEscalate(SafeAction):
         return "action_escalate"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        from actions.confirmation import confirm_if_yes, hands_over  # actions.booking imports this module
+
+        # "oui. et si la fièvre monte cette nuit je fais quoi ?" to a read-back: booked first, then the
+        # question goes to the secretariat (the booking was dropped without a word: phone QA).
+        confirmed = await confirm_if_yes(dispatcher, tracker, domain) or []
+        if hands_over(confirmed):
+            return confirmed
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         triage = latest_triage(tracker)
         reason, category, urgency = INTENT_REASONS.get(intent, ("Demande transmise au secrétariat", "human", "routine"))
@@ -227,7 +242,7 @@ class ActionEscalate(SafeAction):
         elif intent in ACKNOWLEDGEMENTS or category == "sensitive":
             dispatcher.utter_message(text=ACKNOWLEDGEMENTS.get(intent, NO_MEDICAL_ADVICE))
         events = await open_escalation(dispatcher, tracker, reason=reason, category=category, urgency=urgency)
-        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
+        return [*confirmed, ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
 
 
 class ValidateCallbackForm(SafeFormValidation):
@@ -400,21 +415,6 @@ def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:
         if event.get("event") == "action" and event.get("name") == action_name:
             return True
     return False
-
-
-def last_bot_texts(tracker: Tracker) -> list[str]:
-    """What the assistant said in its last turn, before the patient's latest message."""
-    texts: list[str] = []
-    seen_message = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_message and texts:
-                break
-            seen_message = True
-        elif seen_message and kind == "bot" and event.get("text"):
-            texts.insert(0, str(event["text"]))
-    return texts
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:

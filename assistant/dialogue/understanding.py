@@ -536,6 +536,9 @@ _NOT_NAMES = frozenset(
         "midi", "semaine", "prochain", "prochaine", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
         "dimanche", "janvier", "fevrier", "juillet", "aout", "septembre", "octobre",
         "novembre", "decembre", "sais", "quoi", "comment", "pourquoi", "docteur", "rappeler", "annuler",
+        # "oui deja venue" and "pouvez-vous répéter" were saved as surnames (QA, 2026-12-05)
+        "deja", "venu", "venue", "venus", "jamais", "fois", "patient", "patiente", "suivi", "suivie",
+        "repeter", "repetez", "pouvez", "redire", "compris", "entendu",
         *NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS,
     }
 )  # fmt: skip

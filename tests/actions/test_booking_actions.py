@@ -19,7 +19,7 @@ from actions.booking import (
     ValidateBookingForm,
     ValidateSlotChoiceForm,
 )
-from actions.escalation import ActionHandleFallback
+from actions.escalation import ActionEscalate, ActionHandleFallback
 from actions.identity import ValidateIdentityForm
 from actions.info import ActionAnswerInfo, ActionGreet
 from assistant.core.booking import BookingRequest
@@ -1142,7 +1142,6 @@ def test_a_motif_only_the_secretariat_arranges_is_passed_on_not_asked_again(cont
     )
 
 
-
 def test_a_practitioner_named_by_first_name_is_searched_not_a_crash(container, domain):
     """Chat QA: "une piqûre avec sophie demain matin" left "sophie" in the slot (not asked, so not
     validated), and the slot search failed with a KeyError: "un incident technique"."""
@@ -1159,3 +1158,29 @@ def test_a_practitioner_named_by_first_name_is_searched_not_a_crash(container, d
     )
     events, said = run_action(ActionAskChosenSlot(), unknown, domain)
     assert slot_events(events)["proposed_slots"]  # Thomas Mercier does no injections: anyone who does
+
+
+def test_yes_and_a_medical_question_to_the_read_back_books_then_passes_the_question_on(container, domain):
+    """Phone QA (night): "oui. et si la fièvre monte cette nuit je fais quoi ?" dropped the booking silently."""
+    chosen = proposals_for(container, domain)[0]
+    tracker = make_tracker(
+        booking_slots(chosen),
+        text="oui. et si la fièvre monte cette nuit je fais quoi ?",
+        intent="medical_question",
+        events=AFTER_READ_BACK,
+    )
+    _, said = run_action(ActionEscalate(), tracker, domain)
+    assert said[0].startswith("C'est réservé") and "avis médical" in said[1]
+    assert len(container.agenda.agenda(date(2026, 11, 26), "lefebvre")) == 1
+    assert container.escalations.list_open()[0].category == "sensitive"
+
+
+def test_no_form_takes_a_repeat_request_or_a_goodbye_for_its_answer(container, domain):
+    """Phone QA: "Pouvez-vous répéter ?" asked for the surname became the surname "Pouvez-Vous Répéter";
+    "Non laissez tomber, au revoir." while the slots were read got "Je n'ai pas compris votre choix"."""
+    said_then = "Pouvez-vous répéter ?"
+    asked = identity_answer("last_name", said_then, {"last_name": said_then}, {})
+    events, said = run_action(ValidateIdentityForm(), asked, domain)
+    assert said == [] and slot_events(events) == {"last_name": None}  # the form asks its question again
+    events, said = choose(proposals_for(container, domain), "Non laissez tomber, au revoir.", domain=domain)
+    assert said == [] and followup(events) == "utter_goodbye"

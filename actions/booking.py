@@ -178,7 +178,7 @@ class ValidateBookingForm(SafeFormValidation):
         practice = await runtime.practice()
         asked = secretariat_only_motif(tracker, practice)
         if asked is None:
-            return await super().run(dispatcher, tracker, domain)
+            return [*another_patient_maybe(tracker), *await super().run(dispatcher, tracker, domain)]
         return await hand_secretariat_only_motif(asked, dispatcher, tracker)
 
     async def required_slots(
@@ -338,6 +338,23 @@ class ValidateBookingForm(SafeFormValidation):
             # matters, whoever receives then (the question came back again and again)
             return {"time_wish": value, "practitioner": ANY_PRACTITIONER}
         return {"time_wish": value}
+
+
+#: Who the last booking was for; a new booking request asks again (it may be for someone else).
+IDENTITY_SLOTS = ("last_name", "first_name", "birth_date", "identity_verified", "verified_patient_id")
+
+
+def another_patient_maybe(tracker: Tracker) -> list[EventType]:
+    """A second booking request in the conversation starts without the first patient's identity.
+
+    Phone QA: "il faudrait aussi un rendez-vous pour mon père" was read back "pour Marc Fontaine", the
+    caller, with his birth date; a mother's renewal after her daughter's vaccination "pour Chloé, née en
+    2019". A plain "oui" would have booked for the wrong person. The identity is asked again.
+    """
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent != "book_appointment" or not tracker.get_slot("last_name"):
+        return []
+    return [SlotSet(name, None) for name in IDENTITY_SLOTS]
 
 
 def followed_patients_only(first_visit: AppointmentType) -> str:

@@ -1184,3 +1184,34 @@ def test_no_form_takes_a_repeat_request_or_a_goodbye_for_its_answer(container, d
     assert said == [] and slot_events(events) == {"last_name": None}  # the form asks its question again
     events, said = choose(proposals_for(container, domain), "Non laissez tomber, au revoir.", domain=domain)
     assert said == [] and followup(events) == "utter_goodbye"
+
+
+def test_a_second_booking_request_asks_who_it_is_for_again(container, domain):
+    """Phone QA: "il faudrait aussi un rendez-vous pour mon père" was read back with the caller's identity."""
+    again = make_tracker(
+        {
+            "task": "book",
+            "last_name": "Fontaine",
+            "first_name": "Marc",
+            "birth_date": "1965-03-02",
+            "identity_verified": True,
+        },
+        text="il faudrait aussi un rendez-vous pour mon père pour son vaccin",
+        intent="book_appointment",
+        active_loop="booking_form",
+        candidates={"motif": "vaccin"},
+        entities=[{"entity": "motif", "value": "vaccin"}, {"entity": "relation", "value": "parent"}],
+    )
+    events, _ = run_action(ValidateBookingForm(), again, domain)
+    slots = slot_events(events)
+    assert slots["last_name"] is None and slots["birth_date"] is None and slots["identity_verified"] is None
+    assert slots["motif"] == "vaccination"
+    # an answer inside the same booking keeps who it is for
+    answer = make_tracker(
+        {"task": "book", "last_name": "Fontaine", "requested_slot": "time_wish"},
+        text="jeudi matin",
+        active_loop="booking_form",
+        candidates={"time_wish": wish("jeudi matin")},
+    )
+    events, _ = run_action(ValidateBookingForm(), answer, domain)
+    assert "last_name" not in slot_events(events)

@@ -545,7 +545,7 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         practice = await runtime.practice()
         proposals = slots_from_value(tracker.get_slot("proposed_slots"))
         text = tracker.latest_message.get("text") or str(value or "")
-        index = choose_slot(text, proposals, practice, entity_value(tracker, "option"))
+        index = choose_slot(text, proposals, practice, entity_value(tracker, "option"), runtime.now().date())
         if index is not None:
             return {"chosen_slot": slot_to_dict(proposals[index])}
         # Rasa has already put any time in the message into the wish: set aside, the wish is set back.

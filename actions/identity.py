@@ -147,7 +147,7 @@ class ValidateIdentityForm(SafeFormValidation):
             return None
         proposals = slots_from_value(tracker.get_slot("proposed_slots"))
         practice = await runtime.practice()
-        index = choose_slot(latest_text(tracker), proposals, practice, str(option))
+        index = choose_slot(latest_text(tracker), proposals, practice, str(option), runtime.now().date())
         if index is None or slot_to_dict(proposals[index]) == tracker.get_slot("chosen_slot"):
             return None
         return proposals[index]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from assistant.clock import get_timezone
@@ -317,6 +317,7 @@ def choose_slot(
     proposals: Sequence[Slot],
     practice: Practice,
     option: str | None = None,
+    today: date | None = None,
 ) -> int | None:
     """Which proposal the patient picked (its index), or None if the answer does not say.
 
@@ -335,6 +336,17 @@ def choose_slot(
     tz = get_timezone(practice.timezone)
     local = [slot.start.astimezone(tz) for slot in proposals]
     matches = set(range(len(proposals)))
+    offered = {slot.practitioner_id for slot in proposals}
+    if any(
+        _names_practitioner(said, practice, p.id) for p in practice.practitioners if p.id not in offered
+    ) and not any(_names_practitioner(said, practice, pid) for pid in offered):
+        return None  # "non je préfère le docteur Benali, 14 h 30 alors": someone not offered, a new search
+    relative = _relative_day(said, today)
+    if relative is not None:
+        # "demain soir vers 17 h" while Friday was read: only a proposal on that day can be meant
+        matches &= {i for i, start in enumerate(local) if start.date() == relative}
+        if not matches:
+            return None
 
     hour_minute = _spoken_time(said)
     if hour_minute is not None:
@@ -352,7 +364,9 @@ def choose_slot(
     who = {i for i, slot in enumerate(proposals) if _names_practitioner(said, practice, slot.practitioner_id)}
     if who and len({slot.practitioner_id for slot in proposals}) > 1:
         matches &= who
-    specific = hour_minute is not None or weekday is not None or day_number is not None or bool(who)
+    specific = (
+        hour_minute is not None or weekday is not None or day_number is not None or bool(who) or relative is not None
+    )
     if specific:
         return matches.pop() if len(matches) == 1 else None
     index = _ordinal_index(said, len(proposals))
@@ -431,6 +445,19 @@ def _day_number(said: str) -> int | None:
     match = re.search(r"\b(?:le|du)\s+(\d{1,2})\b(?!\s*(?:h|heures?))", said)
     if match and 1 <= int(match.group(1)) <= 31:
         return int(match.group(1))
+    return None
+
+
+def _relative_day(said: str, today: date | None) -> date | None:
+    """The day "aujourd'hui", "demain" or "après-demain" names (folded text), if ``today`` is known."""
+    if today is None:
+        return None
+    if re.search(r"\bapres demain\b", said):
+        return today + timedelta(days=2)
+    if re.search(r"\bdemain\b", said):
+        return today + timedelta(days=1)
+    if re.search(r"\baujourd hui\b|\bce (?:matin|soir|midi)\b|\bcet apres midi\b", said):
+        return today
     return None
 
 

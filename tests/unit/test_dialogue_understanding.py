@@ -497,3 +497,15 @@ def test_a_sentence_starting_like_a_repeat_request_is_not_one(said):
 )
 def test_a_message_closing_with_a_goodbye(said, expected):
     assert ends_with_goodbye(said) is expected
+
+
+def test_a_practitioner_or_a_day_not_among_the_proposals_is_not_a_choice():
+    """QA: "non je préfère le dr benali, 14h30 alors" booked 14 h 30 with Dr Lefebvre; "demain soir vers 17h"
+    while Friday's slots were read booked Friday 17 h 20."""
+    lefebvre_only = [PROPOSALS[0], PROPOSALS[2]]
+    assert choose_slot("non je prefere le dr benali, 15h30 alors", lefebvre_only, DEMO) is None
+    assert choose_slot("celui de 15h30 avec le docteur lefebvre", lefebvre_only, DEMO) == 0
+    monday = date(2026, 11, 23)
+    assert choose_slot("demain soir vers 15h30", PROPOSALS, DEMO, today=monday) is None  # none on Tuesday
+    assert choose_slot("celui de jeudi à 15h30", PROPOSALS, DEMO, today=monday) == 0
+    assert choose_slot("celui de demain", PROPOSALS, DEMO, today=date(2026, 11, 25)) == 0  # Thursday is tomorrow

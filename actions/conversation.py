@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text, slot_date
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
+from actions.manage import MAX_IDENTITY_CHECKS, failed_identity_checks
 from assistant.dialogue.speech import say_birth_date
 from assistant.dialogue.understanding import corrected_birth_date, is_hold_on
 
@@ -65,21 +66,13 @@ class ActionChangeMind(SafeAction):
         ]
 
 
-#: Identity checks that may fail in one conversation before the secretariat is the only way left.
-MAX_IDENTITY_CHECKS = 2
-
-
 def after_birth_date_fix(tracker: Tracker) -> str | None:
     """What follows a corrected birth date: the read-back again, the identity check again, or the form;
     None when the identity was already checked too often to try once more."""
     task = tracker.get_slot("task")
     if task == "book" and isinstance(tracker.get_slot("chosen_slot"), dict) and not tracker.active_loop_name:
         return "action_confirm_booking"
-    failed = sum(
-        1
-        for event in tracker.events
-        if event.get("event") == "slot" and event.get("name") == "identity_verified" and event.get("value") is False
-    )
+    failed = failed_identity_checks(tracker)
     if task in ("move", "cancel", "check") and tracker.get_slot("identity_verified") is False:
         # A second check, not more: trying birth dates one after another is how an identity is guessed.
         return "action_find_appointments" if failed < MAX_IDENTITY_CHECKS else None

@@ -45,6 +45,22 @@ NOT_FOUND = (
     "Je ne retrouve pas de rendez-vous avec ces informations, et pour des raisons de confidentialité "
     "je ne peux pas vous en dire plus. Souhaitez-vous que je transmette votre demande au secrétariat ?"
 )
+TOO_MANY_CHECKS = (
+    "Je ne peux pas vérifier votre identité une nouvelle fois ici. "
+    "Souhaitez-vous que je transmette votre demande au secrétariat ?"
+)
+#: Identity checks that may fail in one conversation; then only the secretariat can help. Trying birth
+#: dates one after the other is how an identity is guessed: the sixth guess once disclosed an appointment.
+MAX_IDENTITY_CHECKS = 2
+
+
+def failed_identity_checks(tracker: Tracker) -> int:
+    """How many identity checks failed in this conversation."""
+    return sum(
+        1
+        for event in tracker.events
+        if event.get("event") == "slot" and event.get("name") == "identity_verified" and event.get("value") is False
+    )
 
 
 def whose_appointment(tracker: Tracker) -> str:
@@ -65,6 +81,10 @@ class ActionFindAppointments(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
         agenda = runtime.container().agenda
+        if failed_identity_checks(tracker) >= MAX_IDENTITY_CHECKS:
+            log.warning("identity check refused: %s failed checks in conversation", MAX_IDENTITY_CHECKS)
+            dispatcher.utter_message(text=TOO_MANY_CHECKS)
+            return [SlotSet("identity_verified", False)]
         try:
             claim = IdentityClaim(
                 tracker.get_slot("last_name") or "",

@@ -163,3 +163,13 @@ def test_the_new_time_given_with_a_move_request_is_kept(container, domain):
     assert slot_events(events)["time_wish"] == {**friday, "day_parts": ["15:00-15:01"]}
     events, _ = run_action(ActionPrepareMove(), make_tracker({**verified, "time_wish": thursday}, text="oui"), domain)
     assert slot_events(events)["time_wish"] is None  # the appointment's own day: where it is, not where it goes
+
+
+def test_after_two_failed_identity_checks_no_third_is_made(container, domain):
+    """Chat QA: five wrong birth dates, each refused; the sixth disclosed the appointment."""
+    book(container, at(2026, 11, 26, 15, 0))
+    failed = [{"event": "slot", "name": "identity_verified", "value": False}] * 2
+    tracker = make_tracker({**IDENTITY, "task": "check"}, events=failed)  # the right identity, at last
+    events, said = run_action(ActionFindAppointments(), tracker, domain)
+    assert said[0].startswith("Je ne peux pas vérifier votre identité une nouvelle fois ici")
+    assert "26 novembre" not in " ".join(said) and slot_events(events) == {"identity_verified": False}

@@ -31,8 +31,11 @@ from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
 from assistant.core.model import Appointment, Channel, Practice
 from assistant.core.text import normalise
+from assistant.core.windows import TimeWish
 from assistant.dialogue.speech import join_alternatives, say_slot
 from assistant.dialogue.state import slot_from_dict
+from assistant.dialogue.understanding import appointments_named
+from assistant.nlu.time_wish import from_serializable
 from assistant.services.agenda import Actor
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,26 @@ TOO_MANY_CHECKS = (
 #: Identity checks that may fail in one conversation; then only the secretariat can help. Trying birth
 #: dates one after the other is how an identity is guessed: the sixth guess once disclosed an appointment.
 MAX_IDENTITY_CHECKS = 2
+
+
+def request_words(tracker: Tracker, practice: Practice) -> tuple[str, TimeWish | None]:
+    """The words of the request to move or cancel (the message that asked), and the day it names."""
+    for event in reversed(tracker.events):
+        parse = event.get("parse_data") or {}
+        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") in REQUEST_INTENTS:
+            wishes = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "time_wish"]
+            wish = None
+            if wishes and isinstance(wishes[-1], dict):
+                try:
+                    wish = from_serializable(wishes[-1], practice.timezone)
+                except (KeyError, TypeError, ValueError):
+                    wish = None
+            return str(event.get("text") or ""), wish
+    return "", None
+
+
+#: The intents that ask to do something with an existing appointment.
+REQUEST_INTENTS = ("cancel_appointment", "reschedule_appointment", "check_appointment")
 
 
 def failed_identity_checks(tracker: Tracker) -> int:
@@ -100,6 +123,11 @@ class ActionFindAppointments(SafeAction):
             dispatcher.utter_message(text=NOT_FOUND)
             return [SlotSet("identity_verified", False)]
         upcoming = await runtime.off_loop(agenda.patient_appointments, patient.id)
+        task = tracker.get_slot("task")
+        if task in ("cancel", "move") and len(upcoming) > 1:
+            # "annuler mon rendez-vous chez le kiné du 23 décembre": that one, not the next one
+            text, wish = request_words(tracker, practice)
+            upcoming = appointments_named(upcoming, practice, text, wish)
         verified = [SlotSet("identity_verified", True), SlotSet("verified_patient_id", float(patient.id))]
         if not upcoming:
             dispatcher.utter_message(text="Je ne vois aucun rendez-vous à venir au cabinet à ce nom.")
@@ -109,7 +137,6 @@ class ActionFindAppointments(SafeAction):
         said = say_slot(nearest, practice, today)
         # "Votre", or "Son" for a relative the caller named ("le rendez-vous de ma mère").
         whose = "Son" if mentions_a_relative(tracker) else "Votre"
-        task = tracker.get_slot("task")
         if task in ("cancel", "move"):
             change_it = CHANGE_IT[task]
             changeable = self._first_changeable(upcoming, practice, channel_of(tracker), runtime.now())

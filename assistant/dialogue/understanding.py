@@ -11,13 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from assistant.clock import get_timezone
 from assistant.core.identity import is_valid_french_phone, phone_key
-from assistant.core.model import AppointmentType, Practice, Slot
+from assistant.core.model import Appointment, AppointmentType, Practice, Slot
 from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
+from assistant.core.windows import TimeWish
 from assistant.dialogue.speech import MONTHS
 from assistant.nlu.time_wish import parse_birth_date
 
@@ -446,6 +447,41 @@ def _day_number(said: str) -> int | None:
     if match and 1 <= int(match.group(1)) <= 31:
         return int(match.group(1))
     return None
+
+
+def appointments_named(
+    upcoming: Sequence[Appointment],
+    practice: Practice,
+    text: str,
+    wish: TimeWish | None,
+) -> list[Appointment]:
+    """The patient's appointments a request names ("mon rendez-vous chez le kiné du 23 décembre"), earliest first.
+
+    A motif, a practitioner and a day said in the request narrow the list; what names none of them
+    is not used. Phone QA: "annuler mon rendez-vous chez le kiné du 23 décembre" was answered with the
+    vaccination of 26 November, the next one, and the December one could not be reached.
+    """
+    said = normalise(text)
+    kept = list(upcoming)
+    motif = resolve_motif(text, practice) if said else None
+    if motif is not None:
+        kept = [a for a in kept if a.appointment_type_id == motif.id] or kept
+    who = {p.id for p in practice.practitioners if _names_practitioner(said, practice, p.id)}
+    who |= {p.id for p in practice.practitioners if _specialty_matches(said, p.specialty)}
+    if who:
+        kept = [a for a in kept if a.practitioner_id in who] or kept
+    if wish is not None and not wish.is_open:
+        tz = get_timezone(practice.timezone)
+        kept = [a for a in kept if _on_wished_day(a.start, wish, tz)] or kept
+    return kept
+
+
+def _on_wished_day(start: datetime, wish: TimeWish, tz: tzinfo) -> bool:
+    """Whether ``start`` falls on a day the wish names (its intervals, its weekdays)."""
+    local = start.astimezone(tz)
+    if wish.intervals and not any(i.start <= start < i.end for i in wish.intervals):
+        return False
+    return not wish.weekdays or local.weekday() in wish.weekdays
 
 
 def _relative_day(said: str, today: date | None) -> date | None:

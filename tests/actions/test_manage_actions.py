@@ -173,3 +173,25 @@ def test_after_two_failed_identity_checks_no_third_is_made(container, domain):
     events, said = run_action(ActionFindAppointments(), tracker, domain)
     assert said[0].startswith("Je ne peux pas vérifier votre identité une nouvelle fois ici")
     assert "26 novembre" not in " ".join(said) and slot_events(events) == {"identity_verified": False}
+
+
+def test_the_appointment_the_request_names_is_the_one_offered_not_the_next_one(container, domain):
+    """Phone QA: "annuler mon rendez-vous chez le kiné du 23 décembre" was answered with the vaccination
+    of 26 November, and the December one could not be reached."""
+    book(container, at(2026, 11, 26, 15, 0))
+    physio = container.agenda.book(
+        BookingRequest("kine-bilan", "mercier", at(2026, 12, 23, 9, 0), Channel.SECRETARIAT),
+        LEA,
+        Actor("t", Channel.SECRETARIAT),
+    )
+    request = [
+        {
+            "event": "user",
+            "text": "je voudrais annuler mon rendez-vous chez le kiné du 23 décembre",
+            "parse_data": {"intent": {"name": "cancel_appointment"}, "entities": []},
+        }
+    ]
+    tracker = make_tracker({**IDENTITY, "task": "cancel"}, events=request)
+    events, said = run_action(ActionFindAppointments(), tracker, domain)
+    assert slot_events(events)["appointment_id"] == physio.id
+    assert "23 décembre" in said[0] and said[0].endswith("Voulez-vous l'annuler ?")

@@ -22,6 +22,7 @@ from assistant.dialogue.speech import (
 from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     NO_PHONE,
+    appointments_named,
     asks_to_repeat,
     choose_slot,
     clean_name,
@@ -509,3 +510,24 @@ def test_a_practitioner_or_a_day_not_among_the_proposals_is_not_a_choice():
     assert choose_slot("demain soir vers 15h30", PROPOSALS, DEMO, today=monday) is None  # none on Tuesday
     assert choose_slot("celui de jeudi à 15h30", PROPOSALS, DEMO, today=monday) == 0
     assert choose_slot("celui de demain", PROPOSALS, DEMO, today=date(2026, 11, 25)) == 0  # Thursday is tomorrow
+
+
+def test_the_appointments_a_request_names():
+    from assistant.core.model import Appointment
+    from assistant.nlu.time_wish import parse_time_wish
+
+    def appointment(day, practitioner, motif):
+        start = at(2026, 11 if day > 20 else 12, day, 9, 0)
+        return Appointment(day, practitioner, motif, 1, start, start + timedelta(minutes=20))
+
+    vaccine, physio, renewal = (
+        appointment(26, "lefebvre", "vaccination"),
+        appointment(3, "mercier", "kine-bilan"),
+        appointment(10, "benali", "renouvellement"),
+    )
+    upcoming = [vaccine, physio, renewal]
+    assert appointments_named(upcoming, DEMO, "annuler mon rendez-vous chez le kiné", None) == [physio]
+    december_10 = parse_time_wish("le 10 décembre", at(2026, 11, 23, 10))
+    assert appointments_named(upcoming, DEMO, "celui du 10 décembre", december_10) == [renewal]
+    assert appointments_named(upcoming, DEMO, "je voudrais annuler mon rendez-vous", None) == upcoming
+    assert appointments_named(upcoming, DEMO, "annuler le frottis", None) == upcoming  # names none of them

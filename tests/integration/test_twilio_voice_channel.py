@@ -520,6 +520,17 @@ def test_the_whisper_of_one_call_is_never_told_to_another(line: Line) -> None:
     )
 
 
+def test_a_person_in_distress_whom_nobody_answers_hears_the_emergency_numbers_again(line: Line) -> None:
+    """Phone QA: after the 3114 and a transfer nobody answered, the caller got the generic callback menu only."""
+    params = call_params(new_call_sid(), DialCallStatus="no-answer")
+    root = twiml_of(twilio_post(line, f"{VOICE}/dial_status?escalation_id=42&immediate=1", params))
+    said = spoken(root)
+    assert said.startswith("Si vous êtes en danger, appelez le 15. Le 3114 peut vous écouter, jour et nuit.")
+    assert "Tapez 1 ou dites oui pour être rappelé" in said
+    routine = twiml_of(twilio_post(line, f"{VOICE}/dial_status?escalation_id=42", params))
+    assert "3114" not in spoken(routine)
+
+
 def test_answered_transfer_hangs_up_when_the_secretary_is_done(line: Line) -> None:
     params = call_params(new_call_sid(), DialCallStatus="completed", DialCallDuration="120")
     root = twiml_of(twilio_post(line, f"{VOICE}/dial_status?escalation_id=42", params))

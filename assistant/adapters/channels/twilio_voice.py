@@ -427,7 +427,11 @@ class TwilioVoiceFrInput(InputChannel):
             log.info("%s: transfer of call %s not answered (%s)", CHANNEL_NAME, params.first("CallSid"), status)
             escalation_id = _positive_int(request.args.get("escalation_id"))
             caller = twiml.caller_number(params.first("From"))
-            return _twiml(self._no_transfer(twiml.SECRETARIAT_UNAVAILABLE, escalation_id, caller, _base_path(request)))
+            # Nobody answered a person in distress: 15 and 3114 again before the callback offer (QA).
+            said = twiml.in_danger(await self._current_practice()) if request.args.get("immediate") else ""
+            return _twiml(
+                self._no_transfer(twiml.SECRETARIAT_UNAVAILABLE, escalation_id, caller, _base_path(request), said)
+            )
 
         @bp.route("/callback", methods=["POST"])
         @_never_fails(self._apology)
@@ -554,16 +558,20 @@ class TwilioVoiceFrInput(InputChannel):
         practice = await self._current_practice()
         number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
         await self.memory.remember_handover(call_sid, handover)
+        immediate = handover.urgency == "immediate"
         if not number:
             log.warning("%s: no usable transfer number; offering a callback on call %s", CHANNEL_NAME, call_sid)
+            said = f"{said} {twiml.in_danger(practice)}".strip() if immediate else said
             return self._no_transfer(twiml.TRANSFER_IMPOSSIBLE, handover.escalation_id, caller, base, said_before=said)
         log.info("%s: call %s transferred (escalation %s)", CHANNEL_NAME, call_sid, handover.escalation_id)
         ids = {"escalation_id": handover.escalation_id} if handover.escalation_id is not None else {}
+        # A person in distress put through: if nobody answers, the numbers are said again (dial_status).
+        flags = {"immediate": 1} if immediate else {}
         return twiml.transfer(
             said,
             self.config.speech,
             number,
-            self._url(base, "dial_status", **ids),
+            self._url(base, "dial_status", **ids, **flags),
             self._url(base, "whisper", **ids),
             self.config.transfer_timeout,
         )

@@ -116,6 +116,13 @@ def greeting(practice_name: str, disclosure: bool = True, local_hour: int = 9, s
     return " ".join([*parts, HOW_TO_REACH_A_PERSON if staffed else LEAVE_A_REQUEST, OPENING_QUESTION])
 
 
+def in_danger(practice: Practice | None) -> str:
+    """Said again to a person in distress the secretariat could not take: the emergency numbers first."""
+    samu = practice.emergency.samu if practice else "15"
+    listening = practice.emergency.suicide_prevention if practice else "3114"
+    return f"Si vous êtes en danger, appelez le {samu}. Le {listening} peut vous écouter, jour et nuit."
+
+
 def greeting_reprompt() -> str:
     """What is asked again after a silence at the start of a call (not the whole greeting)."""
     return f"{OPENING_QUESTION} {HOW_TO_REACH_A_PERSON}"

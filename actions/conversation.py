@@ -12,7 +12,7 @@ from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text, slot_date
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
 from actions.manage import MAX_IDENTITY_CHECKS, failed_identity_checks
 from assistant.dialogue.speech import say_birth_date
-from assistant.dialogue.understanding import corrected_birth_date, is_hold_on
+from assistant.dialogue.understanding import corrected_birth_date, ends_with_goodbye, is_hold_on
 
 #: The forms where a new time or practitioner changes the search rather than ends it.
 SEARCH_FORMS = ("booking_form", "slot_choice_form")
@@ -56,13 +56,15 @@ class ActionChangeMind(SafeAction):
                 follow = form if form in SEARCH_FORMS else "slot_choice_form"
                 return [*(SlotSet(name, value) for name, value in changes.items()), FollowupAction(str(follow))]
         dispatcher.utter_message(text="D'accord, j'abandonne cette demande.")
-        # "Puis-je faire autre chose pour vous ?" is the domain's question, whose "non" the rules close.
+        # "Puis-je faire autre chose pour vous ?" is the domain's question, whose "non" the rules close;
+        # "laissez tomber, je rappellerai, au revoir" is not asked it (phone QA).
+        closing = "utter_goodbye" if ends_with_goodbye(latest_text(tracker)) else "utter_anything_else"
         return [
             ActiveLoop(None),
             SlotSet("requested_slot", None),
             SlotSet("task", None),
             *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
-            FollowupAction("utter_anything_else"),
+            FollowupAction(closing),
         ]
 
 

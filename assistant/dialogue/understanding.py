@@ -308,9 +308,21 @@ def ends_with_goodbye(text: str) -> bool:
     return bool(_GOODBYE_END.search(normalise(text)))
 
 
+#: What makes "attendez" the start of an answer rather than a moment asked: a correction, a date, a time.
+_HOLD_ON_THEN_ANSWER = re.compile(
+    r"\b(?:je me suis trompee?|c est|cest|plutot|non c est|en fait|demain|aujourd hui|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|matin|soir|apres midi|heures?)\b|\d"
+)
+
+
 def is_hold_on(text: str) -> bool:
-    """Whether the patient only asks for a moment ("euh attendez je regarde mon agenda")."""
-    return bool(_HOLD_ON.search(normalise(text)))
+    """Whether the patient only asks for a moment ("euh attendez je regarde mon agenda").
+
+    Not when an answer follows: "non attendez, je me suis trompé, c'est 1967" and "euh attendez, demain
+    soir vers 17h plutôt" got "Je vous en prie, prenez votre temps." and lost what they said (phone QA).
+    """
+    said = normalise(text)
+    return bool(_HOLD_ON.search(said)) and not _HOLD_ON_THEN_ANSWER.search(said)
 
 
 def choose_slot(

@@ -108,3 +108,9 @@ def test_a_birth_date_corrected_after_a_failed_check_is_checked_once_more_not_fo
     events, said = run_action(ActionChangeMind(), twice, {})
     assert followups(events) == ["utter_anything_else"] and not slot_events(events)  # a third guess is not checked
     assert said[0].startswith("Je ne peux pas vérifier votre identité une nouvelle fois ici")
+
+
+def test_dropping_the_request_with_a_goodbye_ends_the_call():
+    """Phone QA: "Laissez tomber, je rappellerai. Au revoir." was asked "Puis-je faire autre chose ?"."""
+    events, said = change_mind("Laissez tomber, je rappellerai. Au revoir.", active_loop="booking_form")
+    assert said == ["D'accord, j'abandonne cette demande."] and followups(events) == ["utter_goodbye"]

@@ -157,6 +157,9 @@ def test_a_refusal_or_a_moment_asked_is_never_a_choice(said):
 def test_refusals_holds_and_preferences_are_told_apart():
     assert refuses_all("aucun ne me va") and not refuses_all("le deuxième me va")
     assert is_hold_on("un instant je regarde") and not is_hold_on("le premier")
+    # an answer after "attendez" is an answer (phone QA: both got "prenez votre temps" and were lost)
+    assert not is_hold_on("Non attendez, je me suis trompé, c'est 1967.")
+    assert not is_hold_on("Euh attendez, demain soir vers 17h plutôt")
     assert states_a_preference("aucun, plutôt l'après-midi") and not states_a_preference("aucun")
 
 

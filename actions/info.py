@@ -144,8 +144,12 @@ class ActionAnswerInfo(SafeAction):
                 return []
         if intent == "ask_hours":
             practitioner, weekday, day = asked_about(tracker, practice)
-            if practitioner is None and weekday is None and day is None and asks_about_now(latest_text(tracker)):
-                text = answer_open_now(practice, runtime.now())  # "vous êtes ouverts là ?"
+            now = runtime.now()
+            today = now.astimezone(get_timezone(practice.timezone)).date()
+            about_now = day is None and weekday is None and asks_about_now(latest_text(tracker))
+            if practitioner is None and (about_now or (day == today and not is_staffed(practice, now))):
+                # "vous êtes ouverts là ?", or "aujourd'hui ?" at 21:30: closed now, and when it reopens
+                text = answer_open_now(practice, now)
             else:
                 text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
         elif intent == "ask_address":

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from actions import runtime
 from actions.base import NOT_THIS_ANSWER, NOTED_BUT_NOT_THIS, TAKE_YOUR_TIME
 from actions.booking import (
     ActionAskChosenSlot,
@@ -22,6 +23,7 @@ from actions.booking import (
 from actions.escalation import ActionEscalate, ActionHandleFallback
 from actions.identity import ValidateIdentityForm
 from actions.info import ActionAnswerInfo, ActionGreet
+from assistant.clock import FixedClock
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import AgendaError
 from assistant.core.model import Channel, Interval, Patient
@@ -1215,3 +1217,14 @@ def test_a_second_booking_request_asks_who_it_is_for_again(container, domain):
     )
     events, _ = run_action(ValidateBookingForm(), answer, domain)
     assert "last_name" not in slot_events(events)
+
+
+def test_open_today_asked_after_closing_time_says_it_is_closed_now(container, domain):
+    """Phone QA: "vous êtes ouverts aujourd'hui ?" on Saturday at 15:00 got "de 9 h à midi", not that it was closed."""
+    runtime.container().clock = FixedClock(at(2026, 11, 28, 15, 0))
+    today = {"intervals": [{"start": "2026-11-28T15:00:00+01:00", "end": "2026-11-29T00:00:00+01:00"}]}
+    asked = make_tracker(
+        intent="ask_hours", text="vous êtes ouverts aujourd'hui", entities=[{"entity": "time_wish", "value": today}]
+    )
+    _, said = run_action(ActionAnswerInfo(), asked, domain)
+    assert said[0].startswith("Non, le secrétariat est fermé en ce moment ; il rouvre lundi 30 novembre à 8 h 30.")

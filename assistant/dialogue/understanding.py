@@ -625,6 +625,9 @@ def _capitalise(word: str) -> str:
     return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
 
 
+_WRITTEN_PHONE = re.compile(r"(?<!\d)(?:\+33[\s.\-]?|0033[\s.\-]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+
+
 def parse_phone(text: str) -> str | None:
     """A French phone number from digits or words ("zéro six douze trente-quatre…").
 
@@ -634,7 +637,10 @@ def parse_phone(text: str) -> str | None:
     said = normalise(text)
     if said == NO_PHONE:  # its own answer, validated again when a form restarts (idempotent, as for numbers)
         return NO_PHONE
-    digits = re.sub(r"\D", "", text)
+    # A number written among other digits ("le 3/12 à 9h, … tel 06 01 02 03 04"): that run alone; all
+    # the digits of the message together made no number, and the phone was asked again (chat QA).
+    written = _WRITTEN_PHONE.search(text)
+    digits = re.sub(r"\D", "", written.group(0) if written else text)
     if len(digits) < 9:
         digits = _words_to_digits(said)
     if digits.startswith("33") and len(digits) == 11:

@@ -206,6 +206,8 @@ def test_clean_name(said, name):
         # Belgian and Swiss callers: septante, huitante/octante, nonante.
         ("zéro six septante-deux nonante et un huitante-cinq octante", "06 72 91 85 80"),
         ("zero sept quatre-vingt-douze nonante-neuf septante et un trente", "07 92 99 71 30"),
+        # among other digits (chat QA: "le 3/12 à 9h … tel 06 01 02 03 04" made no number)
+        ("rdv kine le 3/12 a 9h, c pour un bilan, tel 06 01 02 03 04", "06 01 02 03 04"),
         ("aucun", NO_PHONE),
         ("je n'ai pas de portable", NO_PHONE),
         ("douze", None),

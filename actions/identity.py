@@ -118,6 +118,17 @@ class ValidateIdentityForm(SafeFormValidation):
         if intent == "emergency" and not is_a_name_answer(tracker):
             # Names are taken from the whole text, emergencies included: hand over to the emergency path.
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handle_emergency")]
+        if tracker.get_slot("task") is None and any(
+            entity.get("entity") == "motif" for entity in tracker.latest_message.get("entities") or []
+        ):
+            # "J'ai mal au dos depuis une semaine" as a first message: no request to check an appointment
+            # was made, and a lookup ("Je ne retrouve pas de rendez-vous…") followed (QA): a booking.
+            return [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                SlotSet("task", "book"),
+                FollowupAction("booking_form"),
+            ]
         changed = await self.choice_changed(tracker)
         if changed is not None:
             # "non pardon le deuxième" when the name is asked: another of the proposed slots, not a name

@@ -1228,3 +1228,15 @@ def test_open_today_asked_after_closing_time_says_it_is_closed_now(container, do
     )
     _, said = run_action(ActionAnswerInfo(), asked, domain)
     assert said[0].startswith("Non, le secrétariat est fermé en ce moment ; il rouvre lundi 30 novembre à 8 h 30.")
+
+
+def test_a_symptom_as_a_first_message_books_rather_than_looks_up_an_appointment(container, domain):
+    """QA: "J'ai mal au dos depuis une semaine" as the first message started the identity form with no
+    request, and ended in "Je ne retrouve pas de rendez-vous avec ces informations"."""
+    tracker = make_tracker(
+        text="J'ai mal au dos depuis une semaine",
+        entities=[{"entity": "motif", "value": "mal au dos"}],
+        active_loop="identity_form",
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    assert said == [] and slot_events(events)["task"] == "book" and followup(events) == "booking_form"

@@ -319,6 +319,13 @@ class ActionUpdateCallback(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         escalation_id = tracker.get_slot("escalation_id")
         phone = parse_phone(latest_text(tracker))
+        if escalation_id and phone in (None, NO_PHONE) and len(latest_text(tracker).split()) >= 4:
+            # "Dites-lui que mon père sort de l'hôpital…": added to the request (its transcript), not lost
+            events = await open_escalation(
+                dispatcher, tracker, reason="Précisions du patient", category="human", urgency="routine", announce=False
+            )
+            dispatcher.utter_message(text="C'est noté, je le transmets au secrétariat.")
+            return [*events, FollowupAction("utter_anything_else")]
         if not escalation_id or phone in (None, NO_PHONE):
             dispatcher.utter_message(text="Votre demande est bien transmise au secrétariat.")
             return [FollowupAction("utter_anything_else")]

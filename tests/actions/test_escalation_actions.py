@@ -421,3 +421,22 @@ def test_a_message_closing_with_a_goodbye_says_goodbye(container, domain):
     tracker = make_tracker(text="Non laissez tomber, au revoir.", intent="nlu_fallback", active_loop="slot_choice_form")
     events, said = run_action(ActionHandleFallback(), tracker, domain)
     assert said == [] and events[-1]["name"] == "utter_goodbye"
+
+
+def test_what_the_patient_adds_once_the_callback_is_noted_reaches_the_request(container, domain):
+    """Phone QA (night): "Dites-lui que mon père sort de l'hôpital…" got "Votre demande est bien transmise"
+    and the request kept only the first sentence."""
+    first = make_tracker(text="je voudrais parler au docteur Benali", intent="request_human")
+    events, _ = run_action(ActionEscalate(), first, domain)
+    escalation_id = slot_events(events)["escalation_id"]
+    added = "dites-lui que mon père sort de l'hôpital et qu'il faudra des soins à domicile"
+    tracker = make_tracker(
+        {"escalation_id": escalation_id},
+        text=added,
+        intent="inform",
+        events=[{"event": "user", "text": "je voudrais parler au docteur Benali", "parse_data": {}}],
+    )
+    _, said = run_action(ActionUpdateCallback(), tracker, domain)
+    assert said == ["C'est noté, je le transmets au secrétariat."]
+    (escalation,) = open_escalations(container)
+    assert ("patient", added) in escalation.transcript and "Précisions du patient" in escalation.reason

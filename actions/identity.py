@@ -184,6 +184,9 @@ class ValidateIdentityForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = clean_name(spoken_entity_text(tracker.latest_message, "last_name", str(value or "")))
+        whole = clean_name(latest_text(tracker)) if tracker.get_slot("requested_slot") == "last_name" else None
+        if name and whole and len(whole.split()) <= 3 and normalise(name) in normalise(whole):
+            name = whole  # "Le Gall", "Da Costa": the particle the entity left out (stored "Gall", "Da")
         name = name_without_other(name, other_names(tracker, "first_name"))
         kept = earlier_name_kept(tracker, "last_name", name)
         if kept is not None:

@@ -1240,3 +1240,18 @@ def test_a_symptom_as_a_first_message_books_rather_than_looks_up_an_appointment(
     )
     events, said = run_action(ValidateIdentityForm(), tracker, domain)
     assert said == [] and slot_events(events)["task"] == "book" and followup(events) == "booking_form"
+
+
+@pytest.mark.parametrize(("said", "entity", "stored"), [("Le Gall", "Gall", "Le Gall"), ("Da Costa", "Da", "Da Costa")])
+def test_a_surname_keeps_the_particle_the_entity_left_out(container, domain, said, entity, stored):
+    """Phone QA: "Le Gall" was stored as "Gall" and "Da Costa" as "Da"."""
+    start = said.index(entity)
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name"},
+        text=said,
+        entities=[{"entity": "last_name", "value": entity, "start": start, "end": start + len(entity)}],
+        active_loop="identity_form",
+        candidates={"last_name": entity},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["last_name"] == stored

@@ -20,11 +20,16 @@ _SEPARATORS = re.compile(r"[\s\-'’._]+")
 
 
 def name_key(name: str) -> str:
-    """Accent-, case-, hyphen- and space-insensitive key of a name."""
+    """Accent-, case-, hyphen-, apostrophe- and space-insensitive key of a name.
+
+    The separators are dropped, not kept as spaces: "N'Diaye" and "Ndiaye", "Le Gall" and "Legall"
+    are the same patient whichever way the name was typed or transcribed (migration 0005 recomputed
+    the stored keys).
+    """
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    return _SEPARATORS.sub(" ", stripped.casefold()).strip()
+    return _SEPARATORS.sub("", stripped.casefold())
 
 
 def phone_key(phone: str) -> str:

@@ -570,12 +570,19 @@ def clean_name(text: str) -> str | None:
     prefix = _NAME_FILLERS.match(key)
     skip_words = len(prefix.group(0).split()) if prefix else 0
     words = original.replace("’", "'").split()
-    # normalise() splits "m'appelle" into two words; count words on the same basis.
-    expanded: list[str] = []
-    for word in words:
-        expanded.extend(part for part in re.split(r"(?<=')", word) if part)
+    # normalise() splits "m'appelle" into two words; count words on the same basis, and glue back the
+    # parts of one word ("N'Diaye" was stored "N' Diaye", then never found again as "Ndiaye").
+    expanded: list[tuple[int, str]] = []
+    for index, word in enumerate(words):
+        expanded.extend((index, part) for part in re.split(r"(?<=')", word) if part)
     kept = expanded[skip_words:] if skip_words <= len(expanded) else []
-    name = " ".join(kept).strip(" '")
+    glued: list[str] = []
+    for position, (index, part) in enumerate(kept):
+        if position and kept[position - 1][0] == index:
+            glued[-1] += part
+        else:
+            glued.append(part)
+    name = " ".join(glued).strip(" '")
     if not name or len(name.split()) > 4 or len(name) > 60:
         return None
     words = normalise(name).split()

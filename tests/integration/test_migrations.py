@@ -57,8 +57,8 @@ def test_upgrade_is_idempotent_and_versioned(engine):
         "escalations",
         "sms_outbox",
     } <= set(inspector.get_table_names())
-    assert head_revision(engine) == "0004"
-    assert current_revision(engine) == "0004"
+    assert head_revision(engine) == "0005"
+    assert current_revision(engine) == "0005"
 
 
 def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url):
@@ -74,7 +74,7 @@ def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url)
             )
 
         upgrade(engine)
-        assert current_revision(engine) == "0004"
+        assert current_revision(engine) == "0005"
         assert schema_differences(engine) == []
         with engine.begin() as connection:
             kept = connection.execute(select(t.audit_events)).one()
@@ -172,7 +172,7 @@ def test_sms_delivery_migration_keeps_outbox_rows_and_goes_back_down(database_ur
         with engine.begin() as connection:
             insert_outbox_row_of_0003(connection, status="sent", provider_sid="SM" + "a" * 32, sent_at=AT)
 
-        upgrade(engine)
+        upgrade(engine, "0004")
         assert current_revision(engine) == "0004"
         assert schema_differences(engine) == []
         inspector = inspect(engine)
@@ -199,5 +199,35 @@ def test_sms_delivery_migration_keeps_outbox_rows_and_goes_back_down(database_ur
 
         upgrade(engine)
         assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_name_keys_migration_drops_the_separators_and_goes_back_down(database_url):
+    """Chat QA: "Ndiaye" never found the patient stored as "N'Diaye" (keys kept a space for the apostrophe)."""
+    engine = create_agenda_engine(database_url)
+    p = t.patients.c
+    try:
+        upgrade(engine, "0004")
+        with engine.begin() as connection:
+            connection.execute(
+                insert(t.patients).values(
+                    last_name="N'Diaye",
+                    first_name="Marie-Hélène",
+                    last_name_key="n diaye",
+                    first_name_key="marie helene",
+                    birth_date=AT.date(),
+                    phone="",
+                    phone_key="",
+                    created_at=AT,
+                )
+            )
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(select(p.last_name_key, p.first_name_key)).one() == ("ndiaye", "mariehelene")
+        downgrade(engine, "0004")
+        with engine.connect() as connection:
+            assert connection.execute(select(p.last_name_key, p.first_name_key)).one() == ("n diaye", "marie helene")
+        upgrade(engine)
     finally:
         engine.dispose()

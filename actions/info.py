@@ -159,7 +159,7 @@ class ActionAnswerInfo(SafeAction):
         elif intent == "ask_documents":
             text = answer_documents(practice, await motif_asked_about(tracker, practice))
         elif intent == "ask_on_call":
-            text = answer_on_call(practice)
+            text = answer_on_call(practice, latest_text(tracker))
         else:
             named, _, _ = asked_about(tracker, practice)
             text = answer_practitioners(practice, named, latest_text(tracker))

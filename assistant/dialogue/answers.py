@@ -157,7 +157,7 @@ def on_call_sentence(practice: Practice) -> str:
     )
 
 
-def answer_on_call(practice: Practice) -> str:
+def answer_on_call(practice: Practice, question: str = "") -> str:
     """Whom to call when the practice cannot help: its on-call service first, then the emergency numbers.
 
     Asked at night ("le numéro du médecin de garde ?"), on a Sunday, or for a relative who cannot speak
@@ -165,6 +165,9 @@ def answer_on_call(practice: Practice) -> str:
     """
     numbers = practice.emergency
     sentences = [on_call_sentence(practice)] if numbers.on_call else []
+    if re.search(r"\bpharmacies?\b", normalise(question)):
+        # The practice keeps no list of pharmacies on duty; the national line does (phone QA).
+        sentences.insert(0, "Pour la pharmacie de garde, appelez le 32 37.")
     sentences.append(
         f"En cas d'urgence vitale, appelez le {numbers.samu} ou le {numbers.european} ; "
         f"une personne sourde ou malentendante peut envoyer un SMS au {numbers.deaf_sms}."

@@ -141,6 +141,9 @@ def test_the_on_call_question_gets_the_practices_on_call_number_and_every_emerge
     )
     assert "le 15 ou le 112" in answer and "SMS au 114" in answer
     assert "(" not in answer  # read aloud on the phone
+    assert answer_on_call(DEMO, "la pharmacie de garde ce soir ?").startswith(
+        "Pour la pharmacie de garde, appelez le 32 37."
+    )
     without = replace(DEMO, emergency=replace(DEMO.emergency, on_call="", on_call_label=""))
     assert answer_on_call(without).startswith("En cas d'urgence vitale, appelez le 15")
 

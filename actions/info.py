@@ -26,11 +26,9 @@ from assistant.dialogue.answers import (
     answer_hours,
     answer_in_english,
     answer_on_call,
-    answer_open_now,
     answer_practitioners,
     asked_day,
     asked_weekday,
-    asks_about_now,
 )
 from assistant.dialogue.speech import hello
 from assistant.dialogue.understanding import ANY_PRACTITIONER, resolve_motif, resolve_practitioner
@@ -144,14 +142,7 @@ class ActionAnswerInfo(SafeAction):
                 return []
         if intent == "ask_hours":
             practitioner, weekday, day = asked_about(tracker, practice)
-            now = runtime.now()
-            today = now.astimezone(get_timezone(practice.timezone)).date()
-            about_now = day is None and weekday is None and asks_about_now(latest_text(tracker))
-            if practitioner is None and (about_now or (day == today and not is_staffed(practice, now))):
-                # "vous êtes ouverts là ?", or "aujourd'hui ?" at 21:30: closed now, and when it reopens
-                text = answer_open_now(practice, now)
-            else:
-                text = answer_hours(practice, runtime.now(), practitioner, weekday, day)
+            text = answer_hours(practice, runtime.now(), practitioner, weekday, day, latest_text(tracker))
         elif intent == "ask_address":
             text = answer_address(practice, latest_text(tracker))
         elif intent == "ask_fees":

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from assistant.clock import get_timezone
 from assistant.core.holidays import french_public_holidays, is_public_holiday
 from assistant.core.model import AppointmentType, Closure, Practice, ScheduleRule, TimeRange
-from assistant.core.secretariat import next_staffed, staffed_intervals
+from assistant.core.secretariat import is_staffed, next_staffed, staffed_intervals
 from assistant.core.slots import opening_intervals, rule_applies
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, local_datetime
@@ -96,13 +96,18 @@ def answer_hours(
     practitioner_id: str | None = None,
     weekday: int | None = None,
     day: date | None = None,
+    question: str = "",
 ) -> str:
     """Opening hours: the secretariat's, or one practitioner's; for one weekday or one date when asked.
 
     "Le docteur Lefebvre consulte le mercredi ?" is answered about Dr Lefebvre's Wednesdays, not with the
-    secretariat's whole week; "vous êtes ouverts le 25 décembre ?" about that very day (a public holiday).
+    secretariat's whole week; "vous êtes ouverts le 25 décembre ?" about that very day (a public holiday);
+    "vous êtes ouverts là ?", or "aujourd'hui ?" once the secretariat has closed, about now.
     """
     today = now.astimezone(get_timezone(practice.timezone)).date()
+    about_now = day is None and weekday is None and asks_about_now(question)
+    if practitioner_id is None and (about_now or (day == today and not is_staffed(practice, now))):
+        return answer_open_now(practice, now)
     if day is not None:
         return _hours_on(practice, day, today, practitioner_id)
     if practitioner_id is not None:

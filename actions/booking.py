@@ -57,6 +57,7 @@ from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     NO_PHONE,
     choose_slot,
+    corrected_birth_date,
     first_visit_instead,
     is_hold_on,
     motif_among,
@@ -707,6 +708,11 @@ class ActionResetChoice(SafeAction):
         return "action_reset_choice"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        fixed = corrected_birth_date(latest_text(tracker), slot_date(tracker, "birth_date"), runtime.now())
+        if fixed is not None:
+            # "Non, c'est 1967." to the read-back: the birth date was wrong, not the slot (phone QA)
+            dispatcher.utter_message(text=f"C'est corrigé : date de naissance le {say_birth_date(fixed)}.")
+            return [SlotSet("birth_date", fixed.isoformat()), FollowupAction("action_confirm_booking")]
         events: list[EventType] = [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
         if entity_value(tracker, "time_wish") is not None:
             events.append(SlotSet("time_wish", entity_value(tracker, "time_wish")))

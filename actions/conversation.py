@@ -12,7 +12,12 @@ from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text, slot_date
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
 from actions.manage import MAX_IDENTITY_CHECKS, failed_identity_checks
 from assistant.dialogue.speech import say_birth_date
-from assistant.dialogue.understanding import corrected_birth_date, ends_with_goodbye, is_hold_on
+from assistant.dialogue.understanding import (
+    birth_date_before_correction,
+    corrected_birth_date,
+    ends_with_goodbye,
+    is_hold_on,
+)
 
 #: The forms where a new time or practitioner changes the search rather than ends it.
 SEARCH_FORMS = ("booking_form", "slot_choice_form")
@@ -33,7 +38,9 @@ class ActionChangeMind(SafeAction):
             # "euh attendez je regarde mon agenda": a moment asked, not a request dropped
             dispatcher.utter_message(text=TAKE_YOUR_TIME)
             return [FollowupAction("action_listen")]
-        fixed = corrected_birth_date(latest_text(tracker), slot_date(tracker, "birth_date"), runtime.now())
+        said = latest_text(tracker)
+        earlier = slot_date(tracker, "birth_date") or birth_date_before_correction(said, runtime.now())
+        fixed = corrected_birth_date(said, earlier, runtime.now())
         if fixed is not None and tracker.get_slot("task"):
             # "ah non pardon, je suis né en 1979, pas 1978": the date is corrected, the request goes on
             # (it was dropped: "j'abandonne cette demande", at the read-back or after a failed check).

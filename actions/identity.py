@@ -199,6 +199,12 @@ class ValidateIdentityForm(SafeFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = clean_name(spoken_entity_text(tracker.latest_message, "first_name", str(value or "")))
+        whole = clean_name(latest_text(tracker)) if tracker.get_slot("requested_slot") == "last_name" else None
+        if name and whole and normalise(name) == normalise(whole):
+            # "Bernard.", said for the surname, is not the first name too ("Bernard Bernard" was read back
+            # and "Et le prénom ?" never asked: phone QA); the first name given earlier stays
+            earlier = value_before_latest_message(tracker, "first_name")
+            return {"first_name": str(earlier) if earlier else None}
         name = name_without_other(name, other_names(tracker, "last_name"))
         kept = earlier_name_kept(tracker, "first_name", name)
         if kept is not None:

@@ -632,7 +632,7 @@ def _capitalise(word: str) -> str:
     return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
 
 
-_WRITTEN_PHONE = re.compile(r"(?<!\d)(?:\+33[\s.\-]?|0033[\s.\-]?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+_WRITTEN_PHONE = re.compile(r"(?<!\d)(?:\+33[\s.\-]?|0033[\s.\-]?|0)?[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
 
 
 def parse_phone(text: str) -> str | None:
@@ -647,9 +647,14 @@ def parse_phone(text: str) -> str | None:
     # A number written among other digits ("le 3/12 à 9h, … tel 06 01 02 03 04"): that run alone; all
     # the digits of the message together made no number, and the phone was asked again (chat QA).
     written = _WRITTEN_PHONE.search(text)
-    digits = re.sub(r"\D", "", written.group(0) if written else text)
-    if len(digits) < 9:
-        digits = _words_to_digits(said)
+    if written is None and not re.fullmatch(r"[\d\s.\-+()]*", text.strip()):
+        # digits among words are a number only in a number's shape: "le 2 février 1976, non, 1967" is not
+        # the phone "02 19 76 19 67"
+        digits = ""
+    else:
+        digits = re.sub(r"\D", "", written.group(0) if written else text)
+    if len(digits) < 9 and not (written is None and re.search(r"\b(?:19|20)\d\d\b", said)):
+        digits = _words_to_digits(said)  # a year said in it ("1976") makes it a date, not a number
     if digits.startswith("33") and len(digits) == 11:
         digits = "0" + digits[2:]
     if len(digits) == 9 and digits[0] in "123456789":
@@ -879,6 +884,16 @@ _MONTHS_FOLDED = tuple(normalise(month) for month in MONTHS)
 _NUMBER_WORD_SET = frozenset({*NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS, "cent", "cents", "mille"}) - {"un", "une"}
 
 
+#: Where a correction starts in a message that also holds the wrong value.
+_CORRECTION_START = re.compile(r"\b(?:non|pardon|je me suis trompee?|erreur|en fait|je veux dire)\b")
+
+
+def birth_date_before_correction(text: str, now: datetime) -> date | None:
+    """The (wrong) birth date said before a correction in the same message ("le 2 février 1976, non…")."""
+    found = _CORRECTION_START.search(normalise(text))
+    return parse_birth_date(text[: found.start()], now) if found and found.start() > 0 else None
+
+
 def corrected_birth_date(text: str, earlier: date | None, now: datetime) -> date | None:
     """The birth date a correction gives ("non pardon quatre-vingt-onze", said when the phone is asked).
 
@@ -889,10 +904,19 @@ def corrected_birth_date(text: str, earlier: date | None, now: datetime) -> date
     if earlier is None or not corrects_earlier_answer(text) or parse_phone(text) not in (None, NO_PHONE):
         return None
     said = normalise(text)
+    # "le 2 février 1976, non attendez, je me suis trompé, c'est 1967": what follows the last
+    # correction word is the correction
+    last = list(_CORRECTION_START.finditer(said))
+    if last and re.search(
+        r"\d|\b(?:mille|cent|vingt|trente|quarante|cinquante|soixante|quatre)\b", said[last[-1].end() :]
+    ):
+        said = said[last[-1].end() :]
     # "1979, pas 1978": the old value after "pas" is not the new one ("pas 1978 mais 1979": after "mais")
     said = said.split(" mais ", 1)[1] if " pas " in f" {said} " and " mais " in said else re.split(r"\bpas\b", said)[0]
     rest = re.sub(
-        r"\b(non|pardon|erreur|plutot|je me suis trompee?|c est|cest|en fait|ah|je suis nee?|en)\b", " ", said
+        r"\b(non|pardon|erreur|plutot|je me suis trompee?|c est|cest|en fait|ah|je suis nee?|en|attendez|euh)\b",
+        " ",
+        said,
     )
     candidates: list[str]
     if set(rest.split()) & set(_MONTHS_FOLDED):  # a day and a month, perhaps a year: "le quatre septembre"

@@ -1255,3 +1255,27 @@ def test_a_surname_keeps_the_particle_the_entity_left_out(container, domain, sai
     )
     events, _ = run_action(ValidateIdentityForm(), tracker, domain)
     assert slot_events(events)["last_name"] == stored
+
+
+def test_a_surname_that_is_also_a_first_name_is_not_both(container, domain):
+    """Phone QA: "Bernard." for the surname filled the first name too: "Bernard Bernard" was read back."""
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "last_name"},
+        text="Bernard.",
+        entities=[{"entity": "first_name", "value": "Bernard", "start": 0, "end": 7}],
+        active_loop="identity_form",
+        candidates={"last_name": "Bernard.", "first_name": "Bernard"},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["last_name"] == "Bernard" and slots["first_name"] is None
+
+
+
+def test_no_with_a_birth_year_to_the_read_back_corrects_the_date_not_the_slot(container, domain):
+    """Phone QA: "Non, c'est 1967." to the read-back offered three new slots."""
+    chosen = proposals_for(container, domain)[0]
+    slots = {**booking_slots(chosen), "birth_date": "1976-02-02"}
+    events, said = run_action(ActionResetChoice(), make_tracker(slots, text="Non, c'est 1967.", intent="deny"), domain)
+    assert said == ["C'est corrigé : date de naissance le 2 février 1967."]
+    assert slot_events(events) == {"birth_date": "1967-02-02"} and followup(events) == "action_confirm_booking"

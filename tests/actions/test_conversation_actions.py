@@ -114,3 +114,17 @@ def test_dropping_the_request_with_a_goodbye_ends_the_call():
     """Phone QA: "Laissez tomber, je rappellerai. Au revoir." was asked "Puis-je faire autre chose ?"."""
     events, said = change_mind("Laissez tomber, je rappellerai. Au revoir.", active_loop="booking_form")
     assert said == ["D'accord, j'abandonne cette demande."] and followups(events) == ["utter_goodbye"]
+
+
+
+def test_a_birth_year_corrected_in_the_same_answer_is_the_new_one():
+    """Phone QA: "Le 2 février 1976. Non attendez, je me suis trompé, c'est 1967." dropped the booking."""
+    tracker = make_tracker(
+        {"task": "book", "requested_slot": "birth_date"},
+        text="Le 2 février 1976. Non attendez, je me suis trompé, c'est 1967.",
+        intent="change_mind",
+        active_loop="identity_form",
+    )
+    events, said = run_action(ActionChangeMind(), tracker, {})
+    assert said == ["C'est corrigé : date de naissance le 2 février 1967."]
+    assert slot_events(events) == {"birth_date": "1967-02-02"} and followups(events) == ["identity_form"]

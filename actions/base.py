@@ -180,6 +180,19 @@ def conversation_control(tracker: Tracker) -> list[EventType] | None:
     return None
 
 
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action before the patient's latest message (action_listen aside)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_message:
+                return None
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
+
+
 def last_bot_texts(tracker: Tracker) -> list[str]:
     """What the assistant said in its last turn, before the patient's latest message."""
     texts: list[str] = []

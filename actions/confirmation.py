@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import SafeAction, latest_text
+from actions.base import SafeAction, latest_text, previous_action
 from actions.booking import ActionBookAppointment
 from actions.manage import ActionCancelAppointment, ActionMoveAppointment
 from assistant.dialogue.understanding import opens_with_yes
@@ -28,25 +28,16 @@ CONFIRMED_BY_YES: dict[str, type[SafeAction]] = {
 
 def read_back_answered(tracker: Tracker) -> type[SafeAction] | None:
     """The action a yes to the bot's last question would run, if that question was a read-back."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_message:
-                return None
-            seen_message = True
-        elif seen_message and kind == "action" and event.get("name") != "action_listen":
-            name = str(event.get("name"))
-            if name in CONFIRMED_BY_YES:
-                return CONFIRMED_BY_YES[name]
-            if (
-                name == "action_find_appointments"
-                and tracker.get_slot("task") == "cancel"
-                and tracker.get_slot("identity_verified")
-                and tracker.get_slot("appointment_id")
-            ):
-                return ActionCancelAppointment  # "Voulez-vous l'annuler ?"
-            return None
+    name = previous_action(tracker)
+    if name in CONFIRMED_BY_YES:
+        return CONFIRMED_BY_YES[name]
+    if (
+        name == "action_find_appointments"
+        and tracker.get_slot("task") == "cancel"
+        and tracker.get_slot("identity_verified")
+        and tracker.get_slot("appointment_id")
+    ):
+        return ActionCancelAppointment  # "Voulez-vous l'annuler ?"
     return None
 
 

@@ -27,6 +27,7 @@ from actions.base import (
     channel_of,
     last_bot_texts,
     latest_text,
+    previous_action,
 )
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
@@ -352,6 +353,10 @@ class ActionHandleFallback(SafeAction):
             for text in said or ["Je disais : que puis-je faire pour vous ?"]:
                 dispatcher.utter_message(text=text)
             return [FollowupAction("action_listen")]
+        if previous_action(tracker) == "action_record_callback":
+            # "Dites-lui que mon père sort de l'hôpital demain", not understood as an intent: a message for
+            # the secretariat all the same (phone QA: "Pardon", and it reached the request only as a line)
+            return await ActionUpdateCallback().act(dispatcher, tracker, domain)
         if ends_with_goodbye(latest_text(tracker)):
             # "non laissez tomber, au revoir": whatever came before, the caller is leaving
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")]

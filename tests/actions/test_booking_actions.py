@@ -1271,7 +1271,6 @@ def test_a_surname_that_is_also_a_first_name_is_not_both(container, domain):
     assert slots["last_name"] == "Bernard" and slots["first_name"] is None
 
 
-
 def test_no_with_a_birth_year_to_the_read_back_corrects_the_date_not_the_slot(container, domain):
     """Phone QA: "Non, c'est 1967." to the read-back offered three new slots."""
     chosen = proposals_for(container, domain)[0]

@@ -116,7 +116,6 @@ def test_dropping_the_request_with_a_goodbye_ends_the_call():
     assert said == ["D'accord, j'abandonne cette demande."] and followups(events) == ["utter_goodbye"]
 
 
-
 def test_a_birth_year_corrected_in_the_same_answer_is_the_new_one():
     """Phone QA: "Le 2 février 1976. Non attendez, je me suis trompé, c'est 1967." dropped the booking."""
     tracker = make_tracker(

@@ -440,3 +440,19 @@ def test_what_the_patient_adds_once_the_callback_is_noted_reaches_the_request(co
     assert said == ["C'est noté, je le transmets au secrétariat."]
     (escalation,) = open_escalations(container)
     assert ("patient", added) in escalation.transcript and "Précisions du patient" in escalation.reason
+
+
+def test_a_message_not_understood_once_the_callback_is_noted_is_still_passed_on(container, domain):
+    """Phone QA (night): "Dites-lui que mon père sort de l'hôpital demain." got "Pardon, je n'ai pas compris"."""
+    events, _ = run_action(
+        ActionEscalate(), make_tracker(text="je veux parler au secrétariat", intent="request_human"), domain
+    )
+    after = [{"event": "action", "name": "action_record_callback"}, {"event": "action", "name": "action_listen"}]
+    tracker = make_tracker(
+        {"escalation_id": slot_events(events)["escalation_id"]},
+        text="Dites-lui que mon père sort de l'hôpital demain.",
+        intent="nlu_fallback",
+        events=after,
+    )
+    _, said = run_action(ActionHandleFallback(), tracker, domain)
+    assert said == ["C'est noté, je le transmets au secrétariat."]

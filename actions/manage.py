@@ -124,10 +124,13 @@ class ActionFindAppointments(SafeAction):
             return [SlotSet("identity_verified", False)]
         upcoming = await runtime.off_loop(agenda.patient_appointments, patient.id)
         task = tracker.get_slot("task")
+        next_one = "prochain "
         if task in ("cancel", "move") and len(upcoming) > 1:
             # "annuler mon rendez-vous chez le kiné du 23 décembre": that one, not the next one
             text, wish = request_words(tracker, practice)
-            upcoming = appointments_named(upcoming, practice, text, wish)
+            named = appointments_named(upcoming, practice, text, wish)
+            next_one = "prochain " if named[0] == upcoming[0] else ""  # "Votre rendez-vous est…"
+            upcoming = named
         verified = [SlotSet("identity_verified", True), SlotSet("verified_patient_id", float(patient.id))]
         if not upcoming:
             dispatcher.utter_message(text="Je ne vois aucun rendez-vous à venir au cabinet à ce nom.")
@@ -146,7 +149,7 @@ class ActionFindAppointments(SafeAction):
                 # "merci d'appeler le secrétariat" sent a caller at night to a closed line, and one in the
                 # day to the number they were calling.
                 dispatcher.utter_message(
-                    text=f"{whose} prochain rendez-vous est {said}. Il est trop tard pour {change_it} ici."
+                    text=f"{whose} {next_one}rendez-vous est {said}. Il est trop tard pour {change_it} ici."
                 )
                 events = await open_escalation(
                     dispatcher,
@@ -160,13 +163,13 @@ class ActionFindAppointments(SafeAction):
                 # The next one is too close, a later one is not: say so, and offer the later one.
                 later = say_slot(changeable, practice, today)
                 dispatcher.utter_message(
-                    text=f"{whose} prochain rendez-vous, {said}, est trop proche pour {change_it} ici : pour "
+                    text=f"{whose} {next_one}rendez-vous, {said}, est trop proche pour {change_it} ici : pour "
                     f"celui-là, merci d'appeler le secrétariat au {practice.phone}. Il y a aussi un rendez-vous "
                     f"{later}. {CHANGE_QUESTIONS[task]}"
                 )
                 return [*verified, SlotSet("appointment_id", float(changeable.id or 0))]
         if task in CHANGE_QUESTIONS:
-            dispatcher.utter_message(text=f"{whose} prochain rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
+            dispatcher.utter_message(text=f"{whose} {next_one}rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
         else:
             # The next ones said too (two at most, then how many more): "il y a aussi 2 autres
             # rendez-vous" without saying when left the patient to ask.

@@ -195,3 +195,4 @@ def test_the_appointment_the_request_names_is_the_one_offered_not_the_next_one(c
     events, said = run_action(ActionFindAppointments(), tracker, domain)
     assert slot_events(events)["appointment_id"] == physio.id
     assert "23 décembre" in said[0] and said[0].endswith("Voulez-vous l'annuler ?")
+    assert said[0].startswith("Votre rendez-vous est")  # not "prochain": the vaccination comes first

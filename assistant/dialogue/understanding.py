@@ -286,7 +286,7 @@ def states_a_preference(text: str) -> bool:
 _REPEAT = re.compile(
     r"(?:(?:euh|oui|allo|pardon|excusez moi|desole|desolee)\s+)*"
     r"(?:(?:est ce que\s+)?(?:vous\s+)?pouvez\s+(?:vous\s+)?(?:me\s+)?(?:le\s+|la\s+|les\s+)?(?:repeter|redire)"
-    r"|repetez|redites|pardon|comment|quoi|hein|encore une fois|vous avez dit quoi"
+    r"|repetez|redites|pardon|comment|quoi|encore une fois|vous avez dit quoi"
     r"|(?:j ai|je n ai)\s+pas\s+(?:bien\s+)?(?:compris|entendu|saisi))"
     r"(?:\s+(?:s il vous plait|svp|le dernier|la derniere|ce que vous avez dit|encore|moi|ca"
     r"|je n ai pas bien entendu|j ai pas entendu|je n ai pas entendu))*"

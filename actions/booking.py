@@ -42,6 +42,7 @@ from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, wish_intervals
 from assistant.dialogue.answers import answer_documents, closed_reason, motif_hours_reason
 from assistant.dialogue.speech import (
+    birth_date_corrected,
     indefinite,
     join_alternatives,
     motif_question,
@@ -711,7 +712,7 @@ class ActionResetChoice(SafeAction):
         fixed = corrected_birth_date(latest_text(tracker), slot_date(tracker, "birth_date"), runtime.now())
         if fixed is not None:
             # "Non, c'est 1967." to the read-back: the birth date was wrong, not the slot (phone QA)
-            dispatcher.utter_message(text=f"C'est corrigé : date de naissance le {say_birth_date(fixed)}.")
+            dispatcher.utter_message(text=birth_date_corrected(fixed))
             return [SlotSet("birth_date", fixed.isoformat()), FollowupAction("action_confirm_booking")]
         events: list[EventType] = [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None)]
         if entity_value(tracker, "time_wish") is not None:

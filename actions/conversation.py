@@ -11,7 +11,7 @@ from actions import runtime
 from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text, slot_date
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
 from actions.manage import MAX_IDENTITY_CHECKS, failed_identity_checks
-from assistant.dialogue.speech import say_birth_date
+from assistant.dialogue.speech import birth_date_corrected
 from assistant.dialogue.understanding import (
     birth_date_before_correction,
     corrected_birth_date,
@@ -52,7 +52,7 @@ class ActionChangeMind(SafeAction):
                     f"le secrétariat pourra vous aider au {practice.phone}."
                 )
                 return [FollowupAction("utter_anything_else")]
-            dispatcher.utter_message(text=f"C'est corrigé : date de naissance le {say_birth_date(fixed)}.")
+            dispatcher.utter_message(text=birth_date_corrected(fixed))
             return [SlotSet("birth_date", fixed.isoformat()), FollowupAction(follow)]
         form = tracker.active_loop_name
         searching = form in SEARCH_FORMS or isinstance(tracker.get_slot("chosen_slot"), dict)

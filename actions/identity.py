@@ -19,7 +19,7 @@ from actions import runtime
 from actions.base import SafeFormValidation, caller_number, latest_text, slot_date, value_before_latest_message
 from assistant.core.model import Practice, Slot
 from assistant.core.text import normalise
-from assistant.dialogue.speech import say_birth_date, say_slot
+from assistant.dialogue.speech import birth_date_corrected, say_slot
 from assistant.dialogue.state import slot_to_dict, slots_from_value
 from assistant.dialogue.understanding import (
     choose_slot,
@@ -93,9 +93,9 @@ def practitioner_word_as_name(tracker: Tracker, practice: Practice) -> str | Non
     such a word in a name answer is a name. Only a practitioner's first name: a patient called Lefebvre
     is not given the first name Lefebvre.
     """
-    first_names = {normalise(p.name.split()[0]) for p in practice.practitioners if len(p.name.split()) > 1}
     if tracker.get_slot("requested_slot") not in NAME_SLOTS:
         return None
+    first_names = {normalise(p.name.split()[0]) for p in practice.practitioners if len(p.name.split()) > 1}
     text = latest_text(tracker)
     for entity in tracker.latest_message.get("entities") or []:
         start, end = entity.get("start"), entity.get("end")
@@ -234,7 +234,7 @@ class ValidateIdentityForm(SafeFormValidation):
             else None
         )
         if fixed is not None:  # "non pardon quatre-vingt-onze", right after the date: the date is fixed
-            dispatcher.utter_message(text=f"C'est corrigé : date de naissance le {say_birth_date(fixed)}.")
+            dispatcher.utter_message(text=birth_date_corrected(fixed))
             return {"birth_date": fixed.isoformat(), "phone": None}
         phone = parse_phone(str(value or ""))
         if phone is None:

@@ -185,3 +185,8 @@ EVENING_FROM_HOUR = 18
 def hello(local_hour: int) -> str:
     """ "bonjour" or, from 18 h, "bonsoir" (the after-hours line answers at night)."""
     return "bonsoir" if local_hour >= EVENING_FROM_HOUR else "bonjour"
+
+
+def birth_date_corrected(born: date) -> str:
+    """What a patient hears when a birth date is corrected (the new date read back)."""
+    return f"C'est corrigé : date de naissance le {say_birth_date(born)}."

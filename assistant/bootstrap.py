@@ -66,7 +66,7 @@ class Container:
 
 def build(settings: Settings | None = None, clock: Clock | None = None, migrate: bool = True) -> Container:
     settings = settings or Settings.from_env()
-    engine = create_agenda_engine(settings.database_url)
+    engine = create_agenda_engine(settings.database_url, timeouts=settings.database_timeouts)
     if migrate:
         upgrade(engine)
     clock = clock or clock_from_env(settings.timezone, {"ASSISTANT_NOW": settings.now} if settings.now else {})
@@ -102,6 +102,11 @@ class LazyContainer:
                 if self._container is None:
                     self._container = self._factory()
         return self._container
+
+    @property
+    def built(self) -> bool:
+        """Whether :meth:`get` would return at once (no connection, no migration)."""
+        return self._container is not None
 
     def replace(self, replacement: Container | None) -> None:
         """Swap the container (tests build one on a temporary database with a fixed clock)."""

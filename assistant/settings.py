@@ -35,6 +35,33 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long the agenda database may keep a caller waiting.
+
+    A database that accepts connections and never answers used to hold a patient's
+    turn for minutes: every wait is bounded, and shorter than the action deadline,
+    so that the dialogue can still apologise and give the numbers in time.
+    """
+
+    connect_seconds: int = 3  # connection set-up (libpq connect_timeout), and waiting for a pooled connection
+    statement_ms: int = 4000  # one statement (PostgreSQL statement_timeout)
+    lock_ms: int = 3000  # waiting for a row or table lock (PostgreSQL lock_timeout, SQLite busy_timeout)
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}.") from None
+    if not value > 0:
+        raise SettingsError(f"{name} must be greater than 0.")
+    return value
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "Europe/Paris"
@@ -50,6 +77,16 @@ class Settings:
     # ASSISTANT_PUBLIC_URL: the https origin Twilio calls (the channels read it from credentials.yml); the SMS
     # worker asks Twilio to report delivery there. Unset: no delivery reports are asked for.
     public_url: str = ""
+    # Bounded time (docs/failures.md): the channel answers every message within turn_deadline_seconds; Rasa waits
+    # action_timeout_seconds for one custom action; the action server stops an action at action_deadline_seconds.
+    turn_deadline_seconds: float = 8.0
+    action_timeout_seconds: float = 6.0
+    action_deadline_seconds: float = 5.0
+    database_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
+    # Longest chat or SMS message read (characters); a longer one gets a polite answer and no NLU run.
+    max_message_chars: int = 2000
+    # Hand-overs that could not be recorded (database down) wait here, durably, until they can.
+    spool_dir: Path = PROJECT_ROOT / "var" / "spool"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +103,16 @@ class Settings:
             twilio_sms_number=env.get("TWILIO_SMS_NUMBER", "").replace(" ", "").strip(),
             twilio_api_base_url=env.get("TWILIO_API_BASE_URL", "").strip().rstrip("/") or DEFAULT_TWILIO_API_BASE_URL,
             public_url=env.get("ASSISTANT_PUBLIC_URL", "").strip().rstrip("/"),
+            turn_deadline_seconds=_number(env, "ASSISTANT_TURN_DEADLINE_SECONDS", 8.0),
+            action_timeout_seconds=_number(env, "ASSISTANT_ACTION_TIMEOUT_SECONDS", 6.0),
+            action_deadline_seconds=_number(env, "ASSISTANT_ACTION_DEADLINE_SECONDS", 5.0),
+            database_timeouts=DatabaseTimeouts(
+                connect_seconds=max(1, round(_number(env, "ASSISTANT_DB_CONNECT_TIMEOUT_SECONDS", 3))),
+                statement_ms=round(_number(env, "ASSISTANT_DB_STATEMENT_TIMEOUT_MS", 4000)),
+                lock_ms=round(_number(env, "ASSISTANT_DB_LOCK_TIMEOUT_MS", 3000)),
+            ),
+            max_message_chars=round(_number(env, "ASSISTANT_MAX_MESSAGE_CHARS", 2000)),
+            spool_dir=Path(env.get("ASSISTANT_SPOOL_DIR", "").strip() or PROJECT_ROOT / "var" / "spool"),
         )
         settings.validate()
         return settings
@@ -92,6 +139,7 @@ class Settings:
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("ASSISTANT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
         self._validate_twilio()
+        self._validate_deadlines()
         problem = base_url_problem(self.public_url) if self.public_url else None
         if problem in (NOT_ABSOLUTE, HAS_QUERY):
             raise SettingsError(
@@ -99,6 +147,20 @@ class Settings:
             )
         if problem == NOT_HTTPS:
             raise SettingsError("ASSISTANT_PUBLIC_URL must use https (plain http is accepted on loopback only).")
+
+    def _validate_deadlines(self) -> None:
+        if self.turn_deadline_seconds > MAX_TURN_DEADLINE_SECONDS:
+            raise SettingsError(
+                f"ASSISTANT_TURN_DEADLINE_SECONDS must be at most {MAX_TURN_DEADLINE_SECONDS:g} "
+                "(Twilio gives up on a webhook after 15 s and plays its own English error)."
+            )
+        if not self.action_deadline_seconds < self.action_timeout_seconds < self.turn_deadline_seconds:
+            raise SettingsError(
+                "ASSISTANT_ACTION_DEADLINE_SECONDS < ASSISTANT_ACTION_TIMEOUT_SECONDS < ASSISTANT_TURN_DEADLINE_SECONDS "
+                "must hold: each layer gives up before the one that waits for it."
+            )
+        if not 200 <= self.max_message_chars <= 20000:
+            raise SettingsError("ASSISTANT_MAX_MESSAGE_CHARS must be between 200 and 20000.")
 
     def _validate_twilio(self) -> None:
         sid, token, number = self.twilio_account_sid, self.twilio_auth_token, self.twilio_sms_number
@@ -149,6 +211,9 @@ class Settings:
         """Where Twilio reports the delivery of confirmation SMS ("" without ASSISTANT_PUBLIC_URL: no reports)."""
         return self.public_url + SMS_STATUS_CALLBACK_PATH if self.public_url else ""
 
+
+#: The phone channel must answer a webhook well before Twilio's 15 seconds.
+MAX_TURN_DEADLINE_SECONDS = 12.0
 
 # What can be wrong with a base URL the assistant calls or is called at (base_url_problem).
 NOT_ABSOLUTE, HAS_QUERY, NOT_HTTPS = "not_absolute", "has_query", "not_https"

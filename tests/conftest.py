@@ -119,3 +119,10 @@ def agenda(engine, clock) -> AgendaService:
     service = AgendaService(uow_factory_for(engine), clock)
     service.apply_practice(make_practice(), "tests", Actor("tests", Channel.CLI))
     return service
+
+
+@pytest.fixture(autouse=True)
+def private_spool(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand-overs a channel's turn guard keeps while the database is down go to a folder of the test's own."""
+    if not os.environ.get("ASSISTANT_SPOOL_DIR_FIXED"):
+        monkeypatch.setenv("ASSISTANT_SPOOL_DIR", str(tmp_path_factory.mktemp("spool")))

@@ -71,3 +71,33 @@ def is_only_hesitation(text: str) -> bool:
 def is_hesitation(word: str) -> bool:
     """True for one normalised word that is a hesitation, its letters repeated any number of times."""
     return re.sub(r"(.)\1+", r"\1", word) in HESITATIONS
+
+
+#: Invisible characters that reorder or hide text (bidirectional overrides and isolates, zero-width
+#: spaces, the byte-order mark): an attacker's tools, never a patient's words.
+_INVISIBLE = frozenset(
+    [chr(code) for code in range(0x202A, 0x202F)]
+    + [chr(code) for code in range(0x2066, 0x206A)]
+    + ["\u200b", "\u200c", "\u200e", "\u200f", "\u2060", "\ufeff"]
+)
+_SPACES = re.compile(r"\s+")
+
+
+def clean_input(text: str) -> str:
+    """A message as every component may read it: printable Unicode, single spaces, NFC.
+
+    Control characters (NUL crashed the date reader's worker), unpaired surrogates, private-use and
+    unassigned code points and invisible reordering marks are removed before the NLU, the triage
+    rules or a log line sees the text; line breaks and tabs become spaces. The zero-width joiner
+    stays (it is part of emoji such as family pictographs).
+    """
+    kept: list[str] = []
+    for character in text:
+        category = unicodedata.category(character)
+        if character in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+            kept.append(" ")
+        elif category in ("Cc", "Cs", "Co", "Cn") or character in _INVISIBLE:
+            continue
+        else:
+            kept.append(character)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(kept))).strip()

@@ -30,6 +30,7 @@ from twilio.request_validator import RequestValidator
 
 from assistant.adapters.channels.signature import ChannelConfigError
 from assistant.adapters.channels.twilio_text import TwilioTextInput
+from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.adapters.channels.twilio_voice import ContainerServices, TwilioVoiceFrInput, VoiceChannelConfig
 from assistant.core.model import Practice, Secretariat
 from tests.builders import MON_TO_FRI, at, make_practice, rule
@@ -88,6 +89,7 @@ class FakeServices:
         self.outcomes: list[tuple[str, int, str]] = []
         self.database_down = False
         self.practice_reads = 0
+        self.pending: list[PendingEscalation] = []
 
     def practice(self) -> Practice:
         self.practice_reads += 1
@@ -103,6 +105,11 @@ class FakeServices:
 
     def record_call_outcome(self, conversation_id: str, duration_seconds: int, outcome: str) -> None:
         self.outcomes.append((conversation_id, duration_seconds, outcome))
+
+    def record_pending(self, pending: PendingEscalation) -> None:
+        if self.database_down:
+            raise ConnectionError("database unreachable")
+        self.pending.append(pending)
 
 
 class FakeTwilioApi(http.server.BaseHTTPRequestHandler):

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -45,9 +45,12 @@ from assistant.adapters.channels.signature import (
     public_url_from,
     required_text,
 )
+from assistant.adapters.channels.guard import TurnGuard, build_guard, watch_remote_actions
 from assistant.adapters.channels.twiml import caller_number
 from assistant.adapters.sms.twilio_sender import OUTBOX_QUERY_KEY
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
+from assistant.core.model import Channel
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.adapters.sms.worker import OutboxWorker
@@ -137,6 +140,14 @@ class TwilioTextOutput(TwilioOutput):
         return None
 
 
+class SmsCollector(CollectingOutputChannel):
+    """Collects one SMS turn for the guard; its name selects the SMS variants of the domain's responses."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+
 class TwilioTextInput(TwilioInput):
     """Twilio SMS/WhatsApp with signature checks and validated credentials: see the module docstring."""
 
@@ -162,6 +173,7 @@ class TwilioTextInput(TwilioInput):
             raise ChannelConfigError(
                 f"{name}: 'twilio_number' must be in E.164 form (+33…), optionally prefixed with 'whatsapp:'."
             )
+        watch_remote_actions(Settings.from_env().action_timeout_seconds)
         api_base_url = DEFAULT_API_BASE_URL
         if credentials.get("api_base_url"):
             api_base_url = https_url_from(credentials, "api_base_url", name)
@@ -182,6 +194,7 @@ class TwilioTextInput(TwilioInput):
         api_base_url: str = DEFAULT_API_BASE_URL,
         debug_mode: bool = False,
         reports: DeliveryReports | None = None,
+        guard: TurnGuard | None = None,
     ) -> None:
         # debug_mode=False: a failing message is logged, never re-raised into a 500 that Twilio would retry.
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=debug_mode)
@@ -189,10 +202,26 @@ class TwilioTextInput(TwilioInput):
         self.api_base_url = api_base_url
         self.signature = TwilioSignature(auth_token, public_url)
         self.reports: DeliveryReports = reports if reports is not None else ContainerDeliveryReports()
+        self.guard = guard or build_guard(Settings.from_env())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp: Blueprint = super().blueprint(on_new_message)
+        guard = self.guard
+
+        async def guarded(message: UserMessage) -> None:
+            # The turn is collected, checked by the guard (size, deadline, emergency numbers, failures), then sent.
+            output = message.output_channel
+            message.output_channel = SmsCollector()
+            turn = await guard.handle(on_new_message, message, Channel.SMS)
+            for reply in turn.messages:
+                content = {key: value for key, value in reply.items() if key != "recipient_id"}
+                await output.send_response(message.sender_id, content)
+
+        bp: Blueprint = super().blueprint(guarded)
         signature = self.signature
+
+        @bp.listener("after_server_start")
+        async def warm_up(_app: Any, _loop: Any) -> None:
+            guard.start()
 
         @bp.middleware("request")
         async def require_twilio_signature(request: Request) -> HTTPResponse | None:

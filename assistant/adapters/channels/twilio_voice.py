@@ -71,11 +71,14 @@ from assistant.adapters.channels.signature import (
     int_setting,
     public_url_from,
 )
+from assistant.adapters.channels.guard import TurnGuard, build_guard, open_pending, watch_remote_actions
+from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 from assistant.clock import get_timezone
-from assistant.core.model import Practice
+from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed
 from assistant.dialogue.understanding import NO_PHONE, parse_phone
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,8 @@ class ChannelServices(Protocol):
     def set_callback(self, escalation_id: int, phone: str) -> None: ...
 
     def record_call_outcome(self, conversation_id: str, duration_seconds: int, outcome: str) -> None: ...
+
+    def record_pending(self, pending: PendingEscalation) -> None: ...
 
 
 class ContainerServices:
@@ -126,6 +131,9 @@ class ContainerServices:
         self.container().escalations.record_call_outcome(
             conversation_id=conversation_id, duration_seconds=duration_seconds, outcome=outcome
         )
+
+    def record_pending(self, pending: PendingEscalation) -> None:
+        open_pending(self.container().escalations, pending)
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -355,6 +363,7 @@ class TwilioVoiceFrInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         config = VoiceChannelConfig.from_credentials(credentials)
+        watch_remote_actions(Settings.from_env().action_timeout_seconds)
         return cls(config, memory=call_memory_for(config))
 
     def __init__(
@@ -362,10 +371,14 @@ class TwilioVoiceFrInput(InputChannel):
         config: VoiceChannelConfig,
         services: ChannelServices | None = None,
         memory: CallMemory | None = None,
+        guard: TurnGuard | None = None,
     ) -> None:
         self.config = config
         self.services: ChannelServices = services or ContainerServices()
         self.memory: CallMemory = memory or InProcessCallMemory()
+        self.guard = guard or build_guard(
+            Settings.from_env(), self.services.practice, self.services.record_pending, self.services.now
+        )
         self.signature = TwilioSignature(config.auth_token, config.public_url)
         self._practice: Practice | None = None
         self._hints: tuple[str, ...] = twiml.speech_hints(None)
@@ -528,12 +541,14 @@ class TwilioVoiceFrInput(InputChannel):
                 metadata["asr_confidence"] = float(confidence)
         collector = VoiceCollector()
         message = UserMessage(text, collector, call_sid, input_channel=self.name(), metadata=metadata)
-        try:
-            await on_new_message(message)
-        except Exception as error:
-            log.error("%s: the dialogue failed on call %s: %s", CHANNEL_NAME, call_sid, type(error).__name__)
-            return await self._technical_failure(call_sid, caller, base)
-        turn = read_bot_messages(collector.messages)
+        guarded = await self.guard.handle(on_new_message, message, Channel.PHONE)
+        if guarded.failed and guarded.emergency is not None:
+            # The numbers are said (the guard made sure); the line is freed for the emergency call.
+            log.info("%s: call %s ended after an emergency the dialogue could not handle", CHANNEL_NAME, call_sid)
+            return twiml.goodbye(f"{twiml.join_for_speech(guarded.texts)} {twiml.HANGING_UP}", self.config.speech)
+        if guarded.failed:
+            return await self._technical_failure(call_sid, caller, base, twiml.join_for_speech(guarded.texts))
+        turn = read_bot_messages(guarded.messages)
         said = twiml.join_for_speech(turn.texts)
         if turn.handover is not None:
             return await self._hand_over(call_sid, caller, said, turn.handover, base)
@@ -623,8 +638,11 @@ class TwilioVoiceFrInput(InputChannel):
             )
         return twiml.goodbye(twiml.CALLBACK_NO_ANSWER, speech)
 
-    async def _technical_failure(self, call_sid: str, caller: str, base: str) -> VoiceResponse:
-        """The dialogue broke: put the patient through to the secretariat if someone is there, else apologise."""
+    async def _technical_failure(self, call_sid: str, caller: str, base: str, said: str = "") -> VoiceResponse:
+        """The dialogue broke: put the patient through to the secretariat if someone is there, else apologise.
+
+        ``said``: the guard's words (apology, what to do); the generic apology when there are none.
+        """
         practice = await self._current_practice()
         number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
         staffed = False
@@ -635,14 +653,14 @@ class TwilioVoiceFrInput(InputChannel):
                 log.error("%s: clock unavailable: %s", CHANNEL_NAME, type(error).__name__)
         if practice is not None and number and staffed:
             return twiml.transfer(
-                f"{twiml.TECHNICAL_PROBLEM} {twiml.TRANSFERRING}",
+                f"{said or twiml.TECHNICAL_PROBLEM} {twiml.TRANSFERRING}",
                 self.config.speech,
                 number,
                 self._url(base, "dial_status"),
                 self._url(base, "whisper"),
                 self.config.transfer_timeout,
             )
-        return twiml.goodbye(f"{twiml.TECHNICAL_PROBLEM} {twiml.CALL_BACK_LATER}", self.config.speech)
+        return twiml.goodbye(said or f"{twiml.TECHNICAL_PROBLEM} {twiml.CALL_BACK_LATER}", self.config.speech)
 
     async def _call_ended(self, params: FormParams) -> None:
         call_sid = params.first("CallSid")

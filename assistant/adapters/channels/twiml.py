@@ -75,6 +75,8 @@ SILENCE_GOODBYE = (
 TRANSFERRING = "Je vous passe le secrétariat, ne quittez pas."
 TECHNICAL_PROBLEM = "Je suis désolé, un incident technique m'empêche de poursuivre."
 CALL_BACK_LATER = "Merci de rappeler le cabinet un peu plus tard. Au revoir."
+#: After the emergency numbers, when the dialogue could not go on: the line is freed for the call.
+HANGING_UP = "Je raccroche pour que vous puissiez appeler."
 SECRETARIAT_UNAVAILABLE = "Je suis désolé, le secrétariat n'a pas pu répondre pour le moment."
 TRANSFER_IMPOSSIBLE = "Je suis désolé, je ne peux pas vous mettre en relation avec le secrétariat pour le moment."
 CALL_BACK_IF_NEEDED = "Si besoin, rappelez le cabinet un peu plus tard. Au revoir."

@@ -14,28 +14,45 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from assistant.settings import DatabaseTimeouts
 
-def create_agenda_engine(url: str, **kwargs: Any) -> Engine:
+
+def create_agenda_engine(url: str, timeouts: DatabaseTimeouts | None = None, **kwargs: Any) -> Engine:
+    """The agenda engine; every wait on the database is bounded by ``timeouts`` (see DatabaseTimeouts)."""
+    timeouts = timeouts or DatabaseTimeouts()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
-        _make_sqlite_transactional(engine)
+        busy_seconds = timeouts.lock_ms / 1000
+        engine = create_engine(
+            url, future=True, connect_args={"timeout": busy_seconds, "check_same_thread": False}, **kwargs
+        )
+        _make_sqlite_transactional(engine, timeouts.lock_ms)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, future=True, **kwargs)
+    kwargs.setdefault("pool_timeout", timeouts.connect_seconds)
+    connect_args = {
+        "connect_timeout": timeouts.connect_seconds,
+        "options": f"-c statement_timeout={timeouts.statement_ms} -c lock_timeout={timeouts.lock_ms}",
+        # A server that vanishes mid-answer: the kernel notices within seconds, not hours.
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+    }
+    return create_engine(url, future=True, connect_args=connect_args, **kwargs)
 
 
-def _make_sqlite_transactional(engine: Engine) -> None:
+def _make_sqlite_transactional(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let us emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,356 @@
+"""The turn guard: every message gets an answer in bounded time, and an emergency its number, whatever fails.
+
+Rasa swallows the failure of a custom action (it logs it and goes on with no events), so
+a patient whose action server, agenda database or network was down got an empty reply in
+the chat and « Je vous écoute. » on the phone, emergencies included. Every channel of the
+project (REST, phone, SMS) now hands each message to :meth:`TurnGuard.handle`, which:
+
+1. cleans the text (control characters, invisible marks) and refuses a message over the size
+   limit with a polite answer, without running the NLU (its length alone is logged);
+2. reads the message with the triage rules itself, in this process (pure code, no database,
+   no action server), so that the emergency numbers are known before the dialogue runs;
+3. runs the dialogue with a deadline; the dialogue goes on in the background past it (its
+   conversation lock and tracker stay consistent), the patient is answered at the deadline;
+4. sees a failure: the dialogue raised, a custom action failed (:func:`watch_remote_actions`)
+   or said it failed (:data:`TECHNICAL_FAILURE_MARK`), the deadline passed, or nothing was said;
+5. then answers from what this process knows: the emergency sentence when the message needed
+   one and the reply does not already give the number, otherwise an apology with what to do;
+   and keeps the request for the secretariat in a durable spool that is moved into the agenda
+   database as soon as it answers (:mod:`assistant.adapters.escalation_spool`).
+
+The practice's facts (numbers, phone, hours) come from a cache refreshed in the background
+(a ``practice load`` reaches it within :data:`PRACTICE_REFRESH_SECONDS`); before the database
+ever answered, from the practice file; without either, the national numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
+from assistant.clock import NOW_ENV_VAR, clock_from_env
+from assistant.core.model import Channel, Practice
+from assistant.core.practice_config import load_practice_file
+from assistant.core.text import clean_input
+from assistant.core.triage import TriageResult, TriageRules, load_triage_rules, triage
+from assistant.services.escalations import EscalationService
+from assistant.dialogue.safety_net import (
+    TECHNICAL_APOLOGY,
+    TECHNICAL_FAILURE_MARK,
+    emergency_reply,
+    says_emergency_number,
+    technical_failure_reply,
+    too_long_reply,
+)
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PRACTICE_REFRESH_SECONDS = 30.0
+SPOOL_DRAIN_SECONDS = 20.0
+#: How long a look-up of the practice may take before the cached facts are used.
+PRACTICE_READ_SECONDS = 4.0
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+#: Names of the custom actions that failed during the current turn (set by the guard, filled by the watch).
+_FAILED_ACTIONS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("failed_actions", default=None)
+
+
+def watch_remote_actions(timeout_seconds: float) -> None:
+    """Make Rasa's custom-action calls report their failures to the guard, and wait at most ``timeout_seconds``.
+
+    Rasa 3.6 logs a failed action and continues without its events, and waits 5 minutes for an
+    action by default (``DEFAULT_REQUEST_TIMEOUT``); neither can be configured. Idempotent.
+    """
+    from rasa.core.actions import action as rasa_action
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = timeout_seconds  # type: ignore[attr-defined]
+    remote = rasa_action.RemoteAction
+    if getattr(remote.run, "_guard_watched", False):
+        return
+    original = remote.run
+
+    async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original(self, *args, **kwargs)
+        except rasa_action.ActionExecutionRejection:
+            raise  # a form rejecting an answer is the dialogue working, not failing
+        except BaseException:
+            failures = _FAILED_ACTIONS.get()
+            if failures is not None:
+                failures.append(self.name())
+            raise
+
+    run._guard_watched = True  # type: ignore[attr-defined]
+    remote.run = run  # type: ignore[method-assign]
+
+
+@dataclass
+class GuardedTurn:
+    """What the channel sends back: the bot's messages, corrected; and what happened."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    failed: bool = False  # the dialogue could not do its work this turn
+    emergency: TriageResult | None = None  # the triage rules found an emergency in the message
+    too_long: bool = False
+
+    @property
+    def texts(self) -> list[str]:
+        return [str(message["text"]) for message in self.messages if message.get("text")]
+
+
+class PracticeCache:
+    """The practice's facts for the guard, never waiting on the database while a patient waits."""
+
+    def __init__(self, load: Callable[[], Practice], practice_file: Any = None) -> None:
+        self._load = load
+        self._practice_file = practice_file
+        self._practice: Practice | None = None
+        self._loaded_at = float("-inf")
+        self._refreshing: asyncio.Future[None] | None = None
+
+    @property
+    def practice(self) -> Practice | None:
+        return self._practice
+
+    async def refresh(self) -> None:
+        try:
+            practice = await asyncio.wait_for(asyncio.to_thread(self._load), PRACTICE_READ_SECONDS)
+        except Exception as error:
+            log.warning("turn guard: practice unavailable from the database (%s)", type(error).__name__)
+            if self._practice is None and self._practice_file is not None:
+                try:
+                    self._practice = await asyncio.to_thread(load_practice_file, self._practice_file)
+                except Exception as file_error:
+                    log.error("turn guard: practice file unreadable (%s)", type(file_error).__name__)
+            self._loaded_at = time.monotonic() - PRACTICE_REFRESH_SECONDS / 2  # try again soon
+            return
+        self._practice = practice
+        self._loaded_at = time.monotonic()
+
+    def refresh_if_stale(self) -> None:
+        """Start a refresh in the background when the facts are old; never waits."""
+        stale = time.monotonic() - self._loaded_at >= PRACTICE_REFRESH_SECONDS
+        if stale and (self._refreshing is None or self._refreshing.done()):
+            self._refreshing = asyncio.ensure_future(self.refresh())
+
+
+class TurnGuard:
+    """See the module docstring. One per channel; the spool directory may be shared."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        practices: PracticeCache,
+        spool: EscalationSpool,
+        record: Callable[[PendingEscalation], None],
+        now: Callable[[], datetime],
+        rules: TriageRules | None = None,
+    ) -> None:
+        self.settings = settings
+        self.practices = practices
+        self.spool = spool
+        self._record = record
+        self._now = now
+        self.rules = rules or load_triage_rules()
+        self._drainer: asyncio.Future[None] | None = None
+        self._background: set[asyncio.Future[Any]] = set()
+
+    # -- the turn --
+
+    async def handle(self, on_new_message: OnNewMessage, message: UserMessage, channel: Channel) -> GuardedTurn:
+        """Run one patient message through the dialogue, safely (see the module docstring)."""
+        self.start()
+        collector = message.output_channel
+        assert isinstance(collector, CollectingOutputChannel), "the guard needs a collecting output channel"
+        text = clean_input(message.text or "")
+        limit = self.settings.max_message_chars
+        if len(text) > limit:
+            log.info("turn guard: message of %d characters refused (limit %d)", len(text), limit)
+            found = triage(text[: 4 * limit], self.rules)
+            if found.is_emergency:
+                self._keep_for_secretariat(message, channel, found, "Message trop long avec des signes d'urgence")
+                return GuardedTurn(self._texts(message, [emergency_reply(self.practices.practice, found)]),
+                                   emergency=found, too_long=True)
+            return GuardedTurn(self._texts(message, [too_long_reply(limit)]), too_long=True)
+        message.text = text
+        found = triage(text, self.rules) if text else None
+        emergency = found if found is not None and found.is_emergency else None
+        failed = not text or await self._run(on_new_message, message)
+        messages, marked = self._without_failure_marks(list(collector.messages))
+        failed = failed or marked or not any(m.get("text") or m.get("custom") for m in messages)
+        practice = self.practices.practice
+        turn = GuardedTurn(messages, failed=failed and bool(text), emergency=emergency)
+        if emergency is not None and not says_emergency_number(turn.texts, practice, emergency):
+            turn.messages.insert(0, self._text(message, emergency_reply(practice, emergency)))
+        if not text:
+            turn.messages = self._texts(message, ["Je n'ai pas reçu de message. Que puis-je faire pour vous ?"])
+        elif turn.failed:
+            reason = "; ".join(emergency.reasons) if emergency is not None else "Demande non traitée (incident technique)"
+            kept = self._keep_for_secretariat(message, channel, emergency, reason)
+            if emergency is None:
+                reply = technical_failure_reply(practice, channel, await self._safe_now(), recorded=kept)
+                turn.messages.append(self._text(message, reply))
+        return turn
+
+    async def _run(self, on_new_message: OnNewMessage, message: UserMessage) -> bool:
+        """Whether the dialogue failed; it is given the turn deadline and keeps running past it."""
+        failures: list[str] = []
+        token = _FAILED_ACTIONS.set(failures)
+        try:
+            task = asyncio.ensure_future(on_new_message(message))  # copies the context: sees ``failures``
+        finally:
+            _FAILED_ACTIONS.reset(token)
+        done, _ = await asyncio.wait({task}, timeout=self.settings.turn_deadline_seconds)
+        if not done:
+            log.error("turn guard: no reply within %.0f s on conversation %s", self.settings.turn_deadline_seconds,
+                      message.sender_id)
+            self._keep(task)
+            return True
+        error = task.exception()
+        if error is not None:
+            log.error("turn guard: the dialogue failed on conversation %s: %s", message.sender_id,
+                      type(error).__name__)
+            return True
+        if failures:
+            log.error("turn guard: action(s) %s failed on conversation %s", ", ".join(failures), message.sender_id)
+            return True
+        return False
+
+    # -- the request kept for the secretariat --
+
+    def _keep_for_secretariat(
+        self, message: UserMessage, channel: Channel, emergency: TriageResult | None, reason: str
+    ) -> bool:
+        """Spool the request, then try to record it at once in the background. False if even the spool failed."""
+        metadata = message.metadata or {}
+        pending = PendingEscalation(
+            channel=channel.value,
+            conversation_id=str(message.sender_id),
+            reason=reason,
+            category=(emergency.category if emergency is not None else "human"),
+            urgency="immediate" if emergency is not None else "routine",
+            transcript=((("patient", (message.text or "")[:1000]),)),
+            callback_number=str(metadata.get("caller") or "") or None,
+        )
+        try:
+            self.spool.put(pending)
+        except OSError as error:
+            log.error("turn guard: request not spooled (%s)", type(error).__name__)
+            return False
+        self._keep(asyncio.ensure_future(asyncio.to_thread(self.spool.drain, self._record)))
+        return True
+
+    # -- background work --
+
+    def start(self) -> None:
+        """Refresh the practice's facts and drain the spool in the background (idempotent)."""
+        self.practices.refresh_if_stale()
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.ensure_future(self._drain_forever())
+
+    async def _drain_forever(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.spool.drain, self._record)
+            except Exception as error:  # never let the loop die
+                log.error("turn guard: spool drain failed (%s)", type(error).__name__)
+            await asyncio.sleep(SPOOL_DRAIN_SECONDS)
+            self.practices.refresh_if_stale()
+
+    def _keep(self, future: asyncio.Future[Any]) -> None:
+        """Hold a background task until it ends, and read its outcome so nothing is reported as lost."""
+        self._background.add(future)
+
+        def forget(done: asyncio.Future[Any]) -> None:
+            self._background.discard(done)
+            if not done.cancelled() and done.exception() is not None:
+                log.error("turn guard: background work failed (%s)", type(done.exception()).__name__)
+
+        future.add_done_callback(forget)
+
+    # -- helpers --
+
+    async def _safe_now(self) -> datetime | None:
+        """The time (it may come from the database's container): bounded, None when unavailable."""
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(self._now), PRACTICE_READ_SECONDS / 2)
+        except Exception:
+            return None
+
+    @staticmethod
+    def _without_failure_marks(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+        def is_mark(message: dict[str, Any]) -> bool:
+            custom = message.get("custom")
+            return isinstance(custom, dict) and bool(custom.get(TECHNICAL_FAILURE_MARK))
+
+        marked = any(is_mark(message) for message in messages)
+        if not marked:
+            return messages, False
+        kept = [m for m in messages if not is_mark(m) and m.get("text") != TECHNICAL_APOLOGY]
+        return kept, True
+
+    @staticmethod
+    def _text(message: UserMessage, text: str) -> dict[str, Any]:
+        return {"recipient_id": message.sender_id, "text": text}
+
+    def _texts(self, message: UserMessage, texts: list[str]) -> list[dict[str, Any]]:
+        return [self._text(message, text) for text in texts]
+
+
+def record_in_container(pending: PendingEscalation) -> None:
+    """Record a spooled hand-over with the process's escalation service (blocking: call it in a thread)."""
+    from assistant.bootstrap import PROCESS_CONTAINER
+
+    open_pending(PROCESS_CONTAINER.get().escalations, pending)
+
+
+def open_pending(escalations: EscalationService, pending: PendingEscalation) -> None:
+    """Open (or merge into the conversation's) the hand-over a spooled request describes."""
+    escalations.open(
+        channel=pending.channel,
+        conversation_id=pending.conversation_id,
+        reason=pending.reason,
+        category=pending.category,
+        urgency=pending.urgency,
+        understood=dict(pending.understood),
+        transcript=[list(line) for line in pending.transcript],
+        callback_number=pending.callback_number,
+    )
+
+
+def practice_in_container() -> Practice:
+    """The practice from the process's agenda service (blocking: call it in a thread)."""
+    from assistant.bootstrap import PROCESS_CONTAINER
+
+    return PROCESS_CONTAINER.get().agenda.practice()
+
+
+def build_guard(
+    settings: Settings,
+    load_practice: Callable[[], Practice] = practice_in_container,
+    record: Callable[[PendingEscalation], None] = record_in_container,
+    now: Callable[[], datetime] | None = None,
+) -> TurnGuard:
+    """The guard of a channel in the Rasa process; by default on the process's container (built lazily, off the loop).
+
+    The clock is read from the settings, not from the container, so that it never waits on the database.
+    """
+    clock = clock_from_env(settings.timezone, {NOW_ENV_VAR: settings.now} if settings.now else {})
+    return TurnGuard(
+        settings,
+        PracticeCache(load_practice, settings.practice_file),
+        EscalationSpool(settings.spool_dir),
+        record,
+        now or clock.now,
+    )

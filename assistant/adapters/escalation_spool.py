@@ -1,0 +1,105 @@
+"""Hand-overs that could not be recorded yet, kept on disk until the agenda database takes them.
+
+When the action server or the database is down, the channel's turn guard still owes the
+secretariat the patient's request (an emergency above all). It is written here first, one
+JSON file per request, atomically (temporary file, then rename) and readable by the service
+only (mode 600: it holds the patient's words), then moved into the database as soon as it
+answers: at once when it can, otherwise by the guard's periodic drain. A request is deleted
+from the spool only after the database has committed it, so a crash loses nothing; the
+escalation service merges requests of one conversation, so a retry after a crash between the
+commit and the deletion does not duplicate the hand-over.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PendingEscalation:
+    """What the secretariat needs to call back: no more than the escalation service takes."""
+
+    channel: str
+    conversation_id: str
+    reason: str
+    category: str
+    urgency: str
+    transcript: tuple[tuple[str, str], ...] = ()
+    callback_number: str | None = None
+    understood: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> PendingEscalation:
+        data: dict[str, Any] = json.loads(text)
+        data["transcript"] = tuple(tuple(line) for line in data.get("transcript") or ())
+        data["understood"] = dict(data.get("understood") or {})
+        return cls(**data)
+
+
+Recorder = Callable[[PendingEscalation], None]
+
+
+class EscalationSpool:
+    """A directory of pending hand-overs (see the module docstring); safe for threads of one process."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._lock = threading.Lock()
+
+    def put(self, pending: PendingEscalation) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = f"{os.getpid()}-{uuid.uuid4().hex}.json"
+        temporary = self.directory / f".{name}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(pending.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        final = self.directory / name
+        os.replace(temporary, final)
+        return final
+
+    def pending(self) -> list[Path]:
+        if not self.directory.is_dir():
+            return []
+        files = [path for path in self.directory.glob("*.json") if path.is_file()]
+        return sorted(files, key=lambda path: path.stat().st_mtime)
+
+    def drain(self, record: Recorder) -> int:
+        """Record every pending hand-over, oldest first; stop at the first failure (the database is still down).
+
+        Returns how many were recorded. An unreadable file is set aside (``.bad``), never deleted.
+        """
+        recorded = 0
+        with self._lock:
+            for path in self.pending():
+                try:
+                    pending = PendingEscalation.from_json(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError, TypeError):
+                    log.error("escalation spool: unreadable entry %s set aside", path.name)
+                    path.rename(path.with_suffix(".bad"))
+                    continue
+                try:
+                    record(pending)
+                except Exception as error:
+                    log.warning("escalation spool: %d waiting, database unavailable (%s)", len(self.pending()),
+                                type(error).__name__)
+                    break
+                path.unlink(missing_ok=True)
+                recorded += 1
+        if recorded:
+            log.info("escalation spool: %d hand-over(s) recorded late", recorded)
+        return recorded

@@ -27,6 +27,11 @@ MESSAGES: dict[str, str] = {
     "appointment_not_active": "Ce rendez-vous n'est plus actif.",
     "patient_not_found": "Patient introuvable.",
     "invalid_patient": "Informations patient invalides : {detail}.",
+    "patient_busy": "Le dossier de ce patient vient d'être modifié : réessayez.",
+    "merge_same_patient": "Un patient ne peut pas être fusionné avec lui-même.",
+    "merge_birth_dates_differ": (
+        "Ces deux patients n'ont pas la même date de naissance : fusion refusée (--force pour fusionner quand même)."
+    ),
     "practice_not_loaded": "Aucun cabinet n'est configuré : lancez « assistant init --demo » ou « assistant practice load FICHIER ».",
 }
 

@@ -77,3 +77,64 @@ def identify(candidates: Iterable[Patient], claim: IdentityClaim) -> Patient | N
     """The single patient matching ``claim`` wholly, or None (no match, or ambiguous)."""
     found = [patient for patient in candidates if matches(patient, claim)]
     return found[0] if len(found) == 1 else None
+
+
+# -- probable duplicates -------------------------------------------------------------------------
+
+SAME_IDENTITY = "same_identity"  # same names and birth date (the unique index forbids these since migration 0006)
+SAME_LAST_NAME = "same_last_name"  # same surname and birth date, another first name: a typo, or twins
+SWAPPED_NAMES = "swapped_names"  # surname and first name inverted ("Bernard Martin" / "Martin Bernard")
+BIRTH_DATE_TYPO = "birth_date_typo"  # same names, birth dates one digit apart or day and month inverted
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Patients that are probably one person, and why; the secretariat decides (``assistant patient merge``)."""
+
+    reason: str
+    patients: tuple[Patient, ...]
+
+
+def birth_dates_one_typo_apart(first: date, second: date) -> bool:
+    """One digit differs (1967 / 1976 is two), or the day and the month are inverted (03/02 / 02/03)."""
+    if first == second:
+        return False
+    a, b = first.strftime("%Y%m%d"), second.strftime("%Y%m%d")
+    if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+        return True
+    return (first.year, first.month, first.day) == (second.year, second.day, second.month)
+
+
+def probable_duplicates(patients: Iterable[Patient]) -> list[DuplicateGroup]:
+    """Groups of patients that are probably one person, by the sure-est reason first, then by id.
+
+    Same birth date and surname key (whatever the first name: the secretariat tells twins apart),
+    names inverted with the same birth date, or the same names with birth dates one typo apart.
+    """
+    people = sorted(patients, key=lambda p: p.id or 0)
+    keys = {id(p): (name_key(p.last_name), name_key(p.first_name)) for p in people}
+    groups: list[DuplicateGroup] = []
+    by_birth_and_last: dict[tuple[date, str], list[Patient]] = {}
+    by_names: dict[tuple[str, str], list[Patient]] = {}
+    for patient in people:
+        last, first = keys[id(patient)]
+        by_birth_and_last.setdefault((patient.birth_date, last), []).append(patient)
+        by_names.setdefault((last, first), []).append(patient)
+    for same in by_birth_and_last.values():
+        if len(same) > 1:
+            exact = len({keys[id(p)][1] for p in same}) == 1
+            groups.append(DuplicateGroup(SAME_IDENTITY if exact else SAME_LAST_NAME, tuple(same)))
+    for patient in people:
+        last, first = keys[id(patient)]
+        if last == first:
+            continue
+        for other in by_names.get((first, last), []):
+            if other.birth_date == patient.birth_date and (other.id or 0) > (patient.id or 0):
+                groups.append(DuplicateGroup(SWAPPED_NAMES, (patient, other)))
+    for same_names in by_names.values():
+        for i, patient in enumerate(same_names):
+            for other in same_names[i + 1 :]:
+                if birth_dates_one_typo_apart(patient.birth_date, other.birth_date):
+                    groups.append(DuplicateGroup(BIRTH_DATE_TYPO, (patient, other)))
+    order = [SAME_IDENTITY, SAME_LAST_NAME, SWAPPED_NAMES, BIRTH_DATE_TYPO]
+    return sorted(groups, key=lambda g: (order.index(g.reason), [p.id or 0 for p in g.patients]))

@@ -31,7 +31,7 @@ from assistant.adapters.db.unit_of_work import SqlUnitOfWork
 from assistant.clock import Clock
 from assistant.core.booking import BookingRequest, check_booking, check_change_allowed
 from assistant.core.errors import AgendaError
-from assistant.core.identity import IdentityClaim, identify, is_valid_french_phone
+from assistant.core.identity import DuplicateGroup, IdentityClaim, identify, is_valid_french_phone, probable_duplicates
 from assistant.core.model import (
     Appointment,
     AppointmentStatus,
@@ -58,6 +58,19 @@ class Actor:
     name: str
     channel: Channel
     conversation_id: str = ""
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge of patient ``merged_id`` into ``kept_id`` moved (ids only)."""
+
+    kept_id: int
+    merged_id: int
+    appointment_ids: tuple[int, ...]
+    escalation_ids: tuple[int, ...]
+    sms_outbox_ids: tuple[int, ...]  # they follow their appointments
+    audit_rows: int
+    future_appointments: int  # the kept patient's, now (may exceed the booking limit: nothing is cancelled)
 
 
 @dataclass(frozen=True)
@@ -238,6 +251,64 @@ class AgendaService:
             raise AgendaError("patient_not_found")
         return patient
 
+    def probable_duplicates(self) -> list[tuple[DuplicateGroup, dict[int, int]]]:
+        """Groups of patients that are probably one person, with each one's number of future appointments."""
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            groups = probable_duplicates(uow.patients.all())
+            ids = {p.id for group in groups for p in group.patients if p.id is not None}
+            counts = {pid: uow.appointments.count_future_for_patient(pid, now) for pid in sorted(ids)}
+        return [(group, {p.id: counts[p.id] for p in group.patients if p.id is not None}) for group in groups]
+
+    def merge_patients(self, kept_id: int, merged_id: int, actor: Actor, force: bool = False) -> MergeReport:
+        """Make two records of one person one: everything of ``merged_id`` goes to ``kept_id``, then it is deleted.
+
+        One transaction: appointments (any status, and so their SMS), escalations and audit rows are re-pointed,
+        the kept record's empty phone or email is filled from the other, one ``patient_merge`` audit row says who
+        did it (ids only). Refused for two different birth dates unless ``force``. Nothing is cancelled.
+        """
+        if kept_id == merged_id:
+            raise AgendaError("merge_same_patient")
+        now = self.clock.now()
+        with self.uow_factory() as uow:
+            for patient_id in sorted((kept_id, merged_id)):  # in id order, so two merges never deadlock
+                if not uow.patients.lock(patient_id):
+                    raise AgendaError("patient_not_found")
+            kept, merged = uow.patients.get(kept_id), uow.patients.get(merged_id)
+            assert kept is not None and merged is not None
+            if kept.birth_date != merged.birth_date and not force:
+                raise AgendaError("merge_birth_dates_differ")
+            appointment_ids = uow.appointments.reassign_patient(merged_id, kept_id)
+            escalation_ids = uow.escalations.reassign_patient(merged_id, kept_id)
+            audit_rows = uow.audit.reassign_patient(merged_id, kept_id)
+            sms_ids = uow.outbox.ids_for_appointments(appointment_ids)
+            phone, email = kept.phone or merged.phone, kept.email or merged.email
+            if (phone, email) != (kept.phone, kept.email):
+                uow.patients.update_contact(kept_id, phone, email)
+            uow.patients.delete(merged_id)
+            uow.audit.record(
+                now,
+                actor.name,
+                actor.channel,
+                "patient_merge",
+                {
+                    "merged_patient_id": merged_id,
+                    "appointment_ids": appointment_ids,
+                    "escalation_ids": escalation_ids,
+                    "sms_outbox_ids": sms_ids,
+                    "audit_rows": audit_rows,
+                    "forced": bool(force and kept.birth_date != merged.birth_date),
+                    **({"contact_completed": True} if (phone, email) != (kept.phone, kept.email) else {}),
+                },
+                patient_id=kept_id,
+            )
+            future = uow.appointments.count_future_for_patient(kept_id, now)
+            uow.commit()
+        log.info("merged patient %s into %s (%d appointments)", merged_id, kept_id, len(appointment_ids))
+        return MergeReport(
+            kept_id, merged_id, tuple(appointment_ids), tuple(escalation_ids), tuple(sms_ids), audit_rows, future
+        )
+
     # -- changing the agenda -----------------------------------------------------
 
     def book(
@@ -253,7 +324,8 @@ class AgendaService:
                 practice = self._practice(uow)
                 uow.practices.lock_practitioners([request.practitioner_id])
                 patient_id, created, other_phone = self._resolve_patient(uow, patient, now)
-                uow.patients.lock(patient_id)
+                if not uow.patients.lock(patient_id):  # merged into another record meanwhile
+                    raise AgendaError("patient_not_found")
                 future_count = uow.appointments.count_future_for_patient(patient_id, now)
                 busy = self._busy_around(uow, request.practitioner_id, request.start)
                 slot = check_booking(practice, request, now, busy, future_count)
@@ -488,18 +560,23 @@ class AgendaService:
         if problems:
             raise AgendaError("invalid_patient", detail=", ".join(problems))
         claim = IdentityClaim(patient.last_name, patient.first_name, patient.birth_date, patient.phone)
-        candidates = uow.patients.candidates(claim)
-        existing = identify(candidates, claim)
-        if existing is not None and existing.id is not None:
-            if patient.phone and not existing.phone:
-                uow.patients.update_phone(existing.id, patient.phone)
-            return existing.id, False, None
-        same_person = identify(candidates, replace(claim, phone=""))
-        if same_person is not None and same_person.id is not None:
-            return same_person.id, False, patient.phone
-        created = uow.patients.add(patient, now)
-        assert created.id is not None
-        return created.id, True, None
+        # One person is one row (unique index on names keys and birth date): if a booking racing this one
+        # creates the person first, the insert does nothing (after waiting for it on PostgreSQL) and the
+        # second reading finds that record; the patient's lock then serialises the rest, limit included.
+        for _attempt in range(3):
+            candidates = uow.patients.candidates(claim)
+            existing = identify(candidates, claim)
+            if existing is not None and existing.id is not None:
+                if patient.phone and not existing.phone:
+                    uow.patients.update_phone(existing.id, patient.phone)
+                return existing.id, False, None
+            same_person = identify(candidates, replace(claim, phone=""))
+            if same_person is not None and same_person.id is not None:
+                return same_person.id, False, patient.phone
+            created_id = uow.patients.add_if_absent(patient, now)
+            if created_id is not None:
+                return created_id, True, None
+        raise AgendaError("patient_busy")  # created then merged away, three times over: let the caller retry
 
 
 def _sms_detail(sms_id: int | None) -> dict[str, int]:

@@ -21,9 +21,10 @@ from assistant.adapters.db.engine import create_agenda_engine
 from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import AgendaError
-from assistant.core.model import Channel, Patient
+from assistant.core.identity import IdentityClaim
+from assistant.core.model import AppointmentType, Channel, Patient, Practitioner
 from assistant.services.agenda import Actor, AgendaService
-from tests.builders import at
+from tests.builders import MON_TO_FRI, at, make_practice, rule
 
 BOT = Actor("assistant", Channel.PHONE)
 
@@ -157,3 +158,47 @@ def test_parallel_moves_of_one_appointment_leave_exactly_one(racing_agenda, data
             .where(t.audit_events.c.action == "move", t.audit_events.c.appointment_id == original.id)
         ).scalar()
     assert audited == len(moves)
+
+
+def four_practitioner_practice():
+    practitioners = tuple(
+        Practitioner(
+            id=pid,
+            name=f"Praticien {pid}",
+            title="Dr",
+            specialty="médecine générale",
+            schedule=(rule(MON_TO_FRI, "08:30-12:00"),),
+        )
+        for pid in ("p1", "p2", "p3", "p4")
+    )
+    return make_practice(
+        practitioners=practitioners,
+        appointment_types=(AppointmentType("consultation", "Consultation", 20, ("p1", "p2", "p3", "p4")),),
+    )
+
+
+def test_same_new_patient_booked_with_four_practitioners_at_once_is_one_patient(racing_agenda, database_url):
+    """QA (PostgreSQL): the same new person booked at the same moment with 4 practitioners gave 4 patient rows,
+    5 runs of 5; the person could no longer be identified and the limit of 3 future appointments was bypassed."""
+    service, engine = racing_agenda
+    service.apply_practice(four_practitioner_practice(), "tests", Actor("tests", Channel.CLI))
+    practitioners = ("p1", "p2", "p3", "p4")
+    birth = date(1984, 5, 6)
+    for run in range(5):
+        first_name = f"Run{run}"
+        start = at(2026, 11, 24, 8, 40) + timedelta(minutes=20 * run)
+        # Half give their mobile, half do not: still one person (the file's number is completed once).
+        described = [Patient(None, "Lemaire", first_name, birth, "06 12 34 56 78" if i % 2 else "") for i in range(4)]
+        requests = [BookingRequest("consultation", pid, start, Channel.PHONE) for pid in practitioners]
+        results = run_together(4, lambda i, r=requests, d=described: service.book(r[i], d[i], BOT).patient_id)
+        with engine.connect() as connection:
+            p = t.patients.c
+            rows = connection.execute(select(p.id).where(p.first_name == first_name)).scalars().all()
+        assert len(rows) == 1, (run, rows, results)
+        outcomes = Counter("ok" if isinstance(r, int) else r for r in results)
+        assert outcomes == {"ok": 3, "too_many_appointments": 1}, (run, results)
+        assert {r for r in results if isinstance(r, int)} == set(rows)
+        assert len(service.patient_appointments(rows[0])) == 3
+        for phone in ("", "0612345678"):
+            found = service.identify_patient(IdentityClaim("LEMAIRE", first_name.lower(), birth, phone))
+            assert found is not None and found.id == rows[0], (run, phone)

@@ -57,8 +57,8 @@ def test_upgrade_is_idempotent_and_versioned(engine):
         "escalations",
         "sms_outbox",
     } <= set(inspector.get_table_names())
-    assert head_revision(engine) == "0005"
-    assert current_revision(engine) == "0005"
+    assert head_revision(engine) == "0006"
+    assert current_revision(engine) == "0006"
 
 
 def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url):
@@ -74,7 +74,7 @@ def test_escalations_migration_keeps_audit_rows_and_goes_back_down(database_url)
             )
 
         upgrade(engine)
-        assert current_revision(engine) == "0005"
+        assert current_revision(engine) == "0006"
         assert schema_differences(engine) == []
         with engine.begin() as connection:
             kept = connection.execute(select(t.audit_events)).one()
@@ -174,7 +174,7 @@ def test_sms_delivery_migration_keeps_outbox_rows_and_goes_back_down(database_ur
 
         upgrade(engine, "0004")
         assert current_revision(engine) == "0004"
-        assert schema_differences(engine) == []
+        assert [d for d in schema_differences(engine) if d[0] != "add_index" or d[1].table.name != "patients"] == []
         inspector = inspect(engine)
         assert delivery_columns <= {column["name"] for column in inspector.get_columns("sms_outbox")}
         assert "ix_sms_outbox_provider_sid" in {index["name"] for index in inspector.get_indexes("sms_outbox")}
@@ -229,5 +229,141 @@ def test_name_keys_migration_drops_the_separators_and_goes_back_down(database_ur
         with engine.connect() as connection:
             assert connection.execute(select(p.last_name_key, p.first_name_key)).one() == ("n diaye", "marie helene")
         upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def test_patient_identity_migration_merges_duplicates_and_goes_back_down(database_url):
+    """QA (PostgreSQL): one new person booked in parallel became 4 patient rows. 0006 merges such rows into the
+    oldest (appointments, their SMS, escalations and audit rows follow) and adds the unique index on the identity."""
+    from sqlalchemy.exc import IntegrityError
+
+    engine = create_agenda_engine(database_url)
+    p, a, e, au, o = t.patients.c, t.appointments.c, t.escalations.c, t.audit_events.c, t.sms_outbox.c
+    birth = AT.date().replace(year=1984)
+
+    def add_patient(connection, first_name="Léa", phone="", last_name="Lemaire", **keys):
+        values = {"last_name_key": "lemaire", "first_name_key": "lea", **keys}
+        return connection.execute(
+            insert(t.patients).values(
+                last_name=last_name,
+                first_name=first_name,
+                birth_date=birth,
+                phone=phone,
+                phone_key=phone.replace(" ", ""),
+                email="",
+                created_at=AT,
+                **values,
+            )
+        ).inserted_primary_key[0]
+
+    try:
+        upgrade(engine, "0005")
+        with engine.begin() as connection:
+            connection.execute(
+                insert(t.practices).values(id="p", name="P", config={}, config_hash="h", source="", loaded_at=AT)
+            )
+            connection.execute(insert(t.practitioners).values(id="dr", practice_id="p", name="Dr"))
+            connection.execute(
+                insert(t.appointment_types).values(id="c", practice_id="p", name="C", duration_minutes=20)
+            )
+            kept = add_patient(connection)  # the oldest, without a phone
+            second = add_patient(connection, phone="06 12 34 56 78")
+            third = add_patient(connection, first_name="LEA")
+            twin = add_patient(connection, first_name="Zoé", first_name_key="zoe")  # another person
+            appointment_ids = []
+            for i, owner in enumerate((second, third, third, twin)):
+                start = AT.replace(hour=8 + i)
+                appointment_ids.append(
+                    connection.execute(
+                        insert(t.appointments).values(
+                            practitioner_id="dr",
+                            appointment_type_id="c",
+                            patient_id=owner,
+                            start_at=start,
+                            end_at=start.replace(minute=20),
+                            status="booked",
+                            channel="phone",
+                            created_by="assistant",
+                            updated_by="assistant",
+                            created_at=AT,
+                            updated_at=AT,
+                        )
+                    ).inserted_primary_key[0]
+                )
+            connection.execute(
+                insert(t.sms_outbox).values(
+                    practice_id="p",
+                    appointment_id=appointment_ids[1],
+                    kind="booked",
+                    to_number="+33612345678",
+                    body="b",
+                    status="pending",
+                    next_attempt_at=AT,
+                    created_at=AT,
+                )
+            )
+            escalation_id = connection.execute(
+                insert(t.escalations).values(
+                    practice_id="p",
+                    channel="phone",
+                    conversation_id="c",
+                    reason="r",
+                    category="human",
+                    urgency="routine",
+                    status="open",
+                    understood={},
+                    transcript=[],
+                    patient_id=third,
+                    created_at=AT,
+                    updated_at=AT,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                insert(t.audit_events).values(
+                    at=AT, actor="assistant", channel="phone", action="patient_create", details={}, patient_id=second
+                )
+            )
+
+        upgrade(engine)
+        assert current_revision(engine) == "0006"
+        assert schema_differences(engine) == []
+        with engine.connect() as connection:
+            patients = connection.execute(select(p.id, p.phone, p.phone_key).order_by(p.id)).all()
+            assert [row.id for row in patients] == [kept, twin]
+            assert (patients[0].phone, patients[0].phone_key) == ("06 12 34 56 78", "0612345678")  # completed
+            owners = dict(connection.execute(select(a.id, a.patient_id)).all())
+            assert owners == dict(zip(appointment_ids, (kept, kept, kept, twin), strict=True))  # none lost
+            assert connection.execute(select(e.patient_id).where(e.id == escalation_id)).scalar() == kept
+            assert connection.execute(select(o.appointment_id)).scalar() == appointment_ids[1]
+            assert connection.execute(select(au.patient_id).where(au.action == "patient_create")).scalar() == kept
+            merges = connection.execute(select(au).where(au.action == "patient_merge").order_by(au.id)).all()
+            assert [(m.patient_id, m.details["merged_patient_id"], m.actor) for m in merges] == [
+                (kept, second, "migration 0006"),
+                (kept, third, "migration 0006"),
+            ]
+            assert merges[1].details["appointment_ids"] == appointment_ids[1:3]
+            assert merges[1].details["escalation_ids"] == [escalation_id]
+            assert "Lemaire" not in str([m.details for m in merges]) and "0612" not in str([m.details for m in merges])
+        try:
+            with engine.begin() as connection:
+                add_patient(connection, first_name="Lea")
+            raise AssertionError("a second row for the same person was accepted")
+        except IntegrityError:
+            pass
+
+        downgrade(engine, "0005")
+        assert "uq_patients_identity" not in {index["name"] for index in inspect(engine).get_indexes("patients")}
+        with engine.begin() as connection:
+            again = add_patient(connection)  # accepted again without the index
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(select(p.id).order_by(p.id)).scalars().all() == [kept, twin]
+            merged = [
+                m.details["merged_patient_id"]
+                for m in connection.execute(select(au).where(au.action == "patient_merge"))
+            ]
+            assert merged == [second, third, again]
+        assert schema_differences(engine) == []
     finally:
         engine.dispose()

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import Select
 
@@ -122,28 +123,66 @@ class PatientRepository:
         self.connection = connection
 
     def add(self, patient: Patient, at: datetime) -> Patient:
-        result = self.connection.execute(
-            insert(t.patients).values(
-                last_name=patient.last_name.strip(),
-                first_name=patient.first_name.strip(),
-                last_name_key=name_key(patient.last_name),
-                first_name_key=name_key(patient.first_name),
-                birth_date=patient.birth_date,
-                phone=patient.phone.strip(),
-                phone_key=phone_key(patient.phone) if patient.phone else "",
-                email=patient.email.strip(),
-                created_at=at,
-            )
-        )
+        result = self.connection.execute(insert(t.patients).values(**self._values(patient, at)))
         new_id = result.inserted_primary_key[0]
         return Patient(new_id, patient.last_name, patient.first_name, patient.birth_date, patient.phone, patient.email)
+
+    def add_if_absent(self, patient: Patient, at: datetime) -> int | None:
+        """Insert unless this person (names keys and birth date) is already on file: the new id, or None.
+
+        ``INSERT … ON CONFLICT DO NOTHING`` on the identity's unique index: a booking racing another one
+        for the same new person waits for it on PostgreSQL, then inserts nothing (read the row then).
+        """
+        dialect_insert = postgresql.insert if self.connection.dialect.name == "postgresql" else sqlite.insert
+        query = dialect_insert(t.patients).values(**self._values(patient, at))
+        query = query.on_conflict_do_nothing(index_elements=["birth_date", "last_name_key", "first_name_key"])
+        if self.connection.execute(query).rowcount != 1:
+            return None
+        return self.connection.execute(
+            select(t.patients.c.id).where(
+                t.patients.c.birth_date == patient.birth_date,
+                t.patients.c.last_name_key == name_key(patient.last_name),
+                t.patients.c.first_name_key == name_key(patient.first_name),
+            )
+        ).scalar_one()
+
+    @staticmethod
+    def _values(patient: Patient, at: datetime) -> dict[str, Any]:
+        return {
+            "last_name": patient.last_name.strip(),
+            "first_name": patient.first_name.strip(),
+            "last_name_key": name_key(patient.last_name),
+            "first_name_key": name_key(patient.first_name),
+            "birth_date": patient.birth_date,
+            "phone": patient.phone.strip(),
+            "phone_key": phone_key(patient.phone) if patient.phone else "",
+            "email": patient.email.strip(),
+            "created_at": at,
+        }
 
     def get(self, patient_id: int) -> Patient | None:
         row = self.connection.execute(select(t.patients).where(t.patients.c.id == patient_id)).first()
         return None if row is None else _patient(row)
 
-    def lock(self, patient_id: int) -> None:
-        self.connection.execute(select(t.patients.c.id).where(t.patients.c.id == patient_id).with_for_update()).first()
+    def lock(self, patient_id: int) -> bool:
+        """Lock the patient's row until the commit; False if there is no such patient (merged away meanwhile)."""
+        query = select(t.patients.c.id).where(t.patients.c.id == patient_id).with_for_update()
+        return self.connection.execute(query).first() is not None
+
+    def all(self) -> list[Patient]:
+        rows = self.connection.execute(select(t.patients).order_by(t.patients.c.id))
+        return [_patient(row) for row in rows]
+
+    def update_contact(self, patient_id: int, phone: str, email: str) -> None:
+        self.connection.execute(
+            update(t.patients)
+            .where(t.patients.c.id == patient_id)
+            .values(phone=phone, phone_key=phone_key(phone) if phone else "", email=email)
+        )
+
+    def delete(self, patient_id: int) -> None:
+        """Remove a patient row; whatever referred to it must have been re-pointed first (foreign keys)."""
+        self.connection.execute(delete(t.patients).where(t.patients.c.id == patient_id))
 
     def candidates(self, claim: IdentityClaim) -> list[Patient]:
         """Patients sharing the claim's birth date and last name key (the indexed part)."""
@@ -270,6 +309,18 @@ class AppointmentRepository:
             query = query.where(a.status == ACTIVE)
         return [_appointment(row) for row in self.connection.execute(query)]
 
+    def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> list[int]:
+        """Give every appointment of one patient (any status) to another; the ids moved."""
+        a = t.appointments.c
+        ids = list(
+            self.connection.execute(select(a.id).where(a.patient_id == from_patient_id).order_by(a.id)).scalars()
+        )
+        if ids:
+            self.connection.execute(
+                update(t.appointments).where(a.id.in_(ids)).values(patient_id=to_patient_id, version=a.version + 1)
+            )
+        return ids
+
     def future_active(self, now: datetime) -> list[Appointment]:
         a = t.appointments.c
         query = select(t.appointments).where(a.status == ACTIVE, a.start_at >= now).order_by(a.start_at)
@@ -305,6 +356,15 @@ class AuditRepository:
                 details=details,
             )
         )
+
+    def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> int:
+        """Point one patient's audit rows at another (their history stays, on the kept record); how many."""
+        result = self.connection.execute(
+            update(t.audit_events)
+            .where(t.audit_events.c.patient_id == from_patient_id)
+            .values(patient_id=to_patient_id)
+        )
+        return int(result.rowcount)
 
     def for_appointment(self, appointment_id: int) -> list[dict[str, Any]]:
         rows = self.connection.execute(
@@ -421,6 +481,16 @@ class EscalationRepository:
         if statuses is not None:
             query = query.where(e.status.in_(list(statuses)))
         return [_escalation(row) for row in self.connection.execute(query)]
+
+    def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> list[int]:
+        """Give one patient's escalations to another; the ids moved."""
+        e = t.escalations.c
+        ids = list(
+            self.connection.execute(select(e.id).where(e.patient_id == from_patient_id).order_by(e.id)).scalars()
+        )
+        if ids:
+            self.connection.execute(update(t.escalations).where(e.id.in_(ids)).values(patient_id=to_patient_id))
+        return ids
 
     def update(self, escalation: Escalation) -> None:
         if escalation.id is None:
@@ -571,6 +641,13 @@ class OutboxRepository:
         o = t.sms_outbox.c
         query = select(t.sms_outbox).where(o.appointment_id == appointment_id).order_by(o.id)
         return [_outbox_message(row) for row in self.connection.execute(query)]
+
+    def ids_for_appointments(self, appointment_ids: Sequence[int]) -> list[int]:
+        o = t.sms_outbox.c
+        if not appointment_ids:
+            return []
+        query = select(o.id).where(o.appointment_id.in_(list(appointment_ids))).order_by(o.id)
+        return list(self.connection.execute(query).scalars())
 
     def count_by_status(self) -> dict[str, int]:
         o = t.sms_outbox.c

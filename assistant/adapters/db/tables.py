@@ -122,6 +122,9 @@ patients = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_patients_birth_date_last_name_key", "birth_date", "last_name_key"),
     Index("ix_patients_phone_key", "phone_key"),
+    # One person is one row: names (keys) and birth date are who the patient is; another phone number is still
+    # them (``AgendaService._resolve_patient``). Bookings racing to create the same person meet here (0006).
+    Index("uq_patients_identity", "birth_date", "last_name_key", "first_name_key", unique=True),
 )
 
 appointments = Table(

@@ -1,0 +1,329 @@
+"""The turn guard and the REST channel, with the dialogue broken on purpose (a fake agent).
+
+The real servers are exercised in tests/e2e/test_faults.py; here every failure mode is
+provoked in isolation, fast: the dialogue raising, hanging past the deadline, a custom
+action failing inside Rasa, an action reporting its own failure, nothing said, the
+database down for the spool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
+from sanic import Sanic
+
+from assistant.adapters.channels.guard import PracticeCache, TurnGuard, _FAILED_ACTIONS
+from assistant.adapters.channels.rest import (
+    MAX_BODY_BYTES,
+    ChatRequestError,
+    SafeRestInput,
+    read_chat_request,
+)
+from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
+from assistant.core.model import Channel, EmergencyNumbers, Practice, Secretariat
+from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
+from assistant.settings import Settings
+from tests.builders import MON_TO_FRI, at, make_practice, rule
+from tests.integration.test_twilio_voice_channel import SanicThread, free_port
+
+NOW = at(2026, 11, 23, 10)
+
+
+def demo_practice() -> Practice:
+    return dataclasses.replace(
+        make_practice(),
+        phone="03 20 00 00 00",
+        secretariat=Secretariat(hours=(rule(MON_TO_FRI, "08:00-19:00"),), transfer_number="03 20 00 00 01"),
+        emergency=EmergencyNumbers(on_call="03 20 99 99 99"),
+    )
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.recorded: list[PendingEscalation] = []
+        self.database_down = False
+
+    def __call__(self, pending: PendingEscalation) -> None:
+        if self.database_down:
+            raise ConnectionError("database down")
+        self.recorded.append(pending)
+
+
+def make_guard(tmp_path: Path, recorder: Recorder, practice: Practice | None = None, deadline: float = 1.0) -> TurnGuard:
+    settings = dataclasses.replace(
+        Settings(), turn_deadline_seconds=deadline, action_timeout_seconds=deadline * 0.8,
+        action_deadline_seconds=deadline * 0.6, spool_dir=tmp_path / "spool",
+    )
+
+    def load() -> Practice:
+        if practice is None:
+            raise ConnectionError("database down")
+        return practice
+
+    return TurnGuard(settings, PracticeCache(load), EscalationSpool(settings.spool_dir), recorder, lambda: NOW)
+
+
+def agent_saying(*texts: str, raises: BaseException | None = None, sleeps: float = 0.0,
+                 failed_action: str | None = None, mark: bool = False) -> Any:
+    async def on_new_message(message: UserMessage) -> None:
+        if sleeps:
+            await asyncio.sleep(sleeps)
+        for text in texts:
+            await message.output_channel.send_text_message(message.sender_id, text)
+        if mark:
+            await message.output_channel.send_text_message(message.sender_id, TECHNICAL_APOLOGY)
+            await message.output_channel.send_custom_json(message.sender_id, {TECHNICAL_FAILURE_MARK: True})
+        if failed_action:
+            failures = _FAILED_ACTIONS.get()
+            assert failures is not None, "the guard did not open a failure record for the turn"
+            failures.append(failed_action)
+        if raises:
+            raise raises
+
+    return on_new_message
+
+
+async def handle(guard: TurnGuard, on_new_message: Any, text: str, channel: Channel = Channel.CHAT) -> Any:
+    await guard.practices.refresh()
+    message = UserMessage(text, CollectingOutputChannel(), "conv-1", input_channel="rest")
+    return await guard.handle(on_new_message, message, channel)
+
+
+def texts_of(turn: Any) -> str:
+    return " ".join(turn.texts)
+
+
+def test_a_healthy_turn_passes_through_untouched(tmp_path: Path) -> None:
+    recorder = Recorder()
+    guard = make_guard(tmp_path, recorder, demo_practice())
+    turn = asyncio.run(handle(guard, agent_saying("Bonjour, que puis-je faire ?"), "bonjour"))
+    assert turn.texts == ["Bonjour, que puis-je faire ?"]
+    assert not turn.failed and recorder.recorded == [] and list((tmp_path / "spool").glob("*.json")) == []
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        agent_saying(raises=RuntimeError("lock store down")),
+        agent_saying(),  # Rasa swallowed the failure: nothing said
+        agent_saying(failed_action="action_search_slots"),
+        agent_saying("Je cherche…", mark=True),
+        agent_saying("trop tard", sleeps=3.0),
+    ],
+    ids=["raises", "silent", "action-failed", "marked", "too-slow"],
+)
+def test_an_emergency_gets_its_numbers_whatever_fails(tmp_path: Path, agent: Any) -> None:
+    recorder = Recorder()
+    guard = make_guard(tmp_path, recorder, practice=None)  # the database never answered
+    started = time.monotonic()
+    turn = asyncio.run(handle(guard, agent, "j'ai une douleur très forte dans la poitrine"))
+    assert time.monotonic() - started < 2.5
+    said = texts_of(turn)
+    assert "appelez immédiatement le 15, ou le 112" in said
+    assert TECHNICAL_APOLOGY not in said and turn.failed and turn.emergency is not None
+
+
+def test_a_suicidal_message_gets_the_3114_when_the_action_server_is_down(tmp_path: Path) -> None:
+    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    turn = asyncio.run(handle(guard, agent_saying(raises=ConnectionError()), "j'ai envie de mourir"))
+    assert "3114" in texts_of(turn)
+
+
+def test_an_emergency_answered_by_the_dialogue_is_not_repeated(tmp_path: Path) -> None:
+    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    said = "Cela peut être une urgence : appelez immédiatement le 15, ou le 112."
+    turn = asyncio.run(handle(guard, agent_saying(said), "douleur très forte dans la poitrine"))
+    assert turn.texts == [said] and not turn.failed
+
+
+def test_a_failed_booking_turn_apologises_says_what_to_do_and_keeps_the_request(tmp_path: Path) -> None:
+    recorder = Recorder()
+    guard = make_guard(tmp_path, recorder, demo_practice())
+    turn = asyncio.run(handle(guard, agent_saying(failed_action="action_search_slots"), "un rdv demain matin"))
+    said = texts_of(turn)
+    assert "incident technique" in said and "03 20 00 00 00" in said and "le 15" in said
+    deadline = time.monotonic() + 5
+    while not recorder.recorded and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The drain runs in the background of the turn's loop: run it once more here, as the periodic drain would.
+    guard.spool.drain(recorder)
+    assert [p.reason for p in recorder.recorded] == ["Demande non traitée (incident technique)"]
+    assert recorder.recorded[0].transcript == (("patient", "un rdv demain matin"),)
+    assert list((tmp_path / "spool").glob("*.json")) == []
+
+
+def test_requests_wait_in_the_spool_while_the_database_is_down_and_are_recorded_after(tmp_path: Path) -> None:
+    recorder = Recorder()
+    recorder.database_down = True
+    guard = make_guard(tmp_path, recorder, demo_practice())
+    for text in ("douleur très forte dans la poitrine", "je veux parler à quelqu'un"):
+        asyncio.run(handle(guard, agent_saying(raises=ConnectionError()), text))
+    assert len(list((tmp_path / "spool").glob("*.json"))) == 2
+    recorder.database_down = False
+    assert guard.spool.drain(recorder) == 2
+    assert [p.urgency for p in recorder.recorded] == ["immediate", "routine"]
+    assert list((tmp_path / "spool").glob("*.json")) == []
+
+
+def test_the_spool_is_private_and_survives_a_new_process(tmp_path: Path) -> None:
+    spool = EscalationSpool(tmp_path / "spool")
+    path = spool.put(PendingEscalation("chat", "c1", "r", "human", "routine", (("patient", "Léa Martin"),)))
+    assert path.stat().st_mode & 0o077 == 0
+    again = EscalationSpool(tmp_path / "spool")
+    recorder = Recorder()
+    assert again.drain(recorder) == 1 and recorder.recorded[0].transcript == (("patient", "Léa Martin"),)
+
+
+def test_a_message_over_the_limit_is_not_read(tmp_path: Path) -> None:
+    read: list[str] = []
+
+    async def agent(message: UserMessage) -> None:
+        read.append(message.text or "")
+
+    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    turn = asyncio.run(handle(guard, agent, "bonjour " * 1000))
+    assert read == [] and turn.too_long and "trop long" in texts_of(turn)
+    turn = asyncio.run(handle(guard, agent, "blabla " * 400 + " je veux mourir " + "blabla " * 10))
+    assert read == [] and "3114" in texts_of(turn)
+
+
+def test_control_characters_never_reach_the_dialogue(tmp_path: Path) -> None:
+    read: list[str] = []
+
+    async def agent(message: UserMessage) -> None:
+        read.append(message.text or "")
+        await message.output_channel.send_text_message(message.sender_id, "D'accord.")
+
+    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    asyncio.run(handle(guard, agent, "Léa\x00 Martin\u202e 06\x0701"))
+    assert read == ["Léa Martin 0601"]
+
+
+# --- the REST channel --------------------------------------------------------------------------
+
+
+class FakeAgent:
+    def __init__(self) -> None:
+        self.seen: list[UserMessage] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.seen.append(message)
+        if message.text == "panne":
+            raise RuntimeError("action server down")
+        await message.output_channel.send_text_message(message.sender_id, f"Reçu : {message.text}")
+
+
+@pytest.fixture(scope="module")
+def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeAgent]]:
+    port = free_port()
+    guard = make_guard(tmp_path_factory.mktemp("rest"), Recorder(), demo_practice(), deadline=2.0)
+    app = Sanic(f"rest_guard_test_{port}")
+    agent = FakeAgent()
+    app.ctx.agent = agent
+    register([SafeRestInput(guard)], app, "/webhooks/")
+    server = SanicThread(app, port)
+    server.start()
+    yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", agent
+    server.stop()
+
+
+def post(url: str, body: Any, raw: bytes | None = None) -> requests.Response:
+    data = raw if raw is not None else json.dumps(body).encode()
+    return requests.post(url, data=data, headers={"Content-Type": "application/json"}, timeout=10)
+
+
+def test_rest_answers_a_message_in_the_senders_own_conversation(chat: tuple[str, FakeAgent]) -> None:
+    url, agent = chat
+    answer = post(url, {"sender": "web-1", "message": "bonjour", "input_channel": "twilio_voice_fr",
+                        "metadata": {"caller": "+33601020304"}})
+    assert answer.status_code == 200
+    assert answer.json() == [{"recipient_id": "web-1", "text": "Reçu : bonjour"}]
+    seen = agent.seen[-1]
+    # A chat client cannot pose as a phone call from a patient's number.
+    assert seen.sender_id == "web-1" and seen.input_channel == "rest" and not seen.metadata
+
+
+@pytest.mark.parametrize(
+    ("body", "raw", "status"),
+    [
+        ({"message": "bonjour"}, None, 400),  # no sender: never the shared "default" conversation
+        ({"sender": "", "message": "bonjour"}, None, 400),
+        ({"sender": "x" * 200, "message": "bonjour"}, None, 400),
+        ({"sender": "a/b", "message": "bonjour"}, None, 400),
+        ({"sender": 12, "message": "bonjour"}, None, 400),
+        ({"sender": "web-1", "message": ["bonjour"]}, None, 400),
+        ({"sender": "web-1", "message": "   "}, None, 400),
+        ([1, 2], None, 400),
+        ("texte", None, 400),
+        (None, b"{not json", 400),
+        (None, b"\xff\xfe", 400),
+        (None, b"", 400),
+        (None, b'{"sender": "w", "message": "' + b"a" * MAX_BODY_BYTES + b'"}', 413),
+    ],
+)
+def test_rest_refuses_what_breaks_the_contract(
+    chat: tuple[str, FakeAgent], body: Any, raw: bytes | None, status: int
+) -> None:
+    url, agent = chat
+    before = len(agent.seen)
+    answer = post(url, body, raw)
+    assert answer.status_code == status
+    assert answer.json()["error"]
+    assert len(agent.seen) == before
+
+
+def test_rest_refuses_streaming(chat: tuple[str, FakeAgent]) -> None:
+    url, _ = chat
+    answer = requests.post(url + "?stream=true", json={"sender": "w", "message": "x"}, timeout=10)
+    assert answer.status_code == 400
+
+
+def test_rest_answers_a_failed_turn_with_the_apology(chat: tuple[str, FakeAgent]) -> None:
+    url, _ = chat
+    answer = post(url, {"sender": "web-2", "message": "panne"})
+    assert answer.status_code == 200
+    said = " ".join(m["text"] for m in answer.json())
+    assert "incident technique" in said and "le 15" in said
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+            lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+            max_leaves=10,
+        ).map(lambda value: json.dumps(value).encode()),
+        st.fixed_dictionaries({"sender": st.text(max_size=80), "message": st.text(max_size=200)}).map(
+            lambda value: json.dumps(value).encode()
+        ),
+    )
+)
+def test_rest_never_answers_5xx_to_any_body(chat: tuple[str, FakeAgent], body: bytes) -> None:
+    url, _ = chat
+    answer = post(url, None, body)
+    assert answer.status_code < 500
+    assert isinstance(answer.json(), (list, dict))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=500))
+def test_reading_a_chat_request_either_succeeds_or_names_the_problem(body: bytes) -> None:
+    try:
+        sender, message = read_chat_request(body)
+    except ChatRequestError as error:
+        assert error.status in (400, 413) and str(error)
+        return
+    assert 1 <= len(sender) <= 64 and message.strip()

@@ -1,0 +1,104 @@
+"""What a patient hears when the dialogue cannot work, and the cleaning of every message (pure)."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.core.model import Channel, EmergencyNumbers, Secretariat
+from assistant.core.text import clean_input
+from assistant.core.triage import TriageResult
+from assistant.dialogue.safety_net import (
+    emergency_reply,
+    says_emergency_number,
+    technical_failure_reply,
+    too_long_reply,
+)
+from tests.builders import MON_TO_FRI, at, make_practice, rule
+
+CHEST_PAIN = TriageResult("emergency", "immediate", ("15", "112", "114"), ("Douleur thoracique",))
+SUICIDE = TriageResult("suicide", "immediate", ("3114", "15"), ("Idées suicidaires",))
+SUICIDE_NOW = TriageResult("suicide", "immediate", ("15", "3114"), ("Passage à l'acte",))
+
+
+def practice_with_desk() -> object:
+    return dataclasses.replace(
+        make_practice(),
+        phone="03 20 00 00 00",
+        secretariat=Secretariat(hours=(rule(MON_TO_FRI, "08:00-19:00"),), transfer_number="03 20 00 00 01"),
+        emergency=EmergencyNumbers(on_call="03 20 99 99 99"),
+    )
+
+
+def test_emergency_reply_without_any_practice_gives_the_national_numbers() -> None:
+    assert "appelez immédiatement le 15, ou le 112" in emergency_reply(None, CHEST_PAIN)
+    assert "SMS au 114" in emergency_reply(None, CHEST_PAIN)
+    assert "appelez le 3114" in emergency_reply(None, SUICIDE)
+    assert emergency_reply(None, SUICIDE_NOW).startswith("Appelez tout de suite le 15.")
+
+
+def test_emergency_reply_uses_the_practice_numbers() -> None:
+    practice = dataclasses.replace(make_practice(), emergency=EmergencyNumbers(samu="15", european="112"))
+    assert emergency_reply(practice, CHEST_PAIN) == emergency_reply(None, CHEST_PAIN)
+    overseas = dataclasses.replace(make_practice(), emergency=EmergencyNumbers(samu="0262 15"))
+    assert "le 0262 15" in emergency_reply(overseas, CHEST_PAIN)
+
+
+def test_a_reply_that_already_gives_the_number_is_recognised() -> None:
+    assert says_emergency_number([emergency_reply(None, CHEST_PAIN)], None, CHEST_PAIN)
+    assert says_emergency_number([emergency_reply(None, SUICIDE)], None, SUICIDE)
+    assert not says_emergency_number(["Je vous écoute."], None, CHEST_PAIN)
+    # The 15 said for something else does not count for a suicide case, whose first number is the 3114.
+    assert not says_emergency_number(["En cas d'urgence, appelez le 15."], None, SUICIDE)
+
+
+def test_technical_failure_on_chat_gives_the_practice_number_and_the_15() -> None:
+    reply = technical_failure_reply(practice_with_desk(), Channel.CHAT, at(2026, 11, 23, 10), recorded=True)
+    assert "incident technique" in reply
+    assert "03 20 00 00 00" in reply
+    assert "transmis au secrétariat" in reply
+    assert reply.endswith("appelez le 15.")
+
+
+def test_technical_failure_never_promises_what_was_not_kept() -> None:
+    reply = technical_failure_reply(practice_with_desk(), Channel.CHAT, at(2026, 11, 23, 10), recorded=False)
+    assert "transmis" not in reply
+
+
+def test_technical_failure_without_practice_still_says_what_to_do() -> None:
+    reply = technical_failure_reply(None, Channel.SMS, None, recorded=True)
+    assert "réessayer" in reply and "le 15" in reply
+
+
+def test_technical_failure_on_the_phone_in_staffed_hours_leaves_the_transfer_to_the_channel() -> None:
+    staffed = technical_failure_reply(practice_with_desk(), Channel.PHONE, at(2026, 11, 23, 10), recorded=True)
+    night = technical_failure_reply(practice_with_desk(), Channel.PHONE, at(2026, 11, 23, 22), recorded=True)
+    assert "rappeler" not in staffed and "transmis" not in staffed
+    assert "rappeler un peu plus tard" in night and "transmis au secrétariat" in night
+
+
+def test_too_long_reply_names_the_limit_and_asks_a_short_message() -> None:
+    assert "2000 caractères" in too_long_reply(2000)
+    assert too_long_reply(2000).endswith("?")
+
+
+def test_clean_input_removes_what_no_patient_types() -> None:
+    assert clean_input("Jean\x00 Dupont\x07") == "Jean Dupont"
+    assert clean_input("rdv\r\ndemain\tmatin") == "rdv demain matin"
+    assert clean_input("a\u202eb\u200bc\ufeff") == "abc"
+    assert clean_input("\ud800bonjour") == "bonjour"
+    assert clean_input("e\u0301te") == "éte"
+    assert clean_input("👨\u200d👩\u200d👧") == "👨\u200d👩\u200d👧"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_clean_input_leaves_only_printable_text(text: str) -> None:
+    cleaned = clean_input(text)
+    assert cleaned == cleaned.strip()
+    assert "  " not in cleaned
+    assert all(unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn") for ch in cleaned)
+    assert clean_input(cleaned) == cleaned

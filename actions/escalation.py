@@ -31,6 +31,8 @@ from actions.base import (
 )
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
+from assistant.core.triage import TriageResult
+from assistant.dialogue.safety_net import emergency_reply, is_life_threatening
 from assistant.dialogue.speech import say_when
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye, is_hold_on, parse_phone
 
@@ -70,11 +72,17 @@ def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
 
 
 def understood(tracker: Tracker) -> dict[str, str]:
-    """What the dialogue understood so far (for the written summary): no phone, no birth date."""
+    """What the dialogue understood so far (for the written summary): no phone, no birth date.
+
+    The names the patient gave are in it (checked or not: "identité vérifiée" says which), so that a
+    hand-over after answers that could not be understood does not start the secretary from zero.
+    """
     fields = {
         "motif": tracker.get_slot("motif"),
         "praticien": tracker.get_slot("practitioner"),
         "demande": tracker.get_slot("task"),
+        "nom": tracker.get_slot("last_name"),
+        "prénom": tracker.get_slot("first_name"),
         "identité vérifiée": "oui" if tracker.get_slot("identity_verified") else "non",
     }
     return {key: str(value) for key, value in fields.items() if value}
@@ -161,26 +169,6 @@ def secretariat_told(practice: Practice, now: Any) -> str:
     return "Le secrétariat en sera informé dès sa réouverture."
 
 
-def emergency_sentence(practice: Practice, category: str, life_threatening: bool = False) -> str:
-    numbers = practice.emergency
-    if category == "suicide" and life_threatening:
-        return (
-            f"Appelez tout de suite le {numbers.samu}. Le {numbers.suicide_prevention}, numéro national de "
-            "prévention du suicide, peut aussi vous écouter, jour et nuit."
-        )
-    if category == "suicide":
-        return (
-            # Words the same for everyone: "vous n'êtes pas seul" is wrong for half of the callers.
-            f"Quelqu'un peut vous écouter et vous aider maintenant : appelez le {numbers.suicide_prevention}, "
-            "le numéro national de prévention du suicide, gratuit, jour et nuit. "
-            f"En cas de danger immédiat, appelez le {numbers.samu}."
-        )
-    return (
-        f"Cela peut être une urgence : appelez immédiatement le {numbers.samu}, ou le {numbers.european}. "
-        f"Si vous ne pouvez pas parler, envoyez un SMS au {numbers.deaf_sms}."
-    )
-
-
 class ActionHandleEmergency(SafeAction):
     """The number first, then the record; any form in progress is abandoned (no booking)."""
 
@@ -188,12 +176,18 @@ class ActionHandleEmergency(SafeAction):
         return "action_handle_emergency"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
         triage = latest_triage(tracker)
         category = "suicide" if triage.get("category") == "suicide" else "emergency"
-        numbers = triage.get("numbers") or []
-        life_threatening = category == "suicide" and bool(numbers) and numbers[0] == "15"
-        dispatcher.utter_message(text=emergency_sentence(practice, category, life_threatening))
+        result = TriageResult(category=category, urgency="immediate", numbers=tuple(triage.get("numbers") or ()))
+        try:
+            practice = await runtime.practice()
+        except Exception:
+            # The numbers never wait for the database: the national ones are said, then the failure is
+            # reported (the channel's guard keeps the hand-over until the database answers).
+            dispatcher.utter_message(text=emergency_reply(None, result))
+            raise
+        life_threatening = is_life_threatening(result, practice.emergency)
+        dispatcher.utter_message(text=emergency_reply(practice, result))
         reasons = triage.get("reasons") or ["Urgence signalée par le patient"]
         now = runtime.now()
         # A person in distress on the phone while someone is at the desk is put through to that person
@@ -258,13 +252,15 @@ class ValidateCallbackForm(SafeFormValidation):
         The request is already with the secretariat; a callback number only helps it. A patient who
         has none, or whose number is not understood twice, is not asked forever.
         """
-        phone = parse_phone(str(value or ""))
+        in_text = parse_phone(latest_text(tracker))  # the whole message: DIET may tag each group apart
+        phone = in_text if in_text not in (None, NO_PHONE) else parse_phone(str(value or ""))
         if phone is None and answers_in_this_form(tracker, "callback_form") >= 2:
             dispatcher.utter_message(text="Je n'arrive pas à noter ce numéro.")
             return {"phone": NO_PHONE}
         if phone is None:
             dispatcher.utter_message(
-                text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, par exemple zéro six, douze…"
+                text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre ou deux par deux, "
+                "par exemple zéro six, douze…"
             )
             return {"phone": None}
         return {"phone": phone}

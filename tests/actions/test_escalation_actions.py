@@ -456,3 +456,44 @@ def test_a_message_not_understood_once_the_callback_is_noted_is_still_passed_on(
     )
     _, said = run_action(ActionHandleFallback(), tracker, domain)
     assert said == ["C'est noté, je le transmets au secrétariat."]
+
+
+class _DatabaseDown:
+    """A container whose agenda cannot be reached (every use raises, as a closed database does)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise ConnectionError("agenda database unreachable")
+
+
+def test_with_the_database_down_an_emergency_still_says_the_numbers_then_reports_the_failure(container, domain):
+    runtime.use_container(_DatabaseDown())  # type: ignore[arg-type]
+    try:
+        _, sent = messages(ActionHandleEmergency(), emergency_tracker("douleur très forte dans la poitrine"), domain)
+    finally:
+        runtime.use_container(container)
+    texts = [message.get("text") for message in sent if message.get("text")]
+    assert "appelez immédiatement le 15, ou le 112" in texts[0]
+    assert {"technical_failure": True} in [message.get("custom") for message in sent]
+
+
+def test_an_action_slower_than_its_deadline_reports_a_failure_in_time(container, domain, monkeypatch):
+    import time
+
+    monkeypatch.setenv("ASSISTANT_ACTION_DEADLINE_SECONDS", "0.5")
+    monkeypatch.setenv("ASSISTANT_ACTION_TIMEOUT_SECONDS", "0.8")
+    monkeypatch.setenv("ASSISTANT_TURN_DEADLINE_SECONDS", "1")
+    runtime.settings.cache_clear()
+
+    async def stuck(*_: Any) -> list[Any]:
+        await asyncio.sleep(5)
+        return []
+
+    action = ActionEscalate()
+    monkeypatch.setattr(action, "act", stuck)
+    started = time.monotonic()
+    try:
+        _, sent = messages(action, make_tracker(text="je veux parler à quelqu'un", intent="request_human"), domain)
+    finally:
+        runtime.settings.cache_clear()
+    assert time.monotonic() - started < 2
+    assert {"technical_failure": True} in [message.get("custom") for message in sent]

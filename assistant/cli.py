@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=os.environ.get("ASSISTANT_LOG_LEVEL", "WARNING").upper(), format="%(levelname)s %(name)s: %(message)s"
     )
+    if argv is None:  # run as a program (not called by a test): no personal data in its logs
+        from assistant.adapters import privacy_logs
+
+        privacy_logs.install(os.environ.get("ASSISTANT_LOG_LEVEL", "WARNING"))
     try:
         return int(args.handler(args) or 0)
     except AgendaError as error:

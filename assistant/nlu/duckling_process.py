@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.nlu.duckling_worker import clean_text
+
 logger = logging.getLogger(__name__)
 
 WORKER = Path(__file__).with_name("duckling_worker.py")
@@ -65,6 +67,8 @@ class DucklingProcess:
 
     def parse(self, text: str, tz_name: str, reference: datetime) -> list[dict[str, Any]]:
         """Duckling's matches for ``text`` read at ``reference`` in ``tz_name``."""
+        # Control characters are no text to parse, and a NUL made the worker panic (see duckling_worker).
+        text = clean_text(text)
         request = json.dumps({"text": text, "tz": tz_name, "ref": int(reference.timestamp())}) + "\n"
         with self._lock:
             for attempt in (1, 2):
@@ -72,7 +76,11 @@ class DucklingProcess:
                     answer = self._exchange(request.encode("utf-8"))
                 except (OSError, TimeoutError, ValueError) as error:
                     # The message text is never logged: it can hold a name or a birth date.
-                    logger.warning("Duckling worker failed (%s), attempt %d", type(error).__name__, attempt)
+                    code = self._proc.poll() if self._proc is not None else None
+                    if code is not None:
+                        logger.warning("Duckling worker died (exit code %s), attempt %d", code, attempt)
+                    else:
+                        logger.warning("Duckling worker failed (%s), attempt %d", type(error).__name__, attempt)
                     self._stop_locked()
                     continue
                 if "error" in answer:
@@ -120,7 +128,8 @@ class DucklingProcess:
             self._command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=None,  # the worker writes no patient text; its errors stay visible
+            # Start-up errors stay visible; once ready, the worker sends its stderr to /dev/null.
+            stderr=None,
             start_new_session=True,  # a Ctrl-C in the terminal stops the parent, which closes the pipe
             close_fds=True,
         )

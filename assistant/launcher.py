@@ -108,11 +108,18 @@ def start_action_server(env: dict[str, str], log_path: Path) -> subprocess.Popen
     )
 
 
+def rasa_server_command(arguments: list[str]) -> list[str]:
+    """``rasa run`` through the project's entry point (private logs, token from the environment)."""
+    from assistant.adapters.rasa_server import server_command
+
+    return server_command(arguments)
+
+
 def start_rasa(env: dict[str, str], log_path: Path, model: Path = MODEL) -> subprocess.Popen[bytes]:
     log = log_path.open("ab")
     chat_origin = f"http://127.0.0.1:{env['ASSISTANT_CHAT_PORT']}"
-    command = [
-        rasa_executable(),
+    # The API token travels in the environment (RASA_API_TOKEN), never on the command line (ps).
+    arguments = [
         "run",
         "--model",
         str(model),
@@ -125,11 +132,10 @@ def start_rasa(env: dict[str, str], log_path: Path, model: Path = MODEL) -> subp
         "--port",
         env["RASA_PORT"],
         "--enable-api",
-        "--auth-token",
-        env["RASA_API_TOKEN"],
         "--cors",
         chat_origin,
     ]
+    command = rasa_server_command(arguments)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

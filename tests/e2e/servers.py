@@ -88,7 +88,6 @@ def running_servers(
     which kills the Rasa server without warning and starts a new one on the same port and stores.
     """
     env = assistant_env(folder, now, database, extra_env)
-    rasa = str(Path(sys.executable).with_name("rasa"))
     cli = demo_agenda(env)
     for booking in seeded:
         subprocess.run([*cli, "book", *booking, "--by", "e2e"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -104,9 +103,10 @@ def running_servers(
     def start_rasa() -> subprocess.Popen:
         return subprocess.Popen(
             [
-                *(rasa, "run", "--model", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)),
-                *("--interface", "127.0.0.1", "--port", env["RASA_PORT"]),
-                *("--enable-api", "--auth-token", env["RASA_API_TOKEN"]),
+                # The entry point reads the API token from RASA_API_TOKEN: it is never on the command line.
+                *(sys.executable, "-m", "assistant.adapters.rasa_server", "run", "--model", str(model)),
+                *("--endpoints", str(endpoints), "--credentials", str(credentials)),
+                *("--interface", "127.0.0.1", "--port", env["RASA_PORT"], "--enable-api"),
             ],
             cwd=ROOT,
             env=env,

@@ -22,6 +22,7 @@ from assistant.core.text import normalise
 from assistant.dialogue.speech import birth_date_corrected, say_slot
 from assistant.dialogue.state import slot_to_dict, slots_from_value
 from assistant.dialogue.understanding import (
+    NO_PHONE,
     choose_slot,
     clean_name,
     corrected_birth_date,
@@ -236,7 +237,10 @@ class ValidateIdentityForm(SafeFormValidation):
         if fixed is not None:  # "non pardon quatre-vingt-onze", right after the date: the date is fixed
             dispatcher.utter_message(text=birth_date_corrected(fixed))
             return {"birth_date": fixed.isoformat(), "phone": None}
-        phone = parse_phone(str(value or ""))
+        # The whole message, not only the entity: DIET may tag each group of "06 01 02 03 04" apart, and
+        # the slot got the last group alone ("04"), refused (QA).
+        in_text = parse_phone(text)
+        phone = in_text if in_text not in (None, NO_PHONE) else parse_phone(str(value or ""))
         if phone is None:
             caller = parse_phone(caller_number(tracker)) if caller_number(tracker) else None
             if tracker.get_slot("requested_slot") != "phone":

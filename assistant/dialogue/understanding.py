@@ -15,11 +15,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from assistant.clock import get_timezone
-from assistant.core.identity import is_valid_french_phone, phone_key
 from assistant.core.model import Appointment, AppointmentType, Practice, Slot
 from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
 from assistant.core.windows import TimeWish
 from assistant.dialogue.speech import MONTHS
+from assistant.language.fr.phone import read_phone
 from assistant.nlu.time_wish import parse_birth_date
 
 ANY_PRACTITIONER = "any"
@@ -632,11 +632,8 @@ def _capitalise(word: str) -> str:
     return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
 
 
-_WRITTEN_PHONE = re.compile(r"(?<!\d)(?:\+33[\s.\-]?|0033[\s.\-]?|0)?[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
-
-
 def parse_phone(text: str) -> str | None:
-    """A French phone number from digits or words ("zéro six douze trente-quatre…").
+    """A French phone number, however it is said or written (:func:`assistant.language.fr.phone.read_phone`).
 
     Returns the national form "06 12 34 56 78", :data:`NO_PHONE` when the patient
     has none ("aucun", "je n'ai pas de portable"), or None when it is not a number.
@@ -644,24 +641,9 @@ def parse_phone(text: str) -> str | None:
     said = normalise(text)
     if said == NO_PHONE:  # its own answer, validated again when a form restarts (idempotent, as for numbers)
         return NO_PHONE
-    # A number written among other digits ("le 3/12 à 9h, … tel 06 01 02 03 04"): that run alone; all
-    # the digits of the message together made no number, and the phone was asked again (chat QA).
-    written = _WRITTEN_PHONE.search(text)
-    if written is None and not re.fullmatch(r"[\d\s.\-+()]*", text.strip()):
-        # digits among words are a number only in a number's shape: "le 2 février 1976, non, 1967" is not
-        # the phone "02 19 76 19 67"
-        digits = ""
-    else:
-        digits = re.sub(r"\D", "", written.group(0) if written else text)
-    if len(digits) < 9 and not (written is None and re.search(r"\b(?:19|20)\d\d\b", said)):
-        digits = _words_to_digits(said)  # a year said in it ("1976") makes it a date, not a number
-    if digits.startswith("33") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if len(digits) == 9 and digits[0] in "123456789":
-        digits = "0" + digits  # "6 12 34 56 78" said without the leading zero
-    if is_valid_french_phone(digits):  # a number first: "non pardon, zéro six…" gives one
-        key = phone_key(digits)
-        return " ".join(key[i : i + 2] for i in range(0, 10, 2))
+    phone = read_phone(text)  # a number first: "non pardon, zéro six…" gives one
+    if phone is not None:
+        return phone
     refused = re.search(r"\b(aucun|pas de (?:portable|telephone|numero)|j en ai pas|je n en ai pas|non)\b", said)
     # "non" with numbers in it corrects something ("non pardon quatre-vingt-onze"): not "no phone"
     if refused and not re.search(r"\d", said) and not set(said.split()) & _NUMBER_WORD_SET:
@@ -799,72 +781,6 @@ def is_bare_time_answer(text: str, spans: Sequence[tuple[int, int]]) -> bool:
         cursor = end
     rest.append(text[cursor:])
     return all(_is_filler(word) for word in normalise(" ".join(rest)).split())
-
-
-_UNITS, _TEENS, _TENS = NUMBER_UNITS, NUMBER_TEENS, NUMBER_TENS
-
-
-def _read_teen(tokens: list[str], i: int) -> tuple[int, int] | None:
-    """10-19 at ``tokens[i]`` ("dix", "onze", "dix sept"…): (value, next index)."""
-    if i >= len(tokens) or tokens[i] not in _TEENS:
-        return None
-    value = _TEENS[tokens[i]]
-    if value == 10 and i + 1 < len(tokens) and tokens[i + 1] in ("sept", "huit", "neuf"):
-        return 10 + _UNITS[tokens[i + 1]], i + 2
-    return value, i + 1
-
-
-def _read_number(tokens: list[str], i: int) -> tuple[int, int] | None:
-    """A French number from 0 to 99 spelled at ``tokens[i]``: (value, next index)."""
-    token = tokens[i]
-    if token.isdigit():
-        return int(token), i + 1
-    if token == "quatre" and i + 1 < len(tokens) and tokens[i + 1] in ("vingt", "vingts"):
-        rest = _read_teen(tokens, i + 2)
-        if rest:
-            return 80 + rest[0], rest[1]
-        if i + 2 < len(tokens) and tokens[i + 2] in _UNITS and tokens[i + 2] != "zero":
-            return 80 + _UNITS[tokens[i + 2]], i + 3
-        return 80, i + 2
-    if token in _TENS:
-        value, j = _TENS[token], i + 1
-        if j < len(tokens) and tokens[j] == "et":
-            j += 1
-        if value == 60:
-            teen = _read_teen(tokens, j)
-            if teen:
-                return 60 + teen[0], teen[1]
-        if j < len(tokens) and tokens[j] in _UNITS and tokens[j] != "zero":
-            return value + _UNITS[tokens[j]], j + 1
-        return value, i + 1
-    teen = _read_teen(tokens, i)
-    if teen:
-        return teen
-    if token in _UNITS:
-        return _UNITS[token], i + 1
-    return None
-
-
-def _words_to_digits(said: str) -> str:
-    """ "zero six douze trente quatre cinquante six soixante dix huit" → "0612345678".
-
-    Each spelled group is a number from 0 to 99: units give one digit ("zéro
-    zéro" is "00"), larger numbers two.
-    """
-    tokens = said.replace("-", " ").split()
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        read = _read_number(tokens, i)
-        if read is None:
-            i += 1
-            continue
-        value, i = read
-        if tokens[i - 1].isdigit():
-            out.append(tokens[i - 1])
-        else:
-            out.append(str(value))  # "zéro cinq" is two groups of one digit; "douze" one group of two
-    return "".join(out)
 
 
 def today_in(practice: Practice, now: datetime) -> datetime:

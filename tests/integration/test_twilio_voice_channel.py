@@ -846,3 +846,36 @@ def test_sms_credentials_fail_fast_naming_the_key(credentials: dict[str, Any] | 
 def test_sms_channel_name_is_read_as_sms() -> None:
     channel = TwilioTextInput.from_credentials(dict(SMS_VALID))
     assert "twilio" in channel.name() and "twilio_voice" not in channel.name()
+
+
+class HangingServices(FakeServices):
+    """The agenda database accepts connections and never answers."""
+
+    def practice(self) -> Practice:
+        time.sleep(30)
+        raise ConnectionError("never answered")
+
+
+def test_a_call_is_answered_in_time_when_the_database_hangs() -> None:
+    port = free_port()
+    services = HangingServices(staffed_practice(), at(2026, 11, 24, 10, 0))
+    config = VoiceChannelConfig.from_credentials({"auth_token": TOKEN, "public_url": PUBLIC_URL})
+    voice = TwilioVoiceFrInput(config, services=services)
+    app = Sanic(f"twilio_hanging_test_{port}")
+    agent = FakeAgent()
+    app.ctx.agent = agent
+    register([voice], app, "/webhooks/")
+    server = SanicThread(app, port)
+    server.start()
+    try:
+        line = Line(f"http://127.0.0.1:{port}", agent, services, voice, False)
+        started = time.monotonic()
+        greeting = twiml_of(twilio_post(line, f"{VOICE}/webhook", call_params("CAhang1")))
+        assert time.monotonic() - started < 8
+        assert "Bonjour" in spoken(greeting)
+        started = time.monotonic()
+        turn = say_turn(line, "CAhang1", SpeechResult="j'ai une douleur très forte dans la poitrine")
+        assert time.monotonic() - started < 10
+        assert "15" in spoken(turn)
+    finally:
+        server.stop()

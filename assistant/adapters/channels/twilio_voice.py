@@ -77,7 +77,7 @@ from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 from assistant.clock import get_timezone
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed
-from assistant.dialogue.understanding import NO_PHONE, parse_phone
+from assistant.language.fr.phone import national_form
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,8 @@ CHANNEL_NAME = "twilio_voice_fr"
 FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 CONNECTED_DIAL_STATUSES = frozenset({"completed", "answered"})
 PRACTICE_CACHE_SECONDS = 300.0
+PRACTICE_RETRY_SECONDS = 30.0  # after a failed read of the practice
+PRACTICE_READ_SECONDS = 3.0  # a read of the practice longer than this is given up (the cached one is used)
 
 
 # --- services the channel needs --------------------------------------------------------------------
@@ -321,14 +323,28 @@ def _no_content() -> HTTPResponse:
 Handler = Callable[[Request], Awaitable[HTTPResponse]]
 
 
+#: Every webhook is answered within this time, whatever happens behind it (Twilio gives up at 15 s and
+#: plays its own English error).
+WEBHOOK_DEADLINE_SECONDS = 10.0
+
+
 def _never_fails(fallback: Callable[[], HTTPResponse]) -> Callable[[Handler], Handler]:
-    """A bug must not leave the patient with Twilio's English "application error" message and a dead line."""
+    """A bug or a stuck service must not leave the patient with Twilio's English "application error" and a dead line.
+
+    The handler runs shielded: past :data:`WEBHOOK_DEADLINE_SECONDS` the caller hears the fallback, and the
+    work behind it (the dialogue) ends in the background instead of being cut in the middle.
+    """
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def guarded(request: Request) -> HTTPResponse:
+            work = asyncio.ensure_future(handler(request))
             try:
-                return await handler(request)
+                return await asyncio.wait_for(asyncio.shield(work), WEBHOOK_DEADLINE_SECONDS)
+            except asyncio.TimeoutError:
+                log.error("%s: %s not answered within %.0f s", CHANNEL_NAME, request.path, WEBHOOK_DEADLINE_SECONDS)
+                work.add_done_callback(lambda done: done.cancelled() or done.exception())
+                return fallback()
             except Exception as error:
                 log.error("%s: %s failed: %s", CHANNEL_NAME, request.path, type(error).__name__)
                 return fallback()
@@ -349,8 +365,7 @@ def _positive_int(value: str | None) -> int | None:
 
 def _callback_phone(caller: str) -> str:
     """The number in the form the secretariat dials: national for French numbers, E.164 otherwise."""
-    national = parse_phone(caller)
-    return national if national and national != NO_PHONE else caller
+    return national_form(caller) or caller
 
 
 class TwilioVoiceFrInput(InputChannel):
@@ -682,10 +697,13 @@ class TwilioVoiceFrInput(InputChannel):
         if time.monotonic() - self._practice_loaded_at < PRACTICE_CACHE_SECONDS:
             return self._practice
         try:
-            practice = await asyncio.to_thread(self.services.practice)
+            practice = await asyncio.wait_for(asyncio.to_thread(self.services.practice), PRACTICE_READ_SECONDS)
         except Exception as error:
             log.error("%s: practice configuration unavailable: %s", CHANNEL_NAME, type(error).__name__)
-            return self._practice
+            # Not again at every webhook of the call: a database that hangs would add its wait to each one.
+            self._practice_loaded_at = time.monotonic() - PRACTICE_CACHE_SECONDS + PRACTICE_RETRY_SECONDS
+            # Never read yet: the guard's facts (read from the practice file when the database is down).
+            return self._practice or self.guard.practices.practice
         self._practice = practice
         self._hints = twiml.speech_hints(practice)
         self._practice_loaded_at = time.monotonic()

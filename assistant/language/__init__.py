@@ -1,0 +1,1 @@
+"""Language toolkits: reading what patients say, one package per language."""

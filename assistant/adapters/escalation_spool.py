@@ -95,8 +95,11 @@ class EscalationSpool:
                 try:
                     record(pending)
                 except Exception as error:
-                    log.warning("escalation spool: %d waiting, database unavailable (%s)", len(self.pending()),
-                                type(error).__name__)
+                    log.warning(
+                        "escalation spool: %d waiting, database unavailable (%s)",
+                        len(self.pending()),
+                        type(error).__name__,
+                    )
                     break
                 path.unlink(missing_ok=True)
                 recorded += 1

@@ -70,9 +70,7 @@ def says_emergency_number(texts: list[str], practice: Practice | None, triage: T
     return any(f"le {first}" in text for text in texts)
 
 
-def technical_failure_reply(
-    practice: Practice | None, channel: Channel, now: datetime | None, recorded: bool
-) -> str:
+def technical_failure_reply(practice: Practice | None, channel: Channel, now: datetime | None, recorded: bool) -> str:
     """An apology, what to do now, and what happens to the request (only what is true).
 
     ``recorded``: the request is kept for the secretariat (in the database or the spool).

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
 from sanic import Sanic
 
-from assistant.adapters.channels.guard import PracticeCache, TurnGuard, _FAILED_ACTIONS
+from assistant.adapters.channels.guard import _FAILED_ACTIONS, PracticeCache, TurnGuard
 from assistant.adapters.channels.rest import (
     MAX_BODY_BYTES,
     ChatRequestError,
@@ -60,10 +60,15 @@ class Recorder:
         self.recorded.append(pending)
 
 
-def make_guard(tmp_path: Path, recorder: Recorder, practice: Practice | None = None, deadline: float = 1.0) -> TurnGuard:
+def make_guard(
+    tmp_path: Path, recorder: Recorder, practice: Practice | None = None, deadline: float = 1.0
+) -> TurnGuard:
     settings = dataclasses.replace(
-        Settings(), turn_deadline_seconds=deadline, action_timeout_seconds=deadline * 0.8,
-        action_deadline_seconds=deadline * 0.6, spool_dir=tmp_path / "spool",
+        Settings(),
+        turn_deadline_seconds=deadline,
+        action_timeout_seconds=deadline * 0.8,
+        action_deadline_seconds=deadline * 0.6,
+        spool_dir=tmp_path / "spool",
     )
 
     def load() -> Practice:
@@ -74,8 +79,13 @@ def make_guard(tmp_path: Path, recorder: Recorder, practice: Practice | None = N
     return TurnGuard(settings, PracticeCache(load), EscalationSpool(settings.spool_dir), recorder, lambda: NOW)
 
 
-def agent_saying(*texts: str, raises: BaseException | None = None, sleeps: float = 0.0,
-                 failed_action: str | None = None, mark: bool = False) -> Any:
+def agent_saying(
+    *texts: str,
+    raises: BaseException | None = None,
+    sleeps: float = 0.0,
+    failed_action: str | None = None,
+    mark: bool = False,
+) -> Any:
     async def on_new_message(message: UserMessage) -> None:
         if sleeps:
             await asyncio.sleep(sleeps)
@@ -245,8 +255,15 @@ def post(url: str, body: Any, raw: bytes | None = None) -> requests.Response:
 
 def test_rest_answers_a_message_in_the_senders_own_conversation(chat: tuple[str, FakeAgent]) -> None:
     url, agent = chat
-    answer = post(url, {"sender": "web-1", "message": "bonjour", "input_channel": "twilio_voice_fr",
-                        "metadata": {"caller": "+33601020304"}})
+    answer = post(
+        url,
+        {
+            "sender": "web-1",
+            "message": "bonjour",
+            "input_channel": "twilio_voice_fr",
+            "metadata": {"caller": "+33601020304"},
+        },
+    )
     assert answer.status_code == 200
     assert answer.json() == [{"recipient_id": "web-1", "text": "Reçu : bonjour"}]
     seen = agent.seen[-1]
@@ -303,7 +320,9 @@ def test_rest_answers_a_failed_turn_with_the_apology(chat: tuple[str, FakeAgent]
         st.binary(max_size=300),
         st.recursive(
             st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
-            lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+            lambda children: (
+                st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+            ),
             max_leaves=10,
         ).map(lambda value: json.dumps(value).encode()),
         st.fixed_dictionaries({"sender": st.text(max_size=80), "message": st.text(max_size=200)}).map(

@@ -30,8 +30,8 @@ from twilio.request_validator import RequestValidator
 
 from assistant.adapters.channels.signature import ChannelConfigError
 from assistant.adapters.channels.twilio_text import TwilioTextInput
-from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.adapters.channels.twilio_voice import ContainerServices, TwilioVoiceFrInput, VoiceChannelConfig
+from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.core.model import Practice, Secretariat
 from tests.builders import MON_TO_FRI, at, make_practice, rule
 

@@ -42,7 +42,6 @@ from assistant.core.model import Channel, Practice
 from assistant.core.practice_config import load_practice_file
 from assistant.core.text import clean_input
 from assistant.core.triage import TriageResult, TriageRules, load_triage_rules, triage
-from assistant.services.escalations import EscalationService
 from assistant.dialogue.safety_net import (
     TECHNICAL_APOLOGY,
     TECHNICAL_FAILURE_MARK,
@@ -51,6 +50,7 @@ from assistant.dialogue.safety_net import (
     technical_failure_reply,
     too_long_reply,
 )
+from assistant.services.escalations import EscalationService
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -177,11 +177,11 @@ class TurnGuard:
         limit = self.settings.max_message_chars
         if len(text) > limit:
             log.info("turn guard: message of %d characters refused (limit %d)", len(text), limit)
-            found = triage(text[: 4 * limit], self.rules)
-            if found.is_emergency:
-                self._keep_for_secretariat(message, channel, found, "Message trop long avec des signes d'urgence")
-                return GuardedTurn(self._texts(message, [emergency_reply(self.practices.practice, found)]),
-                                   emergency=found, too_long=True)
+            signs = triage(text[: 4 * limit], self.rules)
+            if signs.is_emergency:
+                self._keep_for_secretariat(message, channel, signs, "Message trop long avec des signes d'urgence")
+                reply = emergency_reply(self.practices.practice, signs)
+                return GuardedTurn(self._texts(message, [reply]), emergency=signs, too_long=True)
             return GuardedTurn(self._texts(message, [too_long_reply(limit)]), too_long=True)
         message.text = text
         found = triage(text, self.rules) if text else None
@@ -196,7 +196,9 @@ class TurnGuard:
         if not text:
             turn.messages = self._texts(message, ["Je n'ai pas reçu de message. Que puis-je faire pour vous ?"])
         elif turn.failed:
-            reason = "; ".join(emergency.reasons) if emergency is not None else "Demande non traitée (incident technique)"
+            reason = (
+                "; ".join(emergency.reasons) if emergency is not None else "Demande non traitée (incident technique)"
+            )
             kept = self._keep_for_secretariat(message, channel, emergency, reason)
             if emergency is None:
                 reply = technical_failure_reply(practice, channel, await self._safe_now(), recorded=kept)
@@ -213,14 +215,16 @@ class TurnGuard:
             _FAILED_ACTIONS.reset(token)
         done, _ = await asyncio.wait({task}, timeout=self.settings.turn_deadline_seconds)
         if not done:
-            log.error("turn guard: no reply within %.0f s on conversation %s", self.settings.turn_deadline_seconds,
-                      message.sender_id)
+            log.error(
+                "turn guard: no reply within %.0f s on conversation %s",
+                self.settings.turn_deadline_seconds,
+                message.sender_id,
+            )
             self._keep(task)
             return True
         error = task.exception()
         if error is not None:
-            log.error("turn guard: the dialogue failed on conversation %s: %s", message.sender_id,
-                      type(error).__name__)
+            log.error("turn guard: the dialogue failed on conversation %s: %s", message.sender_id, type(error).__name__)
             return True
         if failures:
             log.error("turn guard: action(s) %s failed on conversation %s", ", ".join(failures), message.sender_id)

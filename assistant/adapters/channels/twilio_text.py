@@ -36,6 +36,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 
+from assistant.adapters.channels.guard import TurnGuard, build_guard, watch_remote_actions
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
     TwilioSignature,
@@ -45,7 +46,6 @@ from assistant.adapters.channels.signature import (
     public_url_from,
     required_text,
 )
-from assistant.adapters.channels.guard import TurnGuard, build_guard, watch_remote_actions
 from assistant.adapters.channels.twiml import caller_number
 from assistant.adapters.sms.twilio_sender import OUTBOX_QUERY_KEY
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer

@@ -61,6 +61,7 @@ from assistant.adapters.channels.call_memory import (
     is_redis_url,
     redis_location,
 )
+from assistant.adapters.channels.guard import TurnGuard, build_guard, open_pending, watch_remote_actions
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
     FormParams,
@@ -71,7 +72,6 @@ from assistant.adapters.channels.signature import (
     int_setting,
     public_url_from,
 )
-from assistant.adapters.channels.guard import TurnGuard, build_guard, open_pending, watch_remote_actions
 from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 from assistant.clock import get_timezone

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
@@ -879,3 +881,40 @@ def test_a_call_is_answered_in_time_when_the_database_hangs() -> None:
         assert "15" in spoken(turn)
     finally:
         server.stop()
+
+
+_ANY_TEXT = st.text(max_size=300)
+_ROUTES = st.sampled_from(
+    [
+        f"{VOICE}/webhook",
+        f"{VOICE}/webhook?event=answer",
+        f"{VOICE}/webhook?event=silence&count=7",
+        f"{VOICE}/dial_status?escalation_id=3",
+        f"{VOICE}/callback?escalation_id=x&attempt=-1",
+        f"{VOICE}/whisper",
+        f"{VOICE}/status",
+        f"{SMS}/webhook",
+    ]
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    route=_ROUTES,
+    fields=st.dictionaries(
+        st.sampled_from(
+            ["CallSid", "From", "SpeechResult", "Digits", "Confidence", "DialCallStatus", "CallStatus",
+             "CallDuration", "Body", "MessageSid", "ParentCallSid", "Extra"]
+        ),
+        _ANY_TEXT,
+        max_size=8,
+    ),
+)
+def test_any_signed_request_to_the_phone_and_sms_channels_gets_an_answer_never_a_5xx(
+    line: Line, route: str, fields: dict[str, str]
+) -> None:
+    """Whatever Twilio (or someone holding the token) sends, the channels answer: TwiML, 204, 400 or 403."""
+    answer = twilio_post(line, route, {"AccountSid": ACCOUNT_SID, **fields})
+    assert answer.status_code < 500, answer.text[:300]
+    if answer.status_code == 200 and route.startswith(VOICE):
+        ET.fromstring(answer.text)  # well-formed TwiML

@@ -24,13 +24,13 @@ from assistant.dialogue.state import slot_to_dict, slots_from_value
 from assistant.dialogue.understanding import (
     NO_PHONE,
     choose_slot,
-    clean_name,
     corrected_birth_date,
     corrects_earlier_answer,
     name_without_other,
     parse_phone,
     spoken_entity_text,
 )
+from assistant.language.fr.names import clean_name
 from assistant.nlu.time_wish import parse_birth_date
 
 NAME_SLOTS = ("last_name", "first_name")
@@ -184,9 +184,11 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_last_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = clean_name(spoken_entity_text(tracker.latest_message, "last_name", str(value or "")))
+        said = spoken_entity_text(tracker.latest_message, "last_name", str(value or ""))
+        name = clean_name(said)
         whole = clean_name(latest_text(tracker)) if tracker.get_slot("requested_slot") == "last_name" else None
-        if name and whole and len(whole.split()) <= 3 and normalise(name) in normalise(whole):
+        part = normalise(name) if name else normalise(said)  # a lone particle ("Da") is no name on its own
+        if part and whole and len(whole.split()) <= 3 and part in normalise(whole):
             name = whole  # "Le Gall", "Da Costa": the particle the entity left out (stored "Gall", "Da")
         name = name_without_other(name, other_names(tracker, "first_name"))
         kept = earlier_name_kept(tracker, "last_name", name)

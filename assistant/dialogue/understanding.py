@@ -4,6 +4,7 @@ The NLU gives intents and entity values; patients give "le deuxième", "celui de
 15 h", "avec le docteur Benali", "euh Dupont", "zéro six douze…". These
 functions map such answers to a motif, a practitioner, a proposed slot, a name
 or a phone number, or say they could not (None), so the form asks again.
+Names themselves are read in ``assistant.language.fr.names``.
 """
 
 from __future__ import annotations
@@ -518,14 +519,6 @@ def _names_practitioner(said: str, practice: Practice, practitioner_id: str) -> 
     return bool(last) and re.search(rf"\b{re.escape(last)}\b", said) is not None
 
 
-_NAME_FILLERS = re.compile(
-    r"^(?:(?:euh+|bah|ben|alors|oui|donc|voila|bonjour)\s+)*"
-    r"(?:(?:je m appelle|je suis|moi c est|c est|mon nom(?: de famille)? (?:c est|est)|nom(?: de famille)?|"
-    r"son nom(?: de famille)? (?:c est|est)|il s appelle|elle s appelle|mon prenom (?:c est|est)|prenom|"
-    r"son prenom (?:c est|est)|madame|monsieur|mademoiselle|mme|m)\s+)*",
-)
-
-
 def spoken_entity_text(message: Mapping[str, Any], entity: str, value: str) -> str:
     """The words the patient said for an entity, not its value after synonym mapping.
 
@@ -558,41 +551,6 @@ def spoken_entity_text(message: Mapping[str, Any], entity: str, value: str) -> s
     return value
 
 
-def clean_name(text: str) -> str | None:
-    """The name in an answer such as "euh je m'appelle Dupont", keeping its accents and hyphens.
-
-    Returns None for an answer that cannot be a name (digits, empty, a sentence).
-    """
-    original = re.sub(r"[.,;!?\"«»]", " ", text).strip()
-    if not original or re.search(r"\d", original):
-        return None
-    key = normalise(original)
-    prefix = _NAME_FILLERS.match(key)
-    skip_words = len(prefix.group(0).split()) if prefix else 0
-    words = original.replace("’", "'").split()
-    # normalise() splits "m'appelle" into two words; count words on the same basis, and glue back the
-    # parts of one word ("N'Diaye" was stored "N' Diaye", then never found again as "Ndiaye").
-    expanded: list[tuple[int, str]] = []
-    for index, word in enumerate(words):
-        expanded.extend((index, part) for part in re.split(r"(?<=')", word) if part)
-    kept = expanded[skip_words:] if skip_words <= len(expanded) else []
-    glued: list[str] = []
-    for position, (index, part) in enumerate(kept):
-        if position and kept[position - 1][0] == index:
-            glued[-1] += part
-        else:
-            glued.append(part)
-    name = " ".join(glued).strip(" '")
-    if not name or len(name.split()) > 4 or len(name) > 60:
-        return None
-    words = normalise(name).split()
-    if set(words) & _NOT_NAMES:
-        return None
-    if any(len(word) >= 3 and not re.search(r"[aeiouy]", word) for word in words):
-        return None  # "gzrt plouf", "vlan zzz krr": no name is unpronounceable (Ng, two letters, is one)
-    return " ".join(_capitalise(part) for part in name.split())
-
-
 def name_without_other(name: str | None, other_names: Iterable[str | None]) -> str | None:
     """A surname answer without the first name said with it, and the other way round.
 
@@ -606,30 +564,6 @@ def name_without_other(name: str | None, other_names: Iterable[str | None]) -> s
     kept = [word for word in name.split() if normalise(word) not in others] or name.split()
     once = [word for index, word in enumerate(kept) if index == 0 or normalise(word) != normalise(kept[index - 1])]
     return " ".join(once)
-
-
-#: Words that make an answer something other than a name: "pas avant dix-sept heures" was saved as
-#: the surname "Pas Avant Dix-Sept Heures", and "non" after the first name as "Camille Non".
-#: (Articles stay allowed: Le Gall, La Fontaine, Du Pont; and the months that are names: Avril, Juin, Mars.)
-_NOT_NAMES = frozenset(
-    {
-        "oui", "non", "pas", "avant", "apres", "heure", "heures", "h", "rdv", "rendez", "merci", "pardon",
-        "attendez", "voudrais", "veux", "voulais", "svp", "plait", "demain", "aujourd", "hui", "matin", "soir",
-        "midi", "semaine", "prochain", "prochaine", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-        "dimanche", "janvier", "fevrier", "juillet", "aout", "septembre", "octobre",
-        "novembre", "decembre", "sais", "quoi", "comment", "pourquoi", "docteur", "rappeler", "annuler",
-        # "oui deja venue" and "pouvez-vous répéter" were saved as surnames (QA, 2026-12-05)
-        "deja", "venu", "venue", "venus", "jamais", "fois", "patient", "patiente", "suivi", "suivie",
-        "repeter", "repetez", "pouvez", "redire", "compris", "entendu",
-        *NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS,
-    }
-)  # fmt: skip
-
-
-def _capitalise(word: str) -> str:
-    if word.isupper() and len(word) > 1:
-        word = word.lower()
-    return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
 
 
 def parse_phone(text: str) -> str | None:

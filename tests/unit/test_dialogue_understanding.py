@@ -25,7 +25,6 @@ from assistant.dialogue.understanding import (
     appointments_named,
     asks_to_repeat,
     choose_slot,
-    clean_name,
     corrected_birth_date,
     ends_with_goodbye,
     first_visit_instead,
@@ -166,33 +165,6 @@ def test_refusals_holds_and_preferences_are_told_apart():
 def test_yes_picks_a_single_proposal_only():
     assert choose_slot("oui ça me va", PROPOSALS[:1], DEMO) == 0
     assert choose_slot("oui", PROPOSALS, DEMO) is None
-
-
-@pytest.mark.parametrize(
-    ("said", "name"),
-    [
-        ("Dupont", "Dupont"),
-        ("euh je m'appelle Dupont", "Dupont"),
-        ("mon nom c'est LEFÈVRE", "Lefèvre"),
-        ("jean-pierre", "Jean-Pierre"),
-        ("Da Silva", "Da Silva"),
-        ("c'est Nguyen", "Nguyen"),
-        ("madame Vandenbussche", "Vandenbussche"),
-        ("12 mars", None),
-        ("", None),
-        # seen on the demo: saved as "Pas Avant Dix-Sept Heures" and "Camille Non"
-        ("pas avant dix-sept heures", None),
-        ("non", None),
-        ("camille non", None),
-        ("le gall", "Le Gall"),
-        ("gzrt plouf", None),  # seen on the demo: saved as a surname
-        ("vlan zzz krr", None),
-        ("Ng", "Ng"),
-        ("Avril", "Avril"),
-    ],
-)
-def test_clean_name(said, name):
-    assert clean_name(said) == name
 
 
 @pytest.mark.parametrize(

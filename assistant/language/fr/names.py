@@ -1,0 +1,177 @@
+"""Reading a person's name in a French answer, and refusing what is not one.
+
+QA: "😀" was accepted as a surname and "le premier" as a first name, and an appointment was booked
+for « Le Premier 😀 ». A name is made of letters of the Latin script, accents included ("Müller",
+"Ngô", "Çelik"), particles ("Le Gall", "Da Costa", "de La Tour", "Ben Salah"), hyphens
+("Saint-Exupéry"), apostrophes ("N'Diaye", "O'Brien") and spaces, within :data:`MAX_NAME_LENGTH`
+characters and :data:`MAX_NAME_WORDS` words. Anything else is not a name and is never stored as one:
+an emoji, digits or a date, the words of a choice among the proposed slots ("le premier", "le
+deuxième"), yes and no, hesitations ("euh"), a question ("pouvez-vous répéter"), a sentence.
+:func:`clean_name` then returns None and the form asks again (then hands over: see
+``assistant.dialogue.failures``).
+
+Pure: no Rasa, no I/O. Every reading of a name (the identity form, a lone name taken for an
+emergency, a practitioner's first name that is the patient's) goes through :func:`clean_name`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.core.text import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
+
+#: At most 60 characters of name (separators included). French civil status sets no limit, but the
+#: longest compound names patients give ("Nguyen Van Thanh", "de La Rochefoucauld-Liancourt") stay
+#: well under it, and a longer answer is a sentence, not a name. (The agenda's columns hold 200.)
+MAX_NAME_LENGTH = 60
+#: At most four words ("Maria Da Conceição Santos", "de La Tour"): more is a phrase ("je ne sais pas
+#: trop"), and a surname said with the first name is split elsewhere (``name_without_other``).
+MAX_NAME_WORDS = 4
+
+#: Particles: parts of a name ("Le Gall", "Da Costa", "Van Damme", "Ben Salah", "Mac Gregor"), never a
+#: name on their own. A particle typed in lower case before a capitalised word keeps its case ("de La Tour").
+PARTICLES = frozenset(
+    {
+        "de", "d", "du", "des", "le", "la", "les", "l", "van", "von", "der", "den", "ter", "ten", "zu",
+        "da", "das", "do", "dos", "di", "del", "della", "degli", "el", "al", "ben", "bin", "ibn", "bou",
+        "abou", "abu", "mac", "mc", "o", "n", "m", "saint", "sainte", "st", "ste", "y", "e",
+    }
+)  # fmt: skip
+
+#: Words said before a name that are not part of it: "euh je m'appelle Dupont", "mon nom c'est Martin".
+_NAME_FILLERS = re.compile(
+    r"^(?:(?:euh+|bah|ben|alors|oui|donc|voila|bonjour)\s+)*"
+    r"(?:(?:je m appelle|je suis|moi c est|c est|mon nom(?: de famille)? (?:c est|est)|nom(?: de famille)?|"
+    r"son nom(?: de famille)? (?:c est|est)|il s appelle|elle s appelle|mon prenom (?:c est|est)|prenom|"
+    r"son prenom (?:c est|est)|madame|monsieur|mademoiselle|mme|m)\s+)*",
+)
+
+#: Words that make an answer something other than a name: "pas avant dix-sept heures" was saved as
+#: the surname "Pas Avant Dix-Sept Heures", and "non" after the first name as "Camille Non".
+#: (Articles stay allowed: Le Gall, La Fontaine, Du Pont; and the months that are names: Avril, Juin, Mars.)
+_NOT_NAMES = frozenset(
+    {
+        "oui", "non", "pas", "avant", "apres", "heure", "heures", "h", "rdv", "rendez", "merci", "pardon",
+        "attendez", "voudrais", "veux", "voulais", "svp", "plait", "demain", "aujourd", "hui", "matin", "soir",
+        "midi", "semaine", "prochain", "prochaine", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+        "dimanche", "janvier", "fevrier", "juillet", "aout", "septembre", "octobre",
+        "novembre", "decembre", "sais", "quoi", "comment", "pourquoi", "docteur", "rappeler", "annuler",
+        # "oui deja venue" and "pouvez-vous répéter" were saved as surnames (QA, 2026-12-05)
+        "deja", "venu", "venue", "venus", "jamais", "fois", "patient", "patiente", "suivi", "suivie",
+        "repeter", "repetez", "pouvez", "redire", "compris", "entendu",
+        *NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS,
+    }
+)  # fmt: skip
+
+#: Words of a choice among proposed slots ("le premier", "le deuxième", "celui de 15 h": QA booked for
+#: « Le Premier 😀 »), of yes and no, and of a question or a remark about the conversation.
+_NOT_NAMES_EITHER = frozenset(
+    {
+        # choices
+        "premier", "premiere", "deuxieme", "second", "seconde", "troisieme", "quatrieme", "cinquieme",
+        "dernier", "derniere", "celui", "celle", "ceux", "lequel", "laquelle", "creneau", "choix", "horaire",
+        # yes, no, agreement
+        "ouais", "ouai", "ok", "okay", "yes", "daccord", "accord", "exact", "exactement", "voila", "volontiers",
+        "aucun", "aucune", "rien",
+        # questions and remarks about the conversation
+        "je", "j", "tu", "vous", "nous", "est", "suis", "quel", "quelle", "quels", "quelles", "qui", "que", "qu",
+        "peux", "peut", "pourriez", "voulez", "dites", "desole", "desolee", "excusez", "comprends",
+        "connais", "allo", "bonjour", "bonsoir", "revoir", "ca", "cela", "aujourdhui", "sil", "cest",
+    }
+)  # fmt: skip
+
+_PUNCTUATION = re.compile(r"[.,;!?\"«»]")
+_HYPHENS = re.compile(r"[\u2010\u2011\u2012\u2013\u2212]")  # typographic hyphens and dashes read as "-"
+_SEPARATORS = frozenset(" -'")
+
+
+def clean_name(text: str) -> str | None:
+    """The name in an answer such as "euh je m'appelle Dupont", keeping its accents, hyphens and particles.
+
+    Returns None for an answer that cannot be a name (see the module docstring): the caller asks again
+    rather than store "😀" or "Le Premier". Never raises, whatever the text.
+    """
+    original = _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text))
+    original = _HYPHENS.sub("-", original).replace("’", "'").replace("‘", "'").strip()
+    if not original or re.search(r"\d", original):
+        return None
+    words = [word.strip("'-") for word in original.split() if word.strip("'-")]  # "'Dupont" is Dupont
+    # normalise() splits "m'appelle" into two words; count words on the same basis, and glue back the
+    # parts of one word ("N'Diaye" was stored "N' Diaye", then never found again as "Ndiaye").
+    expanded: list[tuple[int, str]] = []
+    for index, word in enumerate(words):
+        expanded.extend((index, part) for part in re.split(r"(?<=')", word) if part)
+    owners = [position for position, (_, part) in enumerate(expanded) for _ in normalise(part).split()]
+    prefix = _NAME_FILLERS.match(" ".join(normalise(part) for _, part in expanded))
+    skip_tokens = min(len(prefix.group(0).split()) if prefix else 0, len(owners))
+    skip = 0
+    if skip_tokens:  # the parts whose every normalised word is a filler
+        last = owners[skip_tokens - 1]
+        skip = last + 1 if skip_tokens == len(owners) or owners[skip_tokens] != last else last
+    while 0 < skip < len(expanded) and expanded[skip - 1][0] == expanded[skip][0]:
+        skip -= 1  # never half a word: "M'Bappé" is not "monsieur Bappé"
+    kept = expanded[skip:]
+    glued: list[str] = []
+    for position, (index, part) in enumerate(kept):
+        if position and kept[position - 1][0] == index:
+            glued[-1] += part
+        else:
+            glued.append(part)
+    name = " ".join(re.sub(r"-{2,}", "-", word).strip("'-") for word in glued)
+    name = " ".join(name.split())
+    if not is_name(name):
+        return None
+    return _capitalised(name)
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name``, as it would be stored (no filler words around it), is a person's name."""
+    if not name or len(name) > MAX_NAME_LENGTH or len(name.split()) > MAX_NAME_WORDS:
+        return False
+    if not all(_is_name_character(ch) for ch in name):
+        return False  # an emoji, digits, "<script>", a slash or an at sign
+    parts = [word for word in name.split() if word.strip("'-")]
+    if len(parts) != len(name.split()):
+        return False
+    keys = [_word_key(word) for word in parts]  # "N'Diaye" → "ndiaye": one word, whatever its separators
+    tokens = set(normalise(name).split()) | set(keys)
+    if tokens & (_NOT_NAMES | _NOT_NAMES_EITHER):
+        return False
+    if all(key in PARTICLES for key in keys):
+        return False  # "le", "de la": a particle is part of a name, not one
+    for position, key in enumerate(keys):
+        if is_hesitation(key) and not (key in PARTICLES and position < len(keys) - 1):
+            return False  # "euh", "hein"; "Ben" before a name is a particle ("Ben Salah")
+    # "gzrt plouf", "vlan zzz krr": no name is unpronounceable (Ng, two letters, is one)
+    return not any(len(word) >= 3 and not re.search(r"[aeiouy]", word) for word in normalise(name).split())
+
+
+def _is_name_character(ch: str) -> bool:
+    if ch in _SEPARATORS:
+        return True
+    if unicodedata.category(ch) == "Mn":  # a combining accent NFC could not compose
+        return True
+    return ch.isalpha() and "LATIN" in unicodedata.name(ch, "")
+
+
+def _word_key(word: str) -> str:
+    return normalise(word.replace("'", "")).replace(" ", "")
+
+
+def _capitalised(name: str) -> str:
+    words = name.split()
+    out: list[str] = []
+    for position, word in enumerate(words):
+        following = words[position + 1] if position + 1 < len(words) else ""
+        if word.islower() and _word_key(word) in PARTICLES and following[:1].isupper():
+            out.append(word)  # "de La Tour", "van Gogh": the particle as the patient wrote it
+        else:
+            out.append(_capitalise(word))
+    return " ".join(out)
+
+
+def _capitalise(word: str) -> str:
+    if word.isupper() and len(word) > 1:
+        word = word.lower()
+    return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))

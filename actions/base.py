@@ -22,7 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.core.model import Channel
-from assistant.dialogue.understanding import asks_to_repeat, ends_with_goodbye
+from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
+from assistant.dialogue.speech import NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN
+from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,11 @@ class SafeFormValidation(FormValidationAction, ABC):
     A form answer that answers nothing the form needs keeps the form going: the patient hears
     :data:`NOTED_BUT_NOT_THIS` or :data:`NOT_THIS_ANSWER`, then the question again (see
     :func:`answered_something_else`).
+
+    Failed answers are counted per question (:data:`FAILED_ANSWERS`, policy in
+    ``assistant.dialogue.failures``): a validator that cannot understand the answer to the question
+    asked returns :func:`not_understood`; the first time the patient hears what is expected, the
+    second time in a row the conversation goes to the secretariat (:meth:`hand_over`).
     """
 
     @abstractmethod
@@ -154,15 +161,86 @@ class SafeFormValidation(FormValidationAction, ABC):
             if controlled is not None:
                 return controlled
             tracker = without_cleared_slots(tracker)
+            failed_before = failure_counts(tracker.get_slot(FAILED_ANSWERS))  # rasa-sdk updates the tracker
+            requested = tracker.get_slot("requested_slot")
             events = await super().run(dispatcher, tracker, domain)
             asked = answered_something_else(tracker, events)
             if asked is None:
-                return events
+                return await self.count_failures(dispatcher, tracker, events, failed_before, requested)
             hints = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") != "PER"]
-            dispatcher.utter_message(text=NOTED_BUT_NOT_THIS if hints else NOT_THIS_ANSWER)
-            return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
+            if hints:
+                dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
+                return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
+            counts = after_failure(failed_before, asked)
+            if hands_over(counts, asked):
+                return await self.hand_over(dispatcher, tracker, asked)
+            dispatcher.utter_message(text=NOT_THIS_ANSWER)
+            return [*events, SlotSet(asked, None), SlotSet(FAILED_ANSWERS, counts)]
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)
+
+    async def count_failures(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        events: list[dict[str, Any]],
+        failed_before: dict[str, int],
+        requested: Any,
+    ) -> list[dict[str, Any]]:
+        """The validators' events, with the failed answers counted: a hint, or the hand-over."""
+        reported = [e for e in events if e.get("event") == "slot" and e.get("name") == FAILED_ANSWERS]
+        if reported and requested:
+            field = str(requested)
+            counts = failure_counts(reported[-1].get("value"))
+            if counts.get(field, 0) > failed_before.get(field, 0):
+                if hands_over(counts, field):
+                    return await self.hand_over(dispatcher, tracker, field)
+                dispatcher.utter_message(text=NOT_UNDERSTOOD.get(field, NOT_THIS_ANSWER))
+                return events
+        answered = [str(e.get("name")) for e in events if e.get("event") == "slot" and e.get("value") is not None]
+        cleared = after_answers(failed_before, answered)
+        if cleared != failed_before:  # an answer understood: its earlier failures are no longer in a row
+            return [*events, SlotSet(FAILED_ANSWERS, cleared or None)]
+        return events
+
+    async def hand_over(self, dispatcher: CollectingDispatcher, tracker: Tracker, field: str) -> list[EventType]:
+        """The second failed answer in a row to ``field``: the secretariat, with what was understood.
+
+        Never a third identical question (QA: « Je n'ai pas compris la date de naissance » up to ten
+        times in a row). The escalation's summary carries the understood fields and the reason; the
+        callback number is asked next, unless the number itself could not be understood.
+        """
+        from actions.escalation import FORM_SLOTS, open_escalation  # actions.escalation imports this module
+
+        dispatcher.utter_message(text=NOT_UNDERSTOOD_AGAIN)
+        escalated = await open_escalation(
+            dispatcher, tracker, reason=handover_reason(field), category="misunderstanding", urgency="routine"
+        )
+        no_third_time = [SlotSet("phone", NO_PHONE)] if field == "phone" and not tracker.get_slot("phone") else []
+        return [
+            ActiveLoop(None),
+            *[SlotSet(name, None) for name in FORM_SLOTS],
+            SlotSet(field, None),
+            SlotSet(FAILED_ANSWERS, None),
+            *escalated,
+            *no_third_time,
+            FollowupAction("callback_form"),
+        ]
+
+
+#: The slot counting failed answers in a row per question (``assistant.dialogue.failures``).
+FAILED_ANSWERS = "failed_answers"
+
+
+def not_understood(tracker: Tracker, field: str) -> dict[str, Any]:
+    """What a validator returns for an answer to ``field`` it could not understand.
+
+    The slot stays empty; when ``field`` is the question asked, one more failed answer is counted, and
+    :class:`SafeFormValidation` says what is expected or hands over. The validator says nothing itself.
+    """
+    if tracker.get_slot("requested_slot") != field:
+        return {field: None}
+    return {field: None, FAILED_ANSWERS: after_failure(tracker.get_slot(FAILED_ANSWERS), field)}
 
 
 def conversation_control(tracker: Tracker) -> list[EventType] | None:

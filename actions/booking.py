@@ -28,6 +28,7 @@ from actions.base import (
     SafeFormValidation,
     channel_of,
     latest_text,
+    not_understood,
     slot_date,
     value_before_latest_message,
 )
@@ -225,9 +226,8 @@ class ValidateBookingForm(SafeFormValidation):
         if motif is None and entity_value(tracker, "motif") is not None:
             # A symptom given as the reason ("une otite"): a consultation with a doctor.
             motif = next((m for m in practice.appointment_types if m.id == "consultation"), None)
-        if motif is None:  # the form asks again, with examples (action_ask_motif)
-            dispatcher.utter_message(text="Je n'ai pas bien compris le motif.")
-            return {"motif": None}
+        if motif is None:  # the form asks again, with examples (action_ask_motif), or hands over
+            return not_understood(tracker, "motif")
         if not motif.bookable_online:
             dispatcher.utter_message(text="Ce type de rendez-vous se prend directement auprès du secrétariat.")
             return {"motif": None}
@@ -254,7 +254,7 @@ class ValidateBookingForm(SafeFormValidation):
         if tracker.get_slot("requested_slot") == "patient_status":
             value = patient_status_of(value, latest_text(tracker))
         if value not in ("new", "existing"):
-            return {"patient_status": None}
+            return not_understood(tracker, "patient_status")
         practice = await runtime.practice()
         motif = current_motif(tracker, practice)
         asked = chosen_practitioner(tracker, practice)
@@ -301,9 +301,8 @@ class ValidateBookingForm(SafeFormValidation):
                 dispatcher.utter_message(
                     text=f"{practitioner_subject(practice, anyone)} ne prend pas ce type de rendez-vous."
                 )
-            else:
-                dispatcher.utter_message(text="Je n'ai pas reconnu ce praticien.")
-            return {"practitioner": None}
+                return {"practitioner": None}
+            return not_understood(tracker, "practitioner")
         if chosen != ANY_PRACTITIONER and tracker.get_slot("patient_status") == "new":
             if not practice.practitioner(chosen).accepts_new_patients:
                 dispatcher.utter_message(
@@ -576,10 +575,7 @@ class ValidateSlotChoiceForm(SafeFormValidation):
             # A phone number or a name given while the slots were read: kept by its own mapping.
             dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
             return {"chosen_slot": None}
-        dispatcher.utter_message(
-            text="Je n'ai pas compris votre choix. Dites par exemple « le premier » ou « celui de 15 h »."
-        )
-        return {"chosen_slot": None}
+        return not_understood(tracker, "chosen_slot")
 
 
 #: Refusals whose agenda sentence tells the patient to call the secretariat, said without that part

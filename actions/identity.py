@@ -16,7 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeFormValidation, caller_number, latest_text, slot_date, value_before_latest_message
+from actions.base import (
+    SafeFormValidation,
+    caller_number,
+    latest_text,
+    not_understood,
+    slot_date,
+    value_before_latest_message,
+)
 from assistant.core.model import Practice, Slot
 from assistant.core.text import normalise
 from assistant.dialogue.speech import birth_date_corrected, say_slot
@@ -194,8 +201,8 @@ class ValidateIdentityForm(SafeFormValidation):
         kept = earlier_name_kept(tracker, "last_name", name)
         if kept is not None:
             return {"last_name": kept}
-        if name is None and tracker.get_slot("requested_slot") == "last_name":
-            dispatcher.utter_message(text="Je n'ai pas compris le nom. Pouvez-vous le répéter, ou l'épeler ?")
+        if name is None:  # asked again with a hint, then handed over (SafeFormValidation)
+            return not_understood(tracker, "last_name")
         return {"last_name": name}
 
     async def validate_first_name(
@@ -212,8 +219,8 @@ class ValidateIdentityForm(SafeFormValidation):
         kept = earlier_name_kept(tracker, "first_name", name)
         if kept is not None:
             return {"first_name": kept}
-        if name is None and tracker.get_slot("requested_slot") == "first_name":
-            dispatcher.utter_message(text="Je n'ai pas compris le prénom. Pouvez-vous le répéter ?")
+        if name is None:
+            return not_understood(tracker, "first_name")
         return {"first_name": name}
 
     async def validate_birth_date(
@@ -221,9 +228,8 @@ class ValidateIdentityForm(SafeFormValidation):
     ) -> dict[str, Any]:
         text = str(value or "")
         born = parse_birth_date(text, runtime.now())
-        if born is None:
-            dispatcher.utter_message(text="Je n'ai pas compris la date de naissance. Dites par exemple : 12 mars 1985.")
-            return {"birth_date": None}
+        if born is None:  # QA: asked up to ten times in a row; now once again, then the secretariat
+            return not_understood(tracker, "birth_date")
         return {"birth_date": born.isoformat()}
 
     async def validate_phone(
@@ -250,5 +256,5 @@ class ValidateIdentityForm(SafeFormValidation):
                 return {"phone": caller}
             if caller:
                 return {"phone": caller}
-            dispatcher.utter_message(text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, ou « aucun ».")
+            return not_understood(tracker, "phone")
         return {"phone": phone}

@@ -190,3 +190,20 @@ def hello(local_hour: int) -> str:
 def birth_date_corrected(born: date) -> str:
     """What a patient hears when a birth date is corrected (the new date read back)."""
     return f"C'est corrigé : date de naissance le {say_birth_date(born)}."
+
+
+#: What the patient hears after an answer that could not be understood, before the question again:
+#: what is expected, short enough to be spoken. A second failed answer in a row is not asked again
+#: (``assistant.dialogue.failures``): the patient hears :data:`NOT_UNDERSTOOD_AGAIN` and the secretariat
+#: takes over.
+NOT_UNDERSTOOD = {
+    "last_name": "Je n'ai pas compris le nom de famille. Pouvez-vous me le redire, en l'épelant si besoin ?",
+    "first_name": "Je n'ai pas compris le prénom. Pouvez-vous me le redire, en l'épelant si besoin ?",
+    "birth_date": "Je n'ai pas compris la date de naissance. Dites par exemple : 12 mars 1985.",
+    "phone": "Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, ou « aucun ».",
+    "motif": "Je n'ai pas bien compris le motif.",
+    "patient_status": "Je n'ai pas compris. Répondez simplement par oui ou par non.",
+    "practitioner": "Je n'ai pas reconnu ce praticien.",
+    "chosen_slot": "Je n'ai pas compris votre choix. Dites par exemple « le premier » ou « celui de 15 h ».",
+}
+NOT_UNDERSTOOD_AGAIN = "Je suis désolé, je n'arrive pas à comprendre votre réponse."

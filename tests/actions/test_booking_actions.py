@@ -447,7 +447,8 @@ def test_a_form_answer_that_answers_something_else_keeps_the_form_asking(contain
     events, said = run_action(ValidateBookingForm(), name_instead, domain)
     assert form_slots(events) == {"motif": None} and said == [NOTED_BUT_NOT_THIS]
     events, said = run_action(ValidateBookingForm(), asked_motif_then_told("euh ben alors"), domain)
-    assert form_slots(events) == {"motif": None} and said == [NOT_THIS_ANSWER]
+    # not understood: counted (a second time in a row hands over, see test_every_question_...)
+    assert form_slots(events) == {"motif": None, "failed_answers": {"motif": 1}} and said == [NOT_THIS_ANSWER]
 
 
 def test_a_question_or_an_interruption_still_leaves_the_form_to_the_rules(container, domain):

@@ -10,28 +10,29 @@ conversation to the secretariat instead of leaving it stuck.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import runtime
 from assistant.core.model import Channel
 from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
+from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.dialogue.speech import NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-TECHNICAL_APOLOGY = (
-    "Je suis désolé, un incident technique m'empêche de continuer. "
-    "Le secrétariat pourra vous aider : merci de rappeler aux heures d'ouverture."
-)
 
 CHANNELS = {
     "twilio_voice": Channel.PHONE,
@@ -76,9 +77,22 @@ def caller_number(tracker: Tracker) -> str:
 
 
 def failure_events(action_name: str, error: BaseException, dispatcher: CollectingDispatcher) -> list[EventType]:
+    """The action failed or ran out of time: an apology, and a mark that tells the channel the turn failed.
+
+    The channel's turn guard (``assistant/adapters/channels/guard.py``) sees the mark, gives the
+    emergency numbers when the message needed them, tells the patient what to do, and keeps the
+    request for the secretariat. What the action said before failing stays (an emergency's numbers).
+    """
     log.error("action %s failed: %s", action_name, type(error).__name__)
     dispatcher.utter_message(text=TECHNICAL_APOLOGY)
+    dispatcher.utter_message(json_message={TECHNICAL_FAILURE_MARK: True})
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+async def within_deadline(work: Awaitable[T]) -> T:
+    """``work``, given at most the action deadline: Rasa must hear back before it gives up on the action."""
+    await runtime.ready()
+    return await asyncio.wait_for(work, timeout=runtime.settings().action_deadline_seconds)
 
 
 class SafeAction(Action, ABC):
@@ -86,7 +100,7 @@ class SafeAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
-            return await self.act(dispatcher, tracker, domain)
+            return await within_deadline(self.act(dispatcher, tracker, domain))
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)
 
@@ -163,7 +177,7 @@ class SafeFormValidation(FormValidationAction, ABC):
             tracker = without_cleared_slots(tracker)
             failed_before = failure_counts(tracker.get_slot(FAILED_ANSWERS))  # rasa-sdk updates the tracker
             requested = tracker.get_slot("requested_slot")
-            events = await super().run(dispatcher, tracker, domain)
+            events = await within_deadline(super().run(dispatcher, tracker, domain))
             asked = answered_something_else(tracker, events)
             if asked is None:
                 return await self.count_failures(dispatcher, tracker, events, failed_before, requested)

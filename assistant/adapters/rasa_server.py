@@ -32,9 +32,22 @@ class RasaServerConfigError(ValueError):
     """The Rasa server cannot start with these arguments or this environment."""
 
 
+#: Largest request body the Rasa process reads (Sanic's default is 100 MB): chat messages are a few
+#: kilobytes and the REST channel refuses more than 64 KiB; the HTTP API's bodies are small too.
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
 def configure_runtime(env: MutableMapping[str, str]) -> None:
-    """Start-up settings of the Rasa process, applied before Rasa starts (keep it small)."""
+    """Start-up settings of the Rasa process, applied before Rasa starts (keep it small).
+
+    The project's settings are validated here, so that a wrong deadline stops the server at start
+    with the variable's name (raises :class:`~assistant.settings.SettingsError`).
+    """
+    from assistant.settings import Settings
+
+    Settings.from_env(dict(env))
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
 
 
 def rasa_arguments(arguments: Sequence[str], env: MutableMapping[str, str]) -> list[str]:
@@ -72,7 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RasaServerConfigError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    configure_runtime(env)
+    try:
+        configure_runtime(env)
+    except ValueError as error:  # SettingsError: one sentence naming the variable
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *args]  # in this process's memory only, not in /proc/<pid>/cmdline

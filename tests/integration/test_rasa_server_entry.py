@@ -41,6 +41,20 @@ def test_configure_runtime_turns_telemetry_off_unless_set():
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
 
 
+def test_configure_runtime_bounds_request_bodies():
+    env: dict[str, str] = {}
+    configure_runtime(env)
+    assert int(env["SANIC_REQUEST_MAX_SIZE"]) == 1024 * 1024  # Sanic's default is 100 MB
+
+
+def test_deadlines_that_do_not_nest_stop_the_server_at_start():
+    env = {"ASSISTANT_ACTION_TIMEOUT_SECONDS": "9", "ASSISTANT_TURN_DEADLINE_SECONDS": "8"}
+    with pytest.raises(ValueError, match="ASSISTANT_ACTION_DEADLINE_SECONDS < ASSISTANT_ACTION_TIMEOUT_SECONDS"):
+        configure_runtime(env)
+    with pytest.raises(ValueError, match="at most 12"):
+        configure_runtime({"ASSISTANT_TURN_DEADLINE_SECONDS": "20"})
+
+
 def test_the_launchers_command_carries_no_token(tmp_path, monkeypatch):
     started: list[list[str]] = []
 

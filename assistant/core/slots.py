@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from assistant.core.holidays import is_public_holiday
+from assistant.core.intervals import subtract, union
 from assistant.core.model import (
     AppointmentType,
     Interval,
@@ -31,7 +32,7 @@ from assistant.core.model import (
     ScheduleRule,
     Slot,
 )
-from assistant.core.windows import TimeWish, local_datetime, merge, utc_interval, wish_intervals
+from assistant.core.windows import TimeWish, local_datetime, utc_interval, wish_intervals
 
 
 def rule_applies(rule: ScheduleRule, day: date) -> bool:
@@ -52,23 +53,6 @@ def rule_applies(rule: ScheduleRule, day: date) -> bool:
     return True
 
 
-def subtract(intervals: Sequence[Interval], holes: Iterable[Interval]) -> list[Interval]:
-    """``intervals`` minus ``holes`` (both lists of half-open intervals)."""
-    result = list(intervals)
-    for hole in holes:
-        next_result = []
-        for interval in result:
-            if not interval.overlaps(hole):
-                next_result.append(interval)
-                continue
-            if interval.start < hole.start:
-                next_result.append(Interval(interval.start, hole.start))
-            if hole.end < interval.end:
-                next_result.append(Interval(hole.end, interval.end))
-        result = next_result
-    return result
-
-
 def opening_intervals(practice: Practice, practitioner: Practitioner, day: date, tz: tzinfo) -> list[Interval]:
     """When ``practitioner`` receives on ``day``: schedule minus holidays and closures."""
     if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
@@ -81,7 +65,7 @@ def opening_intervals(practice: Practice, practitioner: Practitioner, day: date,
     ]
     if not ranges:
         return []
-    opened = merge(ranges)
+    opened = union(ranges)
     day_start = opened[0].start
     day_end = opened[-1].end
     closures = [
@@ -168,7 +152,7 @@ class _BusyIndex:
 
     def __init__(self, intervals: Sequence[Interval], buffer: timedelta) -> None:
         widened = [Interval(i.start - buffer, i.end + buffer) for i in intervals] if buffer else list(intervals)
-        self.intervals = merge(widened)
+        self.intervals = union(widened)
         self.ends = [interval.end for interval in self.intervals]
 
     def within(self, bound: Interval) -> list[Interval]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
+from assistant.core.intervals import clip, union
 from assistant.core.model import Interval, TimeRange
 
 MORNING = TimeRange(time(7, 0), time(12, 0))
@@ -104,35 +105,11 @@ def utc_interval(interval: Interval) -> Interval:
     return Interval(interval.start.astimezone(timezone.utc), interval.end.astimezone(timezone.utc))
 
 
-def clip(intervals: list[Interval], bound: Interval) -> list[Interval]:
-    out = []
-    for interval in intervals:
-        start = max(interval.start, bound.start)
-        end = min(interval.end, bound.end)
-        if start < end:
-            out.append(Interval(start, end))
-    return out
-
-
-def merge(intervals: list[Interval]) -> list[Interval]:
-    """Sort and merge overlapping or touching intervals."""
-    ordered = sorted(intervals, key=lambda i: (i.start, i.end))
-    merged: list[Interval] = []
-    for interval in ordered:
-        if merged and interval.start <= merged[-1].end:
-            last = merged[-1]
-            if interval.end > last.end:
-                merged[-1] = Interval(last.start, interval.end)
-        else:
-            merged.append(interval)
-    return merged
-
-
 def wish_intervals(wish: TimeWish, search_from: datetime, search_to: datetime, tz: tzinfo) -> list[Interval]:
     """The absolute intervals, within [search_from, search_to), that satisfy ``wish``."""
     search_from, search_to = search_from.astimezone(timezone.utc), search_to.astimezone(timezone.utc)
     bound = Interval(search_from, search_to)
-    base = clip(merge([utc_interval(i) for i in wish.intervals]), bound) if wish.intervals else [bound]
+    base = clip(union(utc_interval(i) for i in wish.intervals), bound) if wish.intervals else [bound]
     if not wish.day_parts and not wish.weekdays:
         return base
     result: list[Interval] = []
@@ -141,7 +118,7 @@ def wish_intervals(wish: TimeWish, search_from: datetime, search_to: datetime, t
     while day <= last_day:
         if not wish.weekdays or day.weekday() in wish.weekdays:
             parts = [_range_on(day, part, tz) for part in wish.day_parts] or [day_bounds(day, tz)]
-            for part in merge(parts):
+            for part in union(parts):
                 result.extend(clip(base, part))
         day += timedelta(days=1)
-    return merge(result)
+    return union(result)

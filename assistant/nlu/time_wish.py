@@ -83,6 +83,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
+from assistant.core.intervals import intersection, subtract, union
 from assistant.core.model import Interval, TimeRange
 from assistant.core.text import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS
 from assistant.core.windows import (
@@ -95,7 +96,6 @@ from assistant.core.windows import (
     TimeWish,
     day_bounds,
     local_datetime,
-    merge,
     wish_intervals,
 )
 from assistant.nlu.duckling_process import DucklingProcess, DucklingUnavailable, shared_duckling
@@ -818,23 +818,11 @@ class _Alt:
 
 
 def _intersect_days(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
-    out = []
-    for x in a:
-        for y in b:
-            start, end = max(x.start, y.start), min(x.end, y.end)
-            if start < end:
-                out.append(Interval(start, end))
-    return merge(out)
+    return union(intersection(a, b))
 
 
 def _intersect_walls(a: Sequence[TimeRange], b: Sequence[TimeRange]) -> list[TimeRange]:
-    out = []
-    for x in a:
-        for y in b:
-            start, end = max(x.start, y.start), min(x.end, y.end)
-            if start < end:
-                out.append(TimeRange(start, end))
-    return _merge_walls(out)
+    return _merge_walls(intersection(a, b))
 
 
 def _normal_wall(wall: TimeRange) -> TimeRange | None:
@@ -844,47 +832,7 @@ def _normal_wall(wall: TimeRange) -> TimeRange | None:
 
 
 def _merge_walls(walls: Iterable[TimeRange]) -> list[TimeRange]:
-    normal = {n for n in (_normal_wall(w) for w in walls) if n is not None}
-    merged: list[TimeRange] = []
-    for wall in sorted(normal, key=lambda w: (w.start, w.end)):
-        if merged and wall.start <= merged[-1].end:
-            if wall.end > merged[-1].end:
-                merged[-1] = TimeRange(merged[-1].start, wall.end)
-        else:
-            merged.append(wall)
-    return merged
-
-
-def _subtract_days(base: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
-    result = list(base)
-    for hole in holes:
-        nxt = []
-        for interval in result:
-            if not interval.overlaps(hole):
-                nxt.append(interval)
-                continue
-            if interval.start < hole.start:
-                nxt.append(Interval(interval.start, hole.start))
-            if hole.end < interval.end:
-                nxt.append(Interval(hole.end, interval.end))
-        result = nxt
-    return result
-
-
-def _subtract_walls(base: Sequence[TimeRange], holes: Sequence[TimeRange]) -> list[TimeRange]:
-    result = list(base)
-    for hole in holes:
-        nxt = []
-        for wall in result:
-            if not (wall.start < hole.end and hole.start < wall.end):
-                nxt.append(wall)
-                continue
-            if wall.start < hole.start:
-                nxt.append(TimeRange(wall.start, hole.start))
-            if hole.end < wall.end:
-                nxt.append(TimeRange(hole.end, wall.end))
-        result = nxt
-    return result
+    return union(n for n in (_normal_wall(w) for w in walls) if n is not None)
 
 
 def _weekday_days(days: Sequence[Interval], weekday: int, ctx: _Context) -> list[Interval]:
@@ -1043,11 +991,11 @@ def _apply_negations(alt: _Item, negations: list[_Item], ctx: _Context) -> _Item
             alt.weekdays = frozenset(alt.weekdays if alt.weekdays is not None else range(7)) - negation.weekdays
         elif negation.days is not None:
             holes = _materialise(negation, ctx)
-            alt.days = merge(
-                _subtract_days(alt.days if alt.days is not None else [Interval(ctx.now, ctx.horizon_end)], holes)
+            alt.days = union(
+                subtract(alt.days if alt.days is not None else [Interval(ctx.now, ctx.horizon_end)], holes)
             )
         elif negation.walls is not None:
-            alt.walls = _subtract_walls(alt.walls if alt.walls is not None else [WHOLE_DAY], negation.walls)
+            alt.walls = subtract(alt.walls if alt.walls is not None else [WHOLE_DAY], negation.walls)
     return alt
 
 
@@ -1090,7 +1038,7 @@ def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWi
     for alt in alternatives:
         frozen.append(
             _Alt(
-                tuple(merge(alt.days)) if alt.days is not None else None,
+                tuple(union(alt.days)) if alt.days is not None else None,
                 tuple(_merge_walls(alt.walls)) if alt.walls is not None else None,
                 frozenset(alt.weekdays) if alt.weekdays is not None else None,
             )
@@ -1105,7 +1053,7 @@ def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWi
     weekdays: frozenset[int] | None
     if same("walls") and same("weekdays"):
         walls, weekdays = unique[0].walls, unique[0].weekdays
-        days = None if any(a.days is None for a in unique) else tuple(merge([d for a in unique for d in a.days or ()]))
+        days = None if any(a.days is None for a in unique) else tuple(union([d for a in unique for d in a.days or ()]))
     elif same("days") and same("weekdays"):
         days, weekdays = unique[0].days, unique[0].weekdays
         walls = (
@@ -1133,11 +1081,11 @@ def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWi
                 ctx,
             )
         ]
-        return TimeWish(intervals=tuple(_in_tz(i, ctx) for i in merge(materialised)), earliest=earliest)
+        return TimeWish(intervals=tuple(_in_tz(i, ctx) for i in union(materialised)), earliest=earliest)
     if days is not None and not days and (walls or weekdays):
         days = ()
     return TimeWish(
-        intervals=tuple(_in_tz(i, ctx) for i in merge(list(days or ()))),
+        intervals=tuple(_in_tz(i, ctx) for i in union(list(days or ()))),
         day_parts=tuple(walls or ()) if walls != (WHOLE_DAY,) else (),
         weekdays=tuple(sorted(weekdays)) if weekdays is not None and len(weekdays) < 7 else (),
         earliest=earliest,

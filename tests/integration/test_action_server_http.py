@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import logging
-import socket
-import threading
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -17,59 +14,18 @@ from sanic import Sanic
 
 from assistant.adapters import privacy_logs
 from assistant.adapters.action_server import MAX_BODY_BYTES, ActionServerSettings, create_action_app
+from tests.sanic_thread import SanicThread, free_port
 
 TOKEN = "test-token-0123456789abcdef"
 NAME, FIRST_NAME, BIRTH, PHONE = "Secretdupont", "Eulalie", "1985-03-12", "06 11 22 33 44"
 MESSAGE = f"je suis {FIRST_NAME} {NAME} née le 12 mars 1985, mon numéro {PHONE}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(self, app: Sanic, port: int) -> None:
-        self.app, self.port = app, port
-        self.ready = threading.Event()
-        self.loop = asyncio.new_event_loop()
-        self.stop_event: asyncio.Event | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_until_complete(self._serve())
-
-    async def _serve(self) -> None:
-        self.stop_event = asyncio.Event()
-        server = await self.app.create_server(
-            host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
-        )
-        assert server is not None
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        self.ready.set()
-        await self.stop_event.wait()
-        server.close()
-        await server.wait_closed()
-
-    def start(self) -> None:
-        self.thread.start()
-        assert self.ready.wait(20), "the action server did not start"
-
-    def stop(self) -> None:
-        if self.stop_event is not None:
-            self.loop.call_soon_threadsafe(self.stop_event.set)
-        self.thread.join(10)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
     Sanic.test_mode = True  # several apps of the same name in one test process
     app = create_action_app(ActionServerSettings(token=TOKEN), package="tests.integration.privacy_actions")
-    running = Server(app, free_port())
+    running = SanicThread(app, free_port())
     running.start()
     yield running.port
     running.stop()

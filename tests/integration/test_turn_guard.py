@@ -35,7 +35,7 @@ from assistant.core.model import Channel, EmergencyNumbers, Practice, Secretaria
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.settings import Settings
 from tests.builders import MON_TO_FRI, at, make_practice, rule
-from tests.integration.test_twilio_voice_channel import SanicThread, free_port
+from tests.sanic_thread import SanicThread, free_port
 
 NOW = at(2026, 11, 23, 10)
 

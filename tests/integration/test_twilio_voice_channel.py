@@ -8,12 +8,10 @@ under test, and nothing leaves the machine.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import http.server
 import json
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -36,6 +34,7 @@ from assistant.adapters.channels.twilio_voice import ContainerServices, TwilioVo
 from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.core.model import Practice, Secretariat
 from tests.builders import MON_TO_FRI, at, make_practice, rule
+from tests.sanic_thread import SanicThread, free_port
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 PUBLIC_URL = "https://voix.cabinet-test.fr"  # what Twilio calls; the server itself listens on 127.0.0.1
@@ -135,61 +134,6 @@ class FakeTwilioApi(http.server.BaseHTTPRequestHandler):
 
 
 # --- servers -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class SanicThread:
-    """A Sanic app served from a background thread with its own event loop."""
-
-    def __init__(self, app: Sanic, port: int) -> None:
-        # Several apps start in one test process: Sanic's start-up rewrite of its own methods
-        # (TouchUp) must start from the originals each time, as sanic-testing does with test_mode.
-        type(app).test_mode = True
-        self.app = app
-        self.port = port
-        self.ready = threading.Event()
-        self.error: BaseException | None = None
-        self.loop = asyncio.new_event_loop()
-        self.stop_event: asyncio.Event | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_until_complete(self._serve())
-        except BaseException as error:  # reported to the test instead of dying silently
-            self.error = error
-            self.ready.set()
-
-    async def _serve(self) -> None:
-        self.stop_event = asyncio.Event()
-        server = await self.app.create_server(
-            host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
-        )
-        assert server is not None  # already listening: create_server awaited it
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        self.ready.set()
-        await self.stop_event.wait()
-        server.close()
-        await server.wait_closed()
-
-    def start(self) -> None:
-        self.thread.start()
-        assert self.ready.wait(20), "the channel server did not start"
-        if self.error:
-            raise self.error
-
-    def stop(self) -> None:
-        if self.stop_event is not None:
-            self.loop.call_soon_threadsafe(self.stop_event.set)
-        self.thread.join(10)
 
 
 def staffed_practice() -> Practice:
@@ -903,8 +847,20 @@ _ROUTES = st.sampled_from(
     route=_ROUTES,
     fields=st.dictionaries(
         st.sampled_from(
-            ["CallSid", "From", "SpeechResult", "Digits", "Confidence", "DialCallStatus", "CallStatus",
-             "CallDuration", "Body", "MessageSid", "ParentCallSid", "Extra"]
+            [
+                "CallSid",
+                "From",
+                "SpeechResult",
+                "Digits",
+                "Confidence",
+                "DialCallStatus",
+                "CallStatus",
+                "CallDuration",
+                "Body",
+                "MessageSid",
+                "ParentCallSid",
+                "Extra",
+            ]
         ),
         _ANY_TEXT,
         max_size=8,

@@ -24,7 +24,7 @@ def credentials(folder: Path) -> Path:
     """A credentials file with the REST channel and the voice channel (test token, fake public URL)."""
     path = folder / "credentials.yml"
     path.write_text(
-        "rest:\n"
+        "assistant.adapters.channels.rest.SafeRestInput:\n"
         "assistant.adapters.channels.twilio_voice.TwilioVoiceFrInput:\n"
         f"  auth_token: {TOKEN}\n"
         f"  public_url: {PUBLIC}\n"

@@ -17,6 +17,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode
 
@@ -28,6 +29,7 @@ from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
+from assistant.adapters.channels.rest import SafeRestInput
 from assistant.adapters.channels.signature import ChannelConfigError
 from assistant.adapters.channels.twilio_text import TwilioTextInput
 from assistant.adapters.channels.twilio_voice import ContainerServices, TwilioVoiceFrInput, VoiceChannelConfig
@@ -629,7 +631,7 @@ def test_voice_defaults_and_accepted_values() -> None:
 
 
 CREDENTIALS_YML = """\
-rest:
+assistant.adapters.channels.rest.SafeRestInput:
 assistant.adapters.channels.twilio_voice.TwilioVoiceFrInput:
   auth_token: ${TWILIO_AUTH_TOKEN}
   public_url: ${ASSISTANT_PUBLIC_URL}
@@ -656,6 +658,30 @@ def test_rasa_builds_both_channels_from_credentials_yml(tmp_path, monkeypatch: p
     voice = channels[1]
     assert isinstance(voice, TwilioVoiceFrInput)
     assert voice.config.public_url == PUBLIC_URL
+    assert isinstance(channels[0], SafeRestInput)  # the chat channel with a contract, not Rasa's own
+
+
+def test_the_project_credentials_use_the_safe_rest_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.run import create_http_input_channels
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("credentials.yml", "credentials.production.yml"):
+        for variable in ("TWILIO_AUTH_TOKEN", "ASSISTANT_PUBLIC_URL", "TWILIO_ACCOUNT_SID", "TWILIO_SMS_NUMBER"):
+            monkeypatch.setenv(
+                variable,
+                {
+                    "TWILIO_AUTH_TOKEN": TOKEN,
+                    "ASSISTANT_PUBLIC_URL": PUBLIC_URL,
+                    "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+                    "TWILIO_SMS_NUMBER": "+33700000000",
+                }[variable],
+            )
+        monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+        monkeypatch.setenv("REDIS_PORT", "6379")
+        monkeypatch.setenv("REDIS_CALL_MEMORY_DB", "2")
+        channels = create_http_input_channels(None, str(root / name))
+        assert any(isinstance(channel, SafeRestInput) for channel in channels), name
+        assert not any(type(channel).__name__ == "RestInput" for channel in channels), name
 
 
 def test_a_quoted_variable_in_credentials_yml_is_reported(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,12 +9,12 @@ nothing about who is or is not a patient here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from assistant.core.model import Patient
+from assistant.core.text import strip_accents
 
 _SEPARATORS = re.compile(r"[\s\-'’._]+")
 
@@ -26,10 +26,7 @@ def name_key(name: str) -> str:
     are the same patient whichever way the name was typed or transcribed (migration 0005 recomputed
     the stored keys).
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    return _SEPARATORS.sub("", stripped.casefold())
+    return _SEPARATORS.sub("", strip_accents(name))
 
 
 def phone_key(phone: str) -> str:

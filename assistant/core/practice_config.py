@@ -32,7 +32,6 @@ import os
 import re
 import types
 import typing
-import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -54,6 +53,7 @@ from assistant.core.model import (
     Secretariat,
     TimeRange,
 )
+from assistant.core.text import normalise
 from assistant.core.windows import local_datetime
 
 __all__ = [
@@ -219,9 +219,7 @@ def _suggest(word: str, choices: Collection[str]) -> str:
 
 def _normalise_phrase(text: str) -> str:
     """Case-, accent- and spacing-insensitive form, to detect synonyms that collide."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", without_accents).split())
+    return normalise(text)
 
 
 class _Checker:

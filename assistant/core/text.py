@@ -12,13 +12,46 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+#: Apostrophes and dashes as people type them, and the one character each becomes.
+_APOSTROPHES = "\u2019\u2018`\u00b4\u02bc"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014"
 
 
-def normalise(text: str) -> str:
+def strip_accents(text: str) -> str:
+    """Lowercase (casefold), without accents, "œ" and "æ" written "oe" and "ae"; nothing else changes."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("œ", "oe").replace("æ", "ae")
-    return _NON_WORD.sub(" ", stripped).strip()
+    return stripped.replace("œ", "oe").replace("æ", "ae")
+
+
+def normalise(text: str, keep: str = "") -> str:
+    """The folded form: :func:`strip_accents`, apostrophes and punctuation as single spaces.
+
+    ``keep`` lists characters that are not punctuation to this caller (the triage patterns'
+    wildcards ``*`` and ``?``).
+    """
+    non_word = _NON_WORD if not keep else re.compile(rf"[^a-z0-9{re.escape(keep)}]+")
+    return non_word.sub(" ", strip_accents(text)).strip()
+
+
+def fold_keeping_offsets(text: str) -> str:
+    """:func:`strip_accents` character by character, so that offsets in the result are offsets in ``text``.
+
+    For entity spans: regexes are written without accents ("apres-midi") and their matches still
+    index the original. Every character stays one character: a character whose folded form is
+    longer ("œ", "ß") or empty (a lone combining accent) is only lowercased; apostrophes become
+    "'" and dashes "-", punctuation stays.
+    """
+    out = []
+    for char in text:
+        if char in _APOSTROPHES:
+            out.append("'")
+        elif char in _DASHES:
+            out.append("-")
+        else:
+            folded, lower = strip_accents(char), char.lower()
+            out.append(folded if len(folded) == 1 else lower if len(lower) == 1 else char)
+    return "".join(out)
 
 
 # French number words, folded (lowercase, no accents), shared by the readers of spoken phone

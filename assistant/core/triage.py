@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -77,7 +76,6 @@ _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NOT_PATTERN_CHAR = re.compile(r"[^a-z0-9*?]+")
 _ELLIPSES = ("...", "…")
 
 _TOP_KEYS = ("version", "updated", "language", "max_gap", "ignore_words", "numbers", "intents", "shared", "rules")
@@ -157,10 +155,7 @@ class Pattern:
 
 def _pattern_words(chunk: str) -> list[str]:
     """``normalise`` for one chunk of a pattern, keeping the wildcards ``*`` and ``?``."""
-    decomposed = unicodedata.normalize("NFKD", chunk.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("œ", "oe").replace("æ", "ae")
-    return _NOT_PATTERN_CHAR.sub(" ", stripped).split()
+    return normalise(chunk, keep="*?").split()
 
 
 @dataclass(frozen=True)

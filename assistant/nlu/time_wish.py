@@ -77,7 +77,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -86,6 +85,7 @@ from typing import Any
 from assistant.core.intervals import intersection, subtract, union
 from assistant.core.model import Interval, TimeRange
 from assistant.core.text import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS
+from assistant.core.text import fold_keeping_offsets as fold
 from assistant.core.windows import (
     AFTERNOON,
     END_OF_DAY,
@@ -125,27 +125,6 @@ WEEKDAY_WORDS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "d
 
 
 # --------------------------------------------------------------------------- text
-
-
-def fold(text: str) -> str:
-    """Lowercase, strip accents and normalise apostrophes/dashes, *keeping length*.
-
-    Offsets found in the folded text are offsets in the original text, so regexes
-    can be written without accents ("apres-midi") and still give exact spans.
-    """
-    out = []
-    for char in text:
-        low = char.lower()
-        if len(low) != 1:
-            low = char
-        if low in "\u2019\u2018`\u00b4\u02bc":
-            low = "'"
-        elif low in "\u2010\u2011\u2012\u2013\u2014":
-            low = "-"
-        else:
-            low = unicodedata.normalize("NFD", low)[0]
-        out.append(low)
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------- Duckling

@@ -20,13 +20,12 @@ Pure functions, no Rasa, no database.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
 import phonenumbers
 from text_to_num import alpha2digit
 
-from assistant.core.text import is_hesitation
+from assistant.core.text import is_hesitation, strip_accents
 
 #: Words that may come between the groups of one number: "06 euh 12, alors 34, attendez, 56 78",
 #: "c'est le 06…". Kept short on purpose: any other word ends the number ("et", "non", "pardon" start another).
@@ -107,11 +106,6 @@ def is_mobile(number: str) -> bool:
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _runs(text: str) -> Iterator[list[str]]:
     """The groups of digits that follow one another with only separators and hesitations between them."""
     run: list[str] = []
@@ -128,7 +122,7 @@ def _runs(text: str) -> Iterator[list[str]]:
                 yield run
             run = []
         elif token.isalpha():
-            word = _fold(token)
+            word = strip_accents(token)
             if word in _DIGIT_WORDS and (run or word == "zero"):
                 # a digit alpha2digit left alone ("un" is an article as often as a digit, "neuf" an adjective):
                 # within a number it is a digit ("+33 un, 23…", "+33 neuf, 00…")

@@ -27,7 +27,7 @@ from actions import runtime
 from assistant.core.model import Channel
 from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
-from assistant.dialogue.speech import NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN
+from assistant.conversation.replies import Reply, catalogue, render, say
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,17 @@ def channel_of(tracker: Tracker) -> Channel:
 
 
 #: What a patient who asks for a moment hears ("attendez, je regarde mon agenda").
-TAKE_YOUR_TIME = "Je vous en prie, prenez votre temps."
+TAKE_YOUR_TIME = say("take_your_time")
+
+
+async def utter(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *replies: Reply | str, practice: Any = None, **params: Any
+) -> None:
+    """Say catalogue replies (ids, or :class:`Reply` values) as one message, in the channel's variant and
+    the practice's own words; ``params`` fill a lone reply id."""
+    practice = practice if practice is not None else await runtime.practice()
+    said = [item if isinstance(item, Reply) else Reply(item, params) for item in replies]
+    dispatcher.utter_message(text=render(said, channel_of(tracker), practice))
 
 
 def slot_date(tracker: Tracker, name: str) -> date | None:
@@ -111,8 +121,8 @@ class SafeAction(Action, ABC):
 
 #: Said before the form asks its question again, when a form answer did not answer it: understood
 #: (it carried something, such as a name kept for later) or not.
-NOTED_BUT_NOT_THIS = "C'est noté."
-NOT_THIS_ANSWER = "Pardon, je n'ai pas bien compris votre réponse."
+NOTED_BUT_NOT_THIS = say("noted_but_not_this")
+NOT_THIS_ANSWER = say("not_this_answer")
 #: The patient's details, which their slots' own mappings keep whatever form is asking.
 NOTED_ENTITIES = frozenset({"last_name", "first_name", "birth_date", "phone_number"})
 
@@ -183,12 +193,12 @@ class SafeFormValidation(FormValidationAction, ABC):
                 return await self.count_failures(dispatcher, tracker, events, failed_before, requested)
             hints = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") != "PER"]
             if hints:
-                dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
+                await utter(dispatcher, tracker, "noted_but_not_this")
                 return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
             counts = after_failure(failed_before, asked)
             if hands_over(counts, asked):
                 return await self.hand_over(dispatcher, tracker, asked)
-            dispatcher.utter_message(text=NOT_THIS_ANSWER)
+            await utter(dispatcher, tracker, "not_this_answer")
             return [*events, SlotSet(asked, None), SlotSet(FAILED_ANSWERS, counts)]
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)
@@ -209,7 +219,8 @@ class SafeFormValidation(FormValidationAction, ABC):
             if counts.get(field, 0) > failed_before.get(field, 0):
                 if hands_over(counts, field):
                     return await self.hand_over(dispatcher, tracker, field)
-                dispatcher.utter_message(text=NOT_UNDERSTOOD.get(field, NOT_THIS_ANSWER))
+                hint = f"not_understood.{field}"
+                await utter(dispatcher, tracker, hint if hint in catalogue() else "not_this_answer")
                 return events
         answered = [str(e.get("name")) for e in events if e.get("event") == "slot" and e.get("value") is not None]
         cleared = after_answers(failed_before, answered)
@@ -226,7 +237,7 @@ class SafeFormValidation(FormValidationAction, ABC):
         """
         from actions.escalation import FORM_SLOTS, open_escalation  # actions.escalation imports this module
 
-        dispatcher.utter_message(text=NOT_UNDERSTOOD_AGAIN)
+        await utter(dispatcher, tracker, "not_understood_again")
         escalated = await open_escalation(
             dispatcher, tracker, reason=handover_reason(field), category="misunderstanding", urgency="routine"
         )

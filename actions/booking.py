@@ -21,19 +21,19 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import (
-    NOTED_BUT_NOT_THIS,
     NOTED_ENTITIES,
-    TAKE_YOUR_TIME,
     SafeAction,
     SafeFormValidation,
     channel_of,
     latest_text,
     not_understood,
     slot_date,
+    utter,
     value_before_latest_message,
 )
 from actions.escalation import open_escalation
 from assistant.clock import get_timezone
+from assistant.conversation.replies import Reply, render, reply, say
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import TIME_REFUSALS, AgendaError
 from assistant.core.model import AppointmentType, Patient, Practice, Slot
@@ -229,14 +229,14 @@ class ValidateBookingForm(SafeFormValidation):
         if motif is None:  # the form asks again, with examples (action_ask_motif), or hands over
             return not_understood(tracker, "motif")
         if not motif.bookable_online:
-            dispatcher.utter_message(text="Ce type de rendez-vous se prend directement auprès du secrétariat.")
+            await utter(dispatcher, tracker, "motif_secretariat_only", practice=practice)
             return {"motif": None}
         if tracker.get_slot("patient_status") == "new" and not motif.new_patients:
             # "jamais venu… un renouvellement d'ordonnance": said before the motif, the status was never
             # checked against it, and the booking was refused after the whole identity (phone QA).
             first_visit = first_visit_instead(motif, practice)
             if first_visit is not None:
-                dispatcher.utter_message(text=followed_patients_only(first_visit))
+                await utter(dispatcher, tracker, followed_patients_only(first_visit), practice=practice)
                 motif = first_visit
         result: dict[str, Any] = {"motif": motif.id}
         if len(motif.practitioner_ids) == 1:
@@ -266,17 +266,19 @@ class ValidateBookingForm(SafeFormValidation):
             if first_visit is not None:
                 if closed is not None:
                     others = [practitioner_phrase(practice, pid) for pid in first_visit.practitioner_ids]
-                    dispatcher.utter_message(
-                        text=f"{practitioner_subject(practice, closed)} ne prend pas de nouveaux patients pour le moment : "
-                        f"je vous propose plutôt {indefinite(first_visit.name)} avec {join_alternatives(others)}."
+                    offer = reply(
+                        "practitioner_closed_offer",
+                        practitioner=practitioner_subject(practice, closed),
+                        motif=indefinite(first_visit.name),
+                        others=join_alternatives(others),
                     )
+                    await utter(dispatcher, tracker, offer, practice=practice)
                 else:
-                    dispatcher.utter_message(text=followed_patients_only(first_visit))
+                    await utter(dispatcher, tracker, followed_patients_only(first_visit), practice=practice)
                 return {"patient_status": value, "motif": first_visit.id, "practitioner": None}
         if closed is not None:
-            dispatcher.utter_message(
-                text=f"{practitioner_subject(practice, closed)} ne prend pas de nouveaux patients pour le moment."
-            )
+            who = practitioner_subject(practice, closed)
+            await utter(dispatcher, tracker, "practitioner_closed", practice=practice, practitioner=who)
             return {"patient_status": value, "practitioner": None}
         return {"patient_status": value}
 
@@ -298,16 +300,14 @@ class ValidateBookingForm(SafeFormValidation):
         if chosen is None:
             anyone = resolve_practitioner(str(value or ""), practice)
             if anyone not in (None, ANY_PRACTITIONER) and motif is not None:
-                dispatcher.utter_message(
-                    text=f"{practitioner_subject(practice, anyone)} ne prend pas ce type de rendez-vous."
-                )
+                who = practitioner_subject(practice, anyone)
+                await utter(dispatcher, tracker, "practitioner_not_for_motif", practice=practice, practitioner=who)
                 return {"practitioner": None}
             return not_understood(tracker, "practitioner")
         if chosen != ANY_PRACTITIONER and tracker.get_slot("patient_status") == "new":
             if not practice.practitioner(chosen).accepts_new_patients:
-                dispatcher.utter_message(
-                    text=f"{practitioner_subject(practice, chosen)} ne prend pas de nouveaux patients pour le moment."
-                )
+                who = practitioner_subject(practice, chosen)
+                await utter(dispatcher, tracker, "practitioner_closed", practice=practice, practitioner=who)
                 return {"practitioner": None}
         return {"practitioner": chosen}
 
@@ -330,9 +330,7 @@ class ValidateBookingForm(SafeFormValidation):
         now = runtime.now()
         bounds = search_bounds(practice, now)
         if not wish.earliest and not wish_intervals(wish, bounds.start, bounds.end, get_timezone(practice.timezone)):
-            dispatcher.utter_message(
-                text="Ce moment est déjà passé ou trop proche. Quel autre moment vous arrangerait ?"
-            )
+            await utter(dispatcher, tracker, "wish_in_the_past", practice=practice)
             return {"time_wish": None}
         if tracker.get_slot("requested_slot") == "practitioner" and entity_value(tracker, "practitioner") is None:
             # "samedi matin" for an answer to "une préférence pour le praticien ?": the time is what
@@ -358,12 +356,9 @@ def another_patient_maybe(tracker: Tracker) -> list[EventType]:
     return [SlotSet(name, None) for name in IDENTITY_SLOTS]
 
 
-def followed_patients_only(first_visit: AppointmentType) -> str:
+def followed_patients_only(first_visit: AppointmentType) -> Reply:
     """What a new patient hears when the motif is kept for patients already followed."""
-    return (
-        "Ce motif est réservé aux patients déjà suivis au cabinet : "
-        f"je vous propose plutôt {indefinite(first_visit.name)}."
-    )
+    return reply("followed_patients_only", motif=indefinite(first_visit.name))
 
 
 def secretariat_only_motif(tracker: Tracker, practice: Practice) -> AppointmentType | None:
@@ -379,11 +374,11 @@ async def hand_secretariat_only_motif(
     motif: AppointmentType, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType]:
     """Say that the secretariat arranges ``motif``, and pass the request on (then the callback number)."""
-    dispatcher.utter_message(text=f"Les {plural(motif.name)} s'organisent avec le secrétariat.")
+    await utter(dispatcher, tracker, "secretariat_arranges", motifs=plural(motif.name))
     events = await open_escalation(
         dispatcher,
         tracker,
-        reason=f"Demande de {motif.name}, à organiser par le secrétariat",
+        reason=say("reason.secretariat_motif", motif=motif.name),
         category="human",
         urgency="routine",
     )
@@ -470,11 +465,11 @@ class ActionAskChosenSlot(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
         if tracker.get_slot("time_wish") is None:
-            dispatcher.utter_message(text="Quel jour ou quel moment vous arrangerait ?")
+            await utter(dispatcher, tracker, "ask_when", practice=practice)
             return []
         query = slot_query(tracker, practice)
         if query is None:
-            dispatcher.utter_message(text="Pour quel motif souhaitez-vous un rendez-vous ?")
+            await utter(dispatcher, tracker, "ask_motif_again", practice=practice)
             return []
         agenda = runtime.container().agenda
         found = await runtime.off_loop(agenda.find_slots, query)
@@ -487,39 +482,34 @@ class ActionAskChosenSlot(SafeAction):
         reason = motif_hours_reason(motif, query.wish) or closed_reason(practice, query.wish, asked_for, today)
         alternatives, intro = await self._alternatives(tracker, practice, query, reason)
         if alternatives:
-            dispatcher.utter_message(text=f"{intro} {say_choices(alternatives, practice, today)}")
+            dispatcher.utter_message(text=f"{render(intro, channel_of(tracker), practice)} {say_choices(alternatives, practice, today)}")
             return [SlotSet("proposed_slots", [slot_to_dict(s) for s in alternatives])]
-        dispatcher.utter_message(
-            text=f"Je n'ai aucun créneau disponible pour ce motif dans les {practice.rules.horizon_days} prochains jours."
-        )
+        await utter(dispatcher, tracker, "no_slot_in_horizon", practice=practice, days=practice.rules.horizon_days)
         return [SlotSet("chosen_slot", {"none": True}), SlotSet("proposed_slots", [])]
 
     async def _alternatives(
         self, tracker: Tracker, practice: Practice, query: SlotQuery, reason: str | None = None
-    ) -> tuple[list[Slot], str]:
+    ) -> tuple[list[Slot], list[Reply]]:
         """The nearest alternatives, introduced by why the wish had none (closed then, or all taken)."""
         agenda = runtime.container().agenda
-        nothing = reason or "Je n'ai rien de libre à ce moment-là."
+        nothing = reply("as_is", text=reason) if reason else reply("nothing_then")
         if query.practitioner_ids:
             others = replace(query, practitioner_ids=())
             found = await runtime.off_loop(agenda.find_slots, others)
             if found:
                 if reason:
-                    return found, f"{reason} Un autre praticien peut vous recevoir."
+                    return found, [nothing, reply("other_practitioner_can")]
                 who = practitioner_subject(practice, query.practitioner_ids[0])
-                return (
-                    found,
-                    f"{who} n'a pas de créneau libre à ce moment-là, mais un autre praticien peut vous recevoir.",
-                )
+                return found, [reply("practitioner_busy_other_can", practitioner=who)]
             earliest = SlotQuery(
                 query.appointment_type_id, query.practitioner_ids, TimeWish(), 3, True, query.new_patient
             )
             found = await runtime.off_loop(agenda.find_slots, earliest)
             if found:
-                return found, f"{nothing} Voici les prochaines disponibilités."
+                return found, [nothing, reply("next_availabilities")]
         earliest = replace(query, practitioner_ids=(), wish=TimeWish(), spread_days=True)
         found = await runtime.off_loop(agenda.find_slots, earliest)
-        return found, f"{nothing} Voici les prochaines disponibilités."
+        return found, [nothing, reply("next_availabilities")]
 
 
 class ValidateSlotChoiceForm(SafeFormValidation):
@@ -552,18 +542,18 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         # Rasa has already put any time in the message into the wish: set aside, the wish is set back.
         earlier = value_before_latest_message(tracker, "time_wish")
         if is_hold_on(text):  # "attendez deux secondes": not a choice (the "deux" was once the second slot)
-            dispatcher.utter_message(text=TAKE_YOUR_TIME)
+            await utter(dispatcher, tracker, "take_your_time", practice=practice)
             return {"chosen_slot": None, "time_wish": earlier}
         born = parse_birth_date(text, runtime.now())
         if born is not None and born.year < runtime.now().year:
             # "le douze mai quatre-vingt-quatre" while the slots were read: a birth date, kept for the
             # identity questions; it was searched as the appointment's date ("rien de libre").
-            dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
+            await utter(dispatcher, tracker, "noted_but_not_this", practice=practice)
             return {"chosen_slot": None, "birth_date": born.isoformat(), "time_wish": earlier}
         if refuses_all(text) and not states_a_preference(text):
             # "aucun ne me convient", "non ça va pas, j'emmène les enfants à l'école à huit heures et
             # demie": the time in it says why not, not when; the patient is asked when instead.
-            dispatcher.utter_message(text="D'accord.")
+            await utter(dispatcher, tracker, "ok", practice=practice)
             return {"chosen_slot": None, "proposed_slots": None, "time_wish": None}
         changes = search_changes(tracker, practice)
         if changes:  # "plutôt l'après-midi", "avec le docteur Benali": a new search, not a choice
@@ -573,14 +563,14 @@ class ValidateSlotChoiceForm(SafeFormValidation):
             return {"chosen_slot": None, "proposed_slots": None, "time_wish": None}
         if any(entity.get("entity") in NOTED_ENTITIES for entity in tracker.latest_message.get("entities") or []):
             # A phone number or a name given while the slots were read: kept by its own mapping.
-            dispatcher.utter_message(text=NOTED_BUT_NOT_THIS)
+            await utter(dispatcher, tracker, "noted_but_not_this", practice=practice)
             return {"chosen_slot": None}
         return not_understood(tracker, "chosen_slot")
 
 
 #: Refusals whose agenda sentence tells the patient to call the secretariat, said without that part
 #: when the assistant hands the request over itself.
-REFUSALS_HANDED_OVER = {"too_late_to_cancel": "Il est trop tard pour changer ce rendez-vous en ligne."}
+REFUSALS_HANDED_OVER = {"too_late_to_cancel": "too_late_online"}
 
 
 async def after_refusal(
@@ -593,14 +583,14 @@ async def after_refusal(
     appointments, a motif booked by the secretariat only…) is handed to the secretariat.
     """
     if error.code in TIME_REFUSALS:
-        said = "Ce créneau vient d'être pris par quelqu'un d'autre." if error.code == "slot_taken" else error.message
-        dispatcher.utter_message(text=f"{said} Je vous propose d'autres horaires.")
+        said = reply("slot_taken") if error.code == "slot_taken" else reply("as_is", text=error.message)
+        await utter(dispatcher, tracker, said, "other_times")
         return [SlotSet("chosen_slot", None), SlotSet("proposed_slots", None), FollowupAction("slot_choice_form")]
-    dispatcher.utter_message(text=REFUSALS_HANDED_OVER.get(error.code, error.message))
+    await utter(dispatcher, tracker, REFUSALS_HANDED_OVER.get(error.code, "as_is"), text=error.message)
     events = await open_escalation(
         dispatcher,
         tracker,
-        reason=f"{what} refusée en ligne : {error.message}",
+        reason=say("reason.refused", what=say(f"what.{what}"), refusal=error.message),
         category="human",
         urgency="routine",
     )
@@ -620,27 +610,25 @@ class ActionConfirmBooking(SafeAction):
             events = await open_escalation(
                 dispatcher,
                 tracker,
-                reason="Aucun créneau disponible pour le motif demandé",
+                reason=say("reason.no_slot"),
                 category="human",
                 urgency="routine",
             )
             return events
         slot = slot_from_dict(chosen)
         motif = practice.appointment_type(slot.appointment_type_id)
-        who = f"{tracker.get_slot('first_name') or ''} {tracker.get_slot('last_name') or ''}".strip()
+        who: Reply | str = f"{tracker.get_slot('first_name') or ''} {tracker.get_slot('last_name') or ''}".strip()
         born = slot_date(tracker, "birth_date")
         if born is not None:  # read back too: a wrong birth date would make a second patient record
-            who += f", date de naissance le {say_birth_date(born)}"
+            who = reply("read_back_born", who=who, birth_date=say_birth_date(born))
         phone = str(tracker.get_slot("phone") or "")
-        sms = ""
+        sms: Reply | str = ""
         if is_mobile(phone):
             # The number (often the caller's, taken without asking) is offered for confirmation here.
             digits = "".join(ch for ch in phone if ch.isdigit())
-            sms = f" La confirmation partira par SMS au numéro qui se termine par {digits[-2:]}."
-        dispatcher.utter_message(
-            text=f"Je récapitule : {motif.name} {say_slot(slot, practice, runtime.now().date())}, pour {who}.{sms} "
-            "Je confirme ce rendez-vous ?"
-        )
+            sms = reply("read_back_sms", digits=digits[-2:])
+        when = say_slot(slot, practice, runtime.now().date())
+        await utter(dispatcher, tracker, "read_back", practice=practice, motif=motif.name, slot=when, who=who, sms=sms)
         return []
 
 
@@ -652,14 +640,11 @@ class ActionBookAppointment(SafeAction):
         practice = await runtime.practice()
         if tracker.get_slot("emergency"):
             # Never a booking for an emergency, whatever path led here.
-            dispatcher.utter_message(
-                text=f"Ce que vous m'avez décrit peut être une urgence : je ne prends pas de rendez-vous. "
-                f"Appelez le {practice.emergency.samu}."
-            )
+            await utter(dispatcher, tracker, "emergency_no_booking", practice=practice, samu=practice.emergency.samu)
             return [SlotSet("chosen_slot", None)]
         chosen = tracker.get_slot("chosen_slot")
         if not isinstance(chosen, dict) or chosen.get("none"):
-            dispatcher.utter_message(text="Je n'ai pas de créneau choisi à réserver.")
+            await utter(dispatcher, tracker, "nothing_chosen", practice=practice)
             return []
         slot = slot_from_dict(chosen)
         channel = channel_of(tracker)
@@ -684,12 +669,12 @@ class ActionBookAppointment(SafeAction):
         try:
             appointment = await runtime.off_loop(agenda.book, request, patient, actor)
         except AgendaError as error:
-            return await after_refusal(error, "Réservation", dispatcher, tracker)
+            return await after_refusal(error, "booking", dispatcher, tracker)
         motif = practice.appointment_type(appointment.appointment_type_id)
-        sentences = [f"C'est réservé : {motif.name} {say_slot(appointment, practice, runtime.now().date())}."]
+        said = [reply("booked", motif=motif.name, slot=say_slot(appointment, practice, runtime.now().date()))]
         if motif.instructions:
-            sentences.append(answer_documents(practice, motif))
-        dispatcher.utter_message(text=" ".join(sentences))
+            said.append(reply("as_is", text=answer_documents(practice, motif)))
+        await utter(dispatcher, tracker, *said, practice=practice)
         return [
             SlotSet("appointment_id", float(appointment.id or 0)),
             SlotSet("verified_patient_id", float(appointment.patient_id)),

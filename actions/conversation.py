@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import TAKE_YOUR_TIME, SafeAction, latest_text, slot_date
+from actions.base import SafeAction, latest_text, slot_date, utter
 from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
 from actions.manage import MAX_IDENTITY_CHECKS, failed_identity_checks
 from assistant.dialogue.speech import birth_date_corrected
@@ -36,7 +36,7 @@ class ActionChangeMind(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if is_hold_on(latest_text(tracker)):
             # "euh attendez je regarde mon agenda": a moment asked, not a request dropped
-            dispatcher.utter_message(text=TAKE_YOUR_TIME)
+            await utter(dispatcher, tracker, "take_your_time")
             return [FollowupAction("action_listen")]
         said = latest_text(tracker)
         earlier = slot_date(tracker, "birth_date") or birth_date_before_correction(said, runtime.now())
@@ -47,10 +47,7 @@ class ActionChangeMind(SafeAction):
             follow = after_birth_date_fix(tracker)
             if follow is None:
                 practice = await runtime.practice()
-                dispatcher.utter_message(
-                    text="Je ne peux pas vérifier votre identité une nouvelle fois ici : "
-                    f"le secrétariat pourra vous aider au {practice.phone}."
-                )
+                await utter(dispatcher, tracker, "no_more_checks_call", practice=practice, phone=practice.phone)
                 return [FollowupAction("utter_anything_else")]
             dispatcher.utter_message(text=birth_date_corrected(fixed))
             return [SlotSet("birth_date", fixed.isoformat()), FollowupAction(follow)]
@@ -59,10 +56,10 @@ class ActionChangeMind(SafeAction):
         if searching and tracker.get_slot("task") in ("book", "move"):
             changes = search_changes(tracker, await runtime.practice())
             if changes:
-                dispatcher.utter_message(text="D'accord.")
+                await utter(dispatcher, tracker, "ok")
                 follow = form if form in SEARCH_FORMS else "slot_choice_form"
                 return [*(SlotSet(name, value) for name, value in changes.items()), FollowupAction(str(follow))]
-        dispatcher.utter_message(text="D'accord, j'abandonne cette demande.")
+        await utter(dispatcher, tracker, "request_dropped")
         # "Puis-je faire autre chose pour vous ?" is the domain's question, whose "non" the rules close;
         # "laissez tomber, je rappellerai, au revoir" is not asked it (phone QA).
         closing = "utter_goodbye" if ends_with_goodbye(latest_text(tracker)) else "utter_anything_else"

@@ -20,7 +20,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import (
-    TAKE_YOUR_TIME,
     SafeAction,
     SafeFormValidation,
     caller_number,
@@ -28,7 +27,9 @@ from actions.base import (
     last_bot_texts,
     latest_text,
     previous_action,
+    utter,
 )
+from assistant.conversation.replies import Reply, reply, say
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.core.triage import TriageResult
@@ -37,24 +38,23 @@ from assistant.dialogue.speech import say_when
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye, is_hold_on, parse_phone
 
 INTENT_REASONS = {
-    "medical_question": ("Question médicale", "sensitive", "routine"),
-    "ask_results": ("Demande de résultats", "sensitive", "routine"),
-    "complaint": ("Réclamation", "sensitive", "routine"),
-    "request_records": ("Demande de dossier médical", "sensitive", "routine"),
-    "request_human": ("Demande à parler au secrétariat", "human", "routine"),
+    "medical_question": (say("reason.medical_question"), "sensitive", "routine"),
+    "ask_results": (say("reason.ask_results"), "sensitive", "routine"),
+    "complaint": (say("reason.complaint"), "sensitive", "routine"),
+    "request_records": (say("reason.request_records"), "sensitive", "routine"),
+    "request_human": (say("reason.request_human"), "human", "routine"),
     # The practitioner must know within minutes: "à traiter aujourd'hui".
-    "announce_late": ("Retard annoncé pour un rendez-vous", "human", "urgent"),
-    "nlu_fallback": ("Incompréhension répétée", "misunderstanding", "routine"),
+    "announce_late": (say("reason.announce_late"), "human", "urgent"),
+    "nlu_fallback": (say("reason.nlu_fallback"), "misunderstanding", "routine"),
 }
 
 #: What the patient hears first, by what was asked: a complaint is not a medical question.
-NO_MEDICAL_ADVICE = "Je ne peux pas donner d'avis médical, mais l'équipe du cabinet va s'en occuper."
 ACKNOWLEDGEMENTS = {
-    "medical_question": NO_MEDICAL_ADVICE,
-    "ask_results": "Je n'ai pas accès aux résultats, mais l'équipe du cabinet va s'en occuper.",
-    "complaint": "Je suis désolé pour ce désagrément.",
-    "request_records": "Je ne peux pas envoyer de documents, mais l'équipe du cabinet va s'en occuper.",
-    "announce_late": "Merci de prévenir.",
+    "medical_question": "no_medical_advice",
+    "ask_results": "ack.ask_results",
+    "complaint": "ack.complaint",
+    "request_records": "ack.request_records",
+    "announce_late": "ack.announce_late",
 }
 
 FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
@@ -99,7 +99,7 @@ async def open_escalation(
     category: str,
     urgency: str,
     announce: bool = True,
-    transfer_text: str = "Je vous passe le secrétariat, ne quittez pas.",
+    transfer_text: str = "transfer",
 ) -> list[EventType]:
     """Record an escalation and tell the patient what happens next; ask a callback number if none is known."""
     practice = await runtime.practice()
@@ -124,7 +124,7 @@ async def open_escalation(
         # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.
         summary = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
         if transfer_text:
-            dispatcher.utter_message(text=transfer_text)
+            await utter(dispatcher, tracker, transfer_text, practice=practice)
         dispatcher.utter_message(
             json_message={
                 "handover": {
@@ -135,7 +135,7 @@ async def open_escalation(
             }
         )
     elif announce:
-        dispatcher.utter_message(text=_handover_sentence(practice, runtime.now()))
+        await utter(dispatcher, tracker, *_handover_sentence(practice, runtime.now()), practice=practice)
     events: list[EventType] = [SlotSet("escalated", True), SlotSet("escalation_id", float(escalation.id or 0))]
     # A known number fills the callback form at once; otherwise the form asks for one.
     events.append(SlotSet("phone", callback or None))
@@ -151,22 +151,19 @@ def transfers_call(tracker: Tracker, practice: Practice, now: Any) -> bool:
     )
 
 
-def _handover_sentence(practice: Practice, now: Any) -> str:
+def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:
     if is_staffed(practice, now):
-        return "Je transmets votre demande au secrétariat, qui va vous recontacter rapidement."
+        return [reply("handover_staffed")]
     opening = next_staffed(practice, now)
-    when = f" dès sa réouverture, {say_when(opening, practice, now.date())}" if opening else " dès sa réouverture"
-    sentence = f"Le secrétariat est fermé pour le moment. Je lui transmets votre demande : il vous recontactera{when}."
+    said = [reply("handover_closed_until", when=say_when(opening, practice, now.date()))] if opening else [reply("handover_closed")]
     if practice.emergency.on_call:
-        sentence += f" Si vous avez besoin d'un médecin avant, appelez le {practice.emergency.on_call}."
-    return sentence
+        said.append(reply("on_call_before", on_call=practice.emergency.on_call))
+    return said
 
 
 def secretariat_told(practice: Practice, now: Any) -> str:
     """Who knows now: the secretariat when someone is there, otherwise at its reopening (never a false comfort)."""
-    if is_staffed(practice, now):
-        return "J'ai aussi prévenu le secrétariat du cabinet."
-    return "Le secrétariat en sera informé dès sa réouverture."
+    return "secretariat_told" if is_staffed(practice, now) else "secretariat_told_later"
 
 
 class ActionHandleEmergency(SafeAction):
@@ -188,7 +185,7 @@ class ActionHandleEmergency(SafeAction):
             raise
         life_threatening = is_life_threatening(result, practice.emergency)
         dispatcher.utter_message(text=emergency_reply(practice, result))
-        reasons = triage.get("reasons") or ["Urgence signalée par le patient"]
+        reasons = triage.get("reasons") or [say("reason.emergency")]
         now = runtime.now()
         # A person in distress on the phone while someone is at the desk is put through to that person
         # (the 3114 said first); a medical emergency frees the line for the 15.
@@ -206,10 +203,10 @@ class ActionHandleEmergency(SafeAction):
             pass  # open_escalation said "Je vous passe le secrétariat" and asked the channel to transfer
         elif channel_of(tracker) == Channel.PHONE:
             # Keep the patient's line free for the emergency call: say it, then hang up.
-            dispatcher.utter_message(text=f"{told} Je raccroche pour que vous puissiez appeler.")
+            await utter(dispatcher, tracker, told, "hanging_up", practice=practice)
             dispatcher.utter_message(json_message={"end_call": True})
         else:
-            dispatcher.utter_message(text=told)
+            await utter(dispatcher, tracker, told, practice=practice)
         return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, SlotSet("emergency", True)]
 
 
@@ -229,13 +226,13 @@ class ActionEscalate(SafeAction):
             return confirmed
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         triage = latest_triage(tracker)
-        reason, category, urgency = INTENT_REASONS.get(intent, ("Demande transmise au secrétariat", "human", "routine"))
+        reason, category, urgency = INTENT_REASONS.get(intent, (say("reason.other"), "human", "routine"))
         if triage.get("category") == "urgent":
             reason, category, urgency = "; ".join(triage.get("reasons") or [reason]), "urgent", "urgent"
         if category == "urgent":
-            dispatcher.utter_message(text=NO_MEDICAL_ADVICE)
+            await utter(dispatcher, tracker, "no_medical_advice")
         elif intent in ACKNOWLEDGEMENTS or category == "sensitive":
-            dispatcher.utter_message(text=ACKNOWLEDGEMENTS.get(intent, NO_MEDICAL_ADVICE))
+            await utter(dispatcher, tracker, ACKNOWLEDGEMENTS.get(intent, "no_medical_advice"))
         events = await open_escalation(dispatcher, tracker, reason=reason, category=category, urgency=urgency)
         return [*confirmed, ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
 
@@ -255,13 +252,10 @@ class ValidateCallbackForm(SafeFormValidation):
         in_text = parse_phone(latest_text(tracker))  # the whole message: DIET may tag each group apart
         phone = in_text if in_text not in (None, NO_PHONE) else parse_phone(str(value or ""))
         if phone is None and answers_in_this_form(tracker, "callback_form") >= 2:
-            dispatcher.utter_message(text="Je n'arrive pas à noter ce numéro.")
+            await utter(dispatcher, tracker, "phone_not_noted")
             return {"phone": NO_PHONE}
         if phone is None:
-            dispatcher.utter_message(
-                text="Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre ou deux par deux, "
-                "par exemple zéro six, douze…"
-            )
+            await utter(dispatcher, tracker, "callback_phone_not_understood")
             return {"phone": None}
         return {"phone": phone}
 
@@ -290,18 +284,16 @@ class ActionRecordCallback(SafeAction):
         if escalation_id and phone and phone != NO_PHONE:
             service = runtime.container().escalations
             await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-            dispatcher.utter_message(text=f"C'est noté : {callback_promise(str(phone))}")
+            await utter(dispatcher, tracker, "callback_noted", practice=practice, promise=callback_promise(str(phone)))
         elif escalation_id:
-            dispatcher.utter_message(
-                text=f"Votre demande est bien transmise. Vous pouvez aussi appeler le secrétariat au {practice.phone}."
-            )
+            await utter(dispatcher, tracker, "request_sent_call_us", practice=practice, phone=practice.phone)
         return []
 
 
-def callback_promise(phone: str) -> str:
+def callback_promise(phone: str) -> Reply:
     """ "le secrétariat vous rappellera au numéro qui se termine par 89." (only the last two digits are said)"""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"le secrétariat vous rappellera au numéro qui se termine par {digits[-2:]}."
+    return reply("callback_promise", digits=digits[-2:])
 
 
 class ActionUpdateCallback(SafeAction):
@@ -319,16 +311,16 @@ class ActionUpdateCallback(SafeAction):
         if escalation_id and phone in (None, NO_PHONE) and len(latest_text(tracker).split()) >= 4:
             # "Dites-lui que mon père sort de l'hôpital…": added to the request (its transcript), not lost
             events = await open_escalation(
-                dispatcher, tracker, reason="Précisions du patient", category="human", urgency="routine", announce=False
+                dispatcher, tracker, reason=say("reason.details"), category="human", urgency="routine", announce=False
             )
-            dispatcher.utter_message(text="C'est noté, je le transmets au secrétariat.")
+            await utter(dispatcher, tracker, "details_passed_on")
             return [*events, FollowupAction("utter_anything_else")]
         if not escalation_id or phone in (None, NO_PHONE):
-            dispatcher.utter_message(text="Votre demande est bien transmise au secrétariat.")
+            await utter(dispatcher, tracker, "request_sent")
             return [FollowupAction("utter_anything_else")]
         service = runtime.container().escalations
         await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-        dispatcher.utter_message(text=f"C'est corrigé : {callback_promise(str(phone))}")
+        await utter(dispatcher, tracker, "callback_corrected", promise=callback_promise(str(phone)))
         return [SlotSet("phone", phone), FollowupAction("utter_anything_else")]
 
 
@@ -341,12 +333,12 @@ class ActionHandleFallback(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if is_hold_on(latest_text(tracker)):
             # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
-            dispatcher.utter_message(text=TAKE_YOUR_TIME)
+            await utter(dispatcher, tracker, "take_your_time")
             return [FollowupAction("action_listen")]
         if asks_to_repeat(latest_text(tracker)):
             # "Pardon ?", "vous pouvez répéter ?": the last answer again, not a misunderstanding
             said = last_bot_texts(tracker)
-            for text in said or ["Je disais : que puis-je faire pour vous ?"]:
+            for text in said or [say("i_was_saying", channel_of(tracker))]:
                 dispatcher.utter_message(text=text)
             return [FollowupAction("action_listen")]
         if previous_action(tracker) == "action_record_callback":
@@ -360,9 +352,7 @@ class ActionHandleFallback(SafeAction):
             # "la semaine prochaine plutôt" after "il est trop tard pour le déplacer ici": the same
             # answer, in other words, rather than "Pardon, je n'ai pas compris".
             practice = await runtime.practice()
-            dispatcher.utter_message(
-                text=f"Ce rendez-vous est trop proche pour être changé ici. Le secrétariat peut le faire au {practice.phone}."
-            )
+            await utter(dispatcher, tracker, "too_close_call", practice=practice, phone=practice.phone)
             return [FollowupAction("utter_anything_else")]
         from actions.confirmation import confirm_if_yes, hands_over  # actions.booking imports this module
 
@@ -371,14 +361,14 @@ class ActionHandleFallback(SafeAction):
             # "oui oui et euh je peux boire un café ?" to a read-back: the yes is kept; the rest can be asked again
             if hands_over(confirmed):
                 return confirmed
-            dispatcher.utter_message(text="Pour votre question, je n'ai pas bien compris : pouvez-vous la reformuler ?")
+            await utter(dispatcher, tracker, "rephrase_question")
             return [*confirmed, FollowupAction("action_listen")]
         if unsure_booking(tracker):
             # "une consultation avec le docteur Lefebvre" as a first message: booking or answer, too
             # close to call, but with no request in progress it can only start a booking.
             return [SlotSet("task", "book"), FollowupAction("booking_form")]
         if consecutive_fallbacks(tracker) >= 2:
-            dispatcher.utter_message(text="Je suis désolé, je ne comprends pas bien votre demande.")
+            await utter(dispatcher, tracker, "not_understood_request")
             events = await open_escalation(dispatcher, tracker, *INTENT_REASONS["nlu_fallback"])
             # The form that was running (if any) ends; the callback number is asked next.
             return [

@@ -22,6 +22,7 @@ from actions.base import (
     latest_text,
     not_understood,
     slot_date,
+    utter,
     value_before_latest_message,
 )
 from assistant.core.model import Practice, Slot
@@ -141,7 +142,7 @@ class ValidateIdentityForm(SafeFormValidation):
         if changed is not None:
             # "non pardon le deuxième" when the name is asked: another of the proposed slots, not a name
             practice = await runtime.practice()
-            dispatcher.utter_message(text=f"D'accord : {say_slot(changed, practice, runtime.now().date())}.")
+            await utter(dispatcher, tracker, "ok_then", practice=practice, slot=say_slot(changed, practice, runtime.now().date()))
             requested = tracker.get_slot("requested_slot")
             return [SlotSet("chosen_slot", slot_to_dict(changed)), *([SlotSet(requested, None)] if requested else [])]
         events = await super().run(dispatcher, tracker, domain)

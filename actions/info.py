@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, caller_number, latest_text
+from actions.base import SafeAction, caller_number, latest_text, utter
 from actions.booking import hand_secretariat_only_motif, secretariat_only_motif
 from actions.confirmation import confirm_if_yes, hands_over
 from actions.escalation import open_escalation, transfers_call
 from assistant.clock import get_timezone
+from assistant.conversation.replies import say
 from assistant.core.errors import AgendaError
 from assistant.core.model import AppointmentType, Practice
 from assistant.core.secretariat import is_staffed
@@ -43,10 +44,7 @@ class ActionGreet(SafeAction):
         practice = await runtime.practice()
         # As a secretary answers: the practice's name first, then who speaks (an automated assistant).
         local_hour = runtime.now().astimezone(get_timezone(practice.timezone)).hour
-        dispatcher.utter_message(
-            text=f"{practice.name}, {hello(local_hour)}. Je suis l'assistant automatique du cabinet : "
-            "je peux prendre, déplacer ou annuler un rendez-vous. Que puis-je faire pour vous ?"
-        )
+        await utter(dispatcher, tracker, "greeting", practice=practice, practice_name=practice.name, hello=hello(local_hour))
         return []
 
 
@@ -69,7 +67,7 @@ class ActionAnswerInEnglish(SafeAction):
         return await open_escalation(
             dispatcher,
             tracker,
-            reason="Patient anglophone : rappeler en anglais",
+            reason=say("reason.english"),
             category="human",
             urgency="routine",
             announce=put_through,

@@ -22,10 +22,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, caller_number, channel_of
+from actions.base import SafeAction, caller_number, channel_of, utter
 from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, is_open_wish, mentions_a_relative
 from actions.escalation import open_escalation
 from assistant.clock import get_timezone
+from assistant.conversation.replies import reply, say
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
@@ -41,17 +42,8 @@ from assistant.services.agenda import Actor
 log = logging.getLogger(__name__)
 
 #: The question after reading back the appointment, by task.
-CHANGE_QUESTIONS = {"cancel": "Voulez-vous l'annuler ?", "move": "Voulez-vous le déplacer ?"}
-CHANGE_IT = {"cancel": "l'annuler", "move": "le déplacer"}
-
-NOT_FOUND = (
-    "Je ne retrouve pas de rendez-vous avec ces informations, et pour des raisons de confidentialité "
-    "je ne peux pas vous en dire plus. Souhaitez-vous que je transmette votre demande au secrétariat ?"
-)
-TOO_MANY_CHECKS = (
-    "Je ne peux pas vérifier votre identité une nouvelle fois ici. "
-    "Souhaitez-vous que je transmette votre demande au secrétariat ?"
-)
+CHANGE_QUESTIONS = {"cancel": "ask_cancel", "move": "ask_move"}
+CHANGE_IT = {"cancel": "cancel_it", "move": "move_it"}
 #: Identity checks that may fail in one conversation; then only the secretariat can help. Trying birth
 #: dates one after the other is how an identity is guessed: the sixth guess once disclosed an appointment.
 MAX_IDENTITY_CHECKS = 2
@@ -88,11 +80,7 @@ def failed_identity_checks(tracker: Tracker) -> int:
 
 def whose_appointment(tracker: Tracker) -> str:
     """ "votre rendez-vous", or "son rendez-vous" for a relative the caller named ("le rendez-vous de ma fille")."""
-    return "son rendez-vous" if mentions_a_relative(tracker) else "votre rendez-vous"
-
-
-#: What the secretariat is asked to do when a change is too close to be made here.
-LATE_REQUESTS = {"cancel": "Annulation demandée", "move": "Déplacement demandé"}
+    return say("their_appointment" if mentions_a_relative(tracker) else "your_appointment")
 
 
 class ActionFindAppointments(SafeAction):
@@ -106,7 +94,7 @@ class ActionFindAppointments(SafeAction):
         agenda = runtime.container().agenda
         if failed_identity_checks(tracker) >= MAX_IDENTITY_CHECKS:
             log.warning("identity check refused: %s failed checks in conversation", MAX_IDENTITY_CHECKS)
-            dispatcher.utter_message(text=TOO_MANY_CHECKS)
+            await utter(dispatcher, tracker, "too_many_checks", practice=practice)
             return [SlotSet("identity_verified", False)]
         try:
             claim = IdentityClaim(
@@ -116,45 +104,44 @@ class ActionFindAppointments(SafeAction):
                 caller_number(tracker),
             )
         except ValueError:
-            dispatcher.utter_message(text=NOT_FOUND)
+            await utter(dispatcher, tracker, "not_found", practice=practice)
             return [SlotSet("identity_verified", False)]
         patient = await runtime.off_loop(agenda.identify_patient, claim)
         if patient is None or patient.id is None:
-            dispatcher.utter_message(text=NOT_FOUND)
+            await utter(dispatcher, tracker, "not_found", practice=practice)
             return [SlotSet("identity_verified", False)]
         upcoming = await runtime.off_loop(agenda.patient_appointments, patient.id)
         task = tracker.get_slot("task")
-        next_one = "prochain "
+        next_one = say("next_word")
         if task in ("cancel", "move") and len(upcoming) > 1:
             # "annuler mon rendez-vous chez le kiné du 23 décembre": that one, not the next one
             text, wish = request_words(tracker, practice)
             named = appointments_named(upcoming, practice, text, wish)
-            next_one = "prochain " if named[0] == upcoming[0] else ""  # "Votre rendez-vous est…"
+            next_one = say("next_word") if named[0] == upcoming[0] else ""  # "Votre rendez-vous est…"
             upcoming = named
         verified = [SlotSet("identity_verified", True), SlotSet("verified_patient_id", float(patient.id))]
         if not upcoming:
-            dispatcher.utter_message(text="Je ne vois aucun rendez-vous à venir au cabinet à ce nom.")
+            await utter(dispatcher, tracker, "no_appointment", practice=practice)
             return [*verified, SlotSet("appointment_id", None)]
         today = runtime.now().date()
         nearest = upcoming[0]
         said = say_slot(nearest, practice, today)
         # "Votre", or "Son" for a relative the caller named ("le rendez-vous de ma mère").
-        whose = "Son" if mentions_a_relative(tracker) else "Votre"
+        whose = say("their" if mentions_a_relative(tracker) else "your")
+        about = {"whose": whose, "next": next_one, "slot": said}
         if task in ("cancel", "move"):
-            change_it = CHANGE_IT[task]
+            change_it = say(CHANGE_IT[task])
             changeable = self._first_changeable(upcoming, practice, channel_of(tracker), runtime.now())
             if changeable is None:
                 # Said before asking, not after a "oui"; and the request goes to the secretariat at once
                 # (put through on the phone when someone is there, kept for the reopening otherwise):
                 # "merci d'appeler le secrétariat" sent a caller at night to a closed line, and one in the
                 # day to the number they were calling.
-                dispatcher.utter_message(
-                    text=f"{whose} {next_one}rendez-vous est {said}. Il est trop tard pour {change_it} ici."
-                )
+                await utter(dispatcher, tracker, "too_late_here", practice=practice, change_it=change_it, **about)
                 events = await open_escalation(
                     dispatcher,
                     tracker,
-                    reason=f"{LATE_REQUESTS[task]}, trop proche pour le faire en ligne : rendez-vous {said}",
+                    reason=say("reason.too_late", request=say(f"late.{task}"), slot=said),
                     category="human",
                     urgency="routine",
                 )
@@ -162,23 +149,26 @@ class ActionFindAppointments(SafeAction):
             if changeable is not nearest:
                 # The next one is too close, a later one is not: say so, and offer the later one.
                 later = say_slot(changeable, practice, today)
-                dispatcher.utter_message(
-                    text=f"{whose} {next_one}rendez-vous, {said}, est trop proche pour {change_it} ici : pour "
-                    f"celui-là, merci d'appeler le secrétariat au {practice.phone}. Il y a aussi un rendez-vous "
-                    f"{later}. {CHANGE_QUESTIONS[task]}"
+                question = reply(CHANGE_QUESTIONS[task])
+                await utter(
+                    dispatcher,
+                    tracker,
+                    reply("too_close_later_one", change_it=change_it, phone=practice.phone, later=later, question=question, **about),
+                    practice=practice,
                 )
                 return [*verified, SlotSet("appointment_id", float(changeable.id or 0))]
         if task in CHANGE_QUESTIONS:
-            dispatcher.utter_message(text=f"{whose} {next_one}rendez-vous est {said}. {CHANGE_QUESTIONS[task]}")
+            await utter(dispatcher, tracker, "appointment_is_ask", practice=practice, question=reply(CHANGE_QUESTIONS[task]), **about)
         else:
             # The next ones said too (two at most, then how many more): "il y a aussi 2 autres
             # rendez-vous" without saying when left the patient to ask.
             later = [say_slot(appointment, practice, today) for appointment in upcoming[1:3]]
-            more = f" Ensuite : {join_alternatives(later, 'et')}." if later else ""
+            more = [reply("then_these", later=join_alternatives(later, "et"))] if later else []
             rest = len(upcoming) - 3
             if rest > 0:
-                more += f" Et {rest} autre{'s' if rest > 1 else ''} rendez-vous après."
-            dispatcher.utter_message(text=f"{whose} prochain rendez-vous est {said}.{more}")
+                more.append(reply("and_more_many" if rest > 1 else "and_more_one", count=rest))
+            text = "".join(say(r.id, channel_of(tracker), practice, **r.params) for r in more)
+            await utter(dispatcher, tracker, "next_appointments", practice=practice, whose=whose, slot=said, more=text)
         return [*verified, SlotSet("appointment_id", float(nearest.id or 0))]
 
     @staticmethod
@@ -203,7 +193,7 @@ class ActionCancelAppointment(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         appointment_id = tracker.get_slot("appointment_id")
         if not tracker.get_slot("identity_verified"):
-            dispatcher.utter_message(text="Je ne peux annuler un rendez-vous qu'après avoir vérifié votre identité.")
+            await utter(dispatcher, tracker, "cancel_needs_identity")
             return []
         if not appointment_id:
             # Nothing left to cancel here (too late, or none): a "oui" answered "autre chose ?".
@@ -219,8 +209,8 @@ class ActionCancelAppointment(SafeAction):
                 "annulé par le patient",
             )
         except AgendaError as error:
-            return await after_refusal(error, "Annulation", dispatcher, tracker)
-        dispatcher.utter_message(text=f"C'est fait : {whose_appointment(tracker)} est annulé.")
+            return await after_refusal(error, "cancel", dispatcher, tracker)
+        await utter(dispatcher, tracker, "cancelled", whose=whose_appointment(tracker))
         return [SlotSet("appointment_id", None)]
 
 
@@ -254,7 +244,7 @@ class ActionPrepareMove(SafeAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         appointment_id = tracker.get_slot("appointment_id")
         if not tracker.get_slot("identity_verified"):
-            dispatcher.utter_message(text="Je ne peux déplacer un rendez-vous qu'après avoir vérifié votre identité.")
+            await utter(dispatcher, tracker, "move_needs_identity")
             return []
         if not appointment_id:
             dispatcher.utter_message(response="utter_listening")  # as for a cancellation, above
@@ -279,14 +269,12 @@ class ActionConfirmMove(SafeAction):
         practice = await runtime.practice()
         chosen = tracker.get_slot("chosen_slot")
         if not isinstance(chosen, dict) or chosen.get("none"):
-            dispatcher.utter_message(
-                text=f"Je n'ai pas trouvé d'autre créneau. {whose_appointment(tracker).capitalize()} actuel est conservé."
-            )
+            whose = whose_appointment(tracker)
+            await utter(dispatcher, tracker, "no_other_slot_kept", practice=practice, Whose=whose.capitalize())
             return []
         slot = slot_from_dict(chosen)
-        dispatcher.utter_message(
-            text=f"Je déplace {whose_appointment(tracker)} au {say_slot(slot, practice, runtime.now().date())}. Je confirme ?"
-        )
+        when = say_slot(slot, practice, runtime.now().date())
+        await utter(dispatcher, tracker, "move_read_back", practice=practice, whose=whose_appointment(tracker), slot=when)
         return []
 
 
@@ -304,7 +292,7 @@ class ActionMoveAppointment(SafeAction):
             or not isinstance(chosen, dict)
             or chosen.get("none")
         ):
-            dispatcher.utter_message(text="Je ne peux pas déplacer ce rendez-vous.")
+            await utter(dispatcher, tracker, "cannot_move", practice=practice)
             return []
         slot = slot_from_dict(chosen)
         channel = channel_of(tracker)
@@ -318,8 +306,7 @@ class ActionMoveAppointment(SafeAction):
                 slot.practitioner_id,
             )
         except AgendaError as error:
-            return await after_refusal(error, "Modification", dispatcher, tracker)
-        dispatcher.utter_message(
-            text=f"C'est fait : {whose_appointment(tracker)} est déplacé au {say_slot(moved, practice, runtime.now().date())}."
-        )
+            return await after_refusal(error, "move", dispatcher, tracker)
+        when = say_slot(moved, practice, runtime.now().date())
+        await utter(dispatcher, tracker, "moved", practice=practice, whose=whose_appointment(tracker), slot=when)
         return [SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET]

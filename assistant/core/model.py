@@ -91,6 +91,8 @@ class AppointmentType:
     #: When it may start, every day (empty: whenever its practitioners receive). A fasting blood test
     #: in the morning only: a patient was offered 17 h 40 for one.
     hours: tuple[TimeRange, ...] = ()
+    #: The motif booked when a patient gives a symptom as the reason ("une otite"): a consultation.
+    for_symptoms: bool = False
 
     @property
     def duration(self) -> timedelta:
@@ -148,6 +150,14 @@ class EmergencyNumbers:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A practice's own text for a reply id of the catalogue (its greeting, how it names itself)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Practice:
     id: str
     name: str
@@ -168,6 +178,8 @@ class Practice:
     public_holidays_closed: bool = True
     holiday_region: str = "metropole"  # or "alsace-moselle"
     rules: BookingRules = field(default_factory=BookingRules)
+    #: The practice's own wording of replies of the catalogue (``assistant/language/fr/replies_fr.yml``).
+    phrases: tuple[Phrase, ...] = ()
 
     def practitioner(self, practitioner_id: str) -> Practitioner:
         for practitioner in self.practitioners:

@@ -30,10 +30,12 @@ import dataclasses
 import difflib
 import os
 import re
+import string
 import types
 import typing
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
 
@@ -47,6 +49,7 @@ from assistant.core.model import (
     Closure,
     EmergencyNumbers,
     Fees,
+    Phrase,
     Practice,
     Practitioner,
     ScheduleRule,
@@ -579,7 +582,7 @@ _PRACTITIONER_KEYS = _Keys(("id", "name", "title", "specialty", "schedule"), ("a
 _RULE_KEYS = _Keys(("days", "hours"), ("every_weeks", "week_of", "from", "until"))
 _TYPE_KEYS = _Keys(
     ("id", "name", "duration_minutes", "practitioners"),
-    ("synonyms", "new_patients", "bookable_online", "instructions", "fee", "hours"),
+    ("synonyms", "new_patients", "bookable_online", "instructions", "fee", "hours", "for_symptoms"),
 )
 _CLOSURE_KEYS = _Keys(("from",), ("to", "reason", "practitioner"))
 _BOOKING_RULES_KEYS = _Keys(optional=tuple(BOOKING_RULE_BOUNDS))
@@ -594,6 +597,7 @@ _TOP_KEYS = _Keys(
         "public_holidays",
         "holiday_region",
         "booking_rules",
+        "wording",
     ),
 )
 
@@ -678,7 +682,55 @@ def _read_practice(checker: _Checker, root: yaml.Node) -> Practice | None:
         public_holidays_closed=top.choice("public_holidays", _PUBLIC_HOLIDAYS, True, ("closed", "open")),
         holiday_region=top.choice("holiday_region", _HOLIDAY_REGIONS, "metropole", ("metropole", "alsace-moselle")),
         rules=rules,
+        phrases=_read_phrases(checker, top),
     )
+
+
+#: The catalogue of replies a practice may reword (``wording:``; not "phrases", which "horaires" resembles); read as data, the core imports no dialogue.
+REPLY_CATALOGUE = Path(__file__).resolve().parents[1] / "language" / "fr" / "replies_fr.yml"
+
+
+def _catalogue_parameters() -> dict[str, set[str]]:
+    """Reply id → the parameters its texts use ({name}): what an override may use."""
+    raw = yaml.safe_load(REPLY_CATALOGUE.read_text(encoding="utf-8")) or {}
+    found: dict[str, set[str]] = {}
+    for key, value in raw.items():
+        texts = [value] if isinstance(value, str) else [str(v) for v in value.values()]
+        found[str(key)] = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+    return found
+
+
+def _read_phrases(checker: _Checker, top: _Section) -> tuple[Phrase, ...]:
+    """``wording:``, reply id → the practice's own text, checked against the catalogue."""
+    node = top.node("wording")
+    if node is None or _is_null(node):
+        return ()
+    if not isinstance(node, yaml.MappingNode):
+        checker.error(_line(node), "wording", "doit associer des identifiants de phrase à des textes")
+        return ()
+    known = _catalogue_parameters()
+    phrases: list[Phrase] = []
+    for key_node, value_node in node.value:
+        reply_id = str(key_node.value)
+        path = f"wording.{reply_id}"
+        if reply_id not in known:
+            checker.error(_line(key_node), path, f"phrase inconnue {reply_id!r} (voir {REPLY_CATALOGUE.name})")
+            continue
+        text = checker.nonempty_text(value_node, path)
+        if text is None:
+            continue
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        except ValueError:
+            checker.error(_line(value_node), path, "accolades mal fermées ; écrivez {nom} pour un paramètre")
+            continue
+        extra = sorted(used - known[reply_id])
+        if extra:
+            allowed = ", ".join(f"{{{name}}}" for name in sorted(known[reply_id])) or "aucun"
+            checker.error(_line(value_node), path, f"paramètre inconnu {{{extra[0]}}} (possibles : {allowed})")
+            continue
+        phrases.append(Phrase(reply_id, text))
+    return tuple(phrases)
 
 
 def _read_timezone(checker: _Checker, info: _Section) -> tuple[str, tzinfo]:
@@ -922,6 +974,7 @@ def _read_appointment_types(checker: _Checker, top: _Section, known_ids: set[str
                 instructions=section.text("instructions"),
                 fee=section.text("fee"),
                 hours=_read_ranges(checker, section),
+                for_symptoms=section.boolean("for_symptoms", False),
             )
         )
     if isinstance(node, yaml.SequenceNode) and not node.value:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from actions.manage import (
-    NOT_FOUND,
     ActionCancelAppointment,
     ActionConfirmMove,
     ActionFindAppointments,
     ActionPrepareMove,
 )
+from assistant.conversation.replies import say
 from assistant.core.booking import BookingRequest
 from assistant.core.model import Channel, Patient
 from assistant.services.agenda import Actor
 from tests.actions.conftest import make_tracker, run_action, slot_events
 from tests.builders import at
+
+NOT_FOUND = say("not_found")
 
 LEA = Patient(None, "Martin", "Léa", date(1990, 2, 3), "06 01 02 03 04")
 IDENTITY = {"last_name": "Martin", "first_name": "Léa", "birth_date": "1990-02-03"}

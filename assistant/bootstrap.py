@@ -1,5 +1,7 @@
 """The composition root: the one place that builds the engine, the clock and the services.
 
+It wires the SQL unit of work (:mod:`assistant.adapters.db.unit_of_work`) into the
+services, which know only its interface (:mod:`assistant.services.unit_of_work`).
 Nothing connects to anything at import time; callers (CLI, action server,
 channels, tests) call :func:`build` with settings and get a ready container.
 """
@@ -15,10 +17,11 @@ from sqlalchemy.engine import Engine
 
 from assistant.adapters.db.engine import create_agenda_engine
 from assistant.adapters.db.migrate import upgrade
-from assistant.adapters.db.unit_of_work import UnitOfWorkFactory, uow_factory_for
+from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.clock import Clock, clock_from_env
 from assistant.services.agenda import AgendaService
 from assistant.services.escalations import EscalationService
+from assistant.services.unit_of_work import UnitOfWorkFactory
 from assistant.settings import Settings
 
 if TYPE_CHECKING:

@@ -11,19 +11,19 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-import redis
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from assistant.adapters.db.engine import create_agenda_engine
-from assistant.adapters.db.migrate import upgrade
-from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.clock import FixedClock
 from assistant.core.model import Channel
-from assistant.services.agenda import Actor, AgendaService
 from tests.builders import at, make_practice
+
+if TYPE_CHECKING:
+    from assistant.services.agenda import AgendaService
+
+# SQLAlchemy, Redis and the database adapters are imported inside the fixtures that need them: the unit
+# tier (tests/unit) loads this file too and must stay free of them (tests/unit/test_layers.py).
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEFAULT_CI_POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
@@ -32,6 +32,8 @@ REDIS_TEST_HOST, REDIS_TEST_PORT = "127.0.0.1", 6379
 
 def require_redis(db: int) -> str:
     """The URL of the local Redis test database ``db``; skips without Redis, fails under CI=true."""
+    import redis
+
     url = f"redis://{REDIS_TEST_HOST}:{REDIS_TEST_PORT}/{db}"
     try:
         redis.Redis.from_url(url, socket_timeout=2).ping()
@@ -59,6 +61,9 @@ def _require_postgres() -> str:
 @pytest.fixture()
 def postgres_database_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
     admin_url = _require_postgres()
     admin = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
     name = f"assistant_test_{uuid.uuid4().hex[:12]}"
@@ -108,6 +113,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture()
 def engine(database_url):
+    from assistant.adapters.db.engine import create_agenda_engine
+    from assistant.adapters.db.migrate import upgrade
+
     engine = create_agenda_engine(database_url)
     upgrade(engine)
     yield engine
@@ -116,6 +124,9 @@ def engine(database_url):
 
 @pytest.fixture()
 def agenda(engine, clock) -> AgendaService:
+    from assistant.adapters.db.unit_of_work import uow_factory_for
+    from assistant.services.agenda import Actor, AgendaService
+
     service = AgendaService(uow_factory_for(engine), clock)
     service.apply_practice(make_practice(), "tests", Actor("tests", Channel.CLI))
     return service

@@ -6,11 +6,12 @@ as the change; a worker sends it later (:mod:`assistant.adapters.sms`). Here:
 
 - :func:`mobile_e164` / :func:`is_mobile`: only French mobiles get an SMS
   (06, 07, and the overseas 0639, 069x ranges with their own country codes);
-- :func:`confirmation_text`: short, correct French, GSM-7 where it can be
-  (an accent outside the GSM alphabet would make the SMS Unicode and cut each
-  part from 153 to 67 characters), at most :data:`MAX_LENGTH` characters;
+- :func:`gsm7`, :func:`segments`, :data:`MAX_LENGTH`: the text's constraints (an accent
+  outside the GSM alphabet would make the SMS Unicode and cut each part from 153 to 67
+  characters); the French wording itself is :mod:`assistant.language.fr.sms`;
 - :func:`next_attempt`: the retry schedule (1 min, 5 min, 30 min, 2 h, then give up);
-- :class:`OutboxMessage` and its transitions (claim, sent, failure);
+- :class:`OutboxMessage` (:func:`new_message`) and its transitions (claim, sent, failure);
+- :func:`unreached_urgency`: when a message that never arrived needs a call from the secretariat;
 - :func:`record_delivery`: Twilio's delivery reports (status callbacks), which
   only ever move a message forward (a late "sent" never undoes "delivered"),
   and :func:`error_label`, what a Twilio error code means, in a few French words.
@@ -24,13 +25,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
-from assistant.clock import get_timezone
 from assistant.core.booking import PATIENT_CHANNELS
 from assistant.core.errors import AgendaError
-from assistant.core.model import Appointment, Channel, Practice
-from assistant.dialogue.speech import practitioner_phrase, say_date, say_time
+from assistant.core.model import Appointment, Channel
 
 # -- vocabulary -------------------------------------------------------------------
 
@@ -116,8 +115,6 @@ ERROR_LABELS = {
 }
 
 MAX_LENGTH = 320  # three GSM-7 parts at most (153 characters each once concatenated)
-MAX_INSTRUCTIONS = 160  # longer motif instructions are cut to their first sentence (or left out)
-MAX_NAME = 60  # practice name and practitioner phrase, so that the essentials always fit
 
 # Tries: the first at once, then after each failure these delays; after the last one, give up.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -299,111 +296,6 @@ def segments(text: str) -> int:
     return 1 if units <= 70 else math.ceil(units / 67)
 
 
-def confirmation_text(
-    kind: str,
-    appointment: Appointment,
-    practice: Practice,
-    today: date,
-    *,
-    previous_start: datetime | None = None,
-) -> str:
-    """The SMS for a booking, a move (``previous_start``: where it was) or a cancellation.
-
-    "Maison de santé des Tisserands : rendez-vous confirmé le jeudi 26 novembre à
-    15 h 30 avec le docteur Lefebvre. Adresse : 23 rue des Tisserands, 59000 Lille.
-    Pour annuler ou déplacer, appelez le 03 53 01 20 00."
-
-    Only what works is promised: the practice's number, which reaches the secretariat
-    or the assistant. Optional parts (address, the motif's instructions) are left out,
-    or the instructions cut to their first sentence, when the whole would pass
-    :data:`MAX_LENGTH`. No patient name: the phone may be shared.
-    """
-    if kind not in KINDS:
-        raise ValueError(f"unknown confirmation kind {kind!r}")
-    name = _clip(_one_line(practice.name), MAX_NAME)
-    when = _when(appointment.start, practice, today)
-    who = _clip(_one_line(practitioner_phrase(practice, appointment.practitioner_id)), MAX_NAME)
-    with_who = f" avec {who}" if who else ""
-    number = _display_number(practice.phone)
-    if kind == BOOKED:
-        head = f"{name} : rendez-vous confirmé le {when}{with_who}."
-    elif kind == MOVED:
-        before = f" du {_when(previous_start, practice, today)}" if previous_start else ""
-        head = f"{name} : votre rendez-vous{before} est déplacé au {when}{with_who}."
-    else:
-        # The practitioner phrase may be an apposition ("Sophie Lambert, l'infirmière"): it ends the sentence.
-        head = f"{name} : nous avons annulé votre rendez-vous du {when}{with_who}."
-    if kind == CANCELLED:
-        tail = f"Pour reprendre rendez-vous, appelez le {number}." if number else ""
-        return _fit(head, [], [], tail)
-    tail = f"Pour annuler ou déplacer, appelez le {number}." if number else ""
-    try:
-        instructions = practice.appointment_type(appointment.appointment_type_id).instructions
-    except KeyError:
-        instructions = ""
-    address = [f"Adresse : {_one_line(practice.address.one_line())}."]
-    # Read in this order; kept in the other: "à jeun" matters more than an address the patient may know.
-    return _fit(head, address, _instruction_choices(instructions), tail)
-
-
-def _fit(head: str, address: list[str], instructions: list[str], tail: str) -> str:
-    """Head and tail always; then the richest middle that fits, instructions first ("à jeun" above all).
-
-    Tried in order: address with the instructions (whole, then their first sentence), the instructions
-    alone, the address alone, nothing.
-    """
-    head, tail = gsm7(head), gsm7(tail)
-    places = [gsm7(choice) for choice in address]
-    notes = [gsm7(choice) for choice in instructions]
-    middles = [(place, note) for note in notes for place in places] + [("", note) for note in notes]
-    middles += [(place, "") for place in places] + [("", "")]
-    for place, note in middles:
-        text = " ".join(part for part in (head, place, note, tail) if part)
-        if len(text) <= MAX_LENGTH:
-            return text
-    return text[: MAX_LENGTH - 3].rstrip() + "..."
-
-
-def _instruction_choices(instructions: str) -> list[str]:
-    text = _one_line(instructions)
-    if not text:
-        return []
-    text = _sentence(text)
-    choices = [text] if len(text) <= MAX_INSTRUCTIONS else []
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
-    if first != text and len(first) <= MAX_INSTRUCTIONS:
-        choices.append(_sentence(first))
-    return choices
-
-
-def _when(start: datetime, practice: Practice, today: date) -> str:
-    local = start.astimezone(get_timezone(practice.timezone))
-    return f"{say_date(local.date(), with_year=local.year != today.year)} à {say_time(local.time())}"
-
-
-def _display_number(phone: str) -> str:
-    """A French number as "03 53 01 20 00"; anything else as written."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("33") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if len(digits) == 10 and digits.startswith("0"):
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-    return _clip(_one_line(phone or ""), 30)
-
-
-def _one_line(text: str) -> str:
-    return " ".join((text or "").split())
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else text.rstrip(" ;:,") + "."
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 # -- the message and its life ------------------------------------------------------------------
 
 
@@ -427,27 +319,26 @@ class OutboxMessage:
     delivery_updated_at: datetime | None = None
 
 
-def new_confirmation(
-    *,
-    practice: Practice,
-    appointment: Appointment,
-    kind: str,
-    phone: str,
-    now: datetime,
-    previous_start: datetime | None = None,
+def new_message(
+    *, practice_id: str, appointment_id: int | None, kind: str, phone: str, body: str, now: datetime
 ) -> OutboxMessage | None:
-    """The confirmation to queue, or None when the number is not a French mobile."""
+    """The message to queue, pending now, or None when the number is not a French mobile.
+
+    ``body``: its text (the French wording is :func:`assistant.language.fr.sms.confirmation_text`).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown confirmation kind {kind!r}")
     number = mobile_e164(phone)
     if number is None:
         return None
     utc_now = _utc(now)
     return OutboxMessage(
         id=None,
-        practice_id=practice.id,
-        appointment_id=appointment.id,
+        practice_id=practice_id,
+        appointment_id=appointment_id,
         kind=kind,
         to_number=number,
-        body=confirmation_text(kind, appointment, practice, now.date(), previous_start=previous_start),
+        body=body,
         status=PENDING,
         attempts=0,
         next_attempt_at=utc_now,
@@ -549,16 +440,6 @@ def is_undelivered(message: OutboxMessage) -> bool:
 
 EXPIRED = "expired"  # the error code of a message given up because its appointment has started
 UNREACHED_URGENT_WITHIN = timedelta(hours=48)  # an appointment this close: call the patient today
-UNREACHED_HEADS = {
-    BOOKED: "SMS de confirmation non remis",
-    MOVED: "SMS de déplacement non remis",
-    CANCELLED: "SMS d'annulation non remis",
-}
-UNREACHED_WHAT = {
-    BOOKED: "rendez-vous du {when} avec {who}",
-    MOVED: "rendez-vous déplacé au {when} avec {who}",
-    CANCELLED: "rendez-vous du {when} avec {who}, annulé",
-}
 
 
 @dataclass(frozen=True)
@@ -570,32 +451,21 @@ class UnreachedPatient:
     urgency: str  # "urgent" (the appointment is within 48 h) or "routine"
 
 
-def unreached_patient(
-    message: OutboxMessage, appointment: Appointment | None, practice: Practice, now: datetime
-) -> UnreachedPatient | None:
-    """The request to open when ``message`` will never reach the patient, or None when none is needed.
+def unreached_urgency(message: OutboxMessage, appointment: Appointment | None, now: datetime) -> str | None:
+    """Whether ``message`` calls for a request to the secretariat, and how urgent: "urgent", "routine" or None.
 
     Needed when the message failed for good (given up after its retries, or a delivery report of
     ``undelivered``/``failed``) about an appointment still to come. Not needed when a newer message
-    replaced it, nor when the appointment has started (nothing left to tell).
+    replaced it, nor when the appointment has started (nothing left to tell). Urgent when the
+    appointment is within :data:`UNREACHED_URGENT_WITHIN`. The request's French wording is
+    :func:`assistant.language.fr.sms.unreached_patient`.
     """
     failed_for_good = (message.status == FAILED and message.last_error_code != EXPIRED) or is_undelivered(message)
     if not failed_for_good or appointment is None or message.appointment_id is None:
         return None
     if appointment.start <= now:
         return None
-    why = error_label(message.delivery_error_code or message.last_error_code)
-    head = UNREACHED_HEADS.get(message.kind, "SMS non remis") + (f" ({why})" if why else "")
-    what = UNREACHED_WHAT.get(message.kind, UNREACHED_WHAT[BOOKED]).format(
-        when=_when(appointment.start, practice, now.astimezone(get_timezone(practice.timezone)).date()),
-        who=practitioner_phrase(practice, appointment.practitioner_id),
-    )
-    urgent = appointment.start - now <= UNREACHED_URGENT_WITHIN
-    return UnreachedPatient(
-        conversation_id=f"sms-rdv-{message.appointment_id}",
-        reason=f"{head} : {what}. Prévenir le patient par téléphone.",
-        urgency="urgent" if urgent else "routine",
-    )
+    return "urgent" if appointment.start - now <= UNREACHED_URGENT_WITHIN else "routine"
 
 
 def error_label(code: str | None) -> str | None:

@@ -20,15 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from assistant.adapters.db.unit_of_work import SqlUnitOfWork
-from assistant.clock import Clock
+from assistant.clock import Clock, get_timezone
 from assistant.core.booking import BookingRequest, check_booking, check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import DuplicateGroup, IdentityClaim, identify, is_valid_french_phone, probable_duplicates
@@ -43,8 +39,10 @@ from assistant.core.model import (
 )
 from assistant.core.practice_config import practice_from_dict, practice_to_dict
 from assistant.core.slots import OpeningCalendar, SlotQuery, fits_opening_hours, search_bounds, search_slots
-from assistant.core.sms import BOOKED, CANCELLED, MOVED, new_confirmation, should_notify
+from assistant.core.sms import BOOKED, CANCELLED, MOVED, should_notify
 from assistant.core.windows import day_bounds
+from assistant.language.fr.sms import new_confirmation
+from assistant.services.unit_of_work import ConstraintViolation, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ class LoadReport:
 
 
 class AgendaService:
-    def __init__(self, uow_factory: Callable[[], SqlUnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self._practice_cache: tuple[str, Practice, OpeningCalendar] | None = None
@@ -96,7 +94,7 @@ class AgendaService:
         with self.uow_factory() as uow:
             return self._practice(uow)
 
-    def _practice(self, uow: SqlUnitOfWork) -> Practice:
+    def _practice(self, uow: UnitOfWork) -> Practice:
         current_hash = uow.practices.current_hash()
         if current_hash is None:
             raise AgendaError("practice_not_loaded")
@@ -369,7 +367,7 @@ class AgendaService:
                     patient_id=patient_id,
                 )
                 uow.commit()
-        except IntegrityError:
+        except ConstraintViolation:
             raise AgendaError("slot_taken") from None
         log.info(
             "booked appointment %s (practitioner %s, via %s)",
@@ -443,7 +441,7 @@ class AgendaService:
                     patient_id=locked.patient_id,
                 )
                 uow.commit()
-        except IntegrityError:
+        except ConstraintViolation:
             raise AgendaError("slot_taken") from None
         log.info("moved appointment %s (via %s)", appointment_id, actor.channel.value)
         return moved
@@ -483,8 +481,6 @@ class AgendaService:
     def agenda(self, day: date, practitioner_id: str | None = None) -> list[tuple[Appointment, Patient]]:
         with self.uow_factory() as uow:
             practice = self._practice(uow)
-            from assistant.clock import get_timezone
-
             bounds = day_bounds(day, get_timezone(practice.timezone))
             appointments = uow.appointments.between(bounds.start, bounds.end, practitioner_id)
             rows = []
@@ -504,7 +500,7 @@ class AgendaService:
 
     @staticmethod
     def _busy_around(
-        uow: SqlUnitOfWork, practitioner_id: str, start: datetime, exclude_id: int | None = None
+        uow: UnitOfWork, practitioner_id: str, start: datetime, exclude_id: int | None = None
     ) -> list[Interval]:
         window_start, window_end = start - timedelta(days=1), start + timedelta(days=1)
         busy = uow.appointments.busy_intervals([practitioner_id], window_start, window_end, exclude_id=exclude_id)
@@ -512,7 +508,7 @@ class AgendaService:
 
     @staticmethod
     def _queue_confirmation(
-        uow: SqlUnitOfWork,
+        uow: UnitOfWork,
         practice: Practice,
         appointment: Appointment,
         kind: str,
@@ -544,7 +540,7 @@ class AgendaService:
         return uow.outbox.add(message).id
 
     @staticmethod
-    def _resolve_patient(uow: SqlUnitOfWork, patient: Patient | int, now: datetime) -> tuple[int, bool, str | None]:
+    def _resolve_patient(uow: UnitOfWork, patient: Patient | int, now: datetime) -> tuple[int, bool, str | None]:
         """(patient id, whether created, the number given when it is not the file's).
 
         A described patient is the one on file with the same names and birth date. When the number

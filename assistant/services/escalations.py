@@ -18,15 +18,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from assistant.adapters.db.unit_of_work import SqlUnitOfWork
 from assistant.clock import Clock, get_timezone
 from assistant.core import escalation as rules
 from assistant.core.escalation import Escalation, EscalationError
 from assistant.core.model import Channel, Patient, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.services.agenda import Actor
+from assistant.services.unit_of_work import ConstraintViolation, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +32,7 @@ ASSISTANT = "assistant"
 
 
 class EscalationService:
-    def __init__(
-        self, uow_factory: Callable[[], SqlUnitOfWork], clock: Clock, practice: Callable[[], Practice]
-    ) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, practice: Callable[[], Practice]) -> None:
         """``practice`` returns the applied practice (the agenda service's cached ``practice``)."""
         self.uow_factory = uow_factory
         self.clock = clock
@@ -78,7 +74,7 @@ class EscalationService:
         )
         try:
             return self._open(incoming)
-        except IntegrityError:
+        except ConstraintViolation:
             return self._open(incoming)  # another hand-over of this conversation won the insert: merge into it
 
     def _open(self, incoming: Escalation) -> Escalation:
@@ -214,7 +210,7 @@ class EscalationService:
     # -- internals -------------------------------------------------------------------
 
     @staticmethod
-    def _locked(uow: SqlUnitOfWork, escalation_id: int) -> Escalation:
+    def _locked(uow: UnitOfWork, escalation_id: int) -> Escalation:
         current = uow.escalations.get(escalation_id, lock=True)
         if current is None:
             raise EscalationError("escalation_not_found", escalation_id=escalation_id)
@@ -222,7 +218,7 @@ class EscalationService:
 
     @staticmethod
     def _audit(
-        uow: SqlUnitOfWork, at: datetime, actor: Actor, action: str, escalation: Escalation, details: dict[str, Any]
+        uow: UnitOfWork, at: datetime, actor: Actor, action: str, escalation: Escalation, details: dict[str, Any]
     ) -> None:
         """Ids, category, urgency and status: never the reason, the transcript, a name or a number."""
         uow.audit.record(

@@ -10,7 +10,6 @@ from assistant.clock import FixedClock, SystemClock, clock_from_env
 from assistant.core.holidays import french_public_holidays, is_public_holiday
 from assistant.core.identity import IdentityClaim, identify, is_mobile, matches, name_key, phone_key
 from assistant.core.model import Patient
-from assistant.settings import Settings, SettingsError
 
 MARIE = Patient(1, "Lefèvre", "Marie-Hélène", date(1985, 3, 12), "06 12 34 56 78")
 
@@ -79,12 +78,3 @@ def test_clock_rejects_a_bad_value_with_the_variable_name():
     with pytest.raises(ValueError, match="ASSISTANT_NOW"):
         clock_from_env("Europe/Paris", {"ASSISTANT_NOW": "lundi"})
 
-
-def test_settings_validate_at_start():
-    assert Settings.from_env({}).database_url.startswith("sqlite:///")
-    with pytest.raises(SettingsError, match="ASSISTANT_DATABASE_URL"):
-        Settings.from_env({"ASSISTANT_DATABASE_URL": "mysql://x@y/z"})
-    with pytest.raises(SettingsError, match="ASSISTANT_TIMEZONE"):
-        Settings.from_env({"ASSISTANT_TIMEZONE": "Europe/Lile"})
-    with pytest.raises(SettingsError, match="ASSISTANT_NOW"):
-        Settings.from_env({"ASSISTANT_NOW": "demain"})

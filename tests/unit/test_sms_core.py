@@ -1,4 +1,4 @@
-"""Confirmation SMS, pure rules: who gets one, what it says, when it is tried again."""
+"""Confirmation SMS: who gets one, what it says (assistant.language.fr.sms), when it is tried again."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from assistant.core import sms
 from assistant.core.model import Address, Appointment, Channel
+from assistant.language.fr import sms as wording
 from tests.builders import at, make_practice
 
 TODAY = date(2026, 11, 23)
@@ -107,7 +108,7 @@ def test_numbers_are_masked_but_the_last_two_digits():
 
 
 def test_booking_confirmation_says_when_with_whom_where_and_how_to_cancel():
-    text = sms.confirmation_text("booked", appointment(), practice_with("Venez à jeun."), TODAY)
+    text = wording.confirmation_text("booked", appointment(), practice_with("Venez à jeun."), TODAY)
     assert text == (
         "Cabinet de test : rendez-vous confirmé le jeudi 26 novembre à 15 h 30 avec le docteur Dupont. "
         "Adresse : 1 rue de la Paix, 59000 Lille. Venez à jeun. "
@@ -117,18 +118,20 @@ def test_booking_confirmation_says_when_with_whom_where_and_how_to_cancel():
 
 
 def test_move_confirmation_says_from_when_to_when():
-    text = sms.confirmation_text("moved", appointment(), practice_with(), TODAY, previous_start=at(2026, 11, 24, 12, 0))
+    text = wording.confirmation_text(
+        "moved", appointment(), practice_with(), TODAY, previous_start=at(2026, 11, 24, 12, 0)
+    )
     assert text == (
         "Cabinet de test : votre rendez-vous du mardi 24 novembre à midi est déplacé au jeudi 26 novembre "
         "à 15 h 30 avec le docteur Dupont. Adresse : 1 rue de la Paix, 59000 Lille. "
         "Pour annuler ou déplacer, appelez le 03 20 00 00 00."
     )
-    without_previous = sms.confirmation_text("moved", appointment(), practice_with(), TODAY)
+    without_previous = wording.confirmation_text("moved", appointment(), practice_with(), TODAY)
     assert without_previous.startswith("Cabinet de test : votre rendez-vous est déplacé au jeudi 26 novembre à 15 h 30")
 
 
 def test_cancellation_says_which_appointment_and_how_to_book_again():
-    text = sms.confirmation_text("cancelled", appointment(), practice_with("Venez à jeun."), TODAY)
+    text = wording.confirmation_text("cancelled", appointment(), practice_with("Venez à jeun."), TODAY)
     assert text == (
         "Cabinet de test : nous avons annulé votre rendez-vous du jeudi 26 novembre à 15 h 30 avec le docteur Dupont. "
         "Pour reprendre rendez-vous, appelez le 03 20 00 00 00."
@@ -137,27 +140,27 @@ def test_cancellation_says_which_appointment_and_how_to_book_again():
 
 def test_dates_in_words_first_of_month_noon_whole_hours_and_next_year():
     practice = practice_with()
-    first = sms.confirmation_text("booked", appointment(at(2026, 12, 1, 9, 0)), practice, TODAY)
+    first = wording.confirmation_text("booked", appointment(at(2026, 12, 1, 9, 0)), practice, TODAY)
     assert "le mardi 1er décembre à 9 h avec" in first
-    next_year = sms.confirmation_text("booked", appointment(at(2027, 1, 4, 12, 0)), practice, date(2026, 12, 20))
+    next_year = wording.confirmation_text("booked", appointment(at(2027, 1, 4, 12, 0)), practice, date(2026, 12, 20))
     assert "le lundi 4 janvier 2027 à midi avec" in next_year
     # Stored in UTC, said in the practice's time, across the DST change.
     utc = appointment(datetime(2026, 11, 26, 14, 30, tzinfo=timezone.utc))
-    assert "jeudi 26 novembre à 15 h 30" in sms.confirmation_text("booked", utc, practice, TODAY)
+    assert "jeudi 26 novembre à 15 h 30" in wording.confirmation_text("booked", utc, practice, TODAY)
 
 
 def test_long_instructions_are_cut_to_their_first_sentence_or_left_out():
     long_tail = " Apportez aussi " + "vos comptes rendus, " * 8 + "et votre carte Vitale."
-    cut = sms.confirmation_text("booked", appointment(), practice_with("Venez à jeun." + long_tail), TODAY)
+    cut = wording.confirmation_text("booked", appointment(), practice_with("Venez à jeun." + long_tail), TODAY)
     assert "Venez à jeun. Pour annuler" in cut and "comptes rendus" not in cut
-    endless = sms.confirmation_text("booked", appointment(), practice_with("x" * 200), TODAY)
+    endless = wording.confirmation_text("booked", appointment(), practice_with("x" * 200), TODAY)
     assert "xxx" not in endless and endless.endswith("appelez le 03 20 00 00 00.")
 
 
 def test_instructions_are_kept_before_the_address_when_both_do_not_fit():
     instructions = "Venez à jeun : ne mangez rien après le dîner de la veille ; vous pouvez boire de l'eau."
     practice = practice_with(instructions, name="Centre de prélèvements et de soins infirmiers du Vieux-Lille")
-    text = sms.confirmation_text("moved", appointment(), practice, TODAY, previous_start=at(2026, 11, 24, 12, 0))
+    text = wording.confirmation_text("moved", appointment(), practice, TODAY, previous_start=at(2026, 11, 24, 12, 0))
     assert "Venez à jeun : ne mangez rien après le diner de la veille" in text
     assert "Adresse" not in text
     assert len(text) <= sms.MAX_LENGTH
@@ -170,25 +173,25 @@ def test_every_text_stays_within_320_characters_and_keeps_the_way_to_cancel():
         address=Address("123 boulevard " + "de la République " * 10, "59000", "Lille"),
     )
     for kind in sms.KINDS:
-        text = sms.confirmation_text(kind, appointment(), practice, TODAY, previous_start=at(2026, 11, 24, 9, 0))
+        text = wording.confirmation_text(kind, appointment(), practice, TODAY, previous_start=at(2026, 11, 24, 9, 0))
         assert len(text) <= sms.MAX_LENGTH
         assert text.endswith("appelez le 03 20 00 00 00.")
 
 
 def test_no_number_to_call_means_no_promise():
-    text = sms.confirmation_text("booked", appointment(), practice_with(phone=""), TODAY)
+    text = wording.confirmation_text("booked", appointment(), practice_with(phone=""), TODAY)
     assert "appelez" not in text and "annuler" not in text
     assert text.endswith("59000 Lille.")
 
 
 def test_an_unknown_practitioner_or_motif_still_gives_a_text():
-    text = sms.confirmation_text("booked", appointment(practitioner="gone", type_id="gone"), practice_with(), TODAY)
+    text = wording.confirmation_text("booked", appointment(practitioner="gone", type_id="gone"), practice_with(), TODAY)
     assert text.startswith("Cabinet de test : rendez-vous confirmé le jeudi 26 novembre à 15 h 30. Adresse")
 
 
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):
-        sms.confirmation_text("postponed", appointment(), practice_with(), TODAY)
+        wording.confirmation_text("postponed", appointment(), practice_with(), TODAY)
 
 
 def test_texts_are_folded_to_the_gsm_alphabet_keeping_french_accents_it_has():
@@ -224,7 +227,7 @@ def test_retry_schedule_one_five_thirty_minutes_two_hours_then_give_up():
 
 
 def queued(phone: str = "06 12 34 56 78") -> sms.OutboxMessage:
-    message = sms.new_confirmation(
+    message = wording.new_confirmation(
         practice=practice_with(), appointment=appointment(), kind="booked", phone=phone, now=NOW
     )
     assert message is not None
@@ -240,7 +243,7 @@ def test_a_new_confirmation_is_pending_now_for_the_e164_number():
     # Neither the number nor the text shows in a log line that prints the message.
     assert "+33612345678" not in repr(message) and "Cabinet" not in repr(message)
     assert (
-        sms.new_confirmation(
+        wording.new_confirmation(
             practice=practice_with(), appointment=appointment(), kind="booked", phone="03 20 00 00 00", now=NOW
         )
         is None
@@ -437,7 +440,7 @@ def test_every_delivery_status_has_a_place_and_a_label():
 def test_an_unreached_patient_is_urgent_within_48_hours(hours_ahead, urgency):
     start = NOW + timedelta(hours=hours_ahead)
     failed = sms.give_up(queued(), sms.FAILED, "21211")
-    unreached = sms.unreached_patient(failed, appointment(start), make_practice(), NOW)
+    unreached = wording.unreached_patient(failed, appointment(start), make_practice(), NOW)
     assert unreached is not None and unreached.urgency == urgency
     assert unreached.conversation_id == "sms-rdv-7"
     assert unreached.reason.startswith("SMS de confirmation non remis (numéro invalide) : rendez-vous du ")
@@ -446,16 +449,16 @@ def test_an_unreached_patient_is_urgent_within_48_hours(hours_ahead, urgency):
 def test_only_a_message_lost_for_good_about_a_coming_appointment_needs_a_call():
     coming, message = appointment(), queued()
     practice = make_practice()
-    assert sms.unreached_patient(message, coming, practice, NOW) is None  # still pending
-    assert sms.unreached_patient(sms.mark_sent(message, "SM1", NOW), coming, practice, NOW) is None
+    assert wording.unreached_patient(message, coming, practice, NOW) is None  # still pending
+    assert wording.unreached_patient(sms.mark_sent(message, "SM1", NOW), coming, practice, NOW) is None
     expired = sms.give_up(message, sms.FAILED, "expired")
-    assert sms.unreached_patient(expired, coming, practice, NOW) is None
+    assert wording.unreached_patient(expired, coming, practice, NOW) is None
     superseded = sms.give_up(message, sms.SUPERSEDED)
-    assert sms.unreached_patient(superseded, coming, practice, NOW) is None
+    assert wording.unreached_patient(superseded, coming, practice, NOW) is None
     undelivered = sms.record_delivery(sms.mark_sent(message, "SM1", NOW), "undelivered", "30005", NOW)
     assert undelivered is not None
-    assert sms.unreached_patient(undelivered, None, practice, NOW) is None  # the appointment is gone
-    assert sms.unreached_patient(undelivered, coming, practice, coming.start) is None  # it has started
-    reason = sms.unreached_patient(undelivered, coming, practice, NOW).reason
+    assert wording.unreached_patient(undelivered, None, practice, NOW) is None  # the appointment is gone
+    assert wording.unreached_patient(undelivered, coming, practice, coming.start) is None  # it has started
+    reason = wording.unreached_patient(undelivered, coming, practice, NOW).reason
     assert "(numéro inconnu ou qui n'existe plus)" in reason and "jeudi 26 novembre à 15 h 30" in reason
-    assert "12 34" not in repr(sms.unreached_patient(undelivered, coming, practice, NOW))
+    assert "12 34" not in repr(wording.unreached_patient(undelivered, coming, practice, NOW))

@@ -6,7 +6,11 @@
         uow.commit()
 
 Leaving the block without ``commit()`` — or through an exception — rolls back, so
-a refused or failed operation leaves the agenda exactly as it was.
+a refused or failed operation leaves the agenda exactly as it was. It implements
+:class:`assistant.services.unit_of_work.UnitOfWork`, the interface the services use: a
+write the database refuses (``IntegrityError``) leaves the block as
+:class:`~assistant.services.unit_of_work.ConstraintViolation`, so that no service
+imports SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from assistant.adapters.db.repository import (
     AppointmentRepository,
@@ -24,6 +29,7 @@ from assistant.adapters.db.repository import (
     PatientRepository,
     PracticeRepository,
 )
+from assistant.services.unit_of_work import ConstraintViolation, UnitOfWork
 
 
 class SqlUnitOfWork:
@@ -62,16 +68,19 @@ class SqlUnitOfWork:
             assert self._connection is not None
             self._connection.close()
             self._connection = None
+        if isinstance(exc, IntegrityError):
+            raise ConstraintViolation(type(exc.orig).__name__) from exc
 
     def commit(self) -> None:
-        self._transaction.commit()
+        try:
+            self._transaction.commit()
+        except IntegrityError as error:  # a deferred constraint, checked at commit
+            raise ConstraintViolation(type(error.orig).__name__) from error
 
     def rollback(self) -> None:
         self._transaction.rollback()
 
 
-UnitOfWorkFactory = Callable[[], SqlUnitOfWork]
-
-
-def uow_factory_for(engine: Engine) -> UnitOfWorkFactory:
+def uow_factory_for(engine: Engine) -> Callable[[], UnitOfWork]:
+    """The factory the composition root gives the services: a new SQL unit of work per call."""
     return lambda: SqlUnitOfWork(engine)

@@ -45,13 +45,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from assistant.adapters.db.unit_of_work import SqlUnitOfWork
 from assistant.adapters.sms.sender import SmsSender
 from assistant.clock import Clock
 from assistant.core import sms as rules
 from assistant.core.escalation import UNREACHED
 from assistant.core.model import Channel, Practice
 from assistant.core.sms import OutboxError, OutboxMessage, SmsSendError
+from assistant.language.fr.sms import unreached_patient
+from assistant.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class _Attempt:
 class OutboxWorker:
     def __init__(
         self,
-        uow_factory: Callable[[], SqlUnitOfWork],
+        uow_factory: UnitOfWorkFactory,
         sender: SmsSender | None,
         clock: Clock,
         disabled_reason: str = "SMS credentials are not set",
@@ -168,7 +169,7 @@ class OutboxWorker:
         return claimed
 
     @staticmethod
-    def _appointment_started(uow: SqlUnitOfWork, message: OutboxMessage, now: datetime) -> bool:
+    def _appointment_started(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> bool:
         if message.appointment_id is None:
             return False
         appointment = uow.appointments.get(message.appointment_id)
@@ -225,7 +226,7 @@ class OutboxWorker:
             )
 
     def _give_up(
-        self, uow: SqlUnitOfWork, message: OutboxMessage, status: str, code: str | None, action: str
+        self, uow: UnitOfWork, message: OutboxMessage, status: str, code: str | None, action: str
     ) -> OutboxMessage | None:
         """The message dropped and audited, or None when another worker changed it first."""
         dropped = rules.give_up(message, status, code)
@@ -245,7 +246,7 @@ class OutboxWorker:
         try:
             with self.uow_factory() as uow:
                 appointment = uow.appointments.get(message.appointment_id)
-            unreached = rules.unreached_patient(message, appointment, self.escalations.practice(), self.clock.now())
+            unreached = unreached_patient(message, appointment, self.escalations.practice(), self.clock.now())
             if unreached is None or appointment is None:
                 return
             opened = self.escalations.open(
@@ -261,7 +262,7 @@ class OutboxWorker:
         except Exception as error:
             log.error("SMS %s: the request for the secretariat failed (%s)", message.id, type(error).__name__)
 
-    def _audit(self, uow: SqlUnitOfWork, message: OutboxMessage, action: str, extra: dict[str, Any]) -> None:
+    def _audit(self, uow: UnitOfWork, message: OutboxMessage, action: str, extra: dict[str, Any]) -> None:
         uow.audit.record(
             self.clock.now(),
             WORKER,
@@ -342,7 +343,7 @@ class OutboxWorker:
         return RECORDED
 
     @staticmethod
-    def _store_delivery(uow: SqlUnitOfWork, updated: OutboxMessage, current: OutboxMessage, early: bool) -> bool:
+    def _store_delivery(uow: UnitOfWork, updated: OutboxMessage, current: OutboxMessage, early: bool) -> bool:
         if early:  # Twilio's id comes with it; the sending worker keeps both (rules.mark_sent)
             return uow.outbox.save(updated, current.status, current.attempts)
         return uow.outbox.save_delivery(updated, current.delivery_status)

@@ -8,7 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.dialogue.understanding import asks_for_the_secretariat, is_bare_phone_answer, is_bare_time_answer
 from assistant.nlu.answer_component import BareAnswerOverride
-from tests.unit.test_duckling_component import make
+from tests.integration.test_duckling_component import make
 
 
 @pytest.mark.parametrize(

@@ -26,12 +26,14 @@ ever answered, from the practice file; without either, the national numbers.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -61,6 +63,13 @@ SPOOL_DRAIN_SECONDS = 20.0
 PRACTICE_READ_SECONDS = 4.0
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+#: The guards' blocking work (practice look-ups, spool drains) runs here, never in the event loop's default
+#: executor: a database that hangs keeps such a thread for as long as it hangs, and a few of them used to
+#: fill the default executor (6 threads on 2 cores), which the channels need to answer (the phone channel's
+#: clock): the call then waited for the channel's 10-second fallback. At most one look-up and one drain
+#: per guard are in flight at a time, so stuck threads never pile up.
+_BLOCKING = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn-guard")
 
 #: Names of the custom actions that failed during the current turn (set by the guard, filled by the watch).
 _FAILED_ACTIONS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("failed_actions", default=None)
@@ -118,6 +127,7 @@ class PracticeCache:
         self._practice: Practice | None = None
         self._loaded_at = float("-inf")
         self._refreshing: asyncio.Future[None] | None = None
+        self._loading: concurrent.futures.Future[Practice] | None = None
 
     @property
     def practice(self) -> Practice | None:
@@ -125,7 +135,9 @@ class PracticeCache:
 
     async def refresh(self) -> None:
         try:
-            practice = await asyncio.wait_for(asyncio.to_thread(self._load), PRACTICE_READ_SECONDS)
+            if self._loading is None or self._loading.done():  # a look-up still hanging is waited for again
+                self._loading = _BLOCKING.submit(self._load)
+            practice = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._loading)), PRACTICE_READ_SECONDS)
         except Exception as error:
             log.warning("turn guard: practice unavailable from the database (%s)", type(error).__name__)
             if self._practice is None and self._practice_file is not None:
@@ -164,6 +176,8 @@ class TurnGuard:
         self._now = now
         self.rules = rules or load_triage_rules()
         self._drainer: asyncio.Future[None] | None = None
+        self._draining: asyncio.Future[int] | None = None
+        self._drain_again = False
         self._background: set[asyncio.Future[Any]] = set()
 
     # -- the turn --
@@ -252,7 +266,7 @@ class TurnGuard:
         except OSError as error:
             log.error("turn guard: request not spooled (%s)", type(error).__name__)
             return False
-        self._keep(asyncio.ensure_future(asyncio.to_thread(self.spool.drain, self._record)))
+        self._drain_soon()
         return True
 
     # -- background work --
@@ -266,11 +280,26 @@ class TurnGuard:
     async def _drain_forever(self) -> None:
         while True:
             try:
-                await asyncio.to_thread(self.spool.drain, self._record)
+                self._drain_soon()
             except Exception as error:  # never let the loop die
                 log.error("turn guard: spool drain failed (%s)", type(error).__name__)
             await asyncio.sleep(SPOOL_DRAIN_SECONDS)
             self.practices.refresh_if_stale()
+
+    def _drain_soon(self) -> None:
+        """Move the spool into the database in the background; while a drain runs (it may hang), one more follows it."""
+        if self._draining is not None and not self._draining.done():
+            self._drain_again = True
+            return
+        self._drain_again = False
+        self._draining = asyncio.wrap_future(_BLOCKING.submit(self.spool.drain, self._record))
+        self._keep(self._draining)
+
+        def again(_: asyncio.Future[int]) -> None:
+            if self._drain_again:
+                self._drain_soon()
+
+        self._draining.add_done_callback(again)
 
     def _keep(self, future: asyncio.Future[Any]) -> None:
         """Hold a background task until it ends, and read its outcome so nothing is reported as lost."""
@@ -340,6 +369,21 @@ def practice_in_container() -> Practice:
     return PROCESS_CONTAINER.get().agenda.practice()
 
 
+#: One spool object per directory in this process: its lock keeps the guards of the channels (chat, phone,
+#: SMS) from draining the same files at once. Two spool objects on one directory used to race: one drain
+#: recorded and deleted a request while the other read it, took the vanished file for an unreadable one,
+#: failed renaming it (FileNotFoundError) and stopped, leaving the rest of the spool for the next pass.
+_SPOOLS: dict[Path, EscalationSpool] = {}
+
+
+def spool_for(directory: Path) -> EscalationSpool:
+    """The process's spool on ``directory`` (shared by every guard that uses it)."""
+    key = Path(directory).absolute()
+    if key not in _SPOOLS:
+        _SPOOLS[key] = EscalationSpool(key)
+    return _SPOOLS[key]
+
+
 def build_guard(
     settings: Settings,
     load_practice: Callable[[], Practice] = practice_in_container,
@@ -354,7 +398,7 @@ def build_guard(
     return TurnGuard(
         settings,
         PracticeCache(load_practice, settings.practice_file),
-        EscalationSpool(settings.spool_dir),
+        spool_for(settings.spool_dir),
         record,
         now or clock.now,
     )

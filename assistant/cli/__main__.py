@@ -1,0 +1,7 @@
+"""``python -m assistant.cli``."""
+
+import sys
+
+from assistant.cli.app import main
+
+sys.exit(main())

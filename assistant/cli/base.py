@@ -1,0 +1,40 @@
+"""What every command shares: exit codes, bad input, the container, the SMS notification options."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.bootstrap import Container
+
+EXIT_REFUSED = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit 2."""
+
+
+def open_container() -> Container:
+    """The services, built at the command's start (never at import: ``--help`` connects to nothing)."""
+    from assistant.bootstrap import build
+
+    return build()
+
+
+def notify_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_mutually_exclusive_group()
+    group.add_argument(
+        "--notify",
+        action="store_true",
+        default=None,
+        help="envoyer le SMS de confirmation au patient (par défaut : seulement pour les canaux patient)",
+    )
+    group.add_argument("--no-notify", dest="notify", action="store_false", help="ne pas envoyer de SMS")
+
+
+def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -6,7 +6,7 @@ import argparse
 import json
 from datetime import timedelta
 
-from assistant.cli.base import UsageError, notify_options, open_container
+from assistant.cli.base import UsageError, notify_options, services
 from assistant.cli.inputs import check_practitioner, parse_date, parse_day, parse_local
 from assistant.cli.output import (
     appointment_json,
@@ -21,6 +21,7 @@ from assistant.cli.output import (
 from assistant.core.model import Channel, Interval, Patient
 from assistant.core.slots import SlotQuery, opening_intervals
 from assistant.core.windows import TimeWish
+from assistant.services.agenda import Actor
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -87,157 +88,151 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    container = open_container()
-    practice = container.agenda.practice()
-    day = parse_day(args.day, container.clock.now().date())
-    if args.practitioner:
-        check_practitioner(practice, args.practitioner)
-    rows = container.agenda.agenda(day, args.practitioner)
-    if args.json:
-        print_json(
-            {
-                "practice": {"id": practice.id, "name": practice.name, "timezone": practice.timezone},
-                "day": day.isoformat(),
-                "appointments": [appointment_json(a, practice, p) for a, p in rows],
-            },
-        )
+    with services() as container:
+        practice = container.agenda.practice()
+        day = parse_day(args.day, container.clock.now().date())
+        if args.practitioner:
+            check_practitioner(practice, args.practitioner)
+        rows = container.agenda.agenda(day, args.practitioner)
+        if args.json:
+            print_json(
+                {
+                    "practice": {"id": practice.id, "name": practice.name, "timezone": practice.timezone},
+                    "day": day.isoformat(),
+                    "appointments": [appointment_json(a, practice, p) for a, p in rows],
+                },
+            )
+            return 0
+        print(f"{practice.name} — {practice.address.one_line()}")
+        print(f"Agenda du {french_day(day)}")
+        zone = tz(practice)
+        for practitioner in practice.practitioners:
+            if args.practitioner and practitioner.id != args.practitioner:
+                continue
+            hours = opening_intervals(practice, practitioner, day, zone)
+            opening = (
+                ", ".join(f"{i.start.astimezone(zone):%H:%M}-{i.end.astimezone(zone):%H:%M}" for i in hours)
+                or "pas de consultation"
+            )
+            print(f"\n{practitioner.title} {practitioner.name} ({practitioner.specialty}) : {opening}")
+            for appointment, patient in rows:
+                if appointment.practitioner_id == practitioner.id:
+                    motif = practice.appointment_type(appointment.appointment_type_id).name
+                    print(
+                        f"  {local(appointment.start, practice):%H:%M}-{local(appointment.end, practice):%H:%M}  "
+                        f"n°{appointment.id:<5} {patient.last_name.upper()} {patient.first_name} — {motif} [{appointment.channel.value}]"
+                    )
+        if not rows:
+            print("\nAucun rendez-vous ce jour-là.")
         return 0
-    print(f"{practice.name} — {practice.address.one_line()}")
-    print(f"Agenda du {french_day(day)}")
-    zone = tz(practice)
-    for practitioner in practice.practitioners:
-        if args.practitioner and practitioner.id != args.practitioner:
-            continue
-        hours = opening_intervals(practice, practitioner, day, zone)
-        opening = (
-            ", ".join(f"{i.start.astimezone(zone):%H:%M}-{i.end.astimezone(zone):%H:%M}" for i in hours)
-            or "pas de consultation"
-        )
-        print(f"\n{practitioner.title} {practitioner.name} ({practitioner.specialty}) : {opening}")
-        for appointment, patient in rows:
-            if appointment.practitioner_id == practitioner.id:
-                motif = practice.appointment_type(appointment.appointment_type_id).name
-                print(
-                    f"  {local(appointment.start, practice):%H:%M}-{local(appointment.end, practice):%H:%M}  "
-                    f"n°{appointment.id:<5} {patient.last_name.upper()} {patient.first_name} — {motif} [{appointment.channel.value}]"
-                )
-    if not rows:
-        print("\nAucun rendez-vous ce jour-là.")
-    container.close()
-    return 0
 
 
 def cmd_slots(args: argparse.Namespace) -> int:
-    container = open_container()
-    practice = container.agenda.practice()
-    now = container.clock.now()
-    for practitioner_id in args.practitioner:
-        check_practitioner(practice, practitioner_id)
-    intervals: tuple[Interval, ...] = ()
-    if args.from_ or args.to:
-        start = parse_local(args.from_, practice) if args.from_ else now
-        end = (
-            parse_local(args.to, practice, end_of_day=True)
-            if args.to
-            else now + timedelta(days=practice.rules.horizon_days + 1)
-        )
-        if end <= start:
-            raise UsageError("--to doit être après --from.")
-        intervals = (Interval(start, end),)
-    query = SlotQuery(
-        appointment_type_id=args.type_id,
-        practitioner_ids=tuple(args.practitioner),
-        wish=TimeWish(intervals=intervals),
-        count=max(1, args.count),
-        spread_days=args.spread,
-        new_patient=args.new_patient,
-    )
-    found = container.agenda.find_slots(query)
-    if args.json:
-        print_json([slot_json(slot, practice) for slot in found])
-    elif not found:
-        print("Aucun créneau libre ne correspond.")
-    else:
-        for slot in found:
-            practitioner = practice.practitioner(slot.practitioner_id)
-            print(
-                f"{french_datetime(local(slot.start, practice))} — {practitioner.title} {practitioner.name} ({slot.start.astimezone(tz(practice)):%Y-%m-%dT%H:%M})"
+    with services() as container:
+        practice = container.agenda.practice()
+        now = container.clock.now()
+        for practitioner_id in args.practitioner:
+            check_practitioner(practice, practitioner_id)
+        intervals: tuple[Interval, ...] = ()
+        if args.from_ or args.to:
+            start = parse_local(args.from_, practice) if args.from_ else now
+            end = (
+                parse_local(args.to, practice, end_of_day=True)
+                if args.to
+                else now + timedelta(days=practice.rules.horizon_days + 1)
             )
-    container.close()
-    return 0
+            if end <= start:
+                raise UsageError("--to doit être après --from.")
+            intervals = (Interval(start, end),)
+        query = SlotQuery(
+            appointment_type_id=args.type_id,
+            practitioner_ids=tuple(args.practitioner),
+            wish=TimeWish(intervals=intervals),
+            count=max(1, args.count),
+            spread_days=args.spread,
+            new_patient=args.new_patient,
+        )
+        found = container.agenda.find_slots(query)
+        if args.json:
+            print_json([slot_json(slot, practice) for slot in found])
+        elif not found:
+            print("Aucun créneau libre ne correspond.")
+        else:
+            for slot in found:
+                practitioner = practice.practitioner(slot.practitioner_id)
+                print(
+                    f"{french_datetime(local(slot.start, practice))} — {practitioner.title} {practitioner.name} ({slot.start.astimezone(tz(practice)):%Y-%m-%dT%H:%M})"
+                )
+        return 0
 
 
 def cmd_book(args: argparse.Namespace) -> int:
     from assistant.core.booking import BookingRequest
-    from assistant.services.agenda import Actor
 
-    container = open_container()
-    practice = container.agenda.practice()
-    patient: Patient | int
-    if args.patient_id is not None:
-        patient = args.patient_id
-    else:
-        if not (args.last_name and args.first_name and args.birth_date):
-            raise UsageError("Indiquez --patient-id, ou --last-name, --first-name et --birth-date.")
-        patient = Patient(
-            None, args.last_name, args.first_name, parse_date(args.birth_date, "--birth-date"), args.phone, args.email
+    with services() as container:
+        practice = container.agenda.practice()
+        patient: Patient | int
+        if args.patient_id is not None:
+            patient = args.patient_id
+        else:
+            if not (args.last_name and args.first_name and args.birth_date):
+                raise UsageError("Indiquez --patient-id, ou --last-name, --first-name et --birth-date.")
+            patient = Patient(
+                None,
+                args.last_name,
+                args.first_name,
+                parse_date(args.birth_date, "--birth-date"),
+                args.phone,
+                args.email,
+            )
+        request = BookingRequest(
+            appointment_type_id=args.type_id,
+            practitioner_id=args.practitioner,
+            start=parse_local(args.start, practice),
+            channel=Channel(args.channel),
+            new_patient=args.new_patient,
+            force_outside_hours=args.force,
         )
-    request = BookingRequest(
-        appointment_type_id=args.type_id,
-        practitioner_id=args.practitioner,
-        start=parse_local(args.start, practice),
-        channel=Channel(args.channel),
-        new_patient=args.new_patient,
-        force_outside_hours=args.force,
-    )
-    appointment = container.agenda.book(request, patient, Actor(args.by, Channel(args.channel)), notify=args.notify)
-    print_change("Rendez-vous réservé", appointment, practice, args.json)
-    container.close()
-    return 0
+        appointment = container.agenda.book(request, patient, Actor(args.by, Channel(args.channel)), notify=args.notify)
+        print_change("Rendez-vous réservé", appointment, practice, args.json)
+        return 0
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    from assistant.services.agenda import Actor
-
-    container = open_container()
-    practice = container.agenda.practice()
-    if args.practitioner:
-        check_practitioner(practice, args.practitioner)
-    appointment = container.agenda.move(
-        args.appointment_id,
-        parse_local(args.start, practice),
-        Actor(args.by, Channel(args.channel)),
-        args.practitioner,
-        notify=args.notify,
-    )
-    print_change("Rendez-vous déplacé", appointment, practice, args.json)
-    container.close()
-    return 0
+    with services() as container:
+        practice = container.agenda.practice()
+        if args.practitioner:
+            check_practitioner(practice, args.practitioner)
+        appointment = container.agenda.move(
+            args.appointment_id,
+            parse_local(args.start, practice),
+            Actor(args.by, Channel(args.channel)),
+            args.practitioner,
+            notify=args.notify,
+        )
+        print_change("Rendez-vous déplacé", appointment, practice, args.json)
+        return 0
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from assistant.services.agenda import Actor
-
-    container = open_container()
-    practice = container.agenda.practice()
-    appointment = container.agenda.cancel(
-        args.appointment_id, Actor(args.by, Channel(args.channel)), args.reason, notify=args.notify
-    )
-    print_change("Rendez-vous annulé", appointment, practice, args.json)
-    container.close()
-    return 0
+    with services() as container:
+        practice = container.agenda.practice()
+        appointment = container.agenda.cancel(
+            args.appointment_id, Actor(args.by, Channel(args.channel)), args.reason, notify=args.notify
+        )
+        print_change("Rendez-vous annulé", appointment, practice, args.json)
+        return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    container = open_container()
-    events = container.agenda.audit_trail(args.appointment)
-    if args.json:
-        print_json(events)
-    else:
-        for event in events:
-            target = f" rdv n°{event['appointment_id']}" if event["appointment_id"] else ""
-            print(
-                f"{event['at']:%Y-%m-%d %H:%M:%S} {event['actor']} ({event['channel']}) {event['action']}{target} {json.dumps(event['details'], ensure_ascii=False)}"
-            )
-    container.close()
-    return 0
+    with services() as container:
+        events = container.agenda.audit_trail(args.appointment)
+        if args.json:
+            print_json(events)
+        else:
+            for event in events:
+                target = f" rdv n°{event['appointment_id']}" if event["appointment_id"] else ""
+                print(
+                    f"{event['at']:%Y-%m-%d %H:%M:%S} {event['actor']} ({event['channel']}) {event['action']}{target} {json.dumps(event['details'], ensure_ascii=False)}"
+                )
+        return 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,11 +18,17 @@ class UsageError(Exception):
     """Bad command-line input: exit 2."""
 
 
-def open_container() -> Container:
-    """The services, built at the command's start (never at import: ``--help`` connects to nothing)."""
+@contextmanager
+def services() -> Iterator[Container]:
+    """The services for one command, built at its start (never at import: ``--help`` connects to nothing),
+    closed at its end, whatever happens."""
     from assistant.bootstrap import build
 
-    return build()
+    container = build()
+    try:
+        yield container
+    finally:
+        container.close()
 
 
 def notify_options(command: argparse.ArgumentParser) -> None:

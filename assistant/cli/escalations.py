@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assistant.cli.base import open_container
+from assistant.cli.base import services
 from assistant.cli.output import local, local_iso, print_json, shorten
 from assistant.core.escalation import OUTCOMES as ESCALATION_OUTCOMES
 from assistant.core.escalation import Escalation
@@ -43,70 +43,66 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_escalations(args: argparse.Namespace) -> int:
     from assistant.core.escalation import CATEGORY_LABELS, STATUS_LABELS, URGENCY_LABELS
 
-    container = open_container()
-    practice = container.agenda.practice()
-    found = container.escalations.list_all() if args.all else container.escalations.list_open()
-    if args.json:
-        print_json([escalation_json(e, practice) for e in found])
-    elif not found:
-        print("Aucune demande transmise." if args.all else "Aucune demande transmise en attente.")
-    else:
-        print("Demandes transmises, les plus urgentes d'abord :")
-        for e in found:
-            status = STATUS_LABELS[e.status] + (f" ({e.taken_by})" if e.status == "taken" and e.taken_by else "")
-            print(
-                f"  n°{e.id:<4} {local(e.created_at, practice):%d/%m %H:%M}  {URGENCY_LABELS[e.urgency].upper()} — "
-                f"{CATEGORY_LABELS[e.category]} — {shorten(e.reason, 70)} — {callback_words(e, practice)} — {status}"
-            )
-    container.close()
-    return 0
+    with services() as container:
+        practice = container.agenda.practice()
+        found = container.escalations.list_all() if args.all else container.escalations.list_open()
+        if args.json:
+            print_json([escalation_json(e, practice) for e in found])
+        elif not found:
+            print("Aucune demande transmise." if args.all else "Aucune demande transmise en attente.")
+        else:
+            print("Demandes transmises, les plus urgentes d'abord :")
+            for e in found:
+                status = STATUS_LABELS[e.status] + (f" ({e.taken_by})" if e.status == "taken" and e.taken_by else "")
+                print(
+                    f"  n°{e.id:<4} {local(e.created_at, practice):%d/%m %H:%M}  {URGENCY_LABELS[e.urgency].upper()} — "
+                    f"{CATEGORY_LABELS[e.category]} — {shorten(e.reason, 70)} — {callback_words(e, practice)} — {status}"
+                )
+        return 0
 
 
 def cmd_escalation_show(args: argparse.Namespace) -> int:
     from assistant.core.escalation import transcript_text
 
-    container = open_container()
-    service = container.escalations
-    escalation = service.get(args.escalation_id)
-    summary = service.written_summary(args.escalation_id)
-    if args.json:
-        practice = container.agenda.practice()
-        data = escalation_json(escalation, practice)
-        data["understood"] = escalation.understood
-        data["transcript"] = [{"speaker": speaker, "text": text} for speaker, text in escalation.transcript]
-        data["written_summary"] = summary
-        print_json(data)
-    else:
-        print(summary)
-        print("\nTranscription :")
-        print(transcript_text(escalation) or "(aucune)")
-    container.close()
-    return 0
+    with services() as container:
+        service = container.escalations
+        escalation = service.get(args.escalation_id)
+        summary = service.written_summary(args.escalation_id)
+        if args.json:
+            practice = container.agenda.practice()
+            data = escalation_json(escalation, practice)
+            data["understood"] = escalation.understood
+            data["transcript"] = [{"speaker": speaker, "text": text} for speaker, text in escalation.transcript]
+            data["written_summary"] = summary
+            print_json(data)
+        else:
+            print(summary)
+            print("\nTranscription :")
+            print(transcript_text(escalation) or "(aucune)")
+        return 0
 
 
 def cmd_escalation_take(args: argparse.Namespace) -> int:
-    container = open_container()
-    escalation = container.escalations.take(args.escalation_id, args.by)
-    if args.json:
-        print_json(escalation_json(escalation, container.agenda.practice()))
-    else:
-        print(f"Demande n°{escalation.id} prise en charge par {escalation.taken_by}.")
-    container.close()
-    return 0
+    with services() as container:
+        escalation = container.escalations.take(args.escalation_id, args.by)
+        if args.json:
+            print_json(escalation_json(escalation, container.agenda.practice()))
+        else:
+            print(f"Demande n°{escalation.id} prise en charge par {escalation.taken_by}.")
+        return 0
 
 
 def cmd_escalation_close(args: argparse.Namespace) -> int:
     from assistant.core.escalation import OUTCOME_LABELS
 
-    container = open_container()
-    escalation = container.escalations.close(args.escalation_id, args.outcome, args.by)
-    if args.json:
-        print_json(escalation_json(escalation, container.agenda.practice()))
-    else:
-        outcome = OUTCOME_LABELS.get(args.outcome, args.outcome)
-        print(f"Demande n°{escalation.id} close ({outcome}) par {escalation.closed_by}.")
-    container.close()
-    return 0
+    with services() as container:
+        escalation = container.escalations.close(args.escalation_id, args.outcome, args.by)
+        if args.json:
+            print_json(escalation_json(escalation, container.agenda.practice()))
+        else:
+            outcome = OUTCOME_LABELS.get(args.outcome, args.outcome)
+            print(f"Demande n°{escalation.id} close ({outcome}) par {escalation.closed_by}.")
+        return 0
 
 
 def escalation_json(escalation: Escalation, practice: Practice) -> dict[str, Any]:

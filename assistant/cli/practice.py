@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.cli.base import open_container, safe_url
+from assistant.cli.base import safe_url, services
 from assistant.cli.output import local
 from assistant.core.model import Channel
+from assistant.services.agenda import Actor
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -34,23 +35,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from assistant.core.practice_config import load_practice_file
     from assistant.demo import seed_demo_appointments
-    from assistant.services.agenda import Actor
 
-    container = open_container()
-    print(f"Base prête : {safe_url(container.settings.database_url)}")
-    if args.demo:
-        practice = load_practice_file(container.settings.practice_file)
-        report = container.agenda.apply_practice(
-            practice, str(container.settings.practice_file), Actor("init", Channel.CLI)
-        )
-        print(
-            f"Cabinet chargé : {practice.name} ({report.practitioners} praticiens, {report.appointment_types} motifs)."
-        )
-        seeded = seed_demo_appointments(container.agenda)
-        if seeded:
-            print(f"{seeded} rendez-vous fictifs ajoutés pour la démonstration.")
-    container.close()
-    return 0
+    with services() as container:
+        print(f"Base prête : {safe_url(container.settings.database_url)}")
+        if args.demo:
+            practice = load_practice_file(container.settings.practice_file)
+            report = container.agenda.apply_practice(
+                practice, str(container.settings.practice_file), Actor("init", Channel.CLI)
+            )
+            print(
+                f"Cabinet chargé : {practice.name} ({report.practitioners} praticiens, {report.appointment_types} motifs)."
+            )
+            seeded = seed_demo_appointments(container.agenda)
+            if seeded:
+                print(f"{seeded} rendez-vous fictifs ajoutés pour la démonstration.")
+        return 0
 
 
 def cmd_practice_check(args: argparse.Namespace) -> int:
@@ -66,24 +65,22 @@ def cmd_practice_check(args: argparse.Namespace) -> int:
 
 def cmd_practice_load(args: argparse.Namespace) -> int:
     from assistant.core.practice_config import load_practice_file
-    from assistant.services.agenda import Actor
 
     practice = load_practice_file(args.file)
-    container = open_container()
-    report = container.agenda.apply_practice(practice, str(args.file), Actor(args.by, Channel.CLI))
-    state = "appliquée" if report.changed else "inchangée"
-    print(
-        f"Configuration {state} : {practice.name} ({report.practitioners} praticiens, {report.appointment_types} motifs)."
-    )
-    if report.deactivated:
-        print("Désactivés (absents du fichier, historique conservé) : " + ", ".join(report.deactivated))
-    if report.conflicts:
+    with services() as container:
+        report = container.agenda.apply_practice(practice, str(args.file), Actor(args.by, Channel.CLI))
+        state = "appliquée" if report.changed else "inchangée"
         print(
-            f"Attention : {len(report.conflicts)} rendez-vous à venir ne rentrent plus dans les horaires (conservés, à revoir) :"
+            f"Configuration {state} : {practice.name} ({report.practitioners} praticiens, {report.appointment_types} motifs)."
         )
-        for appointment in report.conflicts:
+        if report.deactivated:
+            print("Désactivés (absents du fichier, historique conservé) : " + ", ".join(report.deactivated))
+        if report.conflicts:
             print(
-                f"  n°{appointment.id} {local(appointment.start, practice):%d/%m/%Y %H:%M} {appointment.practitioner_id}"
+                f"Attention : {len(report.conflicts)} rendez-vous à venir ne rentrent plus dans les horaires (conservés, à revoir) :"
             )
-    container.close()
-    return 0
+            for appointment in report.conflicts:
+                print(
+                    f"  n°{appointment.id} {local(appointment.start, practice):%d/%m/%Y %H:%M} {appointment.practitioner_id}"
+                )
+        return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assistant.cli.base import UsageError, open_container
+from assistant.cli.base import UsageError, services
 from assistant.cli.output import local, local_iso, print_json
 from assistant.core.model import Practice
 from assistant.core.sms import STATUSES as SMS_STATUSES
@@ -42,82 +42,79 @@ def cmd_sms_worker(args: argparse.Namespace) -> int:
 
     if args.interval <= 0 or args.limit <= 0:
         raise UsageError("--interval et --limit doivent être positifs.")
-    container = open_container()
-    worker = container.sms_worker()
-    if args.once:
-        counts = worker.run_once(args.limit)
-        if worker.sender is None:
-            print(f"SMS désactivés ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
-        else:
-            print("SMS : " + sms_counts_words(counts))
-        container.close()
+    with services() as container:
+        worker = container.sms_worker()
+        if args.once:
+            counts = worker.run_once(args.limit)
+            if worker.sender is None:
+                print(f"SMS désactivés ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
+            else:
+                print("SMS : " + sms_counts_words(counts))
+            return 0
+
+        def stop(*_: object) -> None:
+            worker.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        worker.run_forever(args.interval, args.limit)
         return 0
-
-    def stop(*_: object) -> None:
-        worker.stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    worker.run_forever(args.interval, args.limit)
-    container.close()
-    return 0
 
 
 def cmd_sms_outbox(args: argparse.Namespace) -> int:
     from assistant.core.sms import DELIVERY_LABELS, DELIVERY_STATUSES, KIND_LABELS, STATUS_LABELS
 
-    container = open_container()
-    worker = container.sms_worker()
-    practice = container.agenda.practice()
-    messages = worker.messages(args.status, max(1, args.limit), undelivered=args.undelivered)
-    if args.json:
-        print_json([sms_json(m, practice) for m in messages])
-        container.close()
-        return 0
-    counts = worker.counts()
-    summary = ", ".join(f"{counts[status]} {STATUS_LABELS[status]}" for status in SMS_STATUSES if counts.get(status))
-    print(f"SMS de confirmation : {summary or 'aucun'}.")
-    delivered = worker.delivery_counts()
-    if delivered:
-        known = [status for status in DELIVERY_STATUSES if delivered.get(status)]
-        others = sorted(set(delivered) - set(known))
-        words = [f"{delivered[status]} {DELIVERY_LABELS.get(status, status)}" for status in (*known, *others)]
-        print(f"Accusés de réception : {', '.join(words)}.")
-    if worker.sender is None:
-        print(f"Envoi désactivé ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
-    elif not container.settings.public_url:
-        print("Accusés de réception non demandés (ASSISTANT_PUBLIC_URL n'est pas défini).")
-    if args.undelivered and not messages:
-        print("Aucun SMS non remis.")
-    for m in messages:
-        state = STATUS_LABELS.get(m.status, m.status)
-        if m.status == "sent" and m.sent_at:
-            state += f" le {local(m.sent_at, practice):%d/%m %H:%M}"
-        elif m.status == "pending" and m.attempts:
-            state += f", nouvel essai à {local(m.next_attempt_at, practice):%d/%m %H:%M}"
-        if m.last_error_code:
-            state += f" ({sms_error_words(m.last_error_code)})"
-        if m.delivery_status:
-            state += f", {DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
-            if m.delivery_updated_at:
-                state += f" le {local(m.delivery_updated_at, practice):%d/%m %H:%M}"
-            if m.delivery_error_code:
-                state += f" ({sms_error_words(m.delivery_error_code)})"
-        appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
-        print(
-            f"  n°{m.id:<5} {local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
-            f"{appointment:<11} {mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
+    with services() as container:
+        worker = container.sms_worker()
+        practice = container.agenda.practice()
+        messages = worker.messages(args.status, max(1, args.limit), undelivered=args.undelivered)
+        if args.json:
+            print_json([sms_json(m, practice) for m in messages])
+            return 0
+        counts = worker.counts()
+        summary = ", ".join(
+            f"{counts[status]} {STATUS_LABELS[status]}" for status in SMS_STATUSES if counts.get(status)
         )
-    container.close()
-    return 0
+        print(f"SMS de confirmation : {summary or 'aucun'}.")
+        delivered = worker.delivery_counts()
+        if delivered:
+            known = [status for status in DELIVERY_STATUSES if delivered.get(status)]
+            others = sorted(set(delivered) - set(known))
+            words = [f"{delivered[status]} {DELIVERY_LABELS.get(status, status)}" for status in (*known, *others)]
+            print(f"Accusés de réception : {', '.join(words)}.")
+        if worker.sender is None:
+            print(f"Envoi désactivé ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
+        elif not container.settings.public_url:
+            print("Accusés de réception non demandés (ASSISTANT_PUBLIC_URL n'est pas défini).")
+        if args.undelivered and not messages:
+            print("Aucun SMS non remis.")
+        for m in messages:
+            state = STATUS_LABELS.get(m.status, m.status)
+            if m.status == "sent" and m.sent_at:
+                state += f" le {local(m.sent_at, practice):%d/%m %H:%M}"
+            elif m.status == "pending" and m.attempts:
+                state += f", nouvel essai à {local(m.next_attempt_at, practice):%d/%m %H:%M}"
+            if m.last_error_code:
+                state += f" ({sms_error_words(m.last_error_code)})"
+            if m.delivery_status:
+                state += f", {DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
+                if m.delivery_updated_at:
+                    state += f" le {local(m.delivery_updated_at, practice):%d/%m %H:%M}"
+                if m.delivery_error_code:
+                    state += f" ({sms_error_words(m.delivery_error_code)})"
+            appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
+            print(
+                f"  n°{m.id:<5} {local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
+                f"{appointment:<11} {mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
+            )
+        return 0
 
 
 def cmd_sms_retry(args: argparse.Namespace) -> int:
-    container = open_container()
-    message = container.sms_worker().requeue(args.sms_id, args.by)
-    print(f"SMS n°{message.id} remis en attente : il part au prochain passage du service d'envoi.")
-    container.close()
-    return 0
+    with services() as container:
+        message = container.sms_worker().requeue(args.sms_id, args.by)
+        print(f"SMS n°{message.id} remis en attente : il part au prochain passage du service d'envoi.")
+        return 0
 
 
 def sms_counts_words(counts: dict[str, int]) -> str:

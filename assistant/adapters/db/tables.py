@@ -243,3 +243,70 @@ sms_outbox = Table(
     # Delivery reports name the message by Twilio's id.
     Index("ix_sms_outbox_provider_sid", "provider_sid"),
 )
+
+# The secretaries' console (``assistant.services.secretaries``, migration 0007). Passwords are argon2 hashes;
+# a session is known by the SHA-256 of its cookie (a stolen table does not open sessions). ``display_name`` is
+# what the audit trail and the patient see ("Sophie"); notes and takeovers keep the name at the time.
+secretaries = Table(
+    "secretaries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(64), nullable=False),
+    Column("display_name", String(100), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("failed_logins", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("uq_secretaries_login", "login", unique=True),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("secretary_id", Integer, ForeignKey("secretaries.id"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_console_sessions_secretary_id", "secretary_id"),
+)
+
+# What a secretary wrote on a hand-over (shown in the console; like the transcript, never audited nor logged).
+escalation_notes = Table(
+    "escalation_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("escalation_id", Integer, ForeignKey("escalations.id"), nullable=False),
+    Column("secretary_id", Integer, ForeignKey("secretaries.id"), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("text", String(2000), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_escalation_notes_escalation_id", "escalation_id"),
+)
+
+# A person answering a conversation instead of the assistant. While ``ended_at`` is empty the assistant stays
+# silent in it (the turn guard asks); at most one secretary holds a conversation at a time (the partial index).
+conversation_takeovers = Table(
+    "conversation_takeovers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("escalation_id", Integer, ForeignKey("escalations.id"), nullable=True),
+    Column("secretary_id", Integer, ForeignKey("secretaries.id"), nullable=False),
+    Column("secretary_name", String(100), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    Column("ended_how", String(20), nullable=True),
+    Index("ix_conversation_takeovers_conversation_id", "conversation_id"),
+    Index(
+        "uq_conversation_takeovers_active",
+        "conversation_id",
+        unique=True,
+        sqlite_where=text("ended_at IS NULL"),
+        postgresql_where=text("ended_at IS NULL"),
+    ),
+)

@@ -1,0 +1,257 @@
+"""The console's storage on the agenda database (SQLAlchemy Core): :class:`SecretaryStore` of the service.
+
+Each method is one short transaction. Unique-index refusals (a login taken, a conversation already
+held) surface as :class:`assistant.services.secretaries.Conflict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import IntegrityError
+
+from assistant.adapters.db import tables as t
+from assistant.core.model import Channel
+from assistant.services.secretaries import Conflict, Note, Secretary, Session, Takeover
+
+
+def _secretary(row: Row) -> Secretary:
+    return Secretary(
+        id=row.id,
+        login=row.login,
+        display_name=row.display_name,
+        active=bool(row.active),
+        failed_logins=row.failed_logins,
+        locked_until=row.locked_until,
+        created_at=row.created_at,
+        password_hash=row.password_hash,
+    )
+
+
+def _takeover(row: Row) -> Takeover:
+    return Takeover(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        channel=row.channel,
+        escalation_id=row.escalation_id,
+        secretary_id=row.secretary_id,
+        secretary_name=row.secretary_name,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        ended_how=row.ended_how,
+    )
+
+
+class SqlSecretaryStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except IntegrityError as error:
+            raise Conflict(type(error.orig).__name__) from None
+
+    # -- accounts --
+
+    def add(self, login: str, display_name: str, password_hash: str, at: datetime) -> Secretary:
+        with self._tx() as c:
+            new_id = c.execute(
+                insert(t.secretaries).values(
+                    login=login,
+                    display_name=display_name,
+                    password_hash=password_hash,
+                    active=True,
+                    failed_logins=0,
+                    created_at=at,
+                    updated_at=at,
+                )
+            ).inserted_primary_key[0]
+        found = self.get(int(new_id))
+        assert found is not None
+        return found
+
+    def get(self, secretary_id: int) -> Secretary | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(t.secretaries).where(t.secretaries.c.id == secretary_id)).first()
+        return _secretary(row) if row else None
+
+    def by_login(self, login: str) -> Secretary | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(t.secretaries).where(t.secretaries.c.login == login)).first()
+        return _secretary(row) if row else None
+
+    def all(self) -> list[Secretary]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(t.secretaries).order_by(t.secretaries.c.login)).all()
+        return [_secretary(row) for row in rows]
+
+    def set_active(self, secretary_id: int, active: bool, at: datetime) -> None:
+        with self._tx() as c:
+            c.execute(
+                update(t.secretaries).where(t.secretaries.c.id == secretary_id).values(active=active, updated_at=at)
+            )
+
+    def set_password(self, secretary_id: int, password_hash: str, at: datetime) -> None:
+        with self._tx() as c:
+            c.execute(
+                update(t.secretaries)
+                .where(t.secretaries.c.id == secretary_id)
+                .values(password_hash=password_hash, failed_logins=0, locked_until=None, updated_at=at)
+            )
+
+    def record_failure(self, secretary_id: int, at: datetime, max_failures: int, lock_until: datetime) -> Secretary:
+        s = t.secretaries
+        with self._tx() as c:
+            # One statement: concurrent failures each count (no read-modify-write race).
+            c.execute(update(s).where(s.c.id == secretary_id).values(failed_logins=s.c.failed_logins + 1))
+            c.execute(
+                update(s)
+                .where(and_(s.c.id == secretary_id, s.c.failed_logins >= max_failures))
+                .values(failed_logins=0, locked_until=lock_until, updated_at=at)
+            )
+            row = c.execute(select(s).where(s.c.id == secretary_id)).one()
+        return _secretary(row)
+
+    def record_success(self, secretary_id: int, at: datetime) -> None:
+        with self._tx() as c:
+            c.execute(
+                update(t.secretaries)
+                .where(t.secretaries.c.id == secretary_id)
+                .values(failed_logins=0, locked_until=None)
+            )
+
+    # -- sessions --
+
+    def add_session(self, session: Session) -> None:
+        with self._tx() as c:
+            c.execute(
+                insert(t.console_sessions).values(
+                    token_hash=session.token_hash,
+                    secretary_id=session.secretary_id,
+                    csrf_token=session.csrf_token,
+                    created_at=session.created_at,
+                    last_seen_at=session.last_seen_at,
+                    expires_at=session.expires_at,
+                )
+            )
+
+    def get_session(self, token_hash: str) -> Session | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(t.console_sessions).where(t.console_sessions.c.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        return Session(
+            token_hash=row.token_hash,
+            secretary_id=row.secretary_id,
+            csrf_token=row.csrf_token,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            expires_at=row.expires_at,
+        )
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        with self._tx() as c:
+            c.execute(
+                update(t.console_sessions).where(t.console_sessions.c.token_hash == token_hash).values(last_seen_at=at)
+            )
+
+    def delete_session(self, token_hash: str) -> None:
+        with self._tx() as c:
+            c.execute(delete(t.console_sessions).where(t.console_sessions.c.token_hash == token_hash))
+
+    def delete_sessions_of(self, secretary_id: int) -> int:
+        with self._tx() as c:
+            result = c.execute(delete(t.console_sessions).where(t.console_sessions.c.secretary_id == secretary_id))
+        return int(result.rowcount or 0)
+
+    def delete_expired_sessions(self, now: datetime, idle: timedelta) -> int:
+        s = t.console_sessions
+        with self._tx() as c:
+            result = c.execute(delete(s).where(or_(s.c.expires_at <= now, s.c.last_seen_at <= now - idle)))
+        return int(result.rowcount or 0)
+
+    # -- notes --
+
+    def add_note(self, escalation_id: int, secretary: Secretary, text: str, at: datetime) -> Note:
+        with self._tx() as c:
+            new_id = c.execute(
+                insert(t.escalation_notes).values(
+                    escalation_id=escalation_id,
+                    secretary_id=secretary.id,
+                    author=secretary.display_name,
+                    text=text,
+                    at=at,
+                )
+            ).inserted_primary_key[0]
+        return Note(int(new_id), escalation_id, secretary.id, secretary.display_name, text, at)
+
+    def notes(self, escalation_id: int) -> list[Note]:
+        n = t.escalation_notes
+        with self.engine.connect() as c:
+            rows = c.execute(select(n).where(n.c.escalation_id == escalation_id).order_by(n.c.at, n.c.id)).all()
+        return [Note(r.id, r.escalation_id, r.secretary_id, r.author, r.text, r.at) for r in rows]
+
+    # -- takeovers --
+
+    def start_takeover(
+        self, conversation_id: str, channel: str, escalation_id: int | None, secretary: Secretary, at: datetime
+    ) -> Takeover:
+        with self._tx() as c:
+            new_id = c.execute(
+                insert(t.conversation_takeovers).values(
+                    conversation_id=conversation_id,
+                    channel=channel,
+                    escalation_id=escalation_id,
+                    secretary_id=secretary.id,
+                    secretary_name=secretary.display_name,
+                    started_at=at,
+                )
+            ).inserted_primary_key[0]
+        return Takeover(int(new_id), conversation_id, channel, escalation_id, secretary.id, secretary.display_name, at)
+
+    def active_takeover(self, conversation_id: str) -> Takeover | None:
+        k = t.conversation_takeovers
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(k).where(and_(k.c.conversation_id == conversation_id, k.c.ended_at.is_(None)))
+            ).first()
+        return _takeover(row) if row else None
+
+    def active_takeovers(self) -> list[Takeover]:
+        k = t.conversation_takeovers
+        with self.engine.connect() as c:
+            rows = c.execute(select(k).where(k.c.ended_at.is_(None)).order_by(k.c.started_at)).all()
+        return [_takeover(row) for row in rows]
+
+    def end_takeover(self, takeover_id: int, how: str, at: datetime) -> bool:
+        k = t.conversation_takeovers
+        with self._tx() as c:
+            result = c.execute(
+                update(k).where(and_(k.c.id == takeover_id, k.c.ended_at.is_(None))).values(ended_at=at, ended_how=how)
+            )
+        return bool(result.rowcount)
+
+    # -- audit --
+
+    def audit(
+        self, at: datetime, actor: str, action: str, details: dict[str, Any], escalation_id: int | None = None
+    ) -> None:
+        with self._tx() as c:
+            c.execute(
+                insert(t.audit_events).values(
+                    at=at,
+                    actor=actor[:100],
+                    channel=Channel.SECRETARIAT.value,
+                    action=action[:40],
+                    details=details,
+                    escalation_id=escalation_id,
+                )
+            )

@@ -8,8 +8,10 @@ single spaces.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
+from typing import Any
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 #: Apostrophes and dashes as people type them, and the one character each becomes.
@@ -54,58 +56,6 @@ def fold_keeping_offsets(text: str) -> str:
     return "".join(out)
 
 
-# French number words, folded (lowercase, no accents), shared by the readers of spoken phone
-# numbers (``dialogue.understanding``) and of birth dates (``nlu.time_wish``).
-NUMBER_UNITS = {
-    "zero": 0,
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-}
-NUMBER_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
-#: Tens, with the Belgian and Swiss ones ("septante", "octante"/"huitante", "nonante") that
-#: patients from there say, and the plural "vingts" of "quatre-vingts".
-NUMBER_TENS = {
-    "vingt": 20,
-    "vingts": 20,
-    "trente": 30,
-    "quarante": 40,
-    "cinquante": 50,
-    "soixante": 60,
-    "septante": 70,
-    "octante": 80,
-    "huitante": 80,
-    "nonante": 90,
-}
-
-
-#: Sounds of a phone transcript that carry no meaning on their own (letters repeated any number
-#: of times are read once: "euuuh", "hmmm", "pfff").
-HESITATIONS = frozenset({"euh", "eu", "heu", "hum", "hm", "m", "mh", "ben", "bah", "beh", "hein", "pf"})
-
-
-def is_only_hesitation(text: str) -> bool:
-    """True when a message is nothing but hesitations ("hmm euh ben", "hein ?"): not understood.
-
-    Such a message must count as a misunderstanding whatever the classifier guesses; two in a
-    row hand the conversation to the secretariat.
-    """
-    words = normalise(text).split()
-    return bool(words) and all(is_hesitation(word) for word in words)
-
-
-def is_hesitation(word: str) -> bool:
-    """True for one normalised word that is a hesitation, its letters repeated any number of times."""
-    return re.sub(r"(.)\1+", r"\1", word) in HESITATIONS
-
-
 #: Invisible characters that reorder or hide text (bidirectional overrides and isolates, zero-width
 #: spaces, the byte-order mark): an attacker's tools, never a patient's words.
 _INVISIBLE = frozenset(
@@ -134,3 +84,21 @@ def clean_input(text: str) -> str:
         else:
             kept.append(character)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(kept))).strip()
+
+
+#: Names that moved to the French language toolkit (issue 17), still importable from here for the
+#: callers not switched yet; read lazily, the core never imports the language layer at import time.
+_MOVED = {
+    "NUMBER_UNITS": "assistant.language.fr.numbers",
+    "NUMBER_TEENS": "assistant.language.fr.numbers",
+    "NUMBER_TENS": "assistant.language.fr.numbers",
+    "HESITATIONS": "assistant.language.fr.lexicon",
+    "is_hesitation": "assistant.language.fr.lexicon",
+    "is_only_hesitation": "assistant.language.fr.lexicon",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

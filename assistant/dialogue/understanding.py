@@ -17,30 +17,15 @@ from typing import Any
 
 from assistant.clock import get_timezone
 from assistant.core.model import Appointment, AppointmentType, Practice, Slot
-from assistant.core.text import HESITATIONS, NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
+from assistant.core.text import normalise
 from assistant.core.windows import TimeWish
-from assistant.dialogue.speech import MONTHS
+from assistant.language.fr.birth_dates import parse_birth_date
+from assistant.language.fr.lexicon import ANY_ONE, HESITATIONS, MONTHS, WEEKDAYS, is_hesitation
+from assistant.language.fr.numbers import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, NUMBER_WORDS, read_number
 from assistant.language.fr.phone import read_phone
-from assistant.nlu.time_wish import parse_birth_date
 
 ANY_PRACTITIONER = "any"
 NO_PHONE = "none"
-
-_ANY_WORDS = (
-    "any",
-    "importe",  # "n'importe …", "peu importe …", even when only that word was extracted
-    "peu importe",
-    "pas de preference",
-    "le premier disponible",
-    "le plus tot",
-    "premier dispo",
-    "egal",
-    "qui vous voulez",
-    "indifferent",
-    "aucune preference",
-    "n importe lequel",
-    "n importe laquelle",
-)
 
 _ORDINALS = {
     "1": 0,
@@ -186,7 +171,7 @@ def resolve_practitioner(value: str, practice: Practice, motif: AppointmentType 
     wanted = normalise(value)
     if not wanted:
         return None
-    if wanted == ANY_PRACTITIONER or any(phrase in wanted for phrase in _ANY_WORDS):
+    if wanted == ANY_PRACTITIONER or any(phrase in wanted for phrase in ANY_ONE):
         return ANY_PRACTITIONER
     candidates = [p for p in practice.practitioners if motif is None or p.id in motif.practitioner_ids]
     for practitioner in candidates:
@@ -406,22 +391,11 @@ def _ordinal_index(said: str, count: int) -> int | None:
     return None
 
 
-#: Clock words: "quatorze heures", "dix heures quarante cinq", "neuf heures et demie".
-_NUMBER_WORDS = {
-    **{word: value for word, value in NUMBER_UNITS.items() if value},
-    **NUMBER_TEENS,
-    "dix sept": 17,
-    "dix huit": 18,
-    "dix neuf": 19,
-    "vingt": 20,
-    "trente": 30,
-    "quarante": 40,
-    "quarante cinq": 45,
-    "cinquante": 50,
-    "vingt et une": 21,
-    "vingt deux": 22,
-    "vingt trois": 23,
-}
+#: Number words around "heure(s)": "quatorze heures", "dix heures quarante cinq", "neuf heures et demie".
+_CLOCK_NUMBER = "|".join(sorted(NUMBER_WORDS | {"et"}, key=len, reverse=True))
+_SPOKEN_CLOCK = re.compile(
+    rf"\b((?:(?:{_CLOCK_NUMBER})\s+)+)heures?\b(?:\s+(et demie|et quart|moins le quart|(?:(?:{_CLOCK_NUMBER})\b\s*)+))?"
+)
 
 
 def _spoken_time(said: str) -> tuple[int, int] | None:
@@ -432,26 +406,28 @@ def _spoken_time(said: str) -> tuple[int, int] | None:
         return 12, 30
     if re.search(r"\bmidi\b", said):
         return 12, 0
-    words = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
-    match = re.search(rf"\b({words}) heures?(?: ({words}|et demie|et quart|moins le quart))?\b", said)
+    match = _SPOKEN_CLOCK.search(said)
     if not match:
         return None
-    hour = _NUMBER_WORDS[match.group(1)]
-    tail = match.group(2) or ""
+    before = match.group(1).split()
+    # the longest run of words just before "heures" that is one number ("et deux heures" is 2)
+    hour = next((n for i in range(len(before)) if (n := read_number(before[i:])) is not None), None)
+    if hour is None:
+        return None
+    tail = (match.group(2) or "").strip()
     if tail == "et demie":
         return hour, 30
     if tail == "et quart":
         return hour, 15
     if tail == "moins le quart":
         return hour - 1, 45
-    return hour, _NUMBER_WORDS.get(tail, 0)
-
-
-_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
+    after = tail.split()
+    minute = next((n for i in range(len(after), 0, -1) if (n := read_number(after[:i])) is not None), 0)
+    return hour, minute
 
 
 def _weekday(said: str) -> int | None:
-    found = {day for word, day in _WEEKDAYS.items() if re.search(rf"\b{word}\b", said)}
+    found = {day for day, word in enumerate(WEEKDAYS) if re.search(rf"\b{word}\b", said)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -728,10 +704,10 @@ _CORRECTION = re.compile(
 
 
 #: Month names as normalise() writes them ("février" → "fevrier").
-_MONTHS_FOLDED = tuple(normalise(month) for month in MONTHS)
+_MONTHS_FOLDED = tuple(MONTHS)
 
 
-_NUMBER_WORD_SET = frozenset({*NUMBER_UNITS, *NUMBER_TEENS, *NUMBER_TENS, "cent", "cents", "mille"}) - {"un", "une"}
+_NUMBER_WORD_SET = NUMBER_WORDS - {"un", "une"}
 
 
 #: Where a correction starts in a message that also holds the wrong value.

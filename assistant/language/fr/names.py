@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from assistant.core.text import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS, is_hesitation, normalise
+from assistant.core.text import normalise
+from assistant.language.fr.lexicon import is_hesitation
+from assistant.language.fr.numbers import NUMBER_TEENS, NUMBER_TENS, NUMBER_UNITS
 
 #: At most 60 characters of name (separators included). French civil status sets no limit, but the
 #: longest compound names patients give ("Nguyen Van Thanh", "de La Rochefoucauld-Liancourt") stay

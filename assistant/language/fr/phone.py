@@ -25,7 +25,9 @@ from collections.abc import Iterator
 import phonenumbers
 from text_to_num import alpha2digit
 
-from assistant.core.text import is_hesitation, strip_accents
+from assistant.core.text import strip_accents
+from assistant.language.fr.lexicon import is_hesitation
+from assistant.language.fr.numbers import DIGIT_WORDS
 
 #: Words that may come between the groups of one number: "06 euh 12, alors 34, attendez, 56 78",
 #: "c'est le 06…". Kept short on purpose: any other word ends the number ("et", "non", "pardon" start another).
@@ -44,12 +46,6 @@ _ONLY_WRITTEN = re.compile(r"[\d\s.\-+()/]*")
 _TENS_ALONE = re.compile(
     r"\b(vingts?|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|quatre-vingts?)\s+(?=\w)"
 )
-
-#: The digits in words, folded.
-_DIGIT_WORDS = {
-    word: str(value)
-    for value, word in enumerate(["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"])
-}
 
 _COUNTRY_CODE = "33"
 _REGION = "FR"
@@ -123,10 +119,10 @@ def _runs(text: str) -> Iterator[list[str]]:
             run = []
         elif token.isalpha():
             word = strip_accents(token)
-            if word in _DIGIT_WORDS and (run or word == "zero"):
+            if word in DIGIT_WORDS and (run or word == "zero"):
                 # a digit alpha2digit left alone ("un" is an article as often as a digit, "neuf" an adjective):
                 # within a number it is a digit ("+33 un, 23…", "+33 neuf, 00…")
-                run.append(_DIGIT_WORDS[word])
+                run.append(DIGIT_WORDS[word])
             elif word not in _BETWEEN_GROUPS and not is_hesitation(word):
                 if run:
                     yield run

@@ -15,7 +15,6 @@ import copy
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable
-from datetime import date
 from typing import Any, TypeVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -24,66 +23,26 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from assistant.core.model import Channel
+from actions.handover import FORM_SLOTS, open_escalation
+from actions.say import utter
+from actions.state_adapter import (  # noqa: F401 (the tracker readers, used through this module by the actions)
+    CHANNELS,
+    caller_number,
+    channel_of,
+    latest_text,
+    slot_date,
+)
 from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
-from assistant.conversation.replies import Reply, catalogue, render, say
+from assistant.conversation.replies import catalogue, say
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-CHANNELS = {
-    "twilio_voice": Channel.PHONE,
-    "phone": Channel.PHONE,
-    "voice": Channel.PHONE,
-    "twilio": Channel.SMS,
-    "sms": Channel.SMS,
-}
-
-
-def channel_of(tracker: Tracker) -> Channel:
-    """The patient's channel for the audit trail and the wording (phone, SMS or chat)."""
-    name = (tracker.get_latest_input_channel() or "").lower()
-    for key, channel in CHANNELS.items():
-        if key in name:
-            return channel
-    return Channel.CHAT
-
-
 #: What a patient who asks for a moment hears ("attendez, je regarde mon agenda").
 TAKE_YOUR_TIME = say("take_your_time")
-
-
-async def utter(
-    dispatcher: CollectingDispatcher, tracker: Tracker, *replies: Reply | str, practice: Any = None, **params: Any
-) -> None:
-    """Say catalogue replies (ids, or :class:`Reply` values) as one message, in the channel's variant and
-    the practice's own words; ``params`` fill a lone reply id."""
-    practice = practice if practice is not None else await runtime.practice()
-    said = [item if isinstance(item, Reply) else Reply(item, params) for item in replies]
-    dispatcher.utter_message(text=render(said, channel_of(tracker), practice))
-
-
-def slot_date(tracker: Tracker, name: str) -> date | None:
-    """A date slot (ISO text) as a date, or None when unset or unreadable."""
-    value = tracker.get_slot(name)
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def latest_text(tracker: Tracker) -> str:
-    """The text of the patient's latest message ("" when there is none)."""
-    return str(tracker.latest_message.get("text") or "")
-
-
-def caller_number(tracker: Tracker) -> str:
-    """The caller's number when the channel gives one (phone metadata), else ""."""
-    metadata = tracker.latest_message.get("metadata") or {}
-    return str(metadata.get("caller") or metadata.get("from") or "")
 
 
 def failure_events(action_name: str, error: BaseException, dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -117,6 +76,22 @@ class SafeAction(Action, ABC):
     @abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """The action's work; may raise, :meth:`run` contains it."""
+
+
+class ChangeAction(SafeAction):
+    """An action whose work is a function (:attr:`work`) that a confirmation in another turn also makes."""
+
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return await type(self).work(dispatcher, tracker)
+
+    @staticmethod
+    async def work(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        raise NotImplementedError
 
 
 #: Said before the form asks its question again, when a form answer did not answer it: understood
@@ -235,8 +210,6 @@ class SafeFormValidation(FormValidationAction, ABC):
         times in a row). The escalation's summary carries the understood fields and the reason; the
         callback number is asked next, unless the number itself could not be understood.
         """
-        from actions.escalation import FORM_SLOTS, open_escalation  # actions.escalation imports this module
-
         await utter(dispatcher, tracker, "not_understood_again")
         escalated = await open_escalation(
             dispatcher, tracker, reason=handover_reason(field), category="misunderstanding", urgency="routine"

@@ -10,7 +10,6 @@ when it matters, practitioner when there is a choice, time wish) →
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.base import (
     NOTED_ENTITIES,
+    ChangeAction,
     SafeAction,
     SafeFormValidation,
     channel_of,
@@ -31,9 +31,12 @@ from actions.base import (
     utter,
     value_before_latest_message,
 )
-from actions.escalation import open_escalation
+from actions.handover import open_escalation
+from actions.state_adapter import read_state, slot_events
 from assistant.clock import get_timezone
+from assistant.conversation.motifs import motif_for
 from assistant.conversation.replies import Reply, render, reply, say
+from assistant.conversation.slot_choice import alternatives
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import TIME_REFUSALS, AgendaError
 from assistant.core.model import AppointmentType, Patient, Practice, Slot
@@ -223,21 +226,23 @@ class ValidateBookingForm(SafeFormValidation):
             theirs = [m for m in practice.appointment_types if named in m.practitioner_ids]
             bookable = [m for m in practice.appointment_types if m.bookable_online]
             motif = motif_named_in(str(value or ""), theirs) or motif_named_in(str(value or ""), bookable)
-        if motif is None and entity_value(tracker, "motif") is not None:
-            # A symptom given as the reason ("une otite"): a consultation with a doctor.
-            motif = next((m for m in practice.appointment_types if m.id == "consultation"), None)
+        # A symptom given as the reason ("une otite"): the practice's motif for symptoms. A new patient's
+        # motif kept for patients already followed becomes their first visit (said before the motif, the
+        # status was never checked against it, and the booking was refused after the whole identity).
+        first_visit = first_visit_instead(motif, practice) if motif is not None else None
+        decision = motif_for(
+            motif,
+            practice,
+            new_patient=tracker.get_slot("patient_status") == "new",
+            gave_a_reason=entity_value(tracker, "motif") is not None,
+            first_visit=first_visit,
+            indefinite_name=indefinite(first_visit.name) if first_visit else "",
+        )
+        if decision.said is not None:
+            await utter(dispatcher, tracker, decision.said, practice=practice)
+        motif = decision.motif
         if motif is None:  # the form asks again, with examples (action_ask_motif), or hands over
-            return not_understood(tracker, "motif")
-        if not motif.bookable_online:
-            await utter(dispatcher, tracker, "motif_secretariat_only", practice=practice)
-            return {"motif": None}
-        if tracker.get_slot("patient_status") == "new" and not motif.new_patients:
-            # "jamais venu… un renouvellement d'ordonnance": said before the motif, the status was never
-            # checked against it, and the booking was refused after the whole identity (phone QA).
-            first_visit = first_visit_instead(motif, practice)
-            if first_visit is not None:
-                await utter(dispatcher, tracker, followed_patients_only(first_visit), practice=practice)
-                motif = first_visit
+            return {"motif": None} if decision.said else not_understood(tracker, "motif")
         result: dict[str, Any] = {"motif": motif.id}
         if len(motif.practitioner_ids) == 1:
             result["practitioner"] = motif.practitioner_ids[0]
@@ -480,36 +485,27 @@ class ActionAskChosenSlot(SafeAction):
         motif = current_motif(tracker, practice)
         asked_for = query.practitioner_ids or (motif.practitioner_ids if motif else ())
         reason = motif_hours_reason(motif, query.wish) or closed_reason(practice, query.wish, asked_for, today)
-        alternatives, intro = await self._alternatives(tracker, practice, query, reason)
+        alternatives, intro = await self._alternatives(practice, query, reason)
         if alternatives:
             dispatcher.utter_message(text=f"{render(intro, channel_of(tracker), practice)} {say_choices(alternatives, practice, today)}")
             return [SlotSet("proposed_slots", [slot_to_dict(s) for s in alternatives])]
         await utter(dispatcher, tracker, "no_slot_in_horizon", practice=practice, days=practice.rules.horizon_days)
         return [SlotSet("chosen_slot", {"none": True}), SlotSet("proposed_slots", [])]
 
+    @staticmethod
     async def _alternatives(
-        self, tracker: Tracker, practice: Practice, query: SlotQuery, reason: str | None = None
-    ) -> tuple[list[Slot], list[Reply]]:
-        """The nearest alternatives, introduced by why the wish had none (closed then, or all taken)."""
-        agenda = runtime.container().agenda
-        nothing = reply("as_is", text=reason) if reason else reply("nothing_then")
-        if query.practitioner_ids:
-            others = replace(query, practitioner_ids=())
-            found = await runtime.off_loop(agenda.find_slots, others)
+        practice: Practice, query: SlotQuery, reason: str | None
+    ) -> tuple[list[Slot], tuple[Reply, ...]]:
+        """The first alternative search that finds something (``assistant.conversation.slot_choice``)."""
+        who = practitioner_subject(practice, query.practitioner_ids[0]) if query.practitioner_ids else ""
+        found: list[Slot] = []
+        intro: tuple[Reply, ...] = ()
+        for alternative in alternatives(query, reason, who):
+            found = await runtime.off_loop(runtime.container().agenda.find_slots, alternative.query)
+            intro = alternative.intro
             if found:
-                if reason:
-                    return found, [nothing, reply("other_practitioner_can")]
-                who = practitioner_subject(practice, query.practitioner_ids[0])
-                return found, [reply("practitioner_busy_other_can", practitioner=who)]
-            earliest = SlotQuery(
-                query.appointment_type_id, query.practitioner_ids, TimeWish(), 3, True, query.new_patient
-            )
-            found = await runtime.off_loop(agenda.find_slots, earliest)
-            if found:
-                return found, [nothing, reply("next_availabilities")]
-        earliest = replace(query, practitioner_ids=(), wish=TimeWish(), spread_days=True)
-        found = await runtime.off_loop(agenda.find_slots, earliest)
-        return found, [nothing, reply("next_availabilities")]
+                break
+        return found, intro
 
 
 class ValidateSlotChoiceForm(SafeFormValidation):
@@ -632,55 +628,41 @@ class ActionConfirmBooking(SafeAction):
         return []
 
 
-class ActionBookAppointment(SafeAction):
-    def name(self) -> str:
-        return "action_book_appointment"
+async def book_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Book the chosen slot for the patient (a yes to the read-back)."""
+    practice = await runtime.practice()
+    state = read_state(tracker, practice.timezone)
+    if state.emergency:  # never a booking for an emergency, whatever path led here
+        await utter(dispatcher, tracker, "emergency_no_booking", practice=practice, samu=practice.emergency.samu)
+        return slot_events(chosen_slot=None)
+    if state.chosen is None or state.identity.birth_date is None:
+        await utter(dispatcher, tracker, "nothing_chosen", practice=practice)
+        return []
+    who = state.identity
+    patient = Patient(None, who.last_name or "", who.first_name or "", who.birth_date, "" if who.phone in (None, NO_PHONE) else who.phone)
+    slot = state.chosen
+    request = BookingRequest(
+        slot.appointment_type_id, slot.practitioner_id, slot.start, state.channel, new_patient=state.patient_status == "new"
+    )
+    actor = Actor("assistant", state.channel, tracker.sender_id)
+    try:
+        appointment = await runtime.off_loop(runtime.container().agenda.book, request, patient, actor)
+    except AgendaError as error:
+        return await after_refusal(error, "booking", dispatcher, tracker)
+    motif = practice.appointment_type(appointment.appointment_type_id)
+    said = [reply("booked", motif=motif.name, slot=say_slot(appointment, practice, runtime.now().date()))]
+    if motif.instructions:
+        said.append(reply("as_is", text=answer_documents(practice, motif)))
+    await utter(dispatcher, tracker, *said, practice=practice)
+    return [
+        *slot_events(appointment_id=float(appointment.id or 0), verified_patient_id=float(appointment.patient_id)),
+        *slot_events(identity_verified=True, **dict.fromkeys(BOOKING_SLOTS_TO_RESET)),
+    ]
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        if tracker.get_slot("emergency"):
-            # Never a booking for an emergency, whatever path led here.
-            await utter(dispatcher, tracker, "emergency_no_booking", practice=practice, samu=practice.emergency.samu)
-            return [SlotSet("chosen_slot", None)]
-        chosen = tracker.get_slot("chosen_slot")
-        if not isinstance(chosen, dict) or chosen.get("none"):
-            await utter(dispatcher, tracker, "nothing_chosen", practice=practice)
-            return []
-        slot = slot_from_dict(chosen)
-        channel = channel_of(tracker)
-        birth = tracker.get_slot("birth_date")
-        phone = tracker.get_slot("phone")
-        patient = Patient(
-            None,
-            tracker.get_slot("last_name") or "",
-            tracker.get_slot("first_name") or "",
-            _date(birth),
-            "" if phone in (None, NO_PHONE) else phone,
-        )
-        request = BookingRequest(
-            slot.appointment_type_id,
-            slot.practitioner_id,
-            slot.start,
-            channel,
-            new_patient=tracker.get_slot("patient_status") == "new",
-        )
-        actor = Actor("assistant", channel, tracker.sender_id)
-        agenda = runtime.container().agenda
-        try:
-            appointment = await runtime.off_loop(agenda.book, request, patient, actor)
-        except AgendaError as error:
-            return await after_refusal(error, "booking", dispatcher, tracker)
-        motif = practice.appointment_type(appointment.appointment_type_id)
-        said = [reply("booked", motif=motif.name, slot=say_slot(appointment, practice, runtime.now().date()))]
-        if motif.instructions:
-            said.append(reply("as_is", text=answer_documents(practice, motif)))
-        await utter(dispatcher, tracker, *said, practice=practice)
-        return [
-            SlotSet("appointment_id", float(appointment.id or 0)),
-            SlotSet("verified_patient_id", float(appointment.patient_id)),
-            SlotSet("identity_verified", True),
-            *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
-        ]
+
+class ActionBookAppointment(ChangeAction):
+    action_name = "action_book_appointment"
+    work = staticmethod(book_appointment)
 
 
 class ActionResetChoice(SafeAction):
@@ -699,9 +681,3 @@ class ActionResetChoice(SafeAction):
         if entity_value(tracker, "time_wish") is not None:
             events.append(SlotSet("time_wish", entity_value(tracker, "time_wish")))
         return events
-
-
-def _date(value: Any):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    return date.fromisoformat(str(value))

@@ -4,30 +4,34 @@
 reads the question (rightly: it is most of the message), the rules answer it, and the booking was
 never made while the caller believed it was (phone QA, 2026-12-05, three calls). The actions that
 answer such a turn (the practical answers, the fallback) ask :func:`confirm_if_yes` first: when the
-message before was a read-back and this one opens with a plain yes, the confirmed action runs.
+message before was a read-back and this one opens with a plain yes, the confirmed change is made
+(the same function the confirming action runs: no action calls another).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.base import SafeAction, latest_text, previous_action
-from actions.booking import ActionBookAppointment
-from actions.manage import ActionCancelAppointment, ActionMoveAppointment
+from actions.base import latest_text, previous_action
+from actions.booking import book_appointment
+from actions.manage import cancel_appointment, move_appointment
 from assistant.dialogue.understanding import opens_with_yes
 
+Change = Callable[[CollectingDispatcher, Tracker], Awaitable[list[EventType]]]
+
 #: The question the bot asked → what a yes to it does.
-CONFIRMED_BY_YES: dict[str, type[SafeAction]] = {
-    "action_confirm_booking": ActionBookAppointment,
-    "action_confirm_move": ActionMoveAppointment,
+CONFIRMED_BY_YES: dict[str, Change] = {
+    "action_confirm_booking": book_appointment,
+    "action_confirm_move": move_appointment,
 }
 
 
-def read_back_answered(tracker: Tracker) -> type[SafeAction] | None:
-    """The action a yes to the bot's last question would run, if that question was a read-back."""
+def read_back_answered(tracker: Tracker) -> Change | None:
+    """The change a yes to the bot's last question would make, if that question was a read-back."""
     name = previous_action(tracker)
     if name in CONFIRMED_BY_YES:
         return CONFIRMED_BY_YES[name]
@@ -37,20 +41,23 @@ def read_back_answered(tracker: Tracker) -> type[SafeAction] | None:
         and tracker.get_slot("identity_verified")
         and tracker.get_slot("appointment_id")
     ):
-        return ActionCancelAppointment  # "Voulez-vous l'annuler ?"
+        return cancel_appointment  # "Voulez-vous l'annuler ?"
     return None
 
 
-async def confirm_if_yes(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-) -> list[EventType] | None:
-    """The confirmed action's events when the latest message says yes to a read-back, else None."""
+def says_yes_to_read_back(tracker: Tracker) -> bool:
+    """Whether the latest message opens with a yes to a read-back."""
+    return read_back_answered(tracker) is not None and opens_with_yes(latest_text(tracker))
+
+
+async def confirm_if_yes(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The confirmed change's events when the latest message says yes to a read-back, else None."""
     confirmed = read_back_answered(tracker)
     if confirmed is None or not opens_with_yes(latest_text(tracker)):
         return None
-    return await confirmed().act(dispatcher, tracker, domain)
+    return await confirmed(dispatcher, tracker)
 
 
 def hands_over(events: list[EventType]) -> bool:
-    """Whether the confirmed action handed the turn on (a refusal: other slots, a callback)."""
+    """Whether the confirmed change handed the turn on (a refusal: other slots, a callback)."""
     return any(event.get("event") == "followup" for event in events)

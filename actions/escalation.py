@@ -19,152 +19,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import (
-    SafeAction,
-    SafeFormValidation,
-    caller_number,
-    channel_of,
-    last_bot_texts,
-    latest_text,
-    previous_action,
-    utter,
-)
-from assistant.conversation.replies import Reply, reply, say
-from assistant.core.model import Channel, Practice
-from assistant.core.secretariat import is_staffed, next_staffed
-from assistant.core.triage import TriageResult
-from assistant.dialogue.safety_net import emergency_reply, is_life_threatening
-from assistant.dialogue.speech import say_when
+from actions.base import SafeAction, SafeFormValidation, last_bot_texts, previous_action
+from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
+from actions.handover import FORM_SLOTS, callback_promise, open_escalation, transfers_call
+from actions.say import utter
+from actions.state_adapter import channel_of, latest_intent, latest_text, triage_of
+from assistant.conversation.escalation import emergency_plan, handover_for, is_life_threatening
+from assistant.conversation.fallback import Misunderstanding, Repair, repair
+from assistant.conversation.replies import say
+from assistant.core.secretariat import is_staffed
+from assistant.dialogue.safety_net import emergency_sentence, numbers_of
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye, is_hold_on, parse_phone
-
-INTENT_REASONS = {
-    "medical_question": (say("reason.medical_question"), "sensitive", "routine"),
-    "ask_results": (say("reason.ask_results"), "sensitive", "routine"),
-    "complaint": (say("reason.complaint"), "sensitive", "routine"),
-    "request_records": (say("reason.request_records"), "sensitive", "routine"),
-    "request_human": (say("reason.request_human"), "human", "routine"),
-    # The practitioner must know within minutes: "à traiter aujourd'hui".
-    "announce_late": (say("reason.announce_late"), "human", "urgent"),
-    "nlu_fallback": (say("reason.nlu_fallback"), "misunderstanding", "routine"),
-}
-
-#: What the patient hears first, by what was asked: a complaint is not a medical question.
-ACKNOWLEDGEMENTS = {
-    "medical_question": "no_medical_advice",
-    "ask_results": "ack.ask_results",
-    "complaint": "ack.complaint",
-    "request_records": "ack.request_records",
-    "announce_late": "ack.announce_late",
-}
-
-FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
-
-
-def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
-    """The conversation so far, as (speaker, text) pairs, for the secretary."""
-    lines: list[tuple[str, str]] = []
-    for event in tracker.events:
-        if event.get("event") == "user" and event.get("text"):
-            lines.append(("patient", str(event["text"])))
-        elif event.get("event") == "bot" and event.get("text"):
-            lines.append(("assistant", str(event["text"])))
-    return lines[-limit:]
-
-
-def understood(tracker: Tracker) -> dict[str, str]:
-    """What the dialogue understood so far (for the written summary): no phone, no birth date.
-
-    The names the patient gave are in it (checked or not: "identité vérifiée" says which), so that a
-    hand-over after answers that could not be understood does not start the secretary from zero.
-    """
-    fields = {
-        "motif": tracker.get_slot("motif"),
-        "praticien": tracker.get_slot("practitioner"),
-        "demande": tracker.get_slot("task"),
-        "nom": tracker.get_slot("last_name"),
-        "prénom": tracker.get_slot("first_name"),
-        "identité vérifiée": "oui" if tracker.get_slot("identity_verified") else "non",
-    }
-    return {key: str(value) for key, value in fields.items() if value}
-
-
-def latest_triage(tracker: Tracker) -> dict[str, Any]:
-    return dict(tracker.latest_message.get("triage") or {})
-
-
-async def open_escalation(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    reason: str,
-    category: str,
-    urgency: str,
-    announce: bool = True,
-    transfer_text: str = "transfer",
-) -> list[EventType]:
-    """Record an escalation and tell the patient what happens next; ask a callback number if none is known."""
-    practice = await runtime.practice()
-    phone = tracker.get_slot("phone")
-    callback = caller_number(tracker) or ("" if phone in (None, NO_PHONE) else str(phone))
-    verified = tracker.get_slot("verified_patient_id")
-    service = runtime.container().escalations
-    escalation = await runtime.off_loop(
-        service.open,
-        channel=channel_of(tracker),
-        conversation_id=tracker.sender_id,
-        reason=reason,
-        category=category,
-        urgency=urgency,
-        understood=understood(tracker),
-        transcript=transcript(tracker),
-        patient_id=int(verified) if verified else None,
-        callback_number=callback or None,
-    )
-    if announce and transfers_call(tracker, practice, runtime.now()):
-        # On the phone, in staffed hours: a warm transfer. The channel dials the secretariat, who first
-        # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.
-        summary = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
-        if transfer_text:
-            await utter(dispatcher, tracker, transfer_text, practice=practice)
-        dispatcher.utter_message(
-            json_message={
-                "handover": {
-                    "escalation_id": int(escalation.id or 0),
-                    "spoken_summary": summary or "",
-                    "urgency": escalation.urgency,
-                }
-            }
-        )
-    elif announce:
-        await utter(dispatcher, tracker, *_handover_sentence(practice, runtime.now()), practice=practice)
-    events: list[EventType] = [SlotSet("escalated", True), SlotSet("escalation_id", float(escalation.id or 0))]
-    # A known number fills the callback form at once; otherwise the form asks for one.
-    events.append(SlotSet("phone", callback or None))
-    return events
-
-
-def transfers_call(tracker: Tracker, practice: Practice, now: Any) -> bool:
-    """Whether a hand-over is a live transfer: a phone call, staffed hours, a number to dial."""
-    return (
-        channel_of(tracker) == Channel.PHONE
-        and bool(practice.secretariat.transfer_number)
-        and is_staffed(practice, now)
-    )
-
-
-def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:
-    if is_staffed(practice, now):
-        return [reply("handover_staffed")]
-    opening = next_staffed(practice, now)
-    said = [reply("handover_closed_until", when=say_when(opening, practice, now.date()))] if opening else [reply("handover_closed")]
-    if practice.emergency.on_call:
-        said.append(reply("on_call_before", on_call=practice.emergency.on_call))
-    return said
-
-
-def secretariat_told(practice: Practice, now: Any) -> str:
-    """Who knows now: the secretariat when someone is there, otherwise at its reopening (never a false comfort)."""
-    return "secretariat_told" if is_staffed(practice, now) else "secretariat_told_later"
-
 
 class ActionHandleEmergency(SafeAction):
     """The number first, then the record; any form in progress is abandoned (no booking)."""
@@ -173,40 +38,27 @@ class ActionHandleEmergency(SafeAction):
         return "action_handle_emergency"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        triage = latest_triage(tracker)
-        category = "suicide" if triage.get("category") == "suicide" else "emergency"
-        result = TriageResult(category=category, urgency="immediate", numbers=tuple(triage.get("numbers") or ()))
+        triage = triage_of(tracker)
+        life_threatening = is_life_threatening(triage)
+        category = "suicide" if triage.category == "suicide" else "emergency"
         try:
             practice = await runtime.practice()
         except Exception:
             # The numbers never wait for the database: the national ones are said, then the failure is
             # reported (the channel's guard keeps the hand-over until the database answers).
-            dispatcher.utter_message(text=emergency_reply(None, result))
+            dispatcher.utter_message(text=emergency_sentence(numbers_of(None), category, life_threatening))
             raise
-        life_threatening = is_life_threatening(result, practice.emergency)
-        dispatcher.utter_message(text=emergency_reply(practice, result))
-        reasons = triage.get("reasons") or [say("reason.emergency")]
+        dispatcher.utter_message(text=emergency_sentence(practice.emergency, category, life_threatening))
         now = runtime.now()
-        # A person in distress on the phone while someone is at the desk is put through to that person
-        # (the 3114 said first); a medical emergency frees the line for the 15.
-        put_through = category == "suicide" and not life_threatening and transfers_call(tracker, practice, now)
+        plan = emergency_plan(triage, channel_of(tracker), is_staffed(practice, now), transfers_call(tracker, practice, now))
         events = await open_escalation(
-            dispatcher,
-            tracker,
-            reason="; ".join(reasons),
-            category=category,
-            urgency="immediate",
-            announce=put_through,
+            dispatcher, tracker, reason=plan.reason, category=plan.category, urgency="immediate", announce=plan.put_through
         )
-        told = secretariat_told(practice, now)
-        if put_through:
-            pass  # open_escalation said "Je vous passe le secrétariat" and asked the channel to transfer
-        elif channel_of(tracker) == Channel.PHONE:
-            # Keep the patient's line free for the emergency call: say it, then hang up.
-            await utter(dispatcher, tracker, told, "hanging_up", practice=practice)
+        if plan.hang_up:  # keep the patient's line free for the emergency call: say it, then hang up
+            await utter(dispatcher, tracker, plan.told, "hanging_up", practice=practice)
             dispatcher.utter_message(json_message={"end_call": True})
-        else:
-            await utter(dispatcher, tracker, told, practice=practice)
+        elif not plan.put_through:  # put through: open_escalation said "Je vous passe le secrétariat"
+            await utter(dispatcher, tracker, plan.told, practice=practice)
         return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, SlotSet("emergency", True)]
 
 
@@ -217,23 +69,17 @@ class ActionEscalate(SafeAction):
         return "action_escalate"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        from actions.confirmation import confirm_if_yes, hands_over  # actions.booking imports this module
-
         # "oui. et si la fièvre monte cette nuit je fais quoi ?" to a read-back: booked first, then the
         # question goes to the secretariat (the booking was dropped without a word: phone QA).
-        confirmed = await confirm_if_yes(dispatcher, tracker, domain) or []
+        confirmed = await confirm_if_yes(dispatcher, tracker) or []
         if hands_over(confirmed):
             return confirmed
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        triage = latest_triage(tracker)
-        reason, category, urgency = INTENT_REASONS.get(intent, (say("reason.other"), "human", "routine"))
-        if triage.get("category") == "urgent":
-            reason, category, urgency = "; ".join(triage.get("reasons") or [reason]), "urgent", "urgent"
-        if category == "urgent":
-            await utter(dispatcher, tracker, "no_medical_advice")
-        elif intent in ACKNOWLEDGEMENTS or category == "sensitive":
-            await utter(dispatcher, tracker, ACKNOWLEDGEMENTS.get(intent, "no_medical_advice"))
-        events = await open_escalation(dispatcher, tracker, reason=reason, category=category, urgency=urgency)
+        handover = handover_for(latest_intent(tracker), triage_of(tracker))
+        if handover.acknowledgement:
+            await utter(dispatcher, tracker, handover.acknowledgement)
+        events = await open_escalation(
+            dispatcher, tracker, reason=handover.reason, category=handover.category, urgency=handover.urgency
+        )
         return [*confirmed, ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events]
 
 
@@ -290,10 +136,24 @@ class ActionRecordCallback(SafeAction):
         return []
 
 
-def callback_promise(phone: str) -> Reply:
-    """ "le secrétariat vous rappellera au numéro qui se termine par 89." (only the last two digits are said)"""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return reply("callback_promise", digits=digits[-2:])
+async def update_callback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Another callback number for the request, or a message for the secretariat added to it."""
+    escalation_id = tracker.get_slot("escalation_id")
+    phone = parse_phone(latest_text(tracker))
+    if escalation_id and phone in (None, NO_PHONE) and len(latest_text(tracker).split()) >= 4:
+        # "Dites-lui que mon père sort de l'hôpital…": added to the request (its transcript), not lost
+        events = await open_escalation(
+            dispatcher, tracker, reason=say("reason.details"), category="human", urgency="routine", announce=False
+        )
+        await utter(dispatcher, tracker, "details_passed_on")
+        return [*events, FollowupAction("utter_anything_else")]
+    if not escalation_id or phone in (None, NO_PHONE):
+        await utter(dispatcher, tracker, "request_sent")
+        return [FollowupAction("utter_anything_else")]
+    service = runtime.container().escalations
+    await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
+    await utter(dispatcher, tracker, "callback_corrected", promise=callback_promise(str(phone)))
+    return [SlotSet("phone", phone), FollowupAction("utter_anything_else")]
 
 
 class ActionUpdateCallback(SafeAction):
@@ -306,82 +166,72 @@ class ActionUpdateCallback(SafeAction):
         return "action_update_callback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        escalation_id = tracker.get_slot("escalation_id")
-        phone = parse_phone(latest_text(tracker))
-        if escalation_id and phone in (None, NO_PHONE) and len(latest_text(tracker).split()) >= 4:
-            # "Dites-lui que mon père sort de l'hôpital…": added to the request (its transcript), not lost
-            events = await open_escalation(
-                dispatcher, tracker, reason=say("reason.details"), category="human", urgency="routine", announce=False
-            )
-            await utter(dispatcher, tracker, "details_passed_on")
-            return [*events, FollowupAction("utter_anything_else")]
-        if not escalation_id or phone in (None, NO_PHONE):
-            await utter(dispatcher, tracker, "request_sent")
-            return [FollowupAction("utter_anything_else")]
-        service = runtime.container().escalations
-        await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-        await utter(dispatcher, tracker, "callback_corrected", promise=callback_promise(str(phone)))
-        return [SlotSet("phone", phone), FollowupAction("utter_anything_else")]
+        return await update_callback(dispatcher, tracker)
+
+
+def misunderstanding(tracker: Tracker) -> Misunderstanding:
+    """The facts the repair of a message not understood depends on."""
+    text = latest_text(tracker)
+    return Misunderstanding(
+        holds_on=is_hold_on(text),
+        asks_to_repeat=asks_to_repeat(text),
+        after_callback_noted=previous_action(tracker) == "action_record_callback",
+        says_goodbye=ends_with_goodbye(text),
+        wants_change_too_late=wants_a_change_too_late(tracker),
+        yes_to_read_back=says_yes_to_read_back(tracker),
+        unsure_booking=unsure_booking(tracker),
+        in_a_row=consecutive_fallbacks(tracker),
+        already_said_this_turn=already_ran_this_turn(tracker, "action_handle_fallback"),
+    )
 
 
 class ActionHandleFallback(SafeAction):
-    """First misunderstanding: ask to rephrase. Second in a row: hand over to the secretariat."""
+    """A message not understood: the repair (``assistant.conversation.fallback``), carried out."""
 
     def name(self) -> str:
         return "action_handle_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if is_hold_on(latest_text(tracker)):
-            # "attendez deux secondes": nothing to understand yet, and not a misunderstanding
-            await utter(dispatcher, tracker, "take_your_time")
-            return [FollowupAction("action_listen")]
-        if asks_to_repeat(latest_text(tracker)):
-            # "Pardon ?", "vous pouvez répéter ?": the last answer again, not a misunderstanding
-            said = last_bot_texts(tracker)
-            for text in said or [say("i_was_saying", channel_of(tracker))]:
+        chosen = repair(misunderstanding(tracker))
+        if chosen in SAID_THEN:
+            reply_id, follow = SAID_THEN[chosen]
+            practice = await runtime.practice()
+            await utter(dispatcher, tracker, reply_id, practice=practice, phone=practice.phone)
+            return [FollowupAction(follow)]
+        if chosen == Repair.REPEAT:  # the last answer again, not a misunderstanding
+            for text in last_bot_texts(tracker) or [say("i_was_saying", channel_of(tracker))]:
                 dispatcher.utter_message(text=text)
             return [FollowupAction("action_listen")]
-        if previous_action(tracker) == "action_record_callback":
-            # "Dites-lui que mon père sort de l'hôpital demain", not understood as an intent: a message for
-            # the secretariat all the same (phone QA: "Pardon", and it reached the request only as a line)
-            return await ActionUpdateCallback().act(dispatcher, tracker, domain)
-        if ends_with_goodbye(latest_text(tracker)):
-            # "non laissez tomber, au revoir": whatever came before, the caller is leaving
-            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")]
-        if wants_a_change_too_late(tracker):
-            # "la semaine prochaine plutôt" after "il est trop tard pour le déplacer ici": the same
-            # answer, in other words, rather than "Pardon, je n'ai pas compris".
-            practice = await runtime.practice()
-            await utter(dispatcher, tracker, "too_close_call", practice=practice, phone=practice.phone)
-            return [FollowupAction("utter_anything_else")]
-        from actions.confirmation import confirm_if_yes, hands_over  # actions.booking imports this module
-
-        confirmed = await confirm_if_yes(dispatcher, tracker, domain)
-        if confirmed is not None:
-            # "oui oui et euh je peux boire un café ?" to a read-back: the yes is kept; the rest can be asked again
+        if chosen == Repair.CALLBACK_DETAILS:  # a message for the secretariat all the same (phone QA)
+            return await update_callback(dispatcher, tracker)
+        if chosen == Repair.CONFIRM_THEN_ASK:  # the yes is kept; the rest can be asked again
+            confirmed = await confirm_if_yes(dispatcher, tracker) or []
             if hands_over(confirmed):
                 return confirmed
             await utter(dispatcher, tracker, "rephrase_question")
             return [*confirmed, FollowupAction("action_listen")]
-        if unsure_booking(tracker):
-            # "une consultation avec le docteur Lefebvre" as a first message: booking or answer, too
-            # close to call, but with no request in progress it can only start a booking.
-            return [SlotSet("task", "book"), FollowupAction("booking_form")]
-        if consecutive_fallbacks(tracker) >= 2:
+        if chosen == Repair.HAND_OVER:  # the form that was running ends; the callback number is asked next
             await utter(dispatcher, tracker, "not_understood_request")
-            events = await open_escalation(dispatcher, tracker, *INTENT_REASONS["nlu_fallback"])
-            # The form that was running (if any) ends; the callback number is asked next.
-            return [
-                ActiveLoop(None),
-                *[SlotSet(name, None) for name in FORM_SLOTS],
-                *events,
-                FollowupAction("callback_form"),
-            ]
-        if already_ran_this_turn(tracker, self.name()):
-            # The policies were unsure again right after it (core fallback twice in one turn): say it once.
-            return [FollowupAction("action_listen")]
-        dispatcher.utter_message(response="utter_default")
-        return []
+            handover = handover_for("nlu_fallback", triage_of(tracker))
+            events = await open_escalation(dispatcher, tracker, handover.reason, handover.category, handover.urgency)
+            return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, FollowupAction("callback_form")]
+        if chosen == Repair.REPHRASE:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        return REPAIR_EVENTS[chosen]
+
+
+#: Repairs that say one reply, then go on.
+SAID_THEN = {
+    Repair.TAKE_YOUR_TIME: ("take_your_time", "action_listen"),
+    Repair.TOO_CLOSE: ("too_close_call", "utter_anything_else"),
+}
+#: Repairs that say nothing themselves.
+REPAIR_EVENTS: dict[Repair, list[EventType]] = {
+    Repair.GOODBYE: [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")],
+    Repair.START_BOOKING: [SlotSet("task", "book"), FollowupAction("booking_form")],
+    Repair.SILENCE: [FollowupAction("action_listen")],
+}
 
 
 def wants_a_change_too_late(tracker: Tracker) -> bool:

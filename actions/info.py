@@ -14,7 +14,7 @@ from actions import runtime
 from actions.base import SafeAction, caller_number, latest_text, utter
 from actions.booking import hand_secretariat_only_motif, secretariat_only_motif
 from actions.confirmation import confirm_if_yes, hands_over
-from actions.escalation import open_escalation, transfers_call
+from actions.handover import open_escalation, transfers_call
 from assistant.clock import get_timezone
 from assistant.conversation.replies import say
 from assistant.core.errors import AgendaError
@@ -117,7 +117,7 @@ class ActionAnswerInfo(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # "Oui. Et il y a un parking ?" to a read-back: book (move, cancel) first, then answer.
-        confirmed = await confirm_if_yes(dispatcher, tracker, domain)
+        confirmed = await confirm_if_yes(dispatcher, tracker)
         if confirmed is not None and hands_over(confirmed):
             return confirmed  # refused (the slot was just taken…): that answer comes first
         if (tracker.latest_message.get("intent") or {}).get("name") == "ask_practitioners":

@@ -12,9 +12,7 @@ secretariat.
 from __future__ import annotations
 
 import logging
-import re
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -22,16 +20,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, caller_number, channel_of, utter
-from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, is_open_wish, mentions_a_relative
-from actions.escalation import open_escalation
+from actions.base import ChangeAction, SafeAction, caller_number, channel_of, utter
+from actions.booking import BOOKING_SLOTS_TO_RESET, after_refusal, mentions_a_relative
+from actions.handover import open_escalation
+from actions.state_adapter import read_state, slot_events
+from assistant.conversation.moving import move_target as moving_target
+from assistant.conversation.moving import says_same_time
 from assistant.clock import get_timezone
 from assistant.conversation.replies import reply, say
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
 from assistant.core.model import Appointment, Channel, Practice
-from assistant.core.text import normalise
 from assistant.core.windows import TimeWish
 from assistant.dialogue.speech import join_alternatives, say_slot
 from assistant.dialogue.state import slot_from_dict
@@ -186,53 +186,41 @@ class ActionFindAppointments(SafeAction):
         return None
 
 
-class ActionCancelAppointment(SafeAction):
-    def name(self) -> str:
-        return "action_cancel_appointment"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        appointment_id = tracker.get_slot("appointment_id")
-        if not tracker.get_slot("identity_verified"):
-            await utter(dispatcher, tracker, "cancel_needs_identity")
-            return []
-        if not appointment_id:
-            # Nothing left to cancel here (too late, or none): a "oui" answered "autre chose ?".
-            dispatcher.utter_message(response="utter_listening")
-            return []
-        channel = channel_of(tracker)
-        agenda = runtime.container().agenda
-        try:
-            await runtime.off_loop(
-                agenda.cancel,
-                int(appointment_id),
-                Actor("assistant", channel, tracker.sender_id),
-                "annulé par le patient",
-            )
-        except AgendaError as error:
-            return await after_refusal(error, "cancel", dispatcher, tracker)
-        await utter(dispatcher, tracker, "cancelled", whose=whose_appointment(tracker))
-        return [SlotSet("appointment_id", None)]
+async def cancel_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Cancel the appointment found (a yes to "Voulez-vous l'annuler ?")."""
+    appointment_id = tracker.get_slot("appointment_id")
+    if not tracker.get_slot("identity_verified"):
+        await utter(dispatcher, tracker, "cancel_needs_identity")
+        return []
+    if not appointment_id:
+        # Nothing left to cancel here (too late, or none): a "oui" answered "autre chose ?".
+        dispatcher.utter_message(response="utter_listening")
+        return []
+    channel = channel_of(tracker)
+    agenda = runtime.container().agenda
+    try:
+        await runtime.off_loop(
+            agenda.cancel,
+            int(appointment_id),
+            Actor("assistant", channel, tracker.sender_id),
+            say("reason.cancelled_by_patient"),
+        )
+    except AgendaError as error:
+        return await after_refusal(error, "cancel", dispatcher, tracker)
+    await utter(dispatcher, tracker, "cancelled", whose=whose_appointment(tracker))
+    return [SlotSet("appointment_id", None)]
 
 
-def move_target(tracker: Tracker, appointment: Appointment, practice: Practice) -> dict[str, Any] | None:
-    """The new time the patient gave with the request ("du jeudi 3 au vendredi 4 à la même heure").
+class ActionCancelAppointment(ChangeAction):
+    action_name = "action_cancel_appointment"
+    work = staticmethod(cancel_appointment)
 
-    Said before identity was checked, it was asked again. A day that is the appointment's own is where
-    it is now, not where it goes; "à la même heure" is the appointment's time.
-    """
-    wish = tracker.get_slot("time_wish")
-    tz = get_timezone(practice.timezone)
-    start = appointment.start.astimezone(tz)
-    if not isinstance(wish, dict) or is_open_wish(wish):
-        return None
-    days = {datetime.fromisoformat(i["start"]).astimezone(tz).date() for i in wish.get("intervals") or []}
-    if days == {start.date()}:
-        return None
-    asked = " ".join(normalise(str(e.get("text") or "")) for e in tracker.events if e.get("event") == "user")
-    if re.search(r"\b(meme heure|meme horaire)\b", asked) and not wish.get("day_parts"):
-        end = (start + timedelta(minutes=1)).strftime("%H:%M")
-        return {**wish, "day_parts": [f"{start.strftime('%H:%M')}-{end}"]}
-    return wish
+
+def move_target(tracker: Tracker, appointment: Appointment, practice: Practice) -> TimeWish | None:
+    """The new time the patient gave with the request (``assistant.conversation.moving``)."""
+    asked = " ".join(str(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
+    wish = read_state(tracker, practice.timezone).time_wish
+    return moving_target(wish, appointment.start, get_timezone(practice.timezone), says_same_time(asked))
 
 
 class ActionPrepareMove(SafeAction):
@@ -257,7 +245,7 @@ class ActionPrepareMove(SafeAction):
             SlotSet("motif", appointment.appointment_type_id),
             SlotSet("practitioner", appointment.practitioner_id),
             SlotSet("patient_status", "existing"),
-            SlotSet("time_wish", move_target(tracker, appointment, practice)),
+            *slot_events(time_wish=move_target(tracker, appointment, practice)),
         ]
 
 
@@ -267,46 +255,47 @@ class ActionConfirmMove(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         practice = await runtime.practice()
-        chosen = tracker.get_slot("chosen_slot")
-        if not isinstance(chosen, dict) or chosen.get("none"):
-            whose = whose_appointment(tracker)
+        chosen = read_state(tracker, practice.timezone).chosen
+        whose = whose_appointment(tracker)
+        if chosen is None:
             await utter(dispatcher, tracker, "no_other_slot_kept", practice=practice, Whose=whose.capitalize())
             return []
-        slot = slot_from_dict(chosen)
-        when = say_slot(slot, practice, runtime.now().date())
-        await utter(dispatcher, tracker, "move_read_back", practice=practice, whose=whose_appointment(tracker), slot=when)
+        when = say_slot(chosen, practice, runtime.now().date())
+        await utter(dispatcher, tracker, "move_read_back", practice=practice, whose=whose, slot=when)
         return []
 
 
-class ActionMoveAppointment(SafeAction):
-    def name(self) -> str:
-        return "action_move_appointment"
+async def move_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Move the appointment to the chosen slot (a yes to the read-back)."""
+    practice = await runtime.practice()
+    appointment_id = tracker.get_slot("appointment_id")
+    chosen = tracker.get_slot("chosen_slot")
+    if (
+        not tracker.get_slot("identity_verified")
+        or not appointment_id
+        or not isinstance(chosen, dict)
+        or chosen.get("none")
+    ):
+        await utter(dispatcher, tracker, "cannot_move", practice=practice)
+        return []
+    slot = slot_from_dict(chosen)
+    channel = channel_of(tracker)
+    agenda = runtime.container().agenda
+    try:
+        moved = await runtime.off_loop(
+            agenda.move,
+            int(appointment_id),
+            slot.start,
+            Actor("assistant", channel, tracker.sender_id),
+            slot.practitioner_id,
+        )
+    except AgendaError as error:
+        return await after_refusal(error, "move", dispatcher, tracker)
+    when = say_slot(moved, practice, runtime.now().date())
+    await utter(dispatcher, tracker, "moved", practice=practice, whose=whose_appointment(tracker), slot=when)
+    return [SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET]
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        appointment_id = tracker.get_slot("appointment_id")
-        chosen = tracker.get_slot("chosen_slot")
-        if (
-            not tracker.get_slot("identity_verified")
-            or not appointment_id
-            or not isinstance(chosen, dict)
-            or chosen.get("none")
-        ):
-            await utter(dispatcher, tracker, "cannot_move", practice=practice)
-            return []
-        slot = slot_from_dict(chosen)
-        channel = channel_of(tracker)
-        agenda = runtime.container().agenda
-        try:
-            moved = await runtime.off_loop(
-                agenda.move,
-                int(appointment_id),
-                slot.start,
-                Actor("assistant", channel, tracker.sender_id),
-                slot.practitioner_id,
-            )
-        except AgendaError as error:
-            return await after_refusal(error, "move", dispatcher, tracker)
-        when = say_slot(moved, practice, runtime.now().date())
-        await utter(dispatcher, tracker, "moved", practice=practice, whose=whose_appointment(tracker), slot=when)
-        return [SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET]
+
+class ActionMoveAppointment(ChangeAction):
+    action_name = "action_move_appointment"
+    work = staticmethod(move_appointment)

@@ -38,12 +38,17 @@ def open_escalations(container):
 
 def emergency_tracker(text: str, category: str = "emergency", numbers=("15", "112", "114"), **kwargs):
     tracker = make_tracker(text=text, intent="emergency", **kwargs)
+    # As the triage rules answer: suicidal words match the suicide rule, and an overdose (the 15 first)
+    # an emergency rule too.
+    rules = ["douleur-thoracique"]
+    if category == "suicide":
+        rules = ["idees-suicidaires", "intoxication"] if numbers[0] == "15" else ["idees-suicidaires"]
     tracker.latest_message["triage"] = {
         "category": category,
         "urgency": "immediate",
         "numbers": list(numbers),
         "reasons": ["Douleur thoracique"],
-        "rules": ["douleur-thoracique"],
+        "rules": rules,
     }
     return tracker
 

@@ -1,0 +1,135 @@
+"""Handing a conversation to the secretariat: the escalation record, and what the patient hears.
+
+Used by every action that hands over; imports no other action module (``actions.base`` imports it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import runtime
+from actions.say import utter
+from actions.state_adapter import caller_number, channel_of
+from assistant.conversation.replies import Reply, reply
+from assistant.core.model import Channel, Practice
+from assistant.core.secretariat import is_staffed, next_staffed
+from assistant.dialogue.speech import say_when
+from assistant.dialogue.understanding import NO_PHONE
+
+FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
+
+
+def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
+    """The conversation so far, as (speaker, text) pairs, for the secretary."""
+    lines: list[tuple[str, str]] = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append(("patient", str(event["text"])))
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append(("assistant", str(event["text"])))
+    return lines[-limit:]
+
+
+def understood(tracker: Tracker) -> dict[str, str]:
+    """What the dialogue understood so far (for the written summary): no phone, no birth date.
+
+    The names the patient gave are in it (checked or not: "identité vérifiée" says which), so that a
+    hand-over after answers that could not be understood does not start the secretary from zero.
+    """
+    fields = {
+        "motif": tracker.get_slot("motif"),
+        "praticien": tracker.get_slot("practitioner"),
+        "demande": tracker.get_slot("task"),
+        "nom": tracker.get_slot("last_name"),
+        "prénom": tracker.get_slot("first_name"),
+        "identité vérifiée": "oui" if tracker.get_slot("identity_verified") else "non",
+    }
+    return {key: str(value) for key, value in fields.items() if value}
+
+
+def latest_triage(tracker: Tracker) -> dict[str, Any]:
+    return dict(tracker.latest_message.get("triage") or {})
+
+
+async def open_escalation(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    category: str,
+    urgency: str,
+    announce: bool = True,
+    transfer_text: str = "transfer",
+) -> list[EventType]:
+    """Record an escalation and tell the patient what happens next; ask a callback number if none is known."""
+    practice = await runtime.practice()
+    phone = tracker.get_slot("phone")
+    callback = caller_number(tracker) or ("" if phone in (None, NO_PHONE) else str(phone))
+    verified = tracker.get_slot("verified_patient_id")
+    service = runtime.container().escalations
+    escalation = await runtime.off_loop(
+        service.open,
+        channel=channel_of(tracker),
+        conversation_id=tracker.sender_id,
+        reason=reason,
+        category=category,
+        urgency=urgency,
+        understood=understood(tracker),
+        transcript=transcript(tracker),
+        patient_id=int(verified) if verified else None,
+        callback_number=callback or None,
+    )
+    if announce and transfers_call(tracker, practice, runtime.now()):
+        # On the phone, in staffed hours: a warm transfer. The channel dials the secretariat, who first
+        # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.
+        summary = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
+        if transfer_text:
+            await utter(dispatcher, tracker, transfer_text, practice=practice)
+        dispatcher.utter_message(
+            json_message={
+                "handover": {
+                    "escalation_id": int(escalation.id or 0),
+                    "spoken_summary": summary or "",
+                    "urgency": escalation.urgency,
+                }
+            }
+        )
+    elif announce:
+        await utter(dispatcher, tracker, *_handover_sentence(practice, runtime.now()), practice=practice)
+    events: list[EventType] = [SlotSet("escalated", True), SlotSet("escalation_id", float(escalation.id or 0))]
+    # A known number fills the callback form at once; otherwise the form asks for one.
+    events.append(SlotSet("phone", callback or None))
+    return events
+
+
+def transfers_call(tracker: Tracker, practice: Practice, now: Any) -> bool:
+    """Whether a hand-over is a live transfer: a phone call, staffed hours, a number to dial."""
+    return (
+        channel_of(tracker) == Channel.PHONE
+        and bool(practice.secretariat.transfer_number)
+        and is_staffed(practice, now)
+    )
+
+
+def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:
+    if is_staffed(practice, now):
+        return [reply("handover_staffed")]
+    opening = next_staffed(practice, now)
+    said = [reply("handover_closed_until", when=say_when(opening, practice, now.date()))] if opening else [reply("handover_closed")]
+    if practice.emergency.on_call:
+        said.append(reply("on_call_before", on_call=practice.emergency.on_call))
+    return said
+
+
+def secretariat_told(practice: Practice, now: Any) -> str:
+    """Who knows now: the secretariat when someone is there, otherwise at its reopening (never a false comfort)."""
+    return "secretariat_told" if is_staffed(practice, now) else "secretariat_told_later"
+
+
+def callback_promise(phone: str) -> Reply:
+    """ "le secrétariat vous rappellera au numéro qui se termine par 89." (only the last two digits are said)"""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return reply("callback_promise", digits=digits[-2:])

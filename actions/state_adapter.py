@@ -1,0 +1,162 @@
+"""The only place that reads the tracker into the conversation's typed state, and writes changes back.
+
+Rasa keeps slots as JSON: slots as dicts, the time wish as a serialised :class:`TimeWish`, dates as
+ISO text, ids as floats. :func:`read_state` turns them into :class:`ConversationState`;
+:func:`slot_events` turns typed changes back into ``SlotSet`` events.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from assistant.conversation.state import ConversationState, Identity, Triage
+from assistant.core.model import Channel, Slot
+from assistant.core.triage import load_triage_rules
+from assistant.core.windows import TimeWish
+from assistant.dialogue.failures import failure_counts
+from assistant.dialogue.state import slot_to_dict, slots_from_value
+from assistant.nlu.time_wish import from_serializable, to_serializable
+
+log = logging.getLogger(__name__)
+
+CHANNELS = {
+    "twilio_voice": Channel.PHONE,
+    "phone": Channel.PHONE,
+    "voice": Channel.PHONE,
+    "twilio": Channel.SMS,
+    "sms": Channel.SMS,
+}
+
+
+def channel_of(tracker: Tracker) -> Channel:
+    """The patient's channel for the audit trail and the wording (phone, SMS or chat)."""
+    name = (tracker.get_latest_input_channel() or "").lower()
+    for key, channel in CHANNELS.items():
+        if key in name:
+            return channel
+    return Channel.CHAT
+
+
+def slot_date(tracker: Tracker, name: str) -> date | None:
+    """A date slot (ISO text) as a date, or None when unset or unreadable."""
+    value = tracker.get_slot(name)
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the patient's latest message ("" when there is none)."""
+    return str(tracker.latest_message.get("text") or "")
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def caller_number(tracker: Tracker) -> str:
+    """The caller's number when the channel gives one (phone metadata), else ""."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return str(metadata.get("caller") or metadata.get("from") or "")
+
+
+def time_wish_of(value: Any, timezone: str) -> TimeWish | None:
+    """A stored time wish, or None when unset or unreadable."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        return from_serializable(value, timezone)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_categories() -> dict[str, str]:
+    return {rule.id: rule.category for rule in load_triage_rules().rules}
+
+
+def triage_of(tracker: Tracker) -> Triage:
+    """The red-flag rules' result on the latest message, with the categories of the rules that matched."""
+    raw = tracker.latest_message.get("triage") or {}
+    categories = _rule_categories()
+    return Triage(
+        category=str(raw.get("category") or "none"),
+        reasons=tuple(str(reason) for reason in raw.get("reasons") or ()),
+        numbers=tuple(str(number) for number in raw.get("numbers") or ()),
+        rule_categories=tuple(categories[rule] for rule in raw.get("rules") or () if rule in categories),
+    )
+
+
+def _number(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and value else None
+
+
+def failed_identity_checks(tracker: Tracker) -> int:
+    """How many identity checks failed in this conversation."""
+    return sum(
+        1
+        for event in tracker.events
+        if event.get("event") == "slot" and event.get("name") == "identity_verified" and event.get("value") is False
+    )
+
+
+def read_state(tracker: Tracker, timezone: str = "Europe/Paris") -> ConversationState:
+    """The conversation as the use cases see it."""
+    chosen = tracker.get_slot("chosen_slot")
+    phone = tracker.get_slot("phone")
+    return ConversationState(
+        channel=channel_of(tracker),
+        task=tracker.get_slot("task"),
+        motif=tracker.get_slot("motif"),
+        practitioner=tracker.get_slot("practitioner"),
+        patient_status=tracker.get_slot("patient_status"),
+        time_wish=time_wish_of(tracker.get_slot("time_wish"), timezone),
+        proposals=tuple(slots_from_value(tracker.get_slot("proposed_slots"))),
+        chosen=next(iter(slots_from_value([chosen])), None) if isinstance(chosen, dict) else None,
+        nothing_available=isinstance(chosen, dict) and bool(chosen.get("none")),
+        identity=Identity(
+            last_name=tracker.get_slot("last_name"),
+            first_name=tracker.get_slot("first_name"),
+            birth_date=slot_date(tracker, "birth_date"),
+            phone=str(phone) if phone else None,
+            verified=tracker.get_slot("identity_verified"),
+            verified_patient_id=_number(tracker.get_slot("verified_patient_id")),
+            failed_checks=failed_identity_checks(tracker),
+        ),
+        appointment_id=_number(tracker.get_slot("appointment_id")),
+        escalation_id=_number(tracker.get_slot("escalation_id")),
+        emergency=bool(tracker.get_slot("emergency")),
+        failed_answers=failure_counts(tracker.get_slot("failed_answers")),
+        active_form=tracker.active_loop_name,
+        requested_slot=tracker.get_slot("requested_slot"),
+        text=latest_text(tracker),
+        intent=latest_intent(tracker),
+        entities=tuple(str(e.get("entity")) for e in tracker.latest_message.get("entities") or []),
+        triage=triage_of(tracker),
+        caller_number=caller_number(tracker),
+    )
+
+
+def slot_value(value: Any) -> Any:
+    """A typed value as Rasa stores it."""
+    if isinstance(value, Slot):
+        return slot_to_dict(value)
+    if isinstance(value, TimeWish):
+        return to_serializable(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [slot_value(item) for item in value]
+    return value
+
+
+def slot_events(**changes: Any) -> list[EventType]:
+    """``SlotSet`` events for typed changes (slots, time wishes, dates are serialised here only)."""
+    return [SlotSet(name, slot_value(value)) for name, value in changes.items()]

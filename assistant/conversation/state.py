@@ -1,0 +1,68 @@
+"""One typed state of the conversation, as the use cases read it.
+
+Read from the tracker (and written back) by one adapter, ``actions/state_adapter.py``: nothing else
+in the conversation layer knows that Rasa stores slots as JSON. Proposals and the choice are real
+:class:`~assistant.core.model.Slot` objects, the time wish a real :class:`TimeWish`, the birth date a
+real date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.core.model import Channel, Slot
+from assistant.core.windows import TimeWish
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the patient says they are, and what the checks said."""
+
+    last_name: str | None = None
+    first_name: str | None = None
+    birth_date: date | None = None
+    phone: str | None = None
+    verified: bool | None = None
+    verified_patient_id: int | None = None
+    failed_checks: int = 0
+
+
+@dataclass(frozen=True)
+class Triage:
+    """What the red-flag rules found in the latest message (``assistant.core.triage``)."""
+
+    category: str = "none"
+    reasons: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    #: The categories of the rules that matched ("suicide" and "emergency": an overdose).
+    rule_categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """Everything a decision needs about the conversation so far."""
+
+    channel: Channel = Channel.CHAT
+    task: str | None = None
+    motif: str | None = None
+    practitioner: str | None = None
+    patient_status: str | None = None
+    time_wish: TimeWish | None = None
+    proposals: tuple[Slot, ...] = ()
+    chosen: Slot | None = None
+    #: The search found nothing at all (the slot choice form ends without a choice).
+    nothing_available: bool = False
+    identity: Identity = field(default_factory=Identity)
+    appointment_id: int | None = None
+    escalation_id: int | None = None
+    emergency: bool = False
+    failed_answers: dict[str, int] = field(default_factory=dict)
+    active_form: str | None = None
+    requested_slot: str | None = None
+    #: The latest message: its text, intent, entities' names, and triage.
+    text: str = ""
+    intent: str | None = None
+    entities: tuple[str, ...] = ()
+    triage: Triage = field(default_factory=Triage)
+    caller_number: str = ""

@@ -1,0 +1,195 @@
+"""The conversation layer's decisions, without Rasa: escalation, repair, alternatives, motifs, moves."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from pathlib import Path
+
+import pytest
+from dateutil import tz
+
+from assistant.conversation.escalation import emergency_plan, handover_for, is_life_threatening
+from assistant.conversation.fallback import MAX_MISUNDERSTANDINGS, Misunderstanding, Repair, repair
+from assistant.conversation.motifs import motif_for, symptom_motif
+from assistant.conversation.moving import move_target, says_same_time
+from assistant.conversation.replies import reply
+from assistant.conversation.slot_choice import alternatives
+from assistant.conversation.state import Triage
+from assistant.core.model import Channel, TimeRange
+from assistant.core.practice_config import load_practice_file
+from assistant.core.slots import SlotQuery
+from assistant.core.windows import Interval, TimeWish
+
+ROOT = Path(__file__).resolve().parents[2]
+PRACTICE = load_practice_file(ROOT / "practices" / "demo-lille.yml")
+PARIS = tz.gettz("Europe/Paris")
+
+
+# --- escalation policy
+
+
+@pytest.mark.parametrize(
+    ("intent", "category", "urgency", "acknowledgement"),
+    [
+        ("medical_question", "sensitive", "routine", "no_medical_advice"),
+        ("ask_results", "sensitive", "routine", "ack.ask_results"),
+        ("complaint", "sensitive", "routine", "ack.complaint"),
+        ("request_records", "sensitive", "routine", "ack.request_records"),
+        ("request_human", "human", "routine", None),
+        ("announce_late", "human", "urgent", "ack.announce_late"),
+        ("nlu_fallback", "misunderstanding", "routine", None),
+        ("something_else", "human", "routine", None),
+    ],
+)
+def test_a_request_is_handed_over_by_its_intent(intent, category, urgency, acknowledgement) -> None:
+    handover = handover_for(intent, Triage())
+    assert (handover.category, handover.urgency, handover.acknowledgement) == (category, urgency, acknowledgement)
+    assert handover.reason
+
+
+def test_the_reasons_are_read_by_the_secretary() -> None:
+    assert handover_for("announce_late", Triage()).reason == "Retard annoncé pour un rendez-vous"
+    assert handover_for(None, Triage()).reason == "Demande transmise au secrétariat"
+
+
+def test_an_urgent_triage_raises_any_request_to_urgent_with_its_reasons_and_no_advice() -> None:
+    handover = handover_for("request_human", Triage("urgent", ("Fièvre élevée",)))
+    assert (handover.reason, handover.category, handover.urgency) == ("Fièvre élevée", "urgent", "urgent")
+    assert handover.acknowledgement == "no_medical_advice"
+    assert handover_for("complaint", Triage("urgent")).reason == "Réclamation"
+
+
+def test_life_threatening_is_read_from_the_rules_that_matched_not_from_the_order_of_numbers() -> None:
+    overdose = Triage("suicide", numbers=("3114", "15"), rule_categories=("suicide", "emergency"))
+    thoughts = Triage("suicide", numbers=("15", "3114"), rule_categories=("suicide",))
+    assert is_life_threatening(overdose) and not is_life_threatening(thoughts)
+    assert not is_life_threatening(Triage("emergency", rule_categories=("emergency",)))
+
+
+def test_a_person_in_distress_is_put_through_on_the_phone_when_someone_can_take_the_call() -> None:
+    thoughts = Triage("suicide", ("Idées suicidaires",), rule_categories=("suicide",))
+    plan = emergency_plan(thoughts, Channel.PHONE, staffed=True, can_transfer=True)
+    assert plan.put_through and not plan.hang_up and plan.category == "suicide" and plan.reason == "Idées suicidaires"
+    night = emergency_plan(thoughts, Channel.PHONE, staffed=False, can_transfer=False)
+    assert not night.put_through and night.hang_up and night.told == "secretariat_told_later"
+
+
+def test_an_overdose_or_a_medical_emergency_frees_the_line_even_in_staffed_hours() -> None:
+    overdose = Triage("suicide", rule_categories=("suicide", "emergency"))
+    plan = emergency_plan(overdose, Channel.PHONE, staffed=True, can_transfer=True)
+    assert plan.life_threatening and not plan.put_through and plan.hang_up and plan.told == "secretariat_told"
+    chat = emergency_plan(Triage("emergency"), Channel.CHAT, staffed=True, can_transfer=False)
+    assert chat.category == "emergency" and not chat.hang_up and chat.reason == "Urgence signalée par le patient"
+
+
+# --- repair of a message not understood
+
+
+def test_the_first_misunderstanding_asks_to_rephrase_and_the_second_hands_over() -> None:
+    assert repair(Misunderstanding()) == Repair.REPHRASE
+    assert repair(Misunderstanding(in_a_row=MAX_MISUNDERSTANDINGS)) == Repair.HAND_OVER
+    assert repair(Misunderstanding(already_said_this_turn=True)) == Repair.SILENCE
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (Misunderstanding(holds_on=True, asks_to_repeat=True, in_a_row=5), Repair.TAKE_YOUR_TIME),
+        (Misunderstanding(asks_to_repeat=True, says_goodbye=True, in_a_row=5), Repair.REPEAT),
+        (Misunderstanding(after_callback_noted=True, says_goodbye=True), Repair.CALLBACK_DETAILS),
+        (Misunderstanding(says_goodbye=True, wants_change_too_late=True), Repair.GOODBYE),
+        (Misunderstanding(wants_change_too_late=True, yes_to_read_back=True), Repair.TOO_CLOSE),
+        (Misunderstanding(yes_to_read_back=True, unsure_booking=True, in_a_row=3), Repair.CONFIRM_THEN_ASK),
+        (Misunderstanding(unsure_booking=True, in_a_row=3), Repair.START_BOOKING),
+        (Misunderstanding(in_a_row=3, already_said_this_turn=True), Repair.HAND_OVER),
+    ],
+)
+def test_repairs_apply_in_order(facts, expected) -> None:
+    assert repair(facts) == expected
+
+
+# --- slot choice: the alternatives when the wish has nothing
+
+
+WISH = TimeWish(day_parts=(TimeRange(time(17), time(19)),))
+
+
+def test_with_a_practitioner_asked_for_anyone_at_that_time_then_their_next_then_anyones_next() -> None:
+    query = SlotQuery("consultation", ("lefebvre",), WISH, 3, False, True, 20)
+    tried = alternatives(query, None, "Le docteur Lefebvre")
+    assert [a.query.practitioner_ids for a in tried] == [(), ("lefebvre",), ()]
+    assert tried[0].query.wish == WISH and tried[1].query.wish == TimeWish() and tried[2].query.wish == TimeWish()
+    assert tried[1].query.new_patient and tried[2].query.spread_days
+    assert tried[0].intro == (reply("practitioner_busy_other_can", practitioner="Le docteur Lefebvre"),)
+    assert tried[1].intro == (reply("nothing_then"), reply("next_availabilities"))
+
+
+def test_the_reason_the_wish_had_nothing_introduces_every_alternative() -> None:
+    query = SlotQuery("consultation", ("lefebvre",), WISH)
+    tried = alternatives(query, "Le cabinet est fermé le dimanche.")
+    assert tried[0].intro == (reply("as_is", text="Le cabinet est fermé le dimanche."), reply("other_practitioner_can"))
+    assert tried[2].intro[0] == reply("as_is", text="Le cabinet est fermé le dimanche.")
+
+
+def test_without_a_practitioner_only_the_next_free_slots_are_searched() -> None:
+    tried = alternatives(SlotQuery("prise-de-sang", (), WISH), None)
+    assert len(tried) == 1 and tried[0].query.wish == TimeWish() and tried[0].query.spread_days
+
+
+# --- motifs
+
+
+def motif(motif_id: str):
+    return PRACTICE.appointment_type(motif_id)
+
+
+def test_a_symptom_books_the_motif_the_practice_file_marks_for_symptoms() -> None:
+    assert symptom_motif(PRACTICE) == motif("consultation")
+    decision = motif_for(None, PRACTICE, new_patient=False, gave_a_reason=True, first_visit=None)
+    assert decision.motif == motif("consultation") and decision.said is None
+    assert motif_for(None, PRACTICE, False, gave_a_reason=False, first_visit=None).motif is None
+
+
+def test_a_new_patient_asking_for_a_motif_kept_for_followed_patients_gets_the_first_visit() -> None:
+    first = next(m for m in PRACTICE.appointment_types if m.new_patients and "lefebvre" in m.practitioner_ids)
+    kept = motif("consultation")
+    assert not kept.new_patients
+    decision = motif_for(kept, PRACTICE, new_patient=True, gave_a_reason=False, first_visit=first, indefinite_name="x")
+    assert decision.motif == first and decision.said == reply("followed_patients_only", motif="x")
+    assert motif_for(kept, PRACTICE, False, False, first).motif == kept
+
+
+def test_a_motif_only_the_secretariat_books_is_refused_with_a_word() -> None:
+    only = next((m for m in PRACTICE.appointment_types if not m.bookable_online), None)
+    assert only is not None
+    decision = motif_for(only, PRACTICE, False, False, None)
+    assert decision.motif is None and decision.said == reply("motif_secretariat_only")
+
+
+# --- moving
+
+
+START = datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)  # Thursday 3 December, 10:30 in Lille
+
+
+def day(d: int) -> Interval:
+    return Interval(datetime(2026, 12, d, 0, 0, tzinfo=PARIS), datetime(2026, 12, d + 1, 0, 0, tzinfo=PARIS))
+
+
+def test_the_appointments_own_day_is_where_it_is_not_where_it_goes() -> None:
+    assert move_target(TimeWish(intervals=(day(3),)), START, PARIS, False) is None
+    assert move_target(None, START, PARIS, False) is None
+    assert move_target(TimeWish(), START, PARIS, False) is None
+    assert move_target(TimeWish(earliest=True), START, PARIS, False) == TimeWish(earliest=True)
+
+
+def test_at_the_same_time_is_the_appointments_time_on_the_new_day() -> None:
+    target = move_target(TimeWish(intervals=(day(3), day(4))), START, PARIS, same_time=True)
+    assert target is not None and target.day_parts == (TimeRange(time(10, 30), time(10, 31)),)
+    wish = TimeWish(intervals=(day(4),), day_parts=(TimeRange(time(14), time(18)),))
+    assert move_target(wish, START, PARIS, same_time=True) == wish
+
+
+def test_same_time_is_heard_in_the_request() -> None:
+    assert says_same_time("du jeudi 3 au vendredi 4 à la même heure")
+    assert says_same_time("même horaire s'il vous plaît") and not says_same_time("vendredi matin")

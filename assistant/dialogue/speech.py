@@ -9,71 +9,17 @@ no emoji, no markdown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from assistant.clock import get_timezone
+from assistant.conversation.replies import catalogue, say
 from assistant.core.model import Appointment, Practice, Slot
-
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def say_time(value: time) -> str:
-    """15:30 → "15 h 30", 9:00 → "9 h", 12:00 → "midi", 12:30 → "midi et demi"."""
-    if value.hour == 12 and value.minute in (0, 30):
-        return "midi" if value.minute == 0 else "midi et demi"
-    if value.minute == 0:
-        return f"{value.hour} h"
-    return f"{value.hour} h {value.minute:02d}"
-
-
-def say_date(day: date, today: date | None = None, with_year: bool = False) -> str:
-    """ "aujourd'hui", "demain", or "jeudi 26 novembre" ("lundi 1er décembre")."""
-    if today is not None:
-        if day == today:
-            return "aujourd'hui"
-        if day == today + timedelta(days=1):
-            return "demain"
-    text = f"{DAYS[day.weekday()]} {say_day_month(day)}"
-    if with_year:
-        text += f" {day.year}"
-    return text
-
-
-def say_day_month(day: date) -> str:
-    """ "9 janvier", "1er mars"."""
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+from assistant.language.fr.dates import DAYS, MONTHS, say_date, say_day_month, say_time  # noqa: F401 (re-exported)
+from assistant.language.fr.practitioners import practitioner_phrase
 
 
 def say_birth_date(day: date) -> str:
     return f"{say_day_month(day)} {day.year}"
-
-
-def practitioner_phrase(practice: Practice, practitioner_id: str) -> str:
-    """How a practitioner is named in a sentence: "le docteur Lefebvre", "Mme Lambert"."""
-    try:
-        practitioner = practice.practitioner(practitioner_id)
-    except KeyError:
-        return ""
-    if practitioner.phone_label:
-        return practitioner.phone_label
-    last = practitioner.name.split()[-1]
-    titles = {"dr": "le docteur", "docteur": "le docteur", "pr": "le professeur"}
-    title = titles.get(practitioner.title.lower().rstrip("."), practitioner.title)
-    return f"{title} {last}".strip()
 
 
 def practitioner_subject(practice: Practice, practitioner_id: str) -> str:
@@ -189,21 +135,11 @@ def hello(local_hour: int) -> str:
 
 def birth_date_corrected(born: date) -> str:
     """What a patient hears when a birth date is corrected (the new date read back)."""
-    return f"C'est corrigé : date de naissance le {say_birth_date(born)}."
+    return say("birth_date_corrected", birth_date=say_birth_date(born))
 
 
-#: What the patient hears after an answer that could not be understood, before the question again:
-#: what is expected, short enough to be spoken. A second failed answer in a row is not asked again
-#: (``assistant.dialogue.failures``): the patient hears :data:`NOT_UNDERSTOOD_AGAIN` and the secretariat
-#: takes over.
-NOT_UNDERSTOOD = {
-    "last_name": "Je n'ai pas compris le nom de famille. Pouvez-vous me le redire, en l'épelant si besoin ?",
-    "first_name": "Je n'ai pas compris le prénom. Pouvez-vous me le redire, en l'épelant si besoin ?",
-    "birth_date": "Je n'ai pas compris la date de naissance. Dites par exemple : 12 mars 1985.",
-    "phone": "Je n'ai pas compris ce numéro. Dites-le chiffre par chiffre, ou « aucun ».",
-    "motif": "Je n'ai pas bien compris le motif.",
-    "patient_status": "Je n'ai pas compris. Répondez simplement par oui ou par non.",
-    "practitioner": "Je n'ai pas reconnu ce praticien.",
-    "chosen_slot": "Je n'ai pas compris votre choix. Dites par exemple « le premier » ou « celui de 15 h ».",
-}
-NOT_UNDERSTOOD_AGAIN = "Je suis désolé, je n'arrive pas à comprendre votre réponse."
+#: What the patient hears after an answer that could not be understood, before the question again
+#: (``not_understood.<question>`` in the catalogue); a second failed answer in a row is not asked again
+#: (``assistant.dialogue.failures``): the patient hears ``not_understood_again`` and the secretariat takes over.
+NOT_UNDERSTOOD = {key.partition(".")[2]: entry["text"] for key, entry in catalogue().items() if key.startswith("not_understood.")}
+NOT_UNDERSTOOD_AGAIN = say("not_understood_again")

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from assistant.core.text import fold_keeping_offsets as fold
+from assistant.core.text import normalise
+from assistant.language.fr.corrections import corrects_earlier_answer
 from assistant.language.fr.lexicon import MONTHS
 from assistant.language.fr.numbers import Number, Word, french_number_tokens
+from assistant.language.fr.phone import NO_PHONE, parse_phone
 
 _FILLERS = {
     "euh",
@@ -173,3 +176,53 @@ _BIRTH_CUE = re.compile(r"\bne(?:e|\(e\))?\s+(?:le|en|au)\b|\bnaissance\b|\bne(?
 def mentions_birth(text: str) -> bool:
     """Whether the utterance talks about a birth ("je suis née le...", "date de naissance")."""
     return bool(_BIRTH_CUE.search(fold(text)))
+
+
+#: Month names as normalise() writes them ("février" → "fevrier").
+_MONTHS_FOLDED = tuple(MONTHS)
+
+
+#: Where a correction starts in a message that also holds the wrong value.
+_CORRECTION_START = re.compile(r"\b(?:non|pardon|je me suis trompee?|erreur|en fait|je veux dire)\b")
+
+
+def birth_date_before_correction(text: str, now: datetime) -> date | None:
+    """The (wrong) birth date said before a correction in the same message ("le 2 février 1976, non…")."""
+    found = _CORRECTION_START.search(normalise(text))
+    return parse_birth_date(text[: found.start()], now) if found and found.start() > 0 else None
+
+
+def corrected_birth_date(text: str, earlier: date | None, now: datetime) -> date | None:
+    """The birth date a correction gives ("non pardon quatre-vingt-onze", said when the phone is asked).
+
+    The correction may be the whole date, or only the year or the day and month of the date
+    given just before. Seen on the demo: the year corrected right after the date was read as "no
+    phone", and the booking was made under the wrong date. None when it corrects nothing.
+    """
+    if earlier is None or not corrects_earlier_answer(text) or parse_phone(text) not in (None, NO_PHONE):
+        return None
+    said = normalise(text)
+    # "le 2 février 1976, non attendez, je me suis trompé, c'est 1967": what follows the last
+    # correction word is the correction
+    last = list(_CORRECTION_START.finditer(said))
+    if last and re.search(
+        r"\d|\b(?:mille|cent|vingt|trente|quarante|cinquante|soixante|quatre)\b", said[last[-1].end() :]
+    ):
+        said = said[last[-1].end() :]
+    # "1979, pas 1978": the old value after "pas" is not the new one ("pas 1978 mais 1979": after "mais")
+    said = said.split(" mais ", 1)[1] if " pas " in f" {said} " and " mais " in said else re.split(r"\bpas\b", said)[0]
+    rest = re.sub(
+        r"\b(non|pardon|erreur|plutot|je me suis trompee?|c est|cest|en fait|ah|je suis nee?|en|attendez|euh)\b",
+        " ",
+        said,
+    )
+    candidates: list[str]
+    if set(rest.split()) & set(_MONTHS_FOLDED):  # a day and a month, perhaps a year: "le quatre septembre"
+        candidates = [text, f"{rest} {earlier.year}"]
+    else:  # a year alone: "quatre-vingt-onze", "1991"
+        candidates = [f"{earlier.day} {_MONTHS_FOLDED[earlier.month - 1]} {rest}"]
+    for candidate in candidates:
+        found = parse_birth_date(candidate, now)
+        if found is not None and found != earlier:
+            return found
+    return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from assistant.core.text import normalise
 from assistant.language.fr.lexicon import is_hesitation
@@ -177,3 +178,18 @@ def _capitalise(word: str) -> str:
     if word.isupper() and len(word) > 1:
         word = word.lower()
     return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
+
+
+def name_without_other(name: str | None, other_names: Iterable[str | None]) -> str | None:
+    """A surname answer without the first name said with it, and the other way round.
+
+    "Petit. Léa Petit.", said for the surname, was read back "Léa Petit Léa Petit" and stored as the
+    surname "Petit Léa Petit": that patient could then never be found. The words of the other name
+    are dropped (a one-word answer is kept whole: Marie Marie exists), then a word said twice in a row.
+    """
+    if not name or len(name.split()) < 2:
+        return name
+    others = {normalise(word) for other in other_names if other for word in str(other).split()}
+    kept = [word for word in name.split() if normalise(word) not in others] or name.split()
+    once = [word for index, word in enumerate(kept) if index == 0 or normalise(word) != normalise(kept[index - 1])]
+    return " ".join(once)

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 import phonenumbers
 from text_to_num import alpha2digit
 
-from assistant.core.text import strip_accents
+from assistant.core.text import normalise, strip_accents
 from assistant.language.fr.lexicon import is_hesitation
-from assistant.language.fr.numbers import DIGIT_WORDS
+from assistant.language.fr.numbers import DIGIT_WORDS, NUMBER_WORDS
 
 #: Words that may come between the groups of one number: "06 euh 12, alors 34, attendez, 56 78",
 #: "c'est le 06…". Kept short on purpose: any other word ends the number ("et", "non", "pardon" start another).
@@ -183,3 +183,28 @@ def _national(parsed: phonenumbers.PhoneNumber) -> str:
     """ "06 12 34 56 78": the form the secretariat dials and the dialogue reads back, in pairs."""
     national = "0" + phonenumbers.national_significant_number(parsed)
     return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+
+
+NO_PHONE = "none"
+
+
+def parse_phone(text: str) -> str | None:
+    """A French phone number, however it is said or written (:func:`assistant.language.fr.phone.read_phone`).
+
+    Returns the national form "06 12 34 56 78", :data:`NO_PHONE` when the patient
+    has none ("aucun", "je n'ai pas de portable"), or None when it is not a number.
+    """
+    said = normalise(text)
+    if said == NO_PHONE:  # its own answer, validated again when a form restarts (idempotent, as for numbers)
+        return NO_PHONE
+    phone = read_phone(text)  # a number first: "non pardon, zéro six…" gives one
+    if phone is not None:
+        return phone
+    refused = re.search(r"\b(aucun|pas de (?:portable|telephone|numero)|j en ai pas|je n en ai pas|non)\b", said)
+    # "non" with numbers in it corrects something ("non pardon quatre-vingt-onze"): not "no phone"
+    if refused and not re.search(r"\d", said) and not set(said.split()) & _NUMBER_WORD_SET:
+        return NO_PHONE
+    return None
+
+
+_NUMBER_WORD_SET = NUMBER_WORDS - {"un", "une"}

@@ -1,0 +1,74 @@
+"""What a caller asks of the conversation itself: to hear it again, a moment, the secretariat, goodbye."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.text import normalise
+
+#: "Attendez deux secondes", "je regarde mon agenda": the patient asks for a moment, not a choice.
+_HOLD_ON = re.compile(
+    r"\b(attendez|attends|attendre|patientez|un instant|une seconde|deux secondes|une minute|deux minutes|"
+    r"je regarde|je vais regarder|je verifie|je reflechis|laissez moi|laisse moi|ne quittez pas|bougez pas)\b"
+)
+
+
+_REPEAT = re.compile(
+    r"(?:(?:euh|oui|allo|pardon|excusez moi|desole|desolee)\s+)*"
+    r"(?:(?:est ce que\s+)?(?:vous\s+)?pouvez\s+(?:vous\s+)?(?:me\s+)?(?:le\s+|la\s+|les\s+)?(?:repeter|redire)"
+    r"|repetez|redites|pardon|comment|quoi|encore une fois|vous avez dit quoi"
+    r"|(?:j ai|je n ai)\s+pas\s+(?:bien\s+)?(?:compris|entendu|saisi))"
+    r"(?:\s+(?:s il vous plait|svp|le dernier|la derniere|ce que vous avez dit|encore|moi|ca"
+    r"|je n ai pas bien entendu|j ai pas entendu|je n ai pas entendu))*"
+)
+
+
+_GOODBYE_END = re.compile(r"\b(?:au revoir|bonne journee|bonne soiree|bonne fin de journee|a bientot)(?:\s+merci)?$")
+
+
+def asks_to_repeat(text: str) -> bool:
+    """Whether the patient only asks to hear the last answer again ("Pardon ?", "vous pouvez répéter ?").
+
+    On the phone it is the commonest request of all; it got "Pardon, je n'ai pas bien compris" and
+    counted as a misunderstanding (two, and the call was handed over).
+    """
+    return bool(_REPEAT.fullmatch(normalise(text)))
+
+
+def ends_with_goodbye(text: str) -> bool:
+    """Whether a message closes with a goodbye ("non laissez tomber, au revoir"): the caller is leaving."""
+    return bool(_GOODBYE_END.search(normalise(text)))
+
+
+#: What makes "attendez" the start of an answer rather than a moment asked: a correction, a date, a time.
+_HOLD_ON_THEN_ANSWER = re.compile(
+    r"\b(?:je me suis trompee?|c est|cest|plutot|non c est|en fait|demain|aujourd hui|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|matin|soir|apres midi|heures?)\b|\d"
+)
+
+
+def is_hold_on(text: str) -> bool:
+    """Whether the patient only asks for a moment ("euh attendez je regarde mon agenda").
+
+    Not when an answer follows: "non attendez, je me suis trompé, c'est 1967" and "euh attendez, demain
+    soir vers 17h plutôt" got "Je vous en prie, prenez votre temps." and lost what they said (phone QA).
+    """
+    said = normalise(text)
+    return bool(_HOLD_ON.search(said)) and not _HOLD_ON_THEN_ANSWER.search(said)
+
+
+#: The word the phone greeting tells callers to say to reach a person, with what comes around it when said.
+_SECRETARIAT_ONLY = re.compile(
+    r"(?:(?:oui|euh|ben|bah|alors|allo|bonjour|bonsoir|je veux|je voudrais|passez moi|mettez moi)\s+)*"
+    r"(?:(?:le|la|au|a la|un|une)\s+)?(?:secretariat|secretaire|standard|accueil|standardiste)"
+    r"(?:\s+(?:s il vous plait|s il te plait|svp|merci|please|oui))*"
+)
+
+
+def asks_for_the_secretariat(text: str) -> bool:
+    """Whether ``text`` is only the keyword the greeting gives for a person ("le secrétariat !", "secrétaire svp").
+
+    Said alone, it is too short for the classifiers (they read "le secrétariat" as not understood), yet the
+    caller did exactly what the greeting asked.
+    """
+    return bool(_SECRETARIAT_ONLY.fullmatch(normalise(text)))

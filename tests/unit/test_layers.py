@@ -4,6 +4,9 @@
                        ↑
             adapters/db (implements the services' unit of work)
 
+The conversation layer (``assistant/conversation/``) knows neither Rasa nor the actions; the actions
+import one another without a cycle (function-level imports included) and never run one another.
+
 Read from the source (every ``import``, function-level ones included, ``if TYPE_CHECKING:`` ones
 excepted), so a forbidden import fails here even on a path no other test runs.
 """
@@ -30,11 +33,13 @@ ALLOWED = {
     "assistant.core": ("assistant.core", "assistant.clock"),
     "assistant.language": ("assistant.core", "assistant.clock", "assistant.language"),
     "assistant.services": ("assistant.core", "assistant.clock", "assistant.language", "assistant.services"),
+    "assistant.conversation": ("assistant.core", "assistant.clock", "assistant.language", "assistant.conversation"),
 }
 FORBIDDEN_FRAMEWORKS = {
     "assistant.core": FRAMEWORKS,
     "assistant.language": FRAMEWORKS,
     "assistant.services": FRAMEWORKS,
+    "assistant.conversation": FRAMEWORKS,
 }
 
 
@@ -164,6 +169,30 @@ def test_no_import_cycle_in_the_package():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _strongly_connected({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_among_the_actions():
+    """Function-level imports included: among the actions, a local import would only hide a cycle."""
+    paths = {module_name(path): path for path in (ROOT / "actions").glob("*.py")}
+    graph = {name: {target for target in imports(path) if target in paths and target != name} for name, path in paths.items()}
+    assert _strongly_connected(graph) == []
+
+
+def test_no_action_runs_another_action():
+    """ "ActionX().act(...)" or ".run(" on another action: shared work is a function, not an action."""
+    wrong = []
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("act", "run")
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name)
+                and node.value.func.id.startswith(("Action", "Validate"))
+            ):
+                wrong.append(f"{path.name}:{node.lineno} runs {node.value.func.id}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_unit_tier_imports_neither_rasa_nor_duckling_nor_sqlalchemy():

@@ -76,14 +76,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, migrate:
     uow_factory = uow_factory_for(engine)
     agenda = AgendaService(uow_factory, clock)
     escalations = EscalationService(uow_factory, clock, agenda.practice)
-    return Container(
-        settings=settings,
-        engine=engine,
-        clock=clock,
-        agenda=agenda,
-        escalations=escalations,
-        uow_factory=uow_factory,
-    )
+    return Container(settings, engine, clock, agenda, escalations, uow_factory)
 
 
 class LazyContainer:

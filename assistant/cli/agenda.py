@@ -6,7 +6,7 @@ import argparse
 import json
 from datetime import timedelta
 
-from assistant.cli.base import UsageError, notify_options, services
+from assistant.cli.base import UsageError, change_options, services
 from assistant.cli.inputs import check_practitioner, parse_date, parse_day, parse_local
 from assistant.cli.output import (
     appointment_json,
@@ -55,30 +55,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     group.add_argument("--phone", default="")
     group.add_argument("--email", default="")
     book.add_argument("--new-patient", action="store_true")
-    book.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
-    book.add_argument("--by", default="secretariat", help="qui réserve (pour l'audit)")
     book.add_argument("--force", action="store_true", help="secrétariat : autoriser hors horaires")
-    notify_options(book)
-    book.add_argument("--json", action="store_true")
+    change_options(book, "qui réserve (pour l'audit)")
     book.set_defaults(handler=cmd_book)
 
     move = commands.add_parser("move", help="déplacer un rendez-vous")
     move.add_argument("appointment_id", type=int)
     move.add_argument("--start", required=True)
     move.add_argument("--practitioner")
-    move.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
-    move.add_argument("--by", default="secretariat")
-    notify_options(move)
-    move.add_argument("--json", action="store_true")
+    change_options(move, "qui déplace (pour l'audit)")
     move.set_defaults(handler=cmd_move)
 
     cancel = commands.add_parser("cancel", help="annuler un rendez-vous")
     cancel.add_argument("appointment_id", type=int)
     cancel.add_argument("--reason", default="")
-    cancel.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
-    cancel.add_argument("--by", default="secretariat")
-    notify_options(cancel)
-    cancel.add_argument("--json", action="store_true")
+    change_options(cancel, "qui annule (pour l'audit)")
     cancel.set_defaults(handler=cmd_cancel)
 
     audit = commands.add_parser("audit", help="journal des modifications")

@@ -1,4 +1,4 @@
-"""What every command shares: exit codes, bad input, the container, the SMS notification options."""
+"""What every command shares: exit codes, bad input, the services, the options of a change of the agenda."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from assistant.core.model import Channel
 
 if TYPE_CHECKING:
     from assistant.bootstrap import Container
@@ -31,7 +33,10 @@ def services() -> Iterator[Container]:
         container.close()
 
 
-def notify_options(command: argparse.ArgumentParser) -> None:
+def change_options(command: argparse.ArgumentParser, by_help: str) -> None:
+    """What every change of the agenda (book, move, cancel) takes: channel, author, SMS, JSON."""
+    command.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.SECRETARIAT.value)
+    command.add_argument("--by", default="secretariat", help=by_help)
     group = command.add_mutually_exclusive_group()
     group.add_argument(
         "--notify",
@@ -40,6 +45,7 @@ def notify_options(command: argparse.ArgumentParser) -> None:
         help="envoyer le SMS de confirmation au patient (par défaut : seulement pour les canaux patient)",
     )
     group.add_argument("--no-notify", dest="notify", action="store_false", help="ne pas envoyer de SMS")
+    command.add_argument("--json", action="store_true")
 
 
 def safe_url(url: str) -> str:

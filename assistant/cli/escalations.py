@@ -7,8 +7,8 @@ from typing import Any
 
 from assistant.cli.base import services
 from assistant.cli.output import local, local_iso, print_json, shorten
+from assistant.core.escalation import CATEGORY_LABELS, STATUS_LABELS, URGENCY_LABELS, Escalation
 from assistant.core.escalation import OUTCOMES as ESCALATION_OUTCOMES
-from assistant.core.escalation import Escalation
 from assistant.core.model import Practice
 
 
@@ -41,8 +41,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_escalations(args: argparse.Namespace) -> int:
-    from assistant.core.escalation import CATEGORY_LABELS, STATUS_LABELS, URGENCY_LABELS
-
     with services() as container:
         practice = container.agenda.practice()
         found = container.escalations.list_all() if args.all else container.escalations.list_open()
@@ -52,13 +50,16 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             print("Aucune demande transmise." if args.all else "Aucune demande transmise en attente.")
         else:
             print("Demandes transmises, les plus urgentes d'abord :")
-            for e in found:
-                status = STATUS_LABELS[e.status] + (f" ({e.taken_by})" if e.status == "taken" and e.taken_by else "")
-                print(
-                    f"  n°{e.id:<4} {local(e.created_at, practice):%d/%m %H:%M}  {URGENCY_LABELS[e.urgency].upper()} — "
-                    f"{CATEGORY_LABELS[e.category]} — {shorten(e.reason, 70)} — {callback_words(e, practice)} — {status}"
-                )
+            print("\n".join(escalation_line(e, practice) for e in found))
         return 0
+
+
+def escalation_line(e: Escalation, practice: Practice) -> str:
+    status = STATUS_LABELS[e.status] + (f" ({e.taken_by})" if e.status == "taken" and e.taken_by else "")
+    return (
+        f"  n°{e.id:<4} {local(e.created_at, practice):%d/%m %H:%M}  {URGENCY_LABELS[e.urgency].upper()} — "
+        f"{CATEGORY_LABELS[e.category]} — {shorten(e.reason, 70)} — {callback_words(e, practice)} — {status}"
+    )
 
 
 def cmd_escalation_show(args: argparse.Namespace) -> int:

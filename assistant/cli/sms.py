@@ -8,8 +8,16 @@ from typing import Any
 from assistant.cli.base import UsageError, services
 from assistant.cli.output import local, local_iso, print_json
 from assistant.core.model import Practice
+from assistant.core.sms import (
+    DELIVERY_LABELS,
+    DELIVERY_STATUSES,
+    KIND_LABELS,
+    STATUS_LABELS,
+    OutboxMessage,
+    error_label,
+    mask_number,
+)
 from assistant.core.sms import STATUSES as SMS_STATUSES
-from assistant.core.sms import OutboxMessage, error_label, mask_number
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -62,8 +70,6 @@ def cmd_sms_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_sms_outbox(args: argparse.Namespace) -> int:
-    from assistant.core.sms import DELIVERY_LABELS, DELIVERY_STATUSES, KIND_LABELS, STATUS_LABELS
-
     with services() as container:
         worker = container.sms_worker()
         practice = container.agenda.practice()
@@ -89,25 +95,30 @@ def cmd_sms_outbox(args: argparse.Namespace) -> int:
         if args.undelivered and not messages:
             print("Aucun SMS non remis.")
         for m in messages:
-            state = STATUS_LABELS.get(m.status, m.status)
-            if m.status == "sent" and m.sent_at:
-                state += f" le {local(m.sent_at, practice):%d/%m %H:%M}"
-            elif m.status == "pending" and m.attempts:
-                state += f", nouvel essai à {local(m.next_attempt_at, practice):%d/%m %H:%M}"
-            if m.last_error_code:
-                state += f" ({sms_error_words(m.last_error_code)})"
-            if m.delivery_status:
-                state += f", {DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
-                if m.delivery_updated_at:
-                    state += f" le {local(m.delivery_updated_at, practice):%d/%m %H:%M}"
-                if m.delivery_error_code:
-                    state += f" ({sms_error_words(m.delivery_error_code)})"
-            appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
-            print(
-                f"  n°{m.id:<5} {local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
-                f"{appointment:<11} {mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
-            )
+            print(sms_line(m, practice))
         return 0
+
+
+def sms_line(m: OutboxMessage, practice: Practice) -> str:
+    """One message for the secretary: when, what, the masked number, where it stands."""
+    state = STATUS_LABELS.get(m.status, m.status)
+    if m.status == "sent" and m.sent_at:
+        state += f" le {local(m.sent_at, practice):%d/%m %H:%M}"
+    elif m.status == "pending" and m.attempts:
+        state += f", nouvel essai à {local(m.next_attempt_at, practice):%d/%m %H:%M}"
+    if m.last_error_code:
+        state += f" ({sms_error_words(m.last_error_code)})"
+    if m.delivery_status:
+        state += f", {DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
+        if m.delivery_updated_at:
+            state += f" le {local(m.delivery_updated_at, practice):%d/%m %H:%M}"
+        if m.delivery_error_code:
+            state += f" ({sms_error_words(m.delivery_error_code)})"
+    appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
+    return (
+        f"  n°{m.id:<5} {local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
+        f"{appointment:<11} {mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
+    )
 
 
 def cmd_sms_retry(args: argparse.Namespace) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import Select
@@ -107,15 +108,30 @@ def _first(
     return None if row is None else to_domain(row)
 
 
+def _by_id(
+    connection: Connection, table: Table, row_id: int, lock: bool, to_domain: Callable[[Row], DomainObject]
+) -> DomainObject | None:
+    return _first(connection, select(table).where(table.c.id == row_id), lock, to_domain)
+
+
+def _insert(connection: Connection, table: Table, values: dict[str, Any]) -> int:
+    """Insert one row; its new id."""
+    return connection.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+
+
+def _from_row(cls: Callable[..., DomainObject], row: Row, names: Iterable[str], **read_otherwise: Any) -> DomainObject:
+    """A domain object from the columns of the same names, and the fields that need converting."""
+    mapping = row._mapping
+    return cls(**{name: mapping[name] for name in names if name not in read_otherwise}, **read_otherwise)
+
+
+def _columns(value: object, names: Iterable[str]) -> dict[str, Any]:
+    """The attributes ``names`` of a domain object, for the columns of the same names."""
+    return {name: getattr(value, name) for name in names}
+
+
 def _patient(row: Row) -> Patient:
-    return Patient(
-        id=row.id,
-        last_name=row.last_name,
-        first_name=row.first_name,
-        birth_date=row.birth_date,
-        phone=row.phone,
-        email=row.email,
-    )
+    return _from_row(Patient, row, (field.name for field in fields(Patient)))
 
 
 class PatientRepository:
@@ -161,8 +177,7 @@ class PatientRepository:
         }
 
     def get(self, patient_id: int) -> Patient | None:
-        row = self.connection.execute(select(t.patients).where(t.patients.c.id == patient_id)).first()
-        return None if row is None else _patient(row)
+        return _by_id(self.connection, t.patients, patient_id, False, _patient)
 
     def lock(self, patient_id: int) -> bool:
         """Lock the patient's row until the commit; False if there is no such patient (merged away meanwhile)."""
@@ -202,18 +217,14 @@ class PatientRepository:
 
 
 def _appointment(row: Row) -> Appointment:
-    return Appointment(
-        id=row.id,
-        practitioner_id=row.practitioner_id,
-        appointment_type_id=row.appointment_type_id,
-        patient_id=row.patient_id,
+    return _from_row(
+        Appointment,
+        row,
+        (field.name for field in fields(Appointment)),
         start=row.start_at,
         end=row.end_at,
         status=AppointmentStatus(row.status),
         channel=Channel(row.channel),
-        created_by=row.created_by,
-        updated_by=row.updated_by,
-        conversation_id=row.conversation_id,
     )
 
 
@@ -242,8 +253,7 @@ class AppointmentRepository:
         return self.get(result.inserted_primary_key[0])  # type: ignore[return-value]
 
     def get(self, appointment_id: int, lock: bool = False) -> Appointment | None:
-        query = select(t.appointments).where(t.appointments.c.id == appointment_id)
-        return _first(self.connection, query, lock, _appointment)
+        return _by_id(self.connection, t.appointments, appointment_id, lock, _appointment)
 
     def update(self, appointment_id: int, at: datetime, **changes: Any) -> None:
         values: dict[str, Any] = {"updated_at": at, "version": t.appointments.c.version + 1}
@@ -385,55 +395,30 @@ class AuditRepository:
         return [dict(row._mapping) for row in rows]
 
 
+ESCALATION_FIELDS = [field.name for field in fields(Escalation)]
+# Written once, at the hand-over; the other fields follow the escalation's life (update).
+ESCALATION_CREATION = ("id", "practice_id", "channel", "conversation_id", "created_at")
+
+
 def _escalation(row: Row) -> Escalation:
-    return Escalation(
-        id=row.id,
-        practice_id=row.practice_id,
+    return _from_row(
+        Escalation,
+        row,
+        ESCALATION_FIELDS,
         channel=Channel(row.channel),
-        conversation_id=row.conversation_id,
-        reason=row.reason,
-        category=row.category,
-        urgency=row.urgency,
-        status=row.status,
         understood={str(key): str(value) for key, value in (row.understood or {}).items()},
         transcript=tuple((str(speaker), str(text)) for speaker, text in (row.transcript or [])),
-        patient_id=row.patient_id,
-        callback_number=row.callback_number,
         callback_requested=bool(row.callback_requested),
-        callback_after=row.callback_after,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        taken_by=row.taken_by,
-        taken_at=row.taken_at,
-        closed_by=row.closed_by,
-        closed_at=row.closed_at,
-        outcome=row.outcome,
-        call_outcome=row.call_outcome,
-        call_duration_seconds=row.call_duration_seconds,
     )
 
 
 def _escalation_values(escalation: Escalation) -> dict[str, Any]:
     """Every stored column but the id and the creation facts (practice, channel, conversation, created_at)."""
     return {
-        "reason": escalation.reason,
-        "category": escalation.category,
-        "urgency": escalation.urgency,
-        "status": escalation.status,
+        **_columns(escalation, (name for name in ESCALATION_FIELDS if name not in ESCALATION_CREATION)),
         "understood": dict(escalation.understood),
         "transcript": [list(line) for line in escalation.transcript],
-        "patient_id": escalation.patient_id,
-        "callback_number": escalation.callback_number,
-        "callback_requested": escalation.callback_requested,
-        "callback_after": escalation.callback_after,
         "updated_at": escalation.updated_at or escalation.created_at,
-        "taken_by": escalation.taken_by,
-        "taken_at": escalation.taken_at,
-        "closed_by": escalation.closed_by,
-        "closed_at": escalation.closed_at,
-        "outcome": escalation.outcome,
-        "call_outcome": escalation.call_outcome,
-        "call_duration_seconds": escalation.call_duration_seconds,
     }
 
 
@@ -444,20 +429,11 @@ class EscalationRepository:
         self.connection = connection
 
     def add(self, escalation: Escalation) -> Escalation:
-        result = self.connection.execute(
-            insert(t.escalations).values(
-                practice_id=escalation.practice_id,
-                channel=escalation.channel.value,
-                conversation_id=escalation.conversation_id,
-                created_at=escalation.created_at,
-                **_escalation_values(escalation),
-            )
-        )
-        return self.get(result.inserted_primary_key[0])  # type: ignore[return-value]
+        values = {**_columns(escalation, ESCALATION_CREATION[1:]), **_escalation_values(escalation)}
+        return self.get(_insert(self.connection, t.escalations, {**values, "channel": escalation.channel.value}))  # type: ignore[return-value]
 
     def get(self, escalation_id: int, lock: bool = False) -> Escalation | None:
-        query = select(t.escalations).where(t.escalations.c.id == escalation_id)
-        return _first(self.connection, query, lock, _escalation)
+        return _by_id(self.connection, t.escalations, escalation_id, lock, _escalation)
 
     def active_for_conversation(self, conversation_id: str, lock: bool = False) -> Escalation | None:
         """The escalation still in progress (open or taken) for a conversation; at most one exists."""
@@ -500,25 +476,23 @@ class EscalationRepository:
         )
 
 
+OUTBOX_FIELDS = [field.name for field in fields(OutboxMessage)]
+# What a worker or a delivery report changes; the rest is written once, when the message is queued.
+OUTBOX_STATE = [
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error_code",
+    "provider_sid",
+    "sent_at",
+    "delivery_status",
+    "delivery_error_code",
+    "delivery_updated_at",
+]
+
+
 def _outbox_message(row: Row) -> OutboxMessage:
-    return OutboxMessage(
-        id=row.id,
-        practice_id=row.practice_id,
-        appointment_id=row.appointment_id,
-        kind=row.kind,
-        to_number=row.to_number,
-        body=row.body,
-        status=row.status,
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        created_at=row.created_at,
-        last_error_code=row.last_error_code,
-        provider_sid=row.provider_sid,
-        sent_at=row.sent_at,
-        delivery_status=row.delivery_status,
-        delivery_error_code=row.delivery_error_code,
-        delivery_updated_at=row.delivery_updated_at,
-    )
+    return _from_row(OutboxMessage, row, OUTBOX_FIELDS)
 
 
 class OutboxRepository:
@@ -531,22 +505,11 @@ class OutboxRepository:
         self.connection = connection
 
     def add(self, message: OutboxMessage) -> OutboxMessage:
-        result = self.connection.execute(
-            insert(t.sms_outbox).values(
-                practice_id=message.practice_id,
-                appointment_id=message.appointment_id,
-                kind=message.kind,
-                to_number=message.to_number,
-                body=message.body,
-                created_at=message.created_at,
-                **self._state(message),
-            )
-        )
-        return self.get(result.inserted_primary_key[0])  # type: ignore[return-value]
+        values = _columns(message, (name for name in OUTBOX_FIELDS if name != "id"))
+        return self.get(_insert(self.connection, t.sms_outbox, values))  # type: ignore[return-value]
 
     def get(self, message_id: int, lock: bool = False) -> OutboxMessage | None:
-        query = select(t.sms_outbox).where(t.sms_outbox.c.id == message_id)
-        return _first(self.connection, query, lock, _outbox_message)
+        return _by_id(self.connection, t.sms_outbox, message_id, lock, _outbox_message)
 
     def by_provider_sid(self, provider_sid: str, lock: bool = False) -> OutboxMessage | None:
         """The message Twilio knows by this id (the latest, should a fake provider ever reuse one)."""
@@ -664,17 +627,7 @@ class OutboxRepository:
 
     @staticmethod
     def _state(message: OutboxMessage) -> dict[str, Any]:
-        return {
-            "status": message.status,
-            "attempts": message.attempts,
-            "next_attempt_at": message.next_attempt_at,
-            "last_error_code": message.last_error_code,
-            "provider_sid": message.provider_sid,
-            "sent_at": message.sent_at,
-            "delivery_status": message.delivery_status,
-            "delivery_error_code": message.delivery_error_code,
-            "delivery_updated_at": message.delivery_updated_at,
-        }
+        return _columns(message, OUTBOX_STATE)
 
 
 def iso(value: datetime | date) -> str:

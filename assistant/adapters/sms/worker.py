@@ -40,19 +40,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from assistant.adapters.sms.sender import SmsSender
 from assistant.clock import Clock
 from assistant.core import sms as rules
 from assistant.core.escalation import UNREACHED
-from assistant.core.model import Channel, Practice
+from assistant.core.model import Channel
 from assistant.core.sms import OutboxError, OutboxMessage, SmsSendError
 from assistant.language.fr.sms import unreached_patient
 from assistant.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from assistant.services.escalations import EscalationService
 
 log = logging.getLogger(__name__)
 
@@ -61,24 +63,6 @@ OUTCOMES = ("sent", "retried", "failed", "superseded", "expired", "waiting")
 DELIVERY_ACTOR = "twilio"  # delivery reports are Twilio's word, audited as such
 # What became of a delivery report: stored, ignored (late or unknown word), or about no message of ours.
 RECORDED, IGNORED, UNKNOWN = "recorded", "ignored", "unknown"
-
-
-class Escalations(Protocol):
-    """Where requests for the secretariat go (:class:`assistant.services.escalations.EscalationService`)."""
-
-    practice: Callable[[], Practice]
-
-    def open(
-        self,
-        *,
-        channel: Channel | str,
-        conversation_id: str,
-        reason: str,
-        category: str,
-        urgency: str,
-        patient_id: int | None = None,
-        callback_number: str | None = None,
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +79,7 @@ class OutboxWorker:
         sender: SmsSender | None,
         clock: Clock,
         disabled_reason: str = "SMS credentials are not set",
-        escalations: Escalations | None = None,
+        escalations: EscalationService | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.sender = sender

@@ -85,7 +85,9 @@ def running_servers(
     """The action server and the Rasa server on free localhost ports, on a fresh demo agenda.
 
     The yielded dict has ``url``, ``engine`` (the agenda), ``env``, ``logs`` and ``crash_and_restart_rasa``,
-    which kills the Rasa server without warning and starts a new one on the same port and stores.
+    which kills the Rasa server without warning and starts a new one on the same port and stores;
+    ``kill_actions`` and ``restart_actions`` do the same for the action server, in two steps (fault tests);
+    ``processes`` holds the current processes by name (``rasa``, ``actions``).
     """
     env = assistant_env(folder, now, database, extra_env)
     cli = demo_agenda(env)
@@ -122,6 +124,19 @@ def running_servers(
         processes["rasa"] = start_rasa()
         wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", processes["rasa"], rasa_log, 300)
 
+    def kill_actions() -> None:
+        processes["actions"].kill()
+        processes["actions"].wait(timeout=30)
+
+    def restart_actions() -> None:
+        """Starts the action server again (same command, port and environment) after :func:`kill_actions`."""
+        if processes["actions"].poll() is None:
+            kill_actions()
+        processes["actions"] = subprocess.Popen(
+            processes["actions"].args, cwd=ROOT, env=env, stdout=action_log.open("a"), stderr=subprocess.STDOUT
+        )
+        wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", processes["actions"], action_log, 120)
+
     try:
         wait_for(f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/health", actions, action_log, 120)
         wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/", processes["rasa"], rasa_log, 300)
@@ -132,6 +147,9 @@ def running_servers(
             "env": env,
             "logs": (action_log, rasa_log),
             "crash_and_restart_rasa": crash_and_restart_rasa,
+            "kill_actions": kill_actions,
+            "restart_actions": restart_actions,
+            "processes": processes,
         }
         engine.dispose()
     finally:

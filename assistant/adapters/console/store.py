@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -238,6 +238,20 @@ class SqlSecretaryStore:
                 update(k).where(and_(k.c.id == takeover_id, k.c.ended_at.is_(None))).values(ended_at=at, ended_how=how)
             )
         return bool(result.rowcount)
+
+    # -- the queue's live stream --
+
+    def queue_fingerprint(self) -> tuple[Any, ...]:
+        """Changes whenever a hand-over is opened, updated, taken or closed, or a takeover starts or ends."""
+        e, k = t.escalations, t.conversation_takeovers
+        with self.engine.connect() as c:
+            escalations = c.execute(
+                select(func.count(), func.max(e.c.updated_at), func.max(e.c.id)).where(
+                    e.c.status.in_(("open", "taken"))
+                )
+            ).one()
+            takeovers = c.execute(select(func.count(), func.max(k.c.id)).where(k.c.ended_at.is_(None))).one()
+        return (*escalations, *takeovers)
 
     # -- audit --
 

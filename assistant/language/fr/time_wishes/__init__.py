@@ -87,7 +87,7 @@ from assistant.language.fr.time_wishes.expressions import (
     find_time_expressions,
     resolve_timezone,
 )
-from assistant.language.fr.time_wishes.reading import TimeWishAnalysis, analyse_time_wish, parse_time_wish
+from assistant.language.fr.time_wishes.reading import TimeWishAnalysis, analyse_time_wish
 from assistant.language.fr.time_wishes.serialisation import from_serializable, to_serializable
 
 __all__ = [
@@ -99,7 +99,6 @@ __all__ = [
     "analyse_time_wish",
     "find_time_expressions",
     "from_serializable",
-    "parse_time_wish",
     "resolve_timezone",
     "to_serializable",
 ]

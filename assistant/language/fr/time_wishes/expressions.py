@@ -94,10 +94,12 @@ class TimeExpression:
     end: int
     text: str
     kind: str
+    #: Duckling's reading: its grain ("hour", "day"), and the instant or the ends of the interval.
     grain: str | None = None
     value: datetime | None = None
     interval_from: datetime | None = None
     interval_to: datetime | None = None
+    #: What the lexicon adds: the part of day the match names, the habitual weekdays it says.
     part_of_day: TimeRange | None = None
     weekdays: tuple[int, ...] = ()
     #: Duckling's wall-clock readings (naive, local): on a DST night they may name
@@ -166,40 +168,20 @@ def _lexicon_expressions(text: str, low: str, ctx: _Context) -> list[TimeExpress
 
     this_monday = ctx.today - timedelta(days=ctx.today.weekday())
     next_monday = this_monday + timedelta(days=7)
-    for match in _NEXT_WEEK_START.finditer(low):
-        add(
-            match,
-            "period",
-            grain="day",
-            interval_from=ctx.at(next_monday),
-            interval_to=ctx.at(next_monday + timedelta(days=2)),
-        )
-    for match in _NEXT_WEEK_END.finditer(low):
-        add(
-            match,
-            "period",
-            grain="day",
-            interval_from=ctx.at(next_monday + timedelta(days=3)),
-            interval_to=ctx.at(next_monday + timedelta(days=7)),
-        )
-    for match in _BY_END_OF_WEEK.finditer(low):
-        add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(next_monday))
-    first_next_month = (ctx.today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    for match in _BY_END_OF_MONTH.finditer(low):
-        add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(first_next_month))
-    for match in _LATER_TODAY.finditer(low):
-        add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(ctx.today + timedelta(days=1)))
     tomorrow = ctx.today + timedelta(days=1)
-    for match in _SMS_TOMORROW.finditer(low):
-        add(
-            match,
-            "period",
-            grain="day",
-            interval_from=ctx.at(tomorrow),
-            interval_to=ctx.at(tomorrow + timedelta(days=1)),
-        )
-    for match in _SMS_TODAY.finditer(low):
-        add(match, "period", grain="day", interval_from=ctx.now, interval_to=ctx.at(tomorrow))
+    first_next_month = (ctx.today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    periods = (
+        (_NEXT_WEEK_START, ctx.at(next_monday), ctx.at(next_monday + timedelta(days=2))),
+        (_NEXT_WEEK_END, ctx.at(next_monday + timedelta(days=3)), ctx.at(next_monday + timedelta(days=7))),
+        (_BY_END_OF_WEEK, ctx.now, ctx.at(next_monday)),
+        (_BY_END_OF_MONTH, ctx.now, ctx.at(first_next_month)),
+        (_LATER_TODAY, ctx.now, ctx.at(tomorrow)),
+        (_SMS_TOMORROW, ctx.at(tomorrow), ctx.at(tomorrow + timedelta(days=1))),
+        (_SMS_TODAY, ctx.now, ctx.at(tomorrow)),
+    )
+    for pattern, period_start, period_end in periods:
+        for match in pattern.finditer(low):
+            add(match, "period", grain="day", interval_from=period_start, interval_to=period_end)
     for match in ANY_TIME.finditer(low):
         add(match, "open")
     for match in _SOONEST.finditer(low):

@@ -54,7 +54,11 @@ def analyse_time_wish(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     duckling: DucklingParse | None = None,
 ) -> TimeWishAnalysis:
-    """:func:`parse_time_wish` plus the expressions used and their overall span."""
+    """What the patient wants, from one utterance, relative to ``now`` (never the system clock).
+
+    The wish (an open ``TimeWish()`` when the message says no time), with the expressions used
+    and their overall span. Every reading choice is in :mod:`assistant.language.fr.time_wishes`.
+    """
     ctx = _Context.build(now, tz, horizon_days)
     expressions = _find(text, ctx, duckling)
     low = fold(text)
@@ -121,21 +125,6 @@ def analyse_time_wish(
     used.sort(key=lambda e: e.start)
     spans += [(e.start, e.end) for e in used if (e.start, e.end) not in spans]
     return TimeWishAnalysis(wish, tuple(used), min(s for s, _ in spans), max(e for _, e in spans))
-
-
-def parse_time_wish(
-    text: str,
-    now: datetime,
-    tz: tzinfo | str = DEFAULT_TIMEZONE,
-    horizon_days: int = DEFAULT_HORIZON_DAYS,
-    duckling: DucklingParse | None = None,
-) -> TimeWish:
-    """What the patient wants, from one utterance, relative to ``now`` (never the system clock).
-
-    An utterance with no time expression gives an open wish (``TimeWish()``).
-    See :mod:`assistant.language.fr.time_wishes` for every reading choice.
-    """
-    return analyse_time_wish(text, now, tz, horizon_days, duckling).wish
 
 
 def _item_from_expression(expression: TimeExpression, low: str, ctx: _Context) -> _Item | None:

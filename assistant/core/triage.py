@@ -95,6 +95,7 @@ CHAT_CONTRACTIONS = {
     "jpense": "je pense", "jsens": "je sens", "jdois": "je dois", "jvoudrais": "je voudrais",
     "jaimerais": "j aimerais", "den": "d en", "lair": "l air", "ya": "il y a", "cest": "c est",
     "jtrouve": "je trouve", "jmange": "je mange", "jdors": "je dors", "jsupporte": "je supporte",
+    "jpp": "j en peux plus", "jpeuxplus": "je peux plus", "jveuxplus": "je veux plus",
 }  # fmt: skip
 
 

@@ -59,6 +59,12 @@ RULE_CASES: list[tuple[str, str]] = [
     ("idees-suicidaires", "je pense à mourir"),
     ("idees-suicidaires", "je veux plus me réveiller"),
     ("idees-suicidaires", "tout le monde serait mieux sans moi"),
+    # QA 2026-12-07 (chat and phone): no 3114, no 15, and booked « pour Martin Jveux Crever »
+    ("idees-suicidaires-crever", "je veux crever"),
+    ("idees-suicidaires-crever", "jveux crever"),
+    ("idees-suicidaires-crever", "jpp jveux crever"),
+    ("idees-suicidaires-crever", "j'en peux plus je veux crever"),
+    ("idees-suicidaires-crever", "laissez moi crever"),
     # --- emergencies
     ("douleur-thoracique", "j'ai très mal à la poitrine"),
     ("douleur-thoracique", "euh mon mari a une douleur dans la poitrine qui serre"),
@@ -110,6 +116,10 @@ RULE_CASES: list[tuple[str, str]] = [
     ("intoxication", "mon fils a avalé des cachets de sa grand-mère"),
     ("intoxication", "euh ma fille de deux ans a bu du produit ménager"),
     ("intoxication", "j'ai pris trop de médicaments"),
+    # QA 2026-12-07: both went on with « C'est à quel nom ? » and one was booked
+    ("intoxication", "jai pris 30 cachets de lexomil"),
+    ("intoxication", "jai pris 20 doliprane"),
+    ("intoxication", "elle a avalé vingt comprimés de xanax"),
     ("intoxication", "je crois qu'il a fait une overdose"),
     ("intoxication", "elle a pris toute sa boite de somniferes"),
     ("intoxication", "jai pris des cachets pr mourir"),
@@ -259,6 +269,12 @@ ROUTINE = [
     "je suis déjà patiente j'ai mon dossier chez vous",
     "zéro six quarante douze trente-quatre cinquante-six",
     "je suis née le quinze mars mille neuf cent quatre-vingt",
+    # « crever » in its everyday senses, and a normal dose (2026-12-07 rules)
+    "je crève de faim on peut décaler à midi",
+    "j'ai un pneu crevé je vais être en retard",
+    "on crève de chaud dans la salle d'attente",
+    "j'ai pris 2 doliprane ce matin pour la fièvre",
+    "il a pris un cachet de doliprane",
 ]
 
 
@@ -504,7 +520,7 @@ def test_the_packaged_file_is_versioned_and_loads_by_default(rules: TriageRules)
     raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     assert isinstance(raw["version"], int) and raw["version"] >= 1
     assert rules.version == raw["version"] and rules.language == "fr"
-    assert rules.updated == date(2026, 12, 5)
+    assert rules.updated == date(2026, 12, 7)
     assert default_rules_path() == RULES_FILE
     assert Path(rules.source) == RULES_FILE
     assert len(rules.rules) >= 30

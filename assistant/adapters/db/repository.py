@@ -130,6 +130,17 @@ def _columns(value: object, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(value, name) for name in names}
 
 
+def _reassign_patient(
+    connection: Connection, table: Table, from_patient_id: int, to_patient_id: int, **also: Any
+) -> list[int]:
+    """Give every row of one patient in ``table`` to another (``also``: other columns to set); the ids moved."""
+    c = table.c
+    ids = list(connection.execute(select(c.id).where(c.patient_id == from_patient_id).order_by(c.id)).scalars())
+    if ids:
+        connection.execute(update(table).where(c.id.in_(ids)).values(patient_id=to_patient_id, **also))
+    return ids
+
+
 def _patient(row: Row) -> Patient:
     return _from_row(Patient, row, (field.name for field in fields(Patient)))
 
@@ -321,15 +332,8 @@ class AppointmentRepository:
 
     def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> list[int]:
         """Give every appointment of one patient (any status) to another; the ids moved."""
-        a = t.appointments.c
-        ids = list(
-            self.connection.execute(select(a.id).where(a.patient_id == from_patient_id).order_by(a.id)).scalars()
-        )
-        if ids:
-            self.connection.execute(
-                update(t.appointments).where(a.id.in_(ids)).values(patient_id=to_patient_id, version=a.version + 1)
-            )
-        return ids
+        version = t.appointments.c.version + 1
+        return _reassign_patient(self.connection, t.appointments, from_patient_id, to_patient_id, version=version)
 
     def future_active(self, now: datetime) -> list[Appointment]:
         a = t.appointments.c
@@ -460,13 +464,7 @@ class EscalationRepository:
 
     def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> list[int]:
         """Give one patient's escalations to another; the ids moved."""
-        e = t.escalations.c
-        ids = list(
-            self.connection.execute(select(e.id).where(e.patient_id == from_patient_id).order_by(e.id)).scalars()
-        )
-        if ids:
-            self.connection.execute(update(t.escalations).where(e.id.in_(ids)).values(patient_id=to_patient_id))
-        return ids
+        return _reassign_patient(self.connection, t.escalations, from_patient_id, to_patient_id)
 
     def update(self, escalation: Escalation) -> None:
         if escalation.id is None:

@@ -35,6 +35,16 @@ NAMING_CONVENTION = {
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _rows(name: str, *columns_and_indexes: Any) -> Table:
+    """A table whose rows are known by an integer ``id``, its primary key."""
+    return Table(name, metadata, Column("id", Integer, primary_key=True, autoincrement=True), *columns_and_indexes)
+
+
+def _unique_where(name: str, *columns: str, where: str) -> Index:
+    """A partial unique index, on SQLite and PostgreSQL alike: unique among the rows where ``where`` holds."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where))
+
+
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out, on every backend.
 
@@ -107,10 +117,8 @@ appointment_types = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
 )
 
-patients = Table(
+patients = _rows(
     "patients",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("last_name", String(200), nullable=False),
     Column("first_name", String(200), nullable=False),
     Column("last_name_key", String(200), nullable=False),
@@ -127,10 +135,8 @@ patients = Table(
     Index("uq_patients_identity", "birth_date", "last_name_key", "first_name_key", unique=True),
 )
 
-appointments = Table(
+appointments = _rows(
     "appointments",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("practitioner_id", String(64), ForeignKey("practitioners.id"), nullable=False),
     Column("appointment_type_id", String(64), ForeignKey("appointment_types.id"), nullable=False),
     Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
@@ -147,20 +153,11 @@ appointments = Table(
     Index("ix_appointments_practitioner_id_start_at", "practitioner_id", "start_at"),
     Index("ix_appointments_patient_id_start_at", "patient_id", "start_at"),
     # Last line of defence: two active appointments can never share a practitioner and a start.
-    Index(
-        "uq_appointments_active_slot",
-        "practitioner_id",
-        "start_at",
-        unique=True,
-        sqlite_where=text("status = 'booked'"),
-        postgresql_where=text("status = 'booked'"),
-    ),
+    _unique_where("uq_appointments_active_slot", "practitioner_id", "start_at", where="status = 'booked'"),
 )
 
-audit_events = Table(
+audit_events = _rows(
     "audit_events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UTCDateTime(), nullable=False),
     Column("actor", String(100), nullable=False),
     Column("channel", String(20), nullable=False),
@@ -175,10 +172,8 @@ audit_events = Table(
 
 # Hand-overs to the secretariat (``assistant.core.escalation``). ``understood`` and ``transcript`` hold what
 # the patient said: they are shown to the secretariat, never copied into the audit trail or the logs.
-escalations = Table(
+escalations = _rows(
     "escalations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
     Column("channel", String(20), nullable=False),
     Column("conversation_id", String(100), nullable=False),
@@ -204,23 +199,15 @@ escalations = Table(
     Index("ix_escalations_practice_id_status_created_at", "practice_id", "status", "created_at"),
     Index("ix_escalations_conversation_id", "conversation_id"),
     # At most one escalation in progress per conversation: a second hand-over updates it (the service merges).
-    Index(
-        "uq_escalations_active_conversation",
-        "conversation_id",
-        unique=True,
-        sqlite_where=text("status IN ('open', 'taken')"),
-        postgresql_where=text("status IN ('open', 'taken')"),
-    ),
+    _unique_where("uq_escalations_active_conversation", "conversation_id", where="status IN ('open', 'taken')"),
 )
 
 # Confirmation SMS waiting to be sent, or sent (``assistant.core.sms``): the transactional outbox. A row is
 # written in the same transaction as the booking, move or cancellation it confirms; a worker sends it later.
 # ``last_error_code`` (and ``delivery_error_code``) hold a Twilio error code or an HTTP status, never the
 # provider's message (it quotes the number). ``body`` and ``to_number`` are never copied into the audit trail or the logs.
-sms_outbox = Table(
+sms_outbox = _rows(
     "sms_outbox",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
     Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=True),
     Column("kind", String(20), nullable=False),
@@ -247,10 +234,8 @@ sms_outbox = Table(
 # The secretaries' console (``assistant.services.secretaries``, migration 0007). Passwords are argon2 hashes;
 # a session is known by the SHA-256 of its cookie (a stolen table does not open sessions). ``display_name`` is
 # what the audit trail and the patient see ("Sophie"); notes and takeovers keep the name at the time.
-secretaries = Table(
+secretaries = _rows(
     "secretaries",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("login", String(64), nullable=False),
     Column("display_name", String(100), nullable=False),
     Column("password_hash", String(200), nullable=False),
@@ -275,10 +260,8 @@ console_sessions = Table(
 )
 
 # What a secretary wrote on a hand-over (shown in the console; like the transcript, never audited nor logged).
-escalation_notes = Table(
+escalation_notes = _rows(
     "escalation_notes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("escalation_id", Integer, ForeignKey("escalations.id"), nullable=False),
     Column("secretary_id", Integer, ForeignKey("secretaries.id"), nullable=False),
     Column("author", String(100), nullable=False),
@@ -289,10 +272,8 @@ escalation_notes = Table(
 
 # A person answering a conversation instead of the assistant. While ``ended_at`` is empty the assistant stays
 # silent in it (the turn guard asks); at most one secretary holds a conversation at a time (the partial index).
-conversation_takeovers = Table(
+conversation_takeovers = _rows(
     "conversation_takeovers",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("conversation_id", String(100), nullable=False),
     Column("channel", String(20), nullable=False),
     Column("escalation_id", Integer, ForeignKey("escalations.id"), nullable=True),
@@ -302,11 +283,5 @@ conversation_takeovers = Table(
     Column("ended_at", UTCDateTime(), nullable=True),
     Column("ended_how", String(20), nullable=True),
     Index("ix_conversation_takeovers_conversation_id", "conversation_id"),
-    Index(
-        "uq_conversation_takeovers_active",
-        "conversation_id",
-        unique=True,
-        sqlite_where=text("ended_at IS NULL"),
-        postgresql_where=text("ended_at IS NULL"),
-    ),
+    _unique_where("uq_conversation_takeovers_active", "conversation_id", where="ended_at IS NULL"),
 )

@@ -346,3 +346,12 @@ def test_reading_a_chat_request_either_succeeds_or_names_the_problem(body: bytes
         assert error.status in (400, 413) and str(error)
         return
     assert 1 <= len(sender) <= 64 and message.strip()
+
+
+def test_an_emergency_does_not_wait_out_the_turn_deadline_for_a_stuck_dialogue(tmp_path: Path) -> None:
+    """QA: with the action server stopped (SIGSTOP), « la bouche de travers » got the 15 after 7 s."""
+    guard = make_guard(tmp_path, Recorder(), demo_practice(), deadline=8.0)
+    started = time.monotonic()
+    turn = asyncio.run(handle(guard, agent_saying("trop tard", sleeps=6.0), "mon pere a la bouche de travers"))
+    assert time.monotonic() - started < 3.5
+    assert "appelez immédiatement le 15" in texts_of(turn) and turn.failed

@@ -77,7 +77,7 @@ class FakeAgent:
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
-        if message.text == "panne":
+        if (message.text or "").startswith("panne"):
             raise RuntimeError("action server unreachable")
         replies = REPLIES.get(message.text or "", [{"text": f"Vous avez dit {message.text}. Autre chose ?"}])
         for reply in replies:
@@ -900,3 +900,15 @@ def test_any_signed_request_to_the_phone_and_sms_channels_gets_an_answer_never_a
     assert answer.status_code < 500, answer.text[:300]
     if answer.status_code == 200 and route.startswith(VOICE):
         ET.fromstring(answer.text)  # well-formed TwiML
+
+
+def test_a_person_in_distress_is_put_through_when_the_dialogue_fails(line: Line) -> None:
+    turn = say_turn(line, new_call_sid(), SpeechResult="panne j'ai envie de mourir")
+    assert "3114" in spoken(turn)
+    assert turn.find("Dial") is not None  # staffed hours: the desk, not a hang-up
+
+
+def test_a_medical_emergency_frees_the_line_when_the_dialogue_fails(line: Line) -> None:
+    turn = say_turn(line, new_call_sid(), SpeechResult="panne douleur très forte dans la poitrine")
+    assert "appelez immédiatement le 15" in spoken(turn)
+    assert turn.find("Hangup") is not None and turn.find("Dial") is None

@@ -58,6 +58,9 @@ from assistant.settings import Settings
 log = logging.getLogger(__name__)
 
 PRACTICE_REFRESH_SECONDS = 30.0
+#: How long a message with signs of an emergency waits for the dialogue before the guard gives the numbers
+#: itself (QA: with a stuck action server, « la bouche de travers » waited 7 s for the 15).
+EMERGENCY_REPLY_SECONDS = 2.5
 SPOOL_DRAIN_SECONDS = 20.0
 #: How long a look-up of the practice may take before the cached facts are used.
 PRACTICE_READ_SECONDS = 4.0
@@ -168,13 +171,17 @@ class TurnGuard:
         record: Callable[[PendingEscalation], None],
         now: Callable[[], datetime],
         rules: TriageRules | None = None,
+        is_paused: Callable[[str], bool] | None = None,
     ) -> None:
+        """``is_paused(conversation_id)`` (blocking, run off the loop): whether a person answers the conversation
+        now, so that the assistant's silence there is no failure (see :meth:`_silent_because_paused`)."""
         self.settings = settings
         self.practices = practices
         self.spool = spool
         self._record = record
         self._now = now
         self.rules = rules or load_triage_rules()
+        self._is_paused = is_paused
         self._drainer: asyncio.Future[None] | None = None
         self._draining: asyncio.Future[int] | None = None
         self._drain_again = False
@@ -200,9 +207,20 @@ class TurnGuard:
         message.text = text
         found = triage(text, self.rules) if text else None
         emergency = found if found is not None and found.is_emergency else None
-        failed = not text or await self._run(on_new_message, message)
+        # An emergency does not wait out the whole deadline for a stuck dialogue: its numbers are known here.
+        deadline = self.settings.turn_deadline_seconds
+        if emergency is not None:
+            deadline = min(deadline, EMERGENCY_REPLY_SECONDS)
+        failed = not text or await self._run(on_new_message, message, deadline)
         messages, marked = self._without_failure_marks(list(collector.messages))
-        failed = failed or marked or not any(m.get("text") or m.get("custom") for m in messages)
+        silent = not any(m.get("text") or m.get("custom") for m in messages)
+        if silent and not failed and not marked and await self._silent_because_paused(message):
+            turn = GuardedTurn(messages, emergency=emergency)  # a person answers: the message reached her
+            if emergency is not None:  # the numbers at once all the same, and the hand-over marked immediate
+                turn.messages.insert(0, self._text(message, emergency_reply(self.practices.practice, emergency)))
+                self._keep_for_secretariat(message, channel, emergency, "; ".join(emergency.reasons))
+            return turn
+        failed = failed or marked or silent
         practice = self.practices.practice
         turn = GuardedTurn(messages, failed=failed and bool(text), emergency=emergency)
         if emergency is not None and not says_emergency_number(turn.texts, practice, emergency):
@@ -219,21 +237,17 @@ class TurnGuard:
                 turn.messages.append(self._text(message, reply))
         return turn
 
-    async def _run(self, on_new_message: OnNewMessage, message: UserMessage) -> bool:
-        """Whether the dialogue failed; it is given the turn deadline and keeps running past it."""
+    async def _run(self, on_new_message: OnNewMessage, message: UserMessage, deadline: float) -> bool:
+        """Whether the dialogue failed; it is given ``deadline`` seconds and keeps running past it."""
         failures: list[str] = []
         token = _FAILED_ACTIONS.set(failures)
         try:
             task = asyncio.ensure_future(on_new_message(message))  # copies the context: sees ``failures``
         finally:
             _FAILED_ACTIONS.reset(token)
-        done, _ = await asyncio.wait({task}, timeout=self.settings.turn_deadline_seconds)
+        done, _ = await asyncio.wait({task}, timeout=deadline)
         if not done:
-            log.error(
-                "turn guard: no reply within %.0f s on conversation %s",
-                self.settings.turn_deadline_seconds,
-                message.sender_id,
-            )
+            log.error("turn guard: no reply within %.1f s on conversation %s", deadline, message.sender_id)
             self._keep(task)
             return True
         error = task.exception()
@@ -244,6 +258,19 @@ class TurnGuard:
             log.error("turn guard: action(s) %s failed on conversation %s", ", ".join(failures), message.sender_id)
             return True
         return False
+
+    async def _silent_because_paused(self, message: UserMessage) -> bool:
+        """Whether the conversation is taken over by a person (the assistant is paused in it): its silence is then
+        expected, and the guard neither apologises nor spools a request. Unknown (no hook, error, too slow): False,
+        so the patient gets the usual apology rather than nothing."""
+        if self._is_paused is None:
+            return False
+        try:
+            future: concurrent.futures.Future[Any] = _BLOCKING.submit(self._is_paused, str(message.sender_id))
+            return bool(await asyncio.wait_for(asyncio.wrap_future(future), PRACTICE_READ_SECONDS / 2))
+        except Exception as error:
+            log.warning("turn guard: takeover state unknown (%s)", type(error).__name__)
+            return False
 
     # -- the request kept for the secretariat --
 
@@ -384,11 +411,20 @@ def spool_for(directory: Path) -> EscalationSpool:
     return _SPOOLS[key]
 
 
+def paused_in_container(conversation_id: str) -> bool:
+    """Whether a secretary holds the conversation (the console's takeovers; blocking: call it in a thread)."""
+    from assistant.adapters.console.store import SqlSecretaryStore
+    from assistant.bootstrap import PROCESS_CONTAINER
+
+    return SqlSecretaryStore(PROCESS_CONTAINER.get().engine).active_takeover(conversation_id) is not None
+
+
 def build_guard(
     settings: Settings,
     load_practice: Callable[[], Practice] = practice_in_container,
     record: Callable[[PendingEscalation], None] = record_in_container,
     now: Callable[[], datetime] | None = None,
+    is_paused: Callable[[str], bool] | None = paused_in_container,
 ) -> TurnGuard:
     """The guard of a channel in the Rasa process; by default on the process's container (built lazily, off the loop).
 
@@ -401,4 +437,5 @@ def build_guard(
         spool_for(settings.spool_dir),
         record,
         now or clock.now,
+        is_paused=is_paused,
     )

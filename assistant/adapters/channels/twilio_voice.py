@@ -557,6 +557,9 @@ class TwilioVoiceFrInput(InputChannel):
         collector = VoiceCollector()
         message = UserMessage(text, collector, call_sid, input_channel=self.name(), metadata=metadata)
         guarded = await self.guard.handle(on_new_message, message, Channel.PHONE)
+        if guarded.failed and guarded.emergency is not None and guarded.emergency.category == "suicide":
+            # A person in distress: the 3114 said, then put through to the desk when someone is there.
+            return await self._technical_failure(call_sid, caller, base, twiml.join_for_speech(guarded.texts))
         if guarded.failed and guarded.emergency is not None:
             # The numbers are said (the guard made sure); the line is freed for the emergency call.
             log.info("%s: call %s ended after an emergency the dialogue could not handle", CHANNEL_NAME, call_sid)

@@ -22,7 +22,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.clock import Clock, get_timezone
 from assistant.core.booking import BookingRequest, check_booking, check_change_allowed
@@ -45,6 +45,8 @@ from assistant.language.fr.sms import new_confirmation
 from assistant.services.unit_of_work import ConstraintViolation, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+Found = TypeVar("Found")
 
 FIRST_SEARCH_CHUNK = timedelta(days=1)  # most searches end on the first open day; read more only if needed
 
@@ -237,17 +239,11 @@ class AgendaService:
 
     def get_appointment(self, appointment_id: int) -> Appointment:
         with self.uow_factory() as uow:
-            appointment = uow.appointments.get(appointment_id)
-        if appointment is None:
-            raise AgendaError("appointment_not_found")
-        return appointment
+            return _found(uow.appointments.get(appointment_id), "appointment_not_found")
 
     def get_patient(self, patient_id: int) -> Patient:
         with self.uow_factory() as uow:
-            patient = uow.patients.get(patient_id)
-        if patient is None:
-            raise AgendaError("patient_not_found")
-        return patient
+            return _found(uow.patients.get(patient_id), "patient_not_found")
 
     def probable_duplicates(self) -> list[tuple[DuplicateGroup, dict[int, int]]]:
         """Groups of patients that are probably one person, with each one's number of future appointments."""
@@ -390,14 +386,10 @@ class AgendaService:
         try:
             with self.uow_factory() as uow:
                 practice = self._practice(uow)
-                current = uow.appointments.get(appointment_id)
-                if current is None:
-                    raise AgendaError("appointment_not_found")
+                current = _found(uow.appointments.get(appointment_id), "appointment_not_found")
                 target_practitioner = new_practitioner_id or current.practitioner_id
                 uow.practices.lock_practitioners({current.practitioner_id, target_practitioner})
-                locked = uow.appointments.get(appointment_id, lock=True)
-                if locked is None:
-                    raise AgendaError("appointment_not_found")
+                locked = _found(uow.appointments.get(appointment_id, lock=True), "appointment_not_found")
                 if locked.practitioner_id != current.practitioner_id:
                     # Moved to another practitioner meanwhile: our lock does not cover it; let the caller retry.
                     raise AgendaError("slot_taken")
@@ -451,9 +443,7 @@ class AgendaService:
         now = self.clock.now()
         with self.uow_factory() as uow:
             practice = self._practice(uow)
-            appointment = uow.appointments.get(appointment_id, lock=True)
-            if appointment is None:
-                raise AgendaError("appointment_not_found")
+            appointment = _found(uow.appointments.get(appointment_id, lock=True), "appointment_not_found")
             check_change_allowed(practice, appointment, now, actor.channel)
             uow.appointments.update(appointment_id, now, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
             cancelled = replace(appointment, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
@@ -573,6 +563,13 @@ class AgendaService:
             if created_id is not None:
                 return created_id, True, None
         raise AgendaError("patient_busy")  # created then merged away, three times over: let the caller retry
+
+
+def _found(value: Found | None, code: str) -> Found:
+    """``value``, or the refusal ``code`` when there is none."""
+    if value is None:
+        raise AgendaError(code)
+    return value
 
 
 def _sms_detail(sms_id: int | None) -> dict[str, int]:

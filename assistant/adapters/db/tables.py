@@ -95,26 +95,31 @@ practices = Table(
     Column("loaded_at", UTCDateTime(), nullable=False),
 )
 
-practitioners = Table(
+
+def _of_the_practice(name: str, *columns: Column) -> Table:
+    """Practitioners and motifs: known by the practice file's ids, deactivated (never deleted) when it drops them."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
+        *columns,
+        Column("active", Boolean, nullable=False, server_default=text("true")),
+    )
+
+
+practitioners = _of_the_practice(
     "practitioners",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("title", String(50), nullable=False, server_default=""),
     Column("specialty", String(200), nullable=False, server_default=""),
     Column("accepts_new_patients", Boolean, nullable=False, server_default=text("true")),
-    Column("active", Boolean, nullable=False, server_default=text("true")),
 )
 
-appointment_types = Table(
+appointment_types = _of_the_practice(
     "appointment_types",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("practice_id", String(64), ForeignKey("practices.id"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("duration_minutes", Integer, nullable=False),
-    Column("active", Boolean, nullable=False, server_default=text("true")),
 )
 
 patients = _rows(

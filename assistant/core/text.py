@@ -86,16 +86,9 @@ def clean_input(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(kept))).strip()
 
 
-#: Names that moved to the French language toolkit (issue 17), still importable from here for the
-#: callers not switched yet; read lazily, the core never imports the language layer at import time.
-_MOVED = {
-    "NUMBER_UNITS": "assistant.language.fr.numbers",
-    "NUMBER_TEENS": "assistant.language.fr.numbers",
-    "NUMBER_TENS": "assistant.language.fr.numbers",
-    "HESITATIONS": "assistant.language.fr.lexicon",
-    "is_hesitation": "assistant.language.fr.lexicon",
-    "is_only_hesitation": "assistant.language.fr.lexicon",
-}
+#: Moved to the French language toolkit (issue 17), still importable from here for the callers not
+#: switched yet; read lazily, as the core never imports the language layer.
+_MOVED = {"is_only_hesitation": "assistant.language.fr.lexicon"}
 
 
 def __getattr__(name: str) -> Any:

@@ -13,9 +13,9 @@ from assistant.core.windows import (
     TimeWish,
     wish_intervals,
 )
-from assistant.language.fr.time_wishes.cues import _CORRECTION, _DISJUNCTION, _STRONG_DISJUNCTION, FAR_FUTURE, WHOLE_DAY
-from assistant.language.fr.time_wishes.expressions import _Context
-from assistant.language.fr.time_wishes.items import _Item
+from assistant.language.fr.time_wishes.cues import CORRECTION, DISJUNCTION, FAR_FUTURE, STRONG_DISJUNCTION, WHOLE_DAY
+from assistant.language.fr.time_wishes.expressions import Context
+from assistant.language.fr.time_wishes.items import Item
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def _intersect_days(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interv
 
 
 def _intersect_walls(a: Sequence[TimeRange], b: Sequence[TimeRange]) -> list[TimeRange]:
-    return _merge_walls(intersection(a, b))
+    return merge_walls(intersection(a, b))
 
 
 def _normal_wall(wall: TimeRange) -> TimeRange | None:
@@ -39,11 +39,11 @@ def _normal_wall(wall: TimeRange) -> TimeRange | None:
     return TimeRange(wall.start, end) if wall.start < end else None
 
 
-def _merge_walls(walls: Iterable[TimeRange]) -> list[TimeRange]:
+def merge_walls(walls: Iterable[TimeRange]) -> list[TimeRange]:
     return union(n for n in (_normal_wall(w) for w in walls) if n is not None)
 
 
-def _weekday_days(days: Sequence[Interval], weekday: int, ctx: _Context) -> list[Interval]:
+def _weekday_days(days: Sequence[Interval], weekday: int, ctx: Context) -> list[Interval]:
     """The days with ``weekday`` inside ``days`` ("mardi" within "la semaine prochaine")."""
     out: list[Interval] = []
     for interval in days:
@@ -56,9 +56,9 @@ def _weekday_days(days: Sequence[Interval], weekday: int, ctx: _Context) -> list
     return out
 
 
-def _combine(a: _Item, b: _Item, ctx: _Context) -> _Item | None:
+def _combine(a: Item, b: Item, ctx: Context) -> Item | None:
     """Both constraints at once ("mardi" and "l'après-midi"); None if contradictory."""
-    result = _Item(min(a.start, b.start), max(a.end, b.end))
+    result = Item(min(a.start, b.start), max(a.end, b.end))
     if a.days is None or b.days is None:
         result.days = a.days if b.days is None else b.days
         result.bare_weekday = a.bare_weekday if b.days is None else b.bare_weekday
@@ -109,15 +109,15 @@ def _precise_over_part(a: list[TimeRange], b: list[TimeRange]) -> list[TimeRange
     return None
 
 
-def _group(items: list[_Item], low: str) -> list[list[_Item]]:
+def group_items(items: list[Item], low: str) -> list[list[Item]]:
     """Split positive items into conjunctive groups of alternatives.
 
     Items joined by "ou"/"sinon", or by "et"/"," when of the same nature (days with
     days, times with times), are alternatives; otherwise they constrain each other. A
     correction ("non", "plutôt") replaces the previous item's components.
     """
-    groups: list[list[_Item]] = []
-    previous: _Item | None = None
+    groups: list[list[Item]] = []
+    previous: Item | None = None
     for item in items:
         if previous is None:
             groups.append([item])
@@ -127,8 +127,8 @@ def _group(items: list[_Item], low: str) -> list[list[_Item]]:
         # Days and weekdays are of one nature, times of day of another: "le vendredi si possible, en
         # fin d'après-midi" is one wish (Fridays, late), not "any Friday or any late afternoon".
         same_nature = bool({"D", "K"} & item.components()) == bool({"D", "K"} & previous.components())
-        if _CORRECTION.search(gap) and item.components() <= previous.components():
-            merged = _Item(previous.start, item.end)
+        if CORRECTION.search(gap) and item.components() <= previous.components():
+            merged = Item(previous.start, item.end)
             for name in ("days", "walls", "weekdays", "bare_weekday", "week_anchor"):
                 setattr(merged, name, getattr(previous, name))
             if item.days is not None:
@@ -142,7 +142,7 @@ def _group(items: list[_Item], low: str) -> list[list[_Item]]:
             previous = merged
             continue
         short = len(gap.split()) <= 4
-        if short and (_STRONG_DISJUNCTION.search(gap) or (_DISJUNCTION.search(gap) and same_nature)):
+        if short and (STRONG_DISJUNCTION.search(gap) or (DISJUNCTION.search(gap) and same_nature)):
             groups[-1].append(item)  # "mardi ou jeudi"; "17h, sinon l'après-midi"
         else:
             groups.append([item])
@@ -150,7 +150,7 @@ def _group(items: list[_Item], low: str) -> list[list[_Item]]:
     return groups
 
 
-def _distribute(group: list[_Item], ctx: _Context) -> list[_Item]:
+def _distribute(group: list[Item], ctx: Context) -> list[Item]:
     """ "mardi ou jeudi après-midi": the last member's time of day applies to all;
     "mardi ou jeudi de la semaine prochaine": its week too."""
     if len(group) < 2:
@@ -158,7 +158,7 @@ def _distribute(group: list[_Item], ctx: _Context) -> list[_Item]:
     last = group[-1]
     out = []
     for member in group:
-        copy = _Item(
+        copy = Item(
             member.start,
             member.end,
             member.days,
@@ -181,8 +181,8 @@ def _distribute(group: list[_Item], ctx: _Context) -> list[_Item]:
     return out
 
 
-def _alternatives(groups: list[list[_Item]], ctx: _Context) -> list[_Item]:
-    alternatives: list[_Item] = [_Item(0, 0)]
+def alternatives_of(groups: list[list[Item]], ctx: Context) -> list[Item]:
+    alternatives: list[Item] = [Item(0, 0)]
     for group in groups:
         members = _distribute(group, ctx)
         combined = [c for alt in alternatives for m in members if (c := _combine(alt, m, ctx)) is not None]
@@ -191,14 +191,14 @@ def _alternatives(groups: list[list[_Item]], ctx: _Context) -> list[_Item]:
     return alternatives
 
 
-def _apply_negations(alt: _Item, negations: list[_Item], ctx: _Context) -> _Item:
+def apply_negations(alt: Item, negations: list[Item], ctx: Context) -> Item:
     for negation in negations:
         if negation.bare_weekday is not None and negation.walls is None:
             alt.weekdays = frozenset(alt.weekdays if alt.weekdays is not None else range(7)) - {negation.bare_weekday}
         elif negation.weekdays is not None and negation.days is None:
             alt.weekdays = frozenset(alt.weekdays if alt.weekdays is not None else range(7)) - negation.weekdays
         elif negation.days is not None:
-            holes = _materialise(negation, ctx)
+            holes = materialise(negation, ctx)
             alt.days = union(
                 subtract(alt.days if alt.days is not None else [Interval(ctx.now, ctx.horizon_end)], holes)
             )
@@ -207,7 +207,7 @@ def _apply_negations(alt: _Item, negations: list[_Item], ctx: _Context) -> _Item
     return alt
 
 
-def _materialise(item: _Item, ctx: _Context) -> list[Interval]:
+def materialise(item: Item, ctx: Context) -> list[Interval]:
     """Absolute intervals of one alternative (days x times of day x weekdays)."""
     days = item.days if item.days is not None else [Interval(ctx.now, ctx.horizon_end)]
     if not days:
@@ -220,11 +220,11 @@ def _materialise(item: _Item, ctx: _Context) -> list[Interval]:
     return [_in_tz(i, ctx) for i in wish_intervals(wish, lower, upper, ctx.tz)]
 
 
-def _in_tz(interval: Interval, ctx: _Context) -> Interval:
+def _in_tz(interval: Interval, ctx: Context) -> Interval:
     return Interval(interval.start.astimezone(ctx.tz), interval.end.astimezone(ctx.tz))
 
 
-def _clip_to_now(item: _Item, ctx: _Context) -> _Item | None:
+def clip_to_now(item: Item, ctx: Context) -> Item | None:
     """Start every day window at ``now``; an expression wholly in the past is no wish."""
     if item.days is None:
         return item
@@ -239,7 +239,7 @@ def _clip_to_now(item: _Item, ctx: _Context) -> _Item | None:
     return item
 
 
-def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWish:
+def to_wish(alternatives: list[Item], earliest: bool, ctx: Context) -> TimeWish:
     if not alternatives:
         return TimeWish(earliest=earliest)
     frozen = []
@@ -247,7 +247,7 @@ def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWi
         frozen.append(
             _Alt(
                 tuple(union(alt.days)) if alt.days is not None else None,
-                tuple(_merge_walls(alt.walls)) if alt.walls is not None else None,
+                tuple(merge_walls(alt.walls)) if alt.walls is not None else None,
                 frozenset(alt.weekdays) if alt.weekdays is not None else None,
             )
         )
@@ -267,7 +267,7 @@ def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWi
         walls = (
             None
             if any(a.walls is None for a in unique)
-            else tuple(_merge_walls(w for a in unique for w in a.walls or ()))
+            else tuple(merge_walls(w for a in unique for w in a.walls or ()))
         )
     elif same("days") and same("walls"):
         days, walls = unique[0].days, unique[0].walls
@@ -278,8 +278,8 @@ def _to_wish(alternatives: list[_Item], earliest: bool, ctx: _Context) -> TimeWi
         materialised = [
             i
             for alt in unique
-            for i in _materialise(
-                _Item(
+            for i in materialise(
+                Item(
                     0,
                     0,
                     list(alt.days) if alt.days is not None else None,

@@ -21,67 +21,65 @@ CLINIC_FIRST_HOUR, CLINIC_LAST_HOUR = 7, 20
 FAR_FUTURE = timedelta(days=400)
 
 
-_EARLIEST = re.compile(
+EARLIEST = re.compile(
     r"\b(?:des\s+que\s+(?:possible|vous\s+(?:pouvez|avez|aurez)(?:\s+(?:une\s+)?(?:place|un\s+creneau))?)"
     r"|au\s+plus\s+vite|le\s+plus\s+(?:tot|vite|rapidement)(?:\s+possible)?|au\s+plus\s+pres"
     r"|(?:assez\s+|tres\s+)?rapidement|vite|urgent|en\s+urgence|urgence|asap|tout\s+de\s+suite|immediatement"
     r"|maintenant|(?:le|la)\s+premi(?:er|ere)\s+(?:creneau|rendez-vous|rdv|disponibilite|place|date|dispo)"
     r"(?:\s+(?:disponible|libre|possible))?|(?:le|la)\s+premi(?:er|ere)\s+(?:disponible|libre))\b"
 )
-_SOONEST = re.compile(r"\bau\s+plus\s+tot\b")
-_AT_THE_LATEST = re.compile(r"\bau\s+plus\s+tard\b")
-_BY = re.compile(r"\bd'ici(?:\s+(?:a|au))?(?=\s)")
-_NOT_BEFORE_EARLIEST = re.compile(r"\b(?:pas|rien|n'est)\s+(?:(?:si|tres|trop|d'|de)\s+)?$")
+SOONEST = re.compile(r"\bau\s+plus\s+tot\b")
+AT_THE_LATEST = re.compile(r"\bau\s+plus\s+tard\b")
+BY = re.compile(r"\bd'ici(?:\s+(?:a|au))?(?=\s)")
+NOT_BEFORE_EARLIEST = re.compile(r"\b(?:pas|rien|n'est)\s+(?:(?:si|tres|trop|d'|de)\s+)?$")
 
-_MODIFIER_KINDS = ("soonest", "at_the_latest", "by")
-_WEEKDAY_RE = "|".join(WEEKDAYS)
-_HABITUAL = re.compile(
-    rf"\b(?:(?:tous|toutes)\s+les\s+|les\s+|chaque\s+)?({_WEEKDAY_RE})s\b|\bchaque\s+({_WEEKDAY_RE})\b"
-)
-_NEXT_WEEK_START = re.compile(r"\b(?:en\s+|au\s+)?(?:tout\s+)?debut\s+de\s+(?:la\s+)?semaine\s+prochaine\b")
-_NEXT_WEEK_END = re.compile(r"\b(?:en\s+|a\s+la\s+)?fin\s+de\s+(?:la\s+)?semaine\s+prochaine\b")
-_BY_END_OF_WEEK = re.compile(r"\b(?:avant|d'ici|pour)\s+la\s+fin\s+de\s+(?:la|cette)\s+semaine\b")
-_BY_END_OF_MONTH = re.compile(r"\b(?:avant|d'ici|pour)\s+la\s+fin\s+(?:du|de\s+ce)\s+mois\b")
-_LATER_TODAY = re.compile(r"\bplus\s+tard\s+dans\s+la\s+journee\b")
+MODIFIER_KINDS = ("soonest", "at_the_latest", "by")
+WEEKDAY_RE = "|".join(WEEKDAYS)
+HABITUAL = re.compile(rf"\b(?:(?:tous|toutes)\s+les\s+|les\s+|chaque\s+)?({WEEKDAY_RE})s\b|\bchaque\s+({WEEKDAY_RE})\b")
+NEXT_WEEK_START = re.compile(r"\b(?:en\s+|au\s+)?(?:tout\s+)?debut\s+de\s+(?:la\s+)?semaine\s+prochaine\b")
+NEXT_WEEK_END = re.compile(r"\b(?:en\s+|a\s+la\s+)?fin\s+de\s+(?:la\s+)?semaine\s+prochaine\b")
+BY_END_OF_WEEK = re.compile(r"\b(?:avant|d'ici|pour)\s+la\s+fin\s+de\s+(?:la|cette)\s+semaine\b")
+BY_END_OF_MONTH = re.compile(r"\b(?:avant|d'ici|pour)\s+la\s+fin\s+(?:du|de\s+ce)\s+mois\b")
+LATER_TODAY = re.compile(r"\bplus\s+tard\s+dans\s+la\s+journee\b")
 #: Text-message spellings of "demain" and "aujourd'hui", which Duckling does not read.
-_SMS_TOMORROW = re.compile(r"(?<![\w'])(?:dem1|2m1|2main)(?![\w'])")
-_SMS_TODAY = re.compile(r"(?<![\w'])(?:ajd|auj|aujd)(?![\w'])")
+SMS_TOMORROW = re.compile(r"(?<![\w'])(?:dem1|2m1|2main)(?![\w'])")
+SMS_TODAY = re.compile(r"(?<![\w'])(?:ajd|auj|aujd)(?![\w'])")
 
-_NEGATION_BEFORE = re.compile(
+NEGATION_BEFORE = re.compile(
     r"\b(?:pas|sauf|hormis|excepte|jamais|surtout\s+pas)\s+(?:(?:disponibles?|dispos?|libres?|possible|le|la|les|l')\s*)?$"
 )
-_FUZZY = re.compile(r"\b(?:vers|aux\s+alentours\s+de|autour\s+de|environ|a\s+peu\s+pres|approximativement)\b")
-_FROM_BEFORE = re.compile(r"(?:\bdes|\ba\s+partir\s+d[eu']?|\bpas\s+avant)\s*$")
-_CORRECTION = re.compile(r"\b(?:non|plutot|pardon|je\s+veux\s+dire|enfin|finalement|en\s+fait)\b")
+FUZZY = re.compile(r"\b(?:vers|aux\s+alentours\s+de|autour\s+de|environ|a\s+peu\s+pres|approximativement)\b")
+FROM_BEFORE = re.compile(r"(?:\bdes|\ba\s+partir\s+d[eu']?|\bpas\s+avant)\s*$")
+CORRECTION = re.compile(r"\b(?:non|plutot|pardon|je\s+veux\s+dire|enfin|finalement|en\s+fait)\b")
 #: "vous n'auriez pas", "vous avez pas", "il reste pas": a question for the time, not an exclusion of it.
-_ASKING_FOR = re.compile(
+ASKING_FOR = re.compile(
     r"\b(?:auriez|avez|aurez|aviez|aurait|aura|avait|reste|resterait|restait)(?:[- ](?:vous|t[- ]il|il))?\s*$"
 )
-_DISJUNCTION = re.compile(r"\bou\b|\bet\b|,|/|\bsinon\b|\bvoire\b")
-_STRONG_DISJUNCTION = re.compile(r"\bou\b|\bsinon\b")
+DISJUNCTION = re.compile(r"\bou\b|\bet\b|,|/|\bsinon\b|\bvoire\b")
+STRONG_DISJUNCTION = re.compile(r"\bou\b|\bsinon\b")
 
-_CLOCK = re.compile(r"\d\s*h\b|\d\s*h\s*\d|\d:\d|\bheures?\b|\bminuit\b|\bmidi\b|\bquart\b|\bdemie?\b")
+CLOCK = re.compile(r"\d\s*h\b|\d\s*h\s*\d|\d:\d|\bheures?\b|\bminuit\b|\bmidi\b|\bquart\b|\bdemie?\b")
 _NUMBER_WORDS = (
     "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|premier"
 )
-_DAY_CUE = re.compile(
-    rf"\b(?:aujourd'?\s?hui|demain|apres[- ]demain|hier|{_WEEKDAY_RE}|janvier|fevrier|mars|avril|mai|juin|juillet"
+DAY_CUE = re.compile(
+    rf"\b(?:aujourd'?\s?hui|demain|apres[- ]demain|hier|{WEEKDAY_RE}|janvier|fevrier|mars|avril|mai|juin|juillet"
     r"|aout|septembre|octobre|novembre|decembre|semaines?|week[- ]?ends?|mois|jours?|quinzaine|en\s+huit)\b"
     r"|\b(?:ce|cet|cette)\s+(?:matin|matinee|soir|soiree|midi|apres|aprem|nuit)"
     rf"|\d{{1,2}}/\d{{1,2}}|\b(?:le|du|au)\s+(?:\d{{1,2}}|{_NUMBER_WORDS})\b"
 )
-_TIME_CUE = re.compile(
-    rf"\d|\b(?:heures?|midi|minuit|matin|matinee|soir|soiree|apres[- ]?midi|nuit|aujourd|demain|hier|{_WEEKDAY_RE}"
+TIME_CUE = re.compile(
+    rf"\d|\b(?:heures?|midi|minuit|matin|matinee|soir|soiree|apres[- ]?midi|nuit|aujourd|demain|hier|{WEEKDAY_RE}"
     r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|semaines?|week"
     r"|mois|jours?|journee|quinzaine|quart|demie?|prochaine?|derniere?|ete|hiver|printemps|automne|maintenant|suite|tard|tot)\b"
     rf"|\b(?:le|du|au)\s+(?:{_NUMBER_WORDS})"
 )
 _AMOUNT = r"(?:(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|quelques|demi|et|quart)[\s-]*)+"
-_RELATIVE_SHORT = re.compile(rf"\bdans\s+{_AMOUNT}(?:heures?|minutes?|min|h)\b")
-_RELATIVE_DAYS = re.compile(rf"\b(?:dans|d'ici)\s+{_AMOUNT}(?:jours?|semaines?|mois|quinzaine)\b")
-_SEASON = re.compile(r"^(?:ete|hiver|printemps|automne)$")
-_SEASON_KEEP = re.compile(r"\b(?:cet|en|l'|pendant\s+l'|durant\s+l')\s*$")
-_BARE_UNIT = re.compile(r"^(?:la\s+|le\s+|une\s+|un\s+)?(?:semaine|jour|mois|an|annee|journee)$")
-_ORDINAL_ALONE = re.compile(r"^(?:le|la)\s+(?:premier|premiere|1er|1ere|dernier|derniere)$")
-_SEMAINE = re.compile(r"\bsemaine\b")
-_WEEKEND = re.compile(r"\bweek[- ]?ends?\b")
+RELATIVE_SHORT = re.compile(rf"\bdans\s+{_AMOUNT}(?:heures?|minutes?|min|h)\b")
+RELATIVE_DAYS = re.compile(rf"\b(?:dans|d'ici)\s+{_AMOUNT}(?:jours?|semaines?|mois|quinzaine)\b")
+SEASON = re.compile(r"^(?:ete|hiver|printemps|automne)$")
+SEASON_KEEP = re.compile(r"\b(?:cet|en|l'|pendant\s+l'|durant\s+l')\s*$")
+BARE_UNIT = re.compile(r"^(?:la\s+|le\s+|une\s+|un\s+)?(?:semaine|jour|mois|an|annee|journee)$")
+ORDINAL_ALONE = re.compile(r"^(?:le|la)\s+(?:premier|premiere|1er|1ere|dernier|derniere)$")
+SEMAINE = re.compile(r"\bsemaine\b")
+WEEKEND = re.compile(r"\bweek[- ]?ends?\b")

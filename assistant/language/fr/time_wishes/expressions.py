@@ -20,29 +20,29 @@ from assistant.core.windows import (
 )
 from assistant.language.fr.lexicon import ANY_TIME, PARTS_OF_DAY, WEEKDAYS
 from assistant.language.fr.time_wishes.cues import (
-    _AT_THE_LATEST,
-    _BARE_UNIT,
-    _BY,
-    _BY_END_OF_MONTH,
-    _BY_END_OF_WEEK,
-    _CLOCK,
-    _DAY_CUE,
-    _EARLIEST,
-    _HABITUAL,
-    _LATER_TODAY,
-    _MODIFIER_KINDS,
-    _NEXT_WEEK_END,
-    _NEXT_WEEK_START,
-    _NOT_BEFORE_EARLIEST,
-    _ORDINAL_ALONE,
-    _RELATIVE_DAYS,
-    _RELATIVE_SHORT,
-    _SEASON,
-    _SEASON_KEEP,
-    _SMS_TODAY,
-    _SMS_TOMORROW,
-    _SOONEST,
-    _TIME_CUE,
+    AT_THE_LATEST,
+    BARE_UNIT,
+    BY,
+    BY_END_OF_MONTH,
+    BY_END_OF_WEEK,
+    CLOCK,
+    DAY_CUE,
+    EARLIEST,
+    HABITUAL,
+    LATER_TODAY,
+    MODIFIER_KINDS,
+    NEXT_WEEK_END,
+    NEXT_WEEK_START,
+    NOT_BEFORE_EARLIEST,
+    ORDINAL_ALONE,
+    RELATIVE_DAYS,
+    RELATIVE_SHORT,
+    SEASON,
+    SEASON_KEEP,
+    SMS_TODAY,
+    SMS_TOMORROW,
+    SOONEST,
+    TIME_CUE,
 )
 
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -110,7 +110,7 @@ class TimeExpression:
 
 
 @dataclass(frozen=True)
-class _Context:
+class Context:
     now: datetime  # aware, in tz
     tz: tzinfo
     tz_name: str
@@ -119,7 +119,7 @@ class _Context:
     horizon_end: datetime
 
     @classmethod
-    def build(cls, now: datetime, tz: tzinfo | str, horizon_days: int) -> _Context:
+    def build(cls, now: datetime, tz: tzinfo | str, horizon_days: int) -> Context:
         zone, name = resolve_timezone(tz)
         if now.tzinfo is None:
             now = now.replace(tzinfo=zone)
@@ -154,7 +154,7 @@ def _naive(value: str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=None)
 
 
-def _lexicon_expressions(text: str, low: str, ctx: _Context) -> list[TimeExpression]:
+def _lexicon_expressions(text: str, low: str, ctx: Context) -> list[TimeExpression]:
     """Phrases Duckling misses or reads wrongly, first match wins on overlaps."""
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
@@ -171,30 +171,30 @@ def _lexicon_expressions(text: str, low: str, ctx: _Context) -> list[TimeExpress
     tomorrow = ctx.today + timedelta(days=1)
     first_next_month = (ctx.today.replace(day=1) + timedelta(days=32)).replace(day=1)
     periods = (
-        (_NEXT_WEEK_START, ctx.at(next_monday), ctx.at(next_monday + timedelta(days=2))),
-        (_NEXT_WEEK_END, ctx.at(next_monday + timedelta(days=3)), ctx.at(next_monday + timedelta(days=7))),
-        (_BY_END_OF_WEEK, ctx.now, ctx.at(next_monday)),
-        (_BY_END_OF_MONTH, ctx.now, ctx.at(first_next_month)),
-        (_LATER_TODAY, ctx.now, ctx.at(tomorrow)),
-        (_SMS_TOMORROW, ctx.at(tomorrow), ctx.at(tomorrow + timedelta(days=1))),
-        (_SMS_TODAY, ctx.now, ctx.at(tomorrow)),
+        (NEXT_WEEK_START, ctx.at(next_monday), ctx.at(next_monday + timedelta(days=2))),
+        (NEXT_WEEK_END, ctx.at(next_monday + timedelta(days=3)), ctx.at(next_monday + timedelta(days=7))),
+        (BY_END_OF_WEEK, ctx.now, ctx.at(next_monday)),
+        (BY_END_OF_MONTH, ctx.now, ctx.at(first_next_month)),
+        (LATER_TODAY, ctx.now, ctx.at(tomorrow)),
+        (SMS_TOMORROW, ctx.at(tomorrow), ctx.at(tomorrow + timedelta(days=1))),
+        (SMS_TODAY, ctx.now, ctx.at(tomorrow)),
     )
     for pattern, period_start, period_end in periods:
         for match in pattern.finditer(low):
             add(match, "period", grain="day", interval_from=period_start, interval_to=period_end)
     for match in ANY_TIME.finditer(low):
         add(match, "open")
-    for match in _SOONEST.finditer(low):
+    for match in SOONEST.finditer(low):
         add(match, "soonest")
-    for match in _AT_THE_LATEST.finditer(low):
+    for match in AT_THE_LATEST.finditer(low):
         add(match, "at_the_latest")
-    for match in _EARLIEST.finditer(low):
-        if _NOT_BEFORE_EARLIEST.search(low[: match.start()]):
+    for match in EARLIEST.finditer(low):
+        if NOT_BEFORE_EARLIEST.search(low[: match.start()]):
             continue  # "ce n'est pas urgent", "pas si vite"
         add(match, "earliest")
-    for match in _BY.finditer(low):
+    for match in BY.finditer(low):
         add(match, "by")
-    for match in _HABITUAL.finditer(low):
+    for match in HABITUAL.finditer(low):
         word = match.group(1) or match.group(2)
         add(match, "weekdays", weekdays=(WEEKDAYS.index(word),))
     return found
@@ -230,19 +230,19 @@ def _is_false_positive(match: dict[str, Any], text: str, low: str, start: int, e
     span_low = low[start:end].strip()
     value = match["value"]
     grain = value.get("grain") or (value.get("from") or value.get("to") or {}).get("grain")
-    if not _TIME_CUE.search(span_low):
+    if not TIME_CUE.search(span_low):
         return True  # "quatre-vingt", "vingt-cinq": numbers, not times
     if grain == "year":
         return True  # "je suis né en 1980"
-    if _SEASON.match(span_low) and not _SEASON_KEEP.search(low[:start]):
+    if SEASON.match(span_low) and not SEASON_KEEP.search(low[:start]):
         return True  # "j'ai été malade"
-    if _BARE_UNIT.match(span_low):
+    if BARE_UNIT.match(span_low):
         return True  # "une fois par semaine"
-    if _ORDINAL_ALONE.match(span_low):
+    if ORDINAL_ALONE.match(span_low):
         return True  # "je prends le premier": an option, not the 1st of the month
     if grain in ("hour", "minute", "second") and value.get("type") == "value":
-        if not (_CLOCK.search(span_low) or _RELATIVE_SHORT.search(span_low) or _RELATIVE_DAYS.search(span_low)):
-            if not any(pattern.search(span_low) for pattern, _ in PARTS_OF_DAY) and not _DAY_CUE.search(span_low):
+        if not (CLOCK.search(span_low) or RELATIVE_SHORT.search(span_low) or RELATIVE_DAYS.search(span_low)):
+            if not any(pattern.search(span_low) for pattern, _ in PARTS_OF_DAY) and not DAY_CUE.search(span_low):
                 return True  # "deux enfants de 3 et 5 ans" read as 03:05
     return _digit_group_run(text, start, end) >= 4  # "06 12 34 56 78" read as 6 December 2034
 
@@ -258,11 +258,11 @@ def find_time_expressions(
     as "l'aprèm", "la semaine prochaine" periods...) are added. Without ``duckling``, the
     lexicon alone reads the message.
     """
-    ctx = _Context.build(now, tz, DEFAULT_HORIZON_DAYS)
-    return _find(text, ctx, duckling)
+    ctx = Context.build(now, tz, DEFAULT_HORIZON_DAYS)
+    return find_expressions(text, ctx, duckling)
 
 
-def _find(text: str, ctx: _Context, duckling: DucklingParse | None) -> list[TimeExpression]:
+def find_expressions(text: str, ctx: Context, duckling: DucklingParse | None) -> list[TimeExpression]:
     if not text or not text.strip():
         return []
     low = fold(text)
@@ -279,7 +279,7 @@ def _find(text: str, ctx: _Context, duckling: DucklingParse | None) -> list[Time
         start, end = int(match["start"]), int(match["end"])
         span = (start, end)
         # Duckling reads "d'ici deux semaines" whole: its own modifier wins over the lexicon's.
-        swallowed = [e for e in lexicon if e.kind in _MODIFIER_KINDS and _contains(span, (e.start, e.end))]
+        swallowed = [e for e in lexicon if e.kind in MODIFIER_KINDS and _contains(span, (e.start, e.end))]
         if any(_spans_overlap(span, (e.start, e.end)) for e in lexicon if e not in swallowed):
             continue
         if any(_contains((s, e), span) and (s, e) != span for s, e, _ in pods):
@@ -310,11 +310,11 @@ def _find(text: str, ctx: _Context, duckling: DucklingParse | None) -> list[Time
 
 
 def _from_duckling(
-    match: dict[str, Any], text: str, low: str, start: int, end: int, pod: TimeRange | None, ctx: _Context
+    match: dict[str, Any], text: str, low: str, start: int, end: int, pod: TimeRange | None, ctx: Context
 ) -> TimeExpression:
     value = match["value"]
     span_low = low[start:end]
-    relative = bool(_RELATIVE_SHORT.search(span_low)) and not _RELATIVE_DAYS.search(span_low)
+    relative = bool(RELATIVE_SHORT.search(span_low)) and not RELATIVE_DAYS.search(span_low)
 
     def resolve(raw: dict[str, Any] | None) -> tuple[datetime | None, str | None, datetime | None]:
         if not raw or raw.get("value") is None:

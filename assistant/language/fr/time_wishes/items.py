@@ -13,24 +13,24 @@ from assistant.core.windows import (
 )
 from assistant.language.fr.lexicon import PARTS_OF_DAY, WEEKDAYS
 from assistant.language.fr.time_wishes.cues import (
-    _CLOCK,
-    _DAY_CUE,
-    _FUZZY,
-    _RELATIVE_DAYS,
-    _RELATIVE_SHORT,
-    _SEMAINE,
-    _WEEKDAY_RE,
-    _WEEKEND,
     APPROXIMATE_MARGIN,
     CLINIC_FIRST_HOUR,
     CLINIC_LAST_HOUR,
+    CLOCK,
+    DAY_CUE,
+    FUZZY,
     PRECISE_WINDOW,
+    RELATIVE_DAYS,
+    RELATIVE_SHORT,
+    SEMAINE,
+    WEEKDAY_RE,
+    WEEKEND,
 )
-from assistant.language.fr.time_wishes.expressions import TimeExpression, _Context
+from assistant.language.fr.time_wishes.expressions import Context, TimeExpression
 
 
 @dataclass
-class _Item:
+class Item:
     """What one expression constrains: days (absolute), times of day, weekdays."""
 
     start: int
@@ -95,12 +95,12 @@ def _minus_grain(local: datetime, grain: str | None) -> datetime:
     return local - step if step else local
 
 
-def _explicit_day(instant: datetime, span_low: str, ctx: _Context) -> bool:
+def _explicit_day(instant: datetime, span_low: str, ctx: Context) -> bool:
     """Does the expression name a day, or only a time of day (read on today by Duckling)?"""
-    return instant.astimezone(ctx.tz).date() != ctx.today or bool(_DAY_CUE.search(span_low))
+    return instant.astimezone(ctx.tz).date() != ctx.today or bool(DAY_CUE.search(span_low))
 
 
-def _named_day(instant: datetime, span_low: str, ctx: _Context) -> date:
+def _named_day(instant: datetime, span_low: str, ctx: Context) -> date:
     """The local day of a reading, with today's weekday name meaning next week.
 
     Read from midnight, "lundi matin" said on a Monday is today, while "lundi" alone
@@ -113,29 +113,29 @@ def _named_day(instant: datetime, span_low: str, ctx: _Context) -> date:
     return day
 
 
-def _day_scope(instant: datetime, span_low: str, ctx: _Context) -> list[Interval]:
+def _day_scope(instant: datetime, span_low: str, ctx: Context) -> list[Interval]:
     """The day(s) a composite expression names: a day, or a whole week/weekend."""
     day = _named_day(instant, span_low, ctx)
-    if _WEEKEND.search(span_low):
+    if WEEKEND.search(span_low):
         saturday = day - timedelta(days=1) if day.weekday() == 6 else day + timedelta(days=5 - day.weekday())
         return [ctx.days(saturday, saturday + timedelta(days=2))]
-    if _SEMAINE.search(span_low) and not re.search(rf"\b(?:{_WEEKDAY_RE})\b|\d", span_low):
+    if SEMAINE.search(span_low) and not re.search(rf"\b(?:{WEEKDAY_RE})\b|\d", span_low):
         monday = day - timedelta(days=day.weekday())
         return [ctx.days(monday, monday + timedelta(days=7))]
     return [ctx.day(day)]
 
 
 def _bare_weekday(span_low: str) -> int | None:
-    found = re.fullmatch(rf"\s*(?:(?:ce|le)\s+)?({_WEEKDAY_RE})\s*", span_low)
+    found = re.fullmatch(rf"\s*(?:(?:ce|le)\s+)?({WEEKDAY_RE})\s*", span_low)
     return WEEKDAYS.index(found.group(1)) if found else None
 
 
-def _item_from_duckling(expression: TimeExpression, low: str, ctx: _Context) -> _Item | None:
+def item_from_duckling(expression: TimeExpression, low: str, ctx: Context) -> Item | None:
     span_low = low[expression.start : expression.end]
     before = low[max(0, expression.start - 40) : expression.start]
-    fuzzy = bool(_FUZZY.search(span_low) or re.search(r"(?:vers|alentours\s+de|autour\s+de|environ)\s*$", before))
-    has_clock = bool(_CLOCK.search(_mask_parts_of_day(span_low)))
-    item = _Item(expression.start, expression.end)
+    fuzzy = bool(FUZZY.search(span_low) or re.search(r"(?:vers|alentours\s+de|autour\s+de|environ)\s*$", before))
+    has_clock = bool(CLOCK.search(_mask_parts_of_day(span_low)))
+    item = Item(expression.start, expression.end)
     grain = expression.grain
 
     if expression.value is not None:
@@ -143,7 +143,7 @@ def _item_from_duckling(expression: TimeExpression, low: str, ctx: _Context) -> 
         local_day = instant.astimezone(ctx.tz).date()
         if grain in ("quarter", "year"):
             return None
-        if _RELATIVE_SHORT.search(span_low) and not _RELATIVE_DAYS.search(span_low):
+        if RELATIVE_SHORT.search(span_low) and not RELATIVE_DAYS.search(span_low):
             # "dans deux heures": from then to the end of that day.
             item.days = [Interval(instant, ctx.day(local_day).end)]
             return item
@@ -157,7 +157,7 @@ def _item_from_duckling(expression: TimeExpression, low: str, ctx: _Context) -> 
             following = (local_day.replace(day=1) + timedelta(days=32)).replace(day=1)
             item.days = [ctx.days(local_day.replace(day=1), following)]
             return item
-        if _RELATIVE_DAYS.search(span_low) and not has_clock:
+        if RELATIVE_DAYS.search(span_low) and not has_clock:
             span_days = (local_day - ctx.today).days
             length = 7 if span_days >= 7 else 1  # "dans quinze jours" is fuzzy: a week from that day
             item.days = [ctx.days(local_day, local_day + timedelta(days=length))]
@@ -172,7 +172,7 @@ def _item_from_duckling(expression: TimeExpression, low: str, ctx: _Context) -> 
                 return item
             item.days = _day_scope(instant, span_low, ctx)
             item.bare_weekday = weekday
-            item.week_anchor = bool(_SEMAINE.search(span_low)) and grain == "day"
+            item.week_anchor = bool(SEMAINE.search(span_low)) and grain == "day"
             return item
         # A time of day, maybe on a named day.
         if has_clock:
@@ -188,14 +188,14 @@ def _item_from_duckling(expression: TimeExpression, low: str, ctx: _Context) -> 
             item.walls = [expression.part_of_day]  # type: ignore[list-item]
         if _explicit_day(instant, span_low, ctx):
             item.days = _day_scope(instant, span_low, ctx)
-            item.week_anchor = bool(_SEMAINE.search(span_low))
+            item.week_anchor = bool(SEMAINE.search(span_low))
         return item
 
     start, end = expression.interval_from, expression.interval_to
     if start is None and end is None:
         return None
-    if grain in ("day", "week", "month", "quarter", "year", "second") or (_WEEKEND.search(span_low) and not has_clock):
-        if _WEEKEND.search(span_low):
+    if grain in ("day", "week", "month", "quarter", "year", "second") or (WEEKEND.search(span_low) and not has_clock):
+        if WEEKEND.search(span_low):
             anchor = (end or start).astimezone(ctx.tz).date()  # type: ignore[union-attr]
             if end is not None:
                 anchor = anchor - timedelta(days=1)
@@ -244,7 +244,7 @@ def _item_from_duckling(expression: TimeExpression, low: str, ctx: _Context) -> 
         item.walls = [TimeRange(start.astimezone(ctx.tz).time(), end.astimezone(ctx.tz).time())]
     if _explicit_day(reference, span_low, ctx):
         item.days = _day_scope(reference, span_low, ctx)
-        item.week_anchor = bool(_SEMAINE.search(span_low))
+        item.week_anchor = bool(SEMAINE.search(span_low))
     return item
 
 

@@ -13,24 +13,24 @@ from assistant.core.windows import (
     TimeWish,
 )
 from assistant.language.fr.time_wishes.combination import (
-    _alternatives,
-    _apply_negations,
-    _clip_to_now,
-    _group,
-    _materialise,
-    _merge_walls,
-    _to_wish,
+    alternatives_of,
+    apply_negations,
+    clip_to_now,
+    group_items,
+    materialise,
+    merge_walls,
+    to_wish,
 )
-from assistant.language.fr.time_wishes.cues import _ASKING_FOR, _FROM_BEFORE, _NEGATION_BEFORE
+from assistant.language.fr.time_wishes.cues import ASKING_FOR, FROM_BEFORE, NEGATION_BEFORE
 from assistant.language.fr.time_wishes.expressions import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_TIMEZONE,
+    Context,
     DucklingParse,
     TimeExpression,
-    _Context,
-    _find,
+    find_expressions,
 )
-from assistant.language.fr.time_wishes.items import _Item, _item_from_duckling
+from assistant.language.fr.time_wishes.items import Item, item_from_duckling
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ def analyse_time_wish(
     The wish (an open ``TimeWish()`` when the message says no time), with the expressions used
     and their overall span. Every reading choice is in :mod:`assistant.language.fr.time_wishes`.
     """
-    ctx = _Context.build(now, tz, horizon_days)
-    expressions = _find(text, ctx, duckling)
+    ctx = Context.build(now, tz, horizon_days)
+    expressions = find_expressions(text, ctx, duckling)
     low = fold(text)
-    items: list[_Item] = []
+    items: list[Item] = []
     used: list[TimeExpression] = []
     earliest = False
     modifiers: list[tuple[TimeExpression, str]] = []
@@ -81,10 +81,10 @@ def analyse_time_wish(
         if item is None:
             continue
         if item.walls is not None:
-            item.walls = _merge_walls(item.walls)
+            item.walls = merge_walls(item.walls)
             if not item.walls:
                 continue
-        item = _clip_to_now(item, ctx)
+        item = clip_to_now(item, ctx)
         if item is None:
             continue
         items.append(item)
@@ -104,12 +104,12 @@ def analyse_time_wish(
     for item in items:
         window_start = max(0, item.start - 40)
         before = low[window_start : item.start]
-        from_word = _FROM_BEFORE.search(before)
+        from_word = FROM_BEFORE.search(before)
         if from_word and not re.search(r"pas\s+avant\s*$", before) and (item.days is None) != (item.walls is None):
             _bound(item, "from", ctx)  # "dès lundi", "dès 8h"
             spans.append((window_start + from_word.start(), item.start))
-        negation = _NEGATION_BEFORE.search(before)
-        if negation and _ASKING_FOR.search(before[: negation.start()]):
+        negation = NEGATION_BEFORE.search(before)
+        if negation and ASKING_FOR.search(before[: negation.start()]):
             negation = None  # "vous n'auriez pas samedi matin ?" asks for Saturday morning
         item.negated = bool(negation)
         if negation:
@@ -117,9 +117,11 @@ def analyse_time_wish(
 
     positives = [item for item in items if not item.negated]
     negations = [item for item in items if item.negated]
-    alternatives = _alternatives(_group(positives, low), ctx) if positives else ([_Item(0, 0)] if negations else [])
-    alternatives = [_apply_negations(alt, negations, ctx) for alt in alternatives]
-    wish = _to_wish([a for a in alternatives if a.components()], earliest, ctx)
+    alternatives = (
+        alternatives_of(group_items(positives, low), ctx) if positives else ([Item(0, 0)] if negations else [])
+    )
+    alternatives = [apply_negations(alt, negations, ctx) for alt in alternatives]
+    wish = to_wish([a for a in alternatives if a.components()], earliest, ctx)
     if not used:
         return TimeWishAnalysis(wish)
     used.sort(key=lambda e: e.start)
@@ -127,21 +129,19 @@ def analyse_time_wish(
     return TimeWishAnalysis(wish, tuple(used), min(s for s, _ in spans), max(e for _, e in spans))
 
 
-def _item_from_expression(expression: TimeExpression, low: str, ctx: _Context) -> _Item | None:
+def _item_from_expression(expression: TimeExpression, low: str, ctx: Context) -> Item | None:
     if expression.kind == "duckling":
-        return _item_from_duckling(expression, low, ctx)
+        return item_from_duckling(expression, low, ctx)
     if expression.kind == "part_of_day" and expression.part_of_day is not None:
-        return _Item(expression.start, expression.end, walls=[expression.part_of_day])
+        return Item(expression.start, expression.end, walls=[expression.part_of_day])
     if expression.kind == "weekdays":
-        return _Item(expression.start, expression.end, weekdays=frozenset(expression.weekdays))
+        return Item(expression.start, expression.end, weekdays=frozenset(expression.weekdays))
     if expression.kind == "period" and expression.interval_from and expression.interval_to:
-        return _Item(
-            expression.start, expression.end, days=[Interval(expression.interval_from, expression.interval_to)]
-        )
+        return Item(expression.start, expression.end, days=[Interval(expression.interval_from, expression.interval_to)])
     return None
 
 
-def _adjacent_item(items: list[_Item], modifier: TimeExpression, low: str) -> _Item | None:
+def _adjacent_item(items: list[Item], modifier: TimeExpression, low: str) -> Item | None:
     """The item a bound modifier ("au plus tard", "d'ici") is glued to, if any."""
     for item in items:
         gap_after = low[modifier.end : item.start] if item.start >= modifier.end else None
@@ -153,11 +153,11 @@ def _adjacent_item(items: list[_Item], modifier: TimeExpression, low: str) -> _I
     return None
 
 
-def _bound(item: _Item, direction: str, ctx: _Context) -> None:
+def _bound(item: Item, direction: str, ctx: Context) -> None:
     """Turn an item into "from it on" or "until it (included)"."""
     if item.days is not None:
         if item.walls is not None:
-            points = _materialise(item, ctx)
+            points = materialise(item, ctx)
             if not points:
                 return
             item.days = (

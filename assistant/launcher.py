@@ -10,7 +10,10 @@
 - Servers: the action server and the Rasa server (REST channel, HTTP API
   behind a token) listen on 127.0.0.1 only; the launcher waits until both
   answer, prints where to chat, and stops both on Ctrl-C.
-- Chat page: ``web/chat.html`` served on 127.0.0.1, talking to the REST channel.
+- Chat page: ``web/chat.html`` served on 127.0.0.1, talking to the REST channel (and its push channel for
+  the secretary's messages); ``web/widget.js`` embeds it in a site with one script tag.
+- Secretaries' console: ``python -m assistant.adapters.console`` on 127.0.0.1 (``ASSISTANT_CONSOLE_PORT``,
+  8090), its address printed; accounts come from ``assistant secretary add`` (docs/console.md).
 - SMS worker: ``assistant sms worker`` sends the confirmation SMS, started only
   when ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_SMS_NUMBER`` are
   set (otherwise confirmations wait in the outbox, see docs/sms.md).
@@ -65,6 +68,7 @@ def server_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("ASSISTANT_TRACKER_DB", str(VAR / "tracker.db"))
     env.setdefault("ASSISTANT_CHAT_PORT", "8080")
+    env.setdefault("ASSISTANT_CONSOLE_PORT", "8090")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("SANIC_HOST", "127.0.0.1")
     return load_or_create_secrets(env)
@@ -139,6 +143,13 @@ def start_rasa(env: dict[str, str], log_path: Path, model: Path = MODEL) -> subp
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def start_console(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """The secretaries' console (its own process: a Sanic app on 127.0.0.1)."""
+    log = log_path.open("ab")
+    command = [sys.executable, "-m", "assistant.adapters.console"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 def start_sms_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes] | None:
     """The confirmation SMS worker, or None when SMS is not configured (messages then wait, never lost)."""
     from assistant.settings import Settings
@@ -197,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-train", action="store_true", help="utiliser le modèle existant sans vérifier s'il faut réentraîner"
     )
     parser.add_argument("--no-chat-page", action="store_true")
+    parser.add_argument("--no-console", action="store_true", help="ne pas démarrer la console du secrétariat")
     args = parser.parse_args(argv)
     env = server_environment()
     try:
@@ -213,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     actions = start_action_server(env, VAR / "action-server.log")
     rasa = start_rasa(env, VAR / "rasa-server.log")
     children = [actions, rasa]
+    console = None if args.no_console else start_console(env, VAR / "console.log")
+    if console is not None:
+        children.append(console)
     sms_worker = start_sms_worker(env, VAR / "sms-worker.log")
     if sms_worker is not None:
         children.append(sms_worker)
@@ -240,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_chat_page:
             serve_chat_page(int(env["ASSISTANT_CHAT_PORT"]), int(env["RASA_PORT"]))
             print(f"Page de chat : http://127.0.0.1:{env['ASSISTANT_CHAT_PORT']}/", flush=True)
+        if console is not None:
+            console_url = f"http://127.0.0.1:{env['ASSISTANT_CONSOLE_PORT']}/"
+            wait_until_up(console_url + "login", console, 60, "La console du secrétariat")
+            print(f"Console du secrétariat : {console_url} (comptes : assistant secretary add)", flush=True)
         print("Ctrl-C pour arrêter.", flush=True)
         restarts: list[float] = []
         while True:
@@ -258,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
                 rasa = start_rasa(env, VAR / "rasa-server.log")
                 children.append(rasa)
                 wait_until_up(f"http://127.0.0.1:{env['RASA_PORT']}/", rasa, 300, "Le serveur Rasa")
+            if console is not None and console.poll() is not None:
+                print(f"La console s'est arrêtée (code {console.returncode}) : redémarrage.", file=sys.stderr)
+                children.remove(console)
+                console = start_console(env, VAR / "console.log")
+                children.append(console)
             if actions.poll() is not None:
                 print(f"Le serveur d'actions s'est arrêté (code {actions.returncode}) : redémarrage.", file=sys.stderr)
                 children.remove(actions)

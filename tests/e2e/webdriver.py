@@ -1,26 +1,25 @@
-"""A small W3C WebDriver client for Debian's Chromium and ChromeDriver.
+"""Headless Debian Chromium driven by Selenium through Debian's ChromeDriver.
 
-The WebDriver protocol is JSON over HTTP: talking to ``chromedriver`` with
-``urllib`` needs no package whose pins could clash with Rasa's (Selenium pulls
-its own urllib3, trio…), and nothing is downloaded at run time (Playwright's
-browser download does not work here).
+Selenium is pinned below 4.16 (its later versions need an attrs that Rasa 3.6 refuses, see pyproject);
+ChromeDriver is the system's (``chromium-driver``), given by path, so that nothing is downloaded at run
+time (Selenium Manager is never asked). :class:`Browser` keeps the small vocabulary the tests use.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-import socket
-import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any, TypeVar
 
-ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
 T = TypeVar("T")
 
 
@@ -31,115 +30,83 @@ def find_browser() -> tuple[str, str] | None:
     return (chromium, driver) if chromium and driver else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class WebDriverError(RuntimeError):
     pass
 
 
 class Browser:
-    """One headless Chromium session."""
+    """One headless Chromium session (a thin layer over Selenium's driver, which stays reachable as ``driver``)."""
 
-    def __init__(self, base: str, session_id: str) -> None:
-        self._base = f"{base}/session/{session_id}"
-
-    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
-        return _request(method, self._base + path, payload)
+    def __init__(self, driver: webdriver.Chrome) -> None:
+        self.driver = driver
 
     def get(self, url: str) -> None:
-        self._call("POST", "/url", {"url": url})
+        self.driver.get(url)
 
-    def find(self, css: str) -> str:
-        return str(self._call("POST", "/element", {"using": "css selector", "value": css})[ELEMENT])
+    @property
+    def url(self) -> str:
+        return str(self.driver.current_url)
+
+    def find(self, css: str) -> Any:
+        return self.driver.find_element(By.CSS_SELECTOR, css)
 
     def type(self, css: str, text: str) -> None:
-        self._call("POST", f"/element/{self.find(css)}/value", {"text": text})
+        self.find(css).send_keys(text)
 
     def click(self, css: str) -> None:
-        self._call("POST", f"/element/{self.find(css)}/click", {})
+        self.find(css).click()
 
     def run(self, script: str, *args: Any) -> Any:
-        return self._call("POST", "/execute/sync", {"script": script, "args": list(args)})
+        return self.driver.execute_script(script, *args)
 
     def texts(self, css: str) -> list[str]:
         return list(self.run("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);", css))
 
+    def screenshot(self, path: Path, width: int = 1280, height: int = 900) -> None:
+        self.driver.set_window_size(width, height)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(path))
+
     def wait_for(self, condition: Callable[[], T | None], timeout: float = 60, what: str = "condition") -> T:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.2)
+            with suppress(WebDriverException):  # a page being replaced: ask again
+                value = condition()
+                if value:
+                    return value
+            time.sleep(0.1)
         raise TimeoutError(f"{what} not met within {timeout:.0f} s")
 
 
-def _request(method: str, url: str, payload: dict[str, Any] | None = None) -> Any:
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return json.loads(answer.read() or b"{}").get("value")
-    except urllib.error.HTTPError as error:
-        raise WebDriverError(error.read().decode(errors="replace")[:500]) from error
-
-
 @contextmanager
-def headless_chromium() -> Iterator[Browser]:
-    """ChromeDriver on a free loopback port, one headless session, both stopped at the end."""
+def headless_chromium(width: int = 1280, height: int = 900) -> Iterator[Browser]:
+    """A headless Chromium session on Debian's ChromeDriver, stopped at the end."""
     found = find_browser()
     if found is None:
         raise RuntimeError("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    chromium, driver = found
-    port = _free_port()
-    profile = tempfile.mkdtemp(prefix="chat-page-profile-")
-    process = subprocess.Popen(
-        [driver, f"--port={port}", "--allowed-ips=127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    chromium, driver_path = found
+    profile = tempfile.mkdtemp(prefix="browser-test-profile-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--lang=fr-FR",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(argument)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request("GET", f"{base}/status").get("ready"):
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("chromedriver did not start")
-            time.sleep(0.2)
-        options = {
-            "binary": chromium,
-            "args": [
-                "--headless=new",
-                "--no-sandbox",  # CI runs as root
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
-            ],
-        }
-        session = _request(
-            "POST",
-            f"{base}/session",
-            {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}},
-        )
-        browser = Browser(base, session["sessionId"])
-        try:
-            yield browser
-        finally:
-            with suppress(OSError, WebDriverError):
-                _request("DELETE", f"{base}/session/{session['sessionId']}")
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    except WebDriverException as error:
+        shutil.rmtree(profile, ignore_errors=True)
+        raise WebDriverError(str(error)[:500]) from error
+    try:
+        yield Browser(driver)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        with suppress(WebDriverException):
+            driver.quit()
         shutil.rmtree(profile, ignore_errors=True)

@@ -67,7 +67,7 @@ MAX_MESSAGE = 1000
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/static/console.css"), ("HEAD", "/static/console.css")}
 STATIC_TYPES = {"console.css": "text/css; charset=utf-8", "console.js": "application/javascript; charset=utf-8"}
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -261,7 +261,7 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
     # -- the queue --
 
     def queue_views(me: Secretary) -> list[dict[str, Any]]:
-        now = deps.secretaries.clock.now()
+        now = deps.escalations.clock.now()  # the agenda's clock (frozen in a demo), as the hand-overs'
         takeovers = {k.conversation_id: k for k in deps.secretaries.active_takeovers()}
         views = []
         for escalation in deps.escalations.list_open():

@@ -37,6 +37,7 @@ class PendingEscalation:
     transcript: tuple[tuple[str, str], ...] = ()
     callback_number: str | None = None
     understood: Mapping[str, str] = field(default_factory=dict)
+    callback_requested: bool = False  # a caller whose call failed is called back on its number
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -70,24 +70,33 @@ def says_emergency_number(texts: list[str], practice: Practice | None, triage: T
     return any(f"le {first}" in text for text in texts)
 
 
-def technical_failure_reply(practice: Practice | None, channel: Channel, now: datetime | None, recorded: bool) -> str:
+def technical_failure_reply(
+    practice: Practice | None, channel: Channel, now: datetime | None, recorded: bool, callback: bool = False
+) -> str:
     """An apology, what to do now, and what happens to the request (only what is true).
 
-    ``recorded``: the request is kept for the secretariat (in the database or the spool).
-    On the phone in staffed hours the channel puts the caller through after these words.
+    ``recorded``: the request is kept for the secretariat (in the database or the spool); ``callback``: with
+    the number of the call, to be called back. On the phone in staffed hours the channel puts the caller
+    through after these words. Out of staffed hours, chat and SMS get the on-call number, not the desk's.
     """
     samu = numbers_of(practice).samu
     sentences = ["Je suis désolé, un incident technique m'empêche de traiter votre demande pour le moment."]
     staffed = practice is not None and now is not None and is_staffed(practice, now)
+    on_call = practice.emergency.on_call if practice is not None else ""
     if channel == Channel.PHONE:
         if not staffed:
             sentences.append("Merci de rappeler un peu plus tard.")
-    elif practice is not None and practice.phone:
+    elif practice is not None and practice.phone and staffed:
         sentences.append(f"Vous pouvez joindre le secrétariat au {practice.phone}.")
+    elif on_call and now is not None:
+        sentences.append(f"Le secrétariat est fermé ; si vous avez besoin d'un médecin, appelez le {on_call}.")
     else:
         sentences.append("Merci de réessayer un peu plus tard.")
     if recorded and not (channel == Channel.PHONE and staffed):
-        sentences.append("Votre message est transmis au secrétariat.")
+        if channel == Channel.PHONE and callback:
+            sentences.append("Le secrétariat vous rappellera au numéro de cet appel.")
+        else:
+            sentences.append("Votre message est transmis au secrétariat.")
     sentences.append(f"En cas d'urgence, appelez le {samu}.")
     return " ".join(sentences)
 

@@ -355,3 +355,43 @@ def test_an_emergency_does_not_wait_out_the_turn_deadline_for_a_stuck_dialogue(t
     turn = asyncio.run(handle(guard, agent_saying("trop tard", sleeps=6.0), "mon pere a la bouche de travers"))
     assert time.monotonic() - started < 3.5
     assert "appelez immédiatement le 15" in texts_of(turn) and turn.failed
+
+
+def test_a_failed_call_keeps_a_callback_request_on_the_callers_number(tmp_path: Path) -> None:
+    recorder = Recorder()
+    guard = make_guard(tmp_path, recorder, demo_practice())
+
+    async def run() -> Any:
+        await guard.practices.refresh()
+        message = UserMessage(
+            "je voudrais un rendez-vous",
+            CollectingOutputChannel(),
+            "CA1",
+            input_channel="twilio_voice_fr",
+            metadata={"caller": "+33612345678"},
+        )
+        return await guard.handle(agent_saying(raises=ConnectionError()), message, Channel.PHONE)
+
+    asyncio.run(run())
+    guard.spool.drain(recorder)
+    assert [(p.callback_number, p.callback_requested) for p in recorder.recorded] == [("+33612345678", True)]
+
+
+def test_a_spooled_callback_request_becomes_a_callback_on_the_escalation(tmp_path: Path) -> None:
+    from assistant.adapters.channels.guard import open_pending
+
+    class Escalations:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, Any]] = []
+
+        def open(self, **fields: Any) -> Any:
+            self.calls.append(("open", fields["conversation_id"]))
+            return type("Opened", (), {"id": 7})()
+
+        def set_callback(self, escalation_id: int, phone: str) -> None:
+            self.calls.append(("callback", (escalation_id, phone)))
+
+    escalations = Escalations()
+    pending = PendingEscalation("phone", "CA1", "r", "human", "routine", (), "+33612345678", {}, True)
+    open_pending(escalations, pending)  # type: ignore[arg-type]
+    assert escalations.calls == [("open", "CA1"), ("callback", (7, "+33612345678"))]

@@ -102,3 +102,18 @@ def test_clean_input_leaves_only_printable_text(text: str) -> None:
     assert "  " not in cleaned
     assert all(unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn") for ch in cleaned)
     assert clean_input(cleaned) == cleaned
+
+
+def test_out_of_hours_chat_gets_the_on_call_number_not_the_closed_desk() -> None:
+    """QA at 21:30: the apology gave the desk's number while the practice was closed."""
+    reply = technical_failure_reply(practice_with_desk(), Channel.CHAT, at(2026, 11, 23, 21, 30), recorded=True)
+    assert "03 20 99 99 99" in reply and "03 20 00 00 00" not in reply
+    assert "fermé" in reply and reply.endswith("appelez le 15.")
+
+
+def test_a_caller_whose_call_failed_at_night_is_told_the_call_back_only_when_it_is_asked() -> None:
+    night = at(2026, 11, 23, 21, 30)
+    promised = technical_failure_reply(practice_with_desk(), Channel.PHONE, night, recorded=True, callback=True)
+    assert "vous rappellera au numéro de cet appel" in promised
+    unknown = technical_failure_reply(practice_with_desk(), Channel.PHONE, night, recorded=True, callback=False)
+    assert "rappellera" not in unknown and "transmis" in unknown

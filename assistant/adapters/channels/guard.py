@@ -233,7 +233,9 @@ class TurnGuard:
             )
             kept = self._keep_for_secretariat(message, channel, emergency, reason)
             if emergency is None:
-                reply = technical_failure_reply(practice, channel, await self._safe_now(), recorded=kept)
+                callback = channel == Channel.PHONE and bool((message.metadata or {}).get("caller"))
+                now = await self._safe_now()
+                reply = technical_failure_reply(practice, channel, now, recorded=kept, callback=callback)
                 turn.messages.append(self._text(message, reply))
         return turn
 
@@ -287,6 +289,7 @@ class TurnGuard:
             urgency="immediate" if emergency is not None else "routine",
             transcript=((("patient", (message.text or "")[:1000]),)),
             callback_number=str(metadata.get("caller") or "") or None,
+            callback_requested=channel == Channel.PHONE and bool(metadata.get("caller")),
         )
         try:
             self.spool.put(pending)
@@ -376,8 +379,8 @@ def record_in_container(pending: PendingEscalation) -> None:
 
 
 def open_pending(escalations: EscalationService, pending: PendingEscalation) -> None:
-    """Open (or merge into the conversation's) the hand-over a spooled request describes."""
-    escalations.open(
+    """Open (or merge into the conversation's) the hand-over a spooled request describes, with its callback."""
+    escalation = escalations.open(
         channel=pending.channel,
         conversation_id=pending.conversation_id,
         reason=pending.reason,
@@ -387,6 +390,8 @@ def open_pending(escalations: EscalationService, pending: PendingEscalation) -> 
         transcript=[list(line) for line in pending.transcript],
         callback_number=pending.callback_number,
     )
+    if pending.callback_requested and pending.callback_number and escalation.id is not None:
+        escalations.set_callback(escalation.id, pending.callback_number)
 
 
 def practice_in_container() -> Practice:

@@ -7,17 +7,8 @@ from typing import Any
 
 from assistant.cli.base import UsageError, services
 from assistant.cli.output import local, local_iso, print_json
+from assistant.core import sms as rules
 from assistant.core.model import Practice
-from assistant.core.sms import (
-    DELIVERY_LABELS,
-    DELIVERY_STATUSES,
-    KIND_LABELS,
-    STATUS_LABELS,
-    OutboxMessage,
-    error_label,
-    mask_number,
-)
-from assistant.core.sms import STATUSES as SMS_STATUSES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     worker.add_argument("--limit", type=int, default=20, help="SMS au plus par passage (défaut 20)")
     worker.set_defaults(handler=cmd_sms_worker)
     outbox = sms_commands.add_parser("outbox", help="les derniers SMS et leur remise, numéros masqués")
-    outbox.add_argument("--status", action="append", choices=SMS_STATUSES, help="filtrer (répétable)")
+    outbox.add_argument("--status", action="append", choices=rules.STATUSES, help="filtrer (répétable)")
     outbox.add_argument(
         "--undelivered",
         action="store_true",
@@ -79,14 +70,14 @@ def cmd_sms_outbox(args: argparse.Namespace) -> int:
             return 0
         counts = worker.counts()
         summary = ", ".join(
-            f"{counts[status]} {STATUS_LABELS[status]}" for status in SMS_STATUSES if counts.get(status)
+            f"{counts[status]} {rules.STATUS_LABELS[status]}" for status in rules.STATUSES if counts.get(status)
         )
         print(f"SMS de confirmation : {summary or 'aucun'}.")
         delivered = worker.delivery_counts()
         if delivered:
-            known = [status for status in DELIVERY_STATUSES if delivered.get(status)]
+            known = [status for status in rules.DELIVERY_STATUSES if delivered.get(status)]
             others = sorted(set(delivered) - set(known))
-            words = [f"{delivered[status]} {DELIVERY_LABELS.get(status, status)}" for status in (*known, *others)]
+            words = [f"{delivered[status]} {rules.DELIVERY_LABELS.get(status, status)}" for status in (*known, *others)]
             print(f"Accusés de réception : {', '.join(words)}.")
         if worker.sender is None:
             print(f"Envoi désactivé ({container.settings.sms_disabled_reason}) : les messages restent en attente.")
@@ -99,9 +90,9 @@ def cmd_sms_outbox(args: argparse.Namespace) -> int:
         return 0
 
 
-def sms_line(m: OutboxMessage, practice: Practice) -> str:
+def sms_line(m: rules.OutboxMessage, practice: Practice) -> str:
     """One message for the secretary: when, what, the masked number, where it stands."""
-    state = STATUS_LABELS.get(m.status, m.status)
+    state = rules.STATUS_LABELS.get(m.status, m.status)
     if m.status == "sent" and m.sent_at:
         state += f" le {local(m.sent_at, practice):%d/%m %H:%M}"
     elif m.status == "pending" and m.attempts:
@@ -109,15 +100,15 @@ def sms_line(m: OutboxMessage, practice: Practice) -> str:
     if m.last_error_code:
         state += f" ({sms_error_words(m.last_error_code)})"
     if m.delivery_status:
-        state += f", {DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
+        state += f", {rules.DELIVERY_LABELS.get(m.delivery_status, m.delivery_status)}"
         if m.delivery_updated_at:
             state += f" le {local(m.delivery_updated_at, practice):%d/%m %H:%M}"
         if m.delivery_error_code:
             state += f" ({sms_error_words(m.delivery_error_code)})"
     appointment = f"rdv n°{m.appointment_id}" if m.appointment_id else "sans rdv"
     return (
-        f"  n°{m.id:<5} {local(m.created_at, practice):%d/%m %H:%M}  {KIND_LABELS.get(m.kind, m.kind):<12} "
-        f"{appointment:<11} {mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
+        f"  n°{m.id:<5} {local(m.created_at, practice):%d/%m %H:%M}  {rules.KIND_LABELS.get(m.kind, m.kind):<12} "
+        f"{appointment:<11} {rules.mask_number(m.to_number)}  {state}, {m.attempts} essai(s)"
     )
 
 
@@ -143,16 +134,16 @@ def sms_counts_words(counts: dict[str, int]) -> str:
 
 def sms_error_words(code: str) -> str:
     """The code in words: "erreur 30003 : téléphone éteint ou hors réseau"; "erreur http_503" without a label."""
-    label = error_label(code)
+    label = rules.error_label(code)
     return f"erreur {code} : {label}" if label else f"erreur {code}"
 
 
-def sms_json(message: OutboxMessage, practice: Practice) -> dict[str, Any]:
+def sms_json(message: rules.OutboxMessage, practice: Practice) -> dict[str, Any]:
     return {
         "id": message.id,
         "appointment_id": message.appointment_id,
         "kind": message.kind,
-        "to": mask_number(message.to_number),
+        "to": rules.mask_number(message.to_number),
         "status": message.status,
         "attempts": message.attempts,
         "next_attempt_at": local_iso(message.next_attempt_at, practice),
@@ -162,6 +153,6 @@ def sms_json(message: OutboxMessage, practice: Practice) -> dict[str, Any]:
         "sent_at": local_iso(message.sent_at, practice),
         "delivery_status": message.delivery_status,
         "delivery_error_code": message.delivery_error_code,
-        "delivery_error": error_label(message.delivery_error_code),
+        "delivery_error": rules.error_label(message.delivery_error_code),
         "delivery_updated_at": local_iso(message.delivery_updated_at, practice),
     }

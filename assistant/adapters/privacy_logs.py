@@ -102,8 +102,10 @@ _WORD_DATE_RE = re.compile(
 )
 _NUMERIC_DATE_RE = re.compile(r"(?<![\d./\-])\d{1,4}([/.\-])\d{1,2}\1\d{1,4}(?!\d|[./\-]\d)")
 # 8 digits or more, with any separators between them (06 01 02 03 04, +33 (0)6-01…, 0033.6…).
-_PHONE_RE = re.compile(r"(?:\+|\b00)?\d(?:[\s.\-/()]{0,3}\d){7,}")
-_QUOTED_RE = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+# Digits inside an identifier (a CallSid "CAaf2db3…", a hash) are not a phone number: the run must stand alone.
+_PHONE_RE = re.compile(r"(?<![A-Za-z0-9])(?:\+|\b00)?\d(?:[\s.\-/()]{0,3}\d){7,}(?![A-Za-z0-9])")
+# A quotation opens and closes outside words: the apostrophe of "Couldn't" or "l'agenda" is no quote.
+_QUOTED_RE = re.compile(r"(?<![A-Za-zÀ-ÿ])'[^'\n]*'(?![A-Za-zÀ-ÿ])|\"[^\"\n]*\"")
 _VALUE_FIELD_RE = re.compile(r"\b(value\s*[:=]\s*)([^,)}\]\n]+)", re.IGNORECASE)
 
 #: Words of three letters or more that are common in messages and never a name:

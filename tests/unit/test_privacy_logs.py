@@ -140,3 +140,15 @@ def test_records_are_redacted_by_the_factory_whoever_logs_them(caplog):
     finally:
         privacy_logs.uninstall()
     assert not privacy_logs.installed()
+
+
+def test_identifiers_and_apostrophes_survive_the_redaction() -> None:
+    """QA: CallSids were mangled ("CAaf2db3ea25da4246af[tél]b84871") and Rasa's "Couldn't connect" cut."""
+    from assistant.adapters.privacy_logs import redact, redact_third_party
+
+    sid = "CAaf2db3ea25da4246af12345678b84871"
+    assert redact(f"call {sid} answered") == f"call {sid} answered"
+    line = "Couldn't connect to the server at 'http://127.0.0.1:5055/webhook'. Is it running?"
+    assert redact_third_party(line) == line
+    assert "06 12 34 56 78" not in redact("appel du 06 12 34 56 78 pour l'agenda")
+    assert "Eulalie" not in redact_third_party("Received user message 'je suis Eulalie Martin' with intent")

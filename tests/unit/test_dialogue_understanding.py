@@ -19,29 +19,22 @@ from assistant.dialogue.speech import (
     say_slot,
     say_time,
 )
-from assistant.dialogue.understanding import (
+from assistant.dialogue.understanding import narrowed_wish, spoken_entity_text
+from assistant.language.fr.birth_dates import corrected_birth_date
+from assistant.language.fr.choices import (
     ANY_PRACTITIONER,
-    NO_PHONE,
     appointments_named,
-    asks_to_repeat,
     choose_slot,
-    corrected_birth_date,
-    ends_with_goodbye,
-    first_visit_instead,
-    is_hold_on,
-    motif_among,
-    motif_named_in,
-    name_without_other,
-    narrowed_wish,
-    opens_with_yes,
-    parse_phone,
-    patient_status_of,
     refuses_all,
-    resolve_motif,
     resolve_practitioner,
-    spoken_entity_text,
     states_a_preference,
 )
+from assistant.language.fr.motifs import first_visit_instead, motif_among, motif_named_in, resolve_motif
+from assistant.language.fr.names import name_without_other
+from assistant.language.fr.patient_status import patient_status_of
+from assistant.language.fr.phone import NO_PHONE, parse_phone
+from assistant.language.fr.requests import asks_to_repeat, ends_with_goodbye, is_hold_on
+from assistant.language.fr.yes_no import opens_with_yes
 from tests.builders import at, make_practice
 
 DEMO = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.dialogue.understanding import NO_PHONE, parse_phone
-from assistant.language.fr.phone import is_mobile, national_form, read_phone, to_e164
+from assistant.language.fr.phone import NO_PHONE, is_mobile, national_form, parse_phone, read_phone, to_e164
 
 READ = [
     # grouped, written

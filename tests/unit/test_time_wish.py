@@ -19,18 +19,12 @@ import pytest
 from dateutil import tz as dateutil_tz
 
 from assistant.core.model import Interval, TimeRange
+from assistant.core.text import fold_keeping_offsets as fold
 from assistant.core.windows import END_OF_DAY, TimeWish, wish_intervals
-from assistant.nlu.time_wish import (
-    analyse_time_wish,
-    find_birth_date,
-    find_time_expressions,
-    fold,
-    french_number_tokens,
-    from_serializable,
-    parse_birth_date,
-    parse_time_wish,
-    to_serializable,
-)
+from assistant.language.fr.birth_dates import find_birth_date, parse_birth_date
+from assistant.language.fr.numbers import french_number_tokens
+from assistant.language.fr.time_wishes import from_serializable, to_serializable
+from assistant.nlu.time_wish import analyse_time_wish, find_time_expressions, parse_time_wish
 
 PARIS = dateutil_tz.gettz("Europe/Paris")
 

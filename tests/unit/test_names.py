@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.language.fr.names import MAX_NAME_LENGTH, MAX_NAME_WORDS, clean_name
+from assistant.language.fr.names import MAX_NAME_LENGTH, MAX_NAME_WORDS, clean_name, never_a_name
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,46 @@ def test_any_text_never_raises_and_what_is_kept_is_a_bounded_name(text):
 def test_emoji_and_digits_are_never_part_of_a_name(letters, intruder):
     for said in (letters + intruder, intruder + " " + letters, f"{letters} {intruder} {letters}"):
         assert clean_name(said) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # QA (issue 16): booked for « Drop Table Patients Drop Table Patients », « Connard Va Te Faire Voir »,
+        # « Paul Null », « Robert Bobby »
+        "'; DROP TABLE patients;--",
+        "Robert'); DROP TABLE appointments;--",
+        "<b>Dupont</b>",
+        "Dupont = 1",
+        "va te faire voir",
+        "connard",
+        "null",
+        "undefined",
+        "None",
+        "NaN",
+        "test",
+        "xxx",
+    ],
+)
+def test_code_insults_and_placeholders_are_never_names(said):
+    assert never_a_name(said) and clean_name(said) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        # the hint says « en l'épelant si besoin »: QA's "D U P O N T" was refused, "M A R I E" kept as is
+        ("D U P O N T", "Dupont"),
+        ("M A R I E", "Marie"),
+        ("d.u.p.o.n.t", "Dupont"),
+        ("D-U-P-O-N-T", "Dupont"),
+        ("J E A N tiret P I E R R E", "Jean-Pierre"),
+        ("Marie, M A R I E", "Marie"),
+        # a correction within the answer: QA's chat abandoned the booking, the phone took the next answer
+        ("non pardon c'est Durant avec un t", "Durant"),
+        ("Durand non pardon Durant avec un t", "Durant"),
+        ("Lefort avec un t à la fin", "Lefort"),
+    ],
+)
+def test_spelled_and_corrected_names_are_read_as_the_name(said, name):
+    assert clean_name(said) == name

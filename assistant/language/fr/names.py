@@ -84,9 +84,41 @@ _NOT_NAMES_EITHER = frozenset(
     }
 )  # fmt: skip
 
+#: Characters of code and markup, never of a name (QA booked « Drop Table Patients » for
+#: "'; DROP TABLE patients;--" and « Robert » from "Robert'); DROP TABLE appointments;--").
+_CODE = re.compile(r"[;()<>=\[\]{}\\|`]|--")
+
+#: Insults and vulgar words (folded): never a name (QA booked « Connard Va Te Faire Voir »). A short list.
+_INSULTS = frozenset(
+    {
+        "connard", "connards", "connasse", "conard", "salope", "salaud", "pute", "putain", "merde", "encule",
+        "enculer", "encules", "batard", "nique", "niquer", "niquez", "gueule", "fdp", "ntm", "tg", "abruti",
+        "debile", "cretin", "imbecile", "enfoire", "bouffon", "couille", "couilles", "chier", "foutre", "bite",
+        "fuck", "shit", "bitch",
+    }
+)  # fmt: skip
+#: Insults of several words: "va te faire voir", "va te faire foutre".
+_INSULT_PHRASES = re.compile(r"\b(?:va te faire|allez vous faire|ta gueule|ferme la|nique ta|fils de)\b")
+#: Placeholder words that a form, a test or a program writes where a name is missing (QA: « Paul Null »).
+_PLACEHOLDERS = frozenset({"null", "undefined", "none", "nan", "test", "xxx", "nil"})
+
 _PUNCTUATION = re.compile(r"[.,;!?\"«»]")
 _HYPHENS = re.compile(r"[\u2010\u2011\u2012\u2013\u2212]")  # typographic hyphens and dashes read as "-"
 _SEPARATORS = frozenset(" -'")
+
+
+def never_a_name(text: str) -> bool:
+    """Whether nothing in this answer may be stored as a name, not even a name-like word inside it.
+
+    Code or markup ("Robert'); DROP TABLE…", "<b>Dupont</b>"), an insult, a placeholder ("null",
+    "undefined"): the whole answer is refused, so that the NLU's name entity in it ("Robert") is not
+    kept either.
+    """
+    if _CODE.search(text):
+        return True
+    folded = normalise(text)
+    words = set(folded.split())
+    return bool(words & (_INSULTS | _PLACEHOLDERS)) or _INSULT_PHRASES.search(folded) is not None
 
 
 def clean_name(text: str) -> str | None:
@@ -95,11 +127,14 @@ def clean_name(text: str) -> str | None:
     Returns None for an answer that cannot be a name (see the module docstring): the caller asks again
     rather than store "😀" or "Le Premier". Never raises, whatever the text.
     """
+    if never_a_name(text):
+        return None
     original = _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text))
     original = _HYPHENS.sub("-", original).replace("’", "'").replace("‘", "'").strip()
     if not original or re.search(r"\d", original):
         return None
     words = [word.strip("'-") for word in original.split() if word.strip("'-")]  # "'Dupont" is Dupont
+    words = _unspelled(_without_spelling_hint(_after_correction(words)))
     # normalise() splits "m'appelle" into two words; count words on the same basis, and glue back the
     # parts of one word ("N'Diaye" was stored "N' Diaye", then never found again as "Ndiaye").
     expanded: list[tuple[int, str]] = []
@@ -126,6 +161,93 @@ def clean_name(text: str) -> str | None:
     if not is_name(name):
         return None
     return _capitalised(name)
+
+
+#: Words that set a name right within the answer: "Durand non pardon Durant", "non pardon c'est Durant".
+_CORRECTION_MARKERS = re.compile(
+    r"\b(?:non|pardon|plutot|enfin|erreur|oups|je veux dire|je voulais dire|excusez moi|je me suis trompee?|je me trompe)\b"
+)
+#: A spelling hint after the name: "Durant avec un t", "Lefort avec un t a la fin", "Bernard sans d".
+_SPELLING_HINT = re.compile(
+    r"\b(?:avec|sans)(?: (?:un|une|deux|trois|double|1|2|3))? [a-z](?: (?:a la fin|au bout|final|finale))?$"
+)
+#: Words said while spelling a name: "J E A N tiret P I E R R E", "N apostrophe D I A Y E".
+_SPELLED_SEPARATORS = {"tiret": "-", "apostrophe": "'"}
+
+
+def _folded_words(words: list[str]) -> tuple[str, list[int]]:
+    """The words folded and joined by spaces, and where each word starts in that text."""
+    starts, parts, position = [], [], 0
+    for word in words:
+        folded = normalise(word)
+        starts.append(position)
+        parts.append(folded)
+        position += len(folded) + 1
+    return " ".join(parts), starts
+
+
+def _after_correction(words: list[str]) -> list[str]:
+    """The words after the last correction in the answer ("Durand non pardon Durant" → "Durant")."""
+    folded, starts = _folded_words(words)
+    ends = [match.end() for match in _CORRECTION_MARKERS.finditer(folded)]
+    if not ends:
+        return words
+    after = [word for word, start in zip(words, starts) if start >= ends[-1]]
+    return after or words  # "Camille non": nothing after, the answer stays what it is (no name)
+
+
+def _without_spelling_hint(words: list[str]) -> list[str]:
+    """The name without the spelling hint said after it ("Durant avec un t" → "Durant")."""
+    folded, starts = _folded_words(words)
+    match = _SPELLING_HINT.search(folded)
+    if match is None or match.start() == 0:
+        return words
+    return [word for word, start in zip(words, starts) if start < match.start()]
+
+
+def _is_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()
+
+
+def _unspelled(words: list[str]) -> list[str]:
+    """A spelled name read as the word: "D U P O N T" → "DUPONT", "M-A-R-I-E" → "MARIE".
+
+    Single letters separated by spaces, dots or hyphens (two letters at least), with "tiret" and
+    "apostrophe" said between them. A name said then spelled ("Marie M A R I E") is said once.
+    """
+    expanded: list[str] = []
+    for word in words:  # "D-U-P-O-N-T": one word of single letters
+        pieces = word.split("-")
+        if len(pieces) > 2 and all(_is_letter(piece) for piece in pieces):
+            expanded.extend(pieces)
+        elif normalise(word) == "d union" and expanded and normalise(expanded[-1]) == "trait":
+            expanded[-1] = "tiret"  # "trait d'union"
+        else:
+            expanded.append(word)
+    out: list[str] = []
+    index = 0
+    while index < len(expanded):
+        end, letters, spelled = index, 0, ""
+        while end < len(expanded):
+            word = expanded[end]
+            key = normalise(word)
+            if _is_letter(word):
+                letters += 1
+                spelled += word
+            elif key in _SPELLED_SEPARATORS and letters and end + 1 < len(expanded):
+                spelled += _SPELLED_SEPARATORS[key]
+            else:
+                break
+            end += 1
+        if letters >= 2:
+            spelled = spelled.strip("-'")
+            if not (out and normalise(out[-1]).replace(" ", "") == normalise(spelled).replace(" ", "")):
+                out.append(spelled)
+            index = end
+        else:
+            out.append(expanded[index])
+            index += 1
+    return out
 
 
 def is_name(name: str) -> bool:

@@ -178,10 +178,6 @@ def mentions_birth(text: str) -> bool:
     return bool(_BIRTH_CUE.search(fold(text)))
 
 
-#: Month names as normalise() writes them ("février" → "fevrier").
-_MONTHS_FOLDED = tuple(MONTHS)
-
-
 #: Where a correction starts in a message that also holds the wrong value.
 _CORRECTION_START = re.compile(r"\b(?:non|pardon|je me suis trompee?|erreur|en fait|je veux dire)\b")
 
@@ -217,10 +213,10 @@ def corrected_birth_date(text: str, earlier: date | None, now: datetime) -> date
         said,
     )
     candidates: list[str]
-    if set(rest.split()) & set(_MONTHS_FOLDED):  # a day and a month, perhaps a year: "le quatre septembre"
+    if set(rest.split()) & set(MONTHS):  # a day and a month, perhaps a year: "le quatre septembre"
         candidates = [text, f"{rest} {earlier.year}"]
     else:  # a year alone: "quatre-vingt-onze", "1991"
-        candidates = [f"{earlier.day} {_MONTHS_FOLDED[earlier.month - 1]} {rest}"]
+        candidates = [f"{earlier.day} {tuple(MONTHS)[earlier.month - 1]} {rest}"]
     for candidate in candidates:
         found = parse_birth_date(candidate, now)
         if found is not None and found != earlier:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.text import normalise
+from assistant.language.fr.lexicon import WEEKDAYS
 
 #: "Attendez deux secondes", "je regarde mon agenda": the patient asks for a moment, not a choice.
 _HOLD_ON = re.compile(
@@ -42,8 +43,9 @@ def ends_with_goodbye(text: str) -> bool:
 
 #: What makes "attendez" the start of an answer rather than a moment asked: a correction, a date, a time.
 _HOLD_ON_THEN_ANSWER = re.compile(
-    r"\b(?:je me suis trompee?|c est|cest|plutot|non c est|en fait|demain|aujourd hui|lundi|mardi|mercredi|jeudi"
-    r"|vendredi|samedi|dimanche|matin|soir|apres midi|heures?)\b|\d"
+    r"\b(?:je me suis trompee?|c est|cest|plutot|non c est|en fait|demain|aujourd hui|"
+    + "|".join(WEEKDAYS)
+    + r"|matin|soir|apres midi|heures?)\b|\d"
 )
 
 

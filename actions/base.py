@@ -31,10 +31,13 @@ from actions.state_adapter import (  # noqa: F401 (the tracker readers, used thr
     channel_of,
     latest_text,
     slot_date,
+    slot_values,
+    value_before_latest_message,
 )
 from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
-from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
+from assistant.conversation.decision import Decision
 from assistant.conversation.replies import catalogue, say
+from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
@@ -241,6 +244,17 @@ def not_understood(tracker: Tracker, field: str) -> dict[str, Any]:
     return {field: None, FAILED_ANSWERS: after_failure(tracker.get_slot(FAILED_ANSWERS), field)}
 
 
+async def form_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, practice: Any = None
+) -> dict[str, Any]:
+    """A validator's decision: its replies said, its changes as slot values, a failed answer counted."""
+    if decision.said:
+        await utter(dispatcher, tracker, *decision.said, practice=practice)
+    if decision.failed is not None:
+        return {**slot_values(decision.changes), **not_understood(tracker, decision.failed)}
+    return slot_values(decision.changes)
+
+
 def conversation_control(tracker: Tracker) -> list[EventType] | None:
     """What no form should read as its answer: "Pardon ?" (the question again, as said) and a goodbye.
 
@@ -282,14 +296,3 @@ def last_bot_texts(tracker: Tracker) -> list[str]:
         elif seen_message and kind == "bot" and event.get("text"):
             texts.insert(0, str(event["text"]))
     return texts
-
-
-def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
-    """What ``slot`` held before the patient's latest message."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_message = True
-        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return None

@@ -1,26 +1,19 @@
-"""Conversation control that belongs to no single task: changing one's mind."""
+"""Conversation control that belongs to no single task: changing one's mind (``assistant.conversation.change_of_mind``)."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, latest_text, slot_date, utter
-from actions.booking import BOOKING_SLOTS_TO_RESET, search_changes
-from actions.manage import MAX_IDENTITY_CHECKS, failed_identity_checks
-from assistant.dialogue.speech import birth_date_corrected
-from assistant.dialogue.understanding import (
-    birth_date_before_correction,
-    corrected_birth_date,
-    ends_with_goodbye,
-    is_hold_on,
-)
-
-#: The forms where a new time or practitioner changes the search rather than ends it.
-SEARCH_FORMS = ("booking_form", "slot_choice_form")
+from actions.base import SafeAction
+from actions.booking import search_changes
+from actions.state_adapter import read_state
+from actions.translate import carry_out
+from assistant.conversation.change_of_mind import SEARCH_FORMS, ChangeOfMind, Where, change_of_mind
+from assistant.dialogue.understanding import birth_date_before_correction, corrected_birth_date, ends_with_goodbye, is_hold_on
 
 
 class ActionChangeMind(SafeAction):
@@ -34,52 +27,17 @@ class ActionChangeMind(SafeAction):
         return "action_change_mind"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if is_hold_on(latest_text(tracker)):
-            # "euh attendez je regarde mon agenda": a moment asked, not a request dropped
-            await utter(dispatcher, tracker, "take_your_time")
-            return [FollowupAction("action_listen")]
-        said = latest_text(tracker)
-        earlier = slot_date(tracker, "birth_date") or birth_date_before_correction(said, runtime.now())
-        fixed = corrected_birth_date(said, earlier, runtime.now())
-        if fixed is not None and tracker.get_slot("task"):
-            # "ah non pardon, je suis né en 1979, pas 1978": the date is corrected, the request goes on
-            # (it was dropped: "j'abandonne cette demande", at the read-back or after a failed check).
-            follow = after_birth_date_fix(tracker)
-            if follow is None:
-                practice = await runtime.practice()
-                await utter(dispatcher, tracker, "no_more_checks_call", practice=practice, phone=practice.phone)
-                return [FollowupAction("utter_anything_else")]
-            dispatcher.utter_message(text=birth_date_corrected(fixed))
-            return [SlotSet("birth_date", fixed.isoformat()), FollowupAction(follow)]
-        form = tracker.active_loop_name
-        searching = form in SEARCH_FORMS or isinstance(tracker.get_slot("chosen_slot"), dict)
-        if searching and tracker.get_slot("task") in ("book", "move"):
-            changes = search_changes(tracker, await runtime.practice())
-            if changes:
-                await utter(dispatcher, tracker, "ok")
-                follow = form if form in SEARCH_FORMS else "slot_choice_form"
-                return [*(SlotSet(name, value) for name, value in changes.items()), FollowupAction(str(follow))]
-        await utter(dispatcher, tracker, "request_dropped")
-        # "Puis-je faire autre chose pour vous ?" is the domain's question, whose "non" the rules close;
-        # "laissez tomber, je rappellerai, au revoir" is not asked it (phone QA).
-        closing = "utter_goodbye" if ends_with_goodbye(latest_text(tracker)) else "utter_anything_else"
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet("task", None),
-            *[SlotSet(name, None) for name in BOOKING_SLOTS_TO_RESET],
-            FollowupAction(closing),
-        ]
-
-
-def after_birth_date_fix(tracker: Tracker) -> str | None:
-    """What follows a corrected birth date: the read-back again, the identity check again, or the form;
-    None when the identity was already checked too often to try once more."""
-    task = tracker.get_slot("task")
-    if task == "book" and isinstance(tracker.get_slot("chosen_slot"), dict) and not tracker.active_loop_name:
-        return "action_confirm_booking"
-    failed = failed_identity_checks(tracker)
-    if task in ("move", "cancel", "check") and tracker.get_slot("identity_verified") is False:
-        # A second check, not more: trying birth dates one after another is how an identity is guessed.
-        return "action_find_appointments" if failed < MAX_IDENTITY_CHECKS else None
-    return tracker.active_loop_name or "action_listen"
+        practice = await runtime.practice()
+        state = read_state(tracker, practice.timezone)
+        now = runtime.now()
+        said = state.text
+        earlier = state.identity.birth_date or birth_date_before_correction(said, now)
+        where = Where(state.task, state.active_form, state.choice_stored, state.identity.verified, state.identity.failed_checks)
+        searching = where.form in SEARCH_FORMS or where.slot_chosen
+        message = ChangeOfMind(
+            holds_on=is_hold_on(said),
+            fixed_birth_date=corrected_birth_date(said, earlier, now),
+            new_search=search_changes(tracker, practice) if searching else {},
+            says_goodbye=ends_with_goodbye(said),
+        )
+        return await carry_out(dispatcher, tracker, change_of_mind(where, message, practice), practice)

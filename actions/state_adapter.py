@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -107,6 +108,53 @@ def failed_identity_checks(tracker: Tracker) -> int:
     )
 
 
+def mentions_a_relative(tracker: Tracker) -> bool:
+    """The caller named a relative the call is about ("pour mon fils"): the patient is someone else."""
+    return any(
+        entity.get("entity") == "relation"
+        for event in tracker.events
+        if event.get("event") == "user"
+        for entity in ((event.get("parse_data") or {}).get("entities") or [])
+    )
+
+
+def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """What ``slot`` held before the patient's latest message."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def user_texts(tracker: Tracker) -> list[str]:
+    """Everything the patient said in the conversation, message by message."""
+    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+
+
+def request_message(tracker: Tracker, intents: Sequence[str], timezone: str) -> tuple[str, TimeWish | None]:
+    """The words of the latest message whose intent is one of ``intents`` (the request to move or
+    cancel), and the time wish it gives (the day it names)."""
+    for event in reversed(tracker.events):
+        parse = event.get("parse_data") or {}
+        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") in intents:
+            wishes = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "time_wish"]
+            return str(event.get("text") or ""), time_wish_of(wishes[-1], timezone) if wishes else None
+    return "", None
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[Any]:
+    """The values of the latest message's ``entity`` entities, in order."""
+    return list(tracker.get_latest_entity_values(entity))
+
+
+def entity_value(tracker: Tracker, entity: str) -> Any:
+    """The first value of the latest message's ``entity`` entities, or None."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
 def read_state(tracker: Tracker, timezone: str = "Europe/Paris") -> ConversationState:
     """The conversation as the use cases see it."""
     chosen = tracker.get_slot("chosen_slot")
@@ -121,6 +169,7 @@ def read_state(tracker: Tracker, timezone: str = "Europe/Paris") -> Conversation
         proposals=tuple(slots_from_value(tracker.get_slot("proposed_slots"))),
         chosen=next(iter(slots_from_value([chosen])), None) if isinstance(chosen, dict) else None,
         nothing_available=isinstance(chosen, dict) and bool(chosen.get("none")),
+        choice_stored=isinstance(chosen, dict),
         identity=Identity(
             last_name=tracker.get_slot("last_name"),
             first_name=tracker.get_slot("first_name"),
@@ -141,6 +190,7 @@ def read_state(tracker: Tracker, timezone: str = "Europe/Paris") -> Conversation
         entities=tuple(str(e.get("entity")) for e in tracker.latest_message.get("entities") or []),
         triage=triage_of(tracker),
         caller_number=caller_number(tracker),
+        for_a_relative=mentions_a_relative(tracker),
     )
 
 
@@ -155,6 +205,11 @@ def slot_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [slot_value(item) for item in value]
     return value
+
+
+def slot_values(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed changes as a form validator returns them (slot name → value as Rasa stores it)."""
+    return {name: slot_value(value) for name, value in changes.items()}
 
 
 def slot_events(**changes: Any) -> list[EventType]:

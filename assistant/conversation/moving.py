@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
-from assistant.core.model import TimeRange
+from assistant.conversation.booking import BOOKING_SLOTS
+from assistant.core.model import Appointment, TimeRange
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish
 
@@ -36,3 +38,14 @@ _SAME_TIME = re.compile(r"\b(meme heure|meme horaire)\b")
 def says_same_time(text: str) -> bool:
     """ "à la même heure", "même horaire": the appointment's own time."""
     return bool(_SAME_TIME.search(normalise(text)))
+
+
+def move_search(appointment: Appointment, target: TimeWish | None) -> dict[str, Any]:
+    """The search for a new slot: same motif and practitioner, the new time (asked when None)."""
+    return {
+        **dict.fromkeys(BOOKING_SLOTS),
+        "motif": appointment.appointment_type_id,
+        "practitioner": appointment.practitioner_id,
+        "patient_status": "existing",
+        "time_wish": target,
+    }

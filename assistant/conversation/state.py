@@ -53,6 +53,8 @@ class ConversationState:
     chosen: Slot | None = None
     #: The search found nothing at all (the slot choice form ends without a choice).
     nothing_available: bool = False
+    #: A choice is stored, whatever it is (a slot, or nothing available): the search is over.
+    choice_stored: bool = False
     identity: Identity = field(default_factory=Identity)
     appointment_id: int | None = None
     escalation_id: int | None = None
@@ -66,3 +68,5 @@ class ConversationState:
     entities: tuple[str, ...] = ()
     triage: Triage = field(default_factory=Triage)
     caller_number: str = ""
+    #: The caller named a relative the call is about ("pour mon fils"): "son rendez-vous".
+    for_a_relative: bool = False

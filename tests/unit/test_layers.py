@@ -33,7 +33,16 @@ ALLOWED = {
     "assistant.core": ("assistant.core", "assistant.clock"),
     "assistant.language": ("assistant.core", "assistant.clock", "assistant.language"),
     "assistant.services": ("assistant.core", "assistant.clock", "assistant.language", "assistant.services"),
-    "assistant.conversation": ("assistant.core", "assistant.clock", "assistant.language", "assistant.conversation"),
+    # The dialogue's phrasing, answers and reading helpers, until the French toolkit has them all.
+    "assistant.conversation": (
+        "assistant.core",
+        "assistant.clock",
+        "assistant.language",
+        "assistant.conversation",
+        "assistant.dialogue.answers",
+        "assistant.dialogue.speech",
+        "assistant.dialogue.understanding",
+    ),
 }
 FORBIDDEN_FRAMEWORKS = {
     "assistant.core": FRAMEWORKS,

@@ -1,0 +1,30 @@
+"""Carrying out a use case's decision (``assistant.conversation``): replies said, then events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handover import open_escalation
+from actions.say import utter
+from actions.state_adapter import slot_events
+from assistant.conversation.decision import Decision
+
+
+async def carry_out(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, practice: Any = None
+) -> list[EventType]:
+    """A decision as events: its replies said, the form ended, its slot changes, the hand-over, what follows."""
+    if decision.said:
+        await utter(dispatcher, tracker, *decision.said, practice=practice)
+    events: list[EventType] = [ActiveLoop(None)] if decision.stop_form else []
+    events.extend(slot_events(**decision.changes))
+    if decision.handover is not None:
+        handover = decision.handover
+        events.extend(await open_escalation(dispatcher, tracker, handover.reason, handover.category, handover.urgency))
+    if decision.follow:
+        events.append(FollowupAction(decision.follow))
+    return events

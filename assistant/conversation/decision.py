@@ -1,0 +1,36 @@
+"""What a use case returns: the slots to change, what to say, what was not understood, what comes next."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.conversation.escalation import Handover
+from assistant.conversation.replies import Reply
+
+#: The value of the practitioner slot when the patient lets anyone receive them ("peu importe").
+ANY_PRACTITIONER = "any"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A use case's decision, for the action to turn into events and messages.
+
+    ``changes``: slot name → typed value (a slot, a time wish, a date; None empties it); ``said``: the
+    replies to say first; ``failed``: the question whose answer was not understood (counted by the
+    form: a hint, then the secretariat); ``follow``: the action or form that comes next; ``stop_form``:
+    the form in progress ends; ``handover``: an escalation to open (after ``said``, before ``follow``).
+    """
+
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    said: tuple[Reply, ...] = ()
+    failed: str | None = None
+    follow: str | None = None
+    stop_form: bool = False
+    handover: Handover | None = None
+
+
+def not_understood(question: str) -> Decision:
+    """The answer to ``question`` could not be understood: the slot stays empty."""
+    return Decision({question: None}, failed=question)

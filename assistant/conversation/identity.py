@@ -1,0 +1,165 @@
+"""Identity policy: which questions identify the patient, and what a name, a birth date or a number answer keeps.
+
+The French toolkit reads the words (``assistant.language.fr.names``, ``phone``, ``birth_dates``); this
+module decides what is kept: a surname said with the first name keeps the surname only, a name given
+earlier is not overwritten by an answer to another question, a practitioner's first name in a name
+answer is the patient's, and a short name answer is a name, not an emergency no red-flag rule matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from assistant.conversation.decision import Decision, not_understood
+from assistant.conversation.replies import reply
+from assistant.core.model import Practice, Slot
+from assistant.core.text import normalise
+from assistant.dialogue.speech import say_birth_date, say_slot
+from assistant.language.fr.names import clean_name, name_without_other
+
+NAME_SLOTS = ("last_name", "first_name")
+#: The value of the phone slot when the patient has none ("aucun").
+NO_PHONE = "none"
+
+
+def identity_questions(task: str | None) -> list[str]:
+    """A phone number is collected for a new booking (confirmation, callback); moving or cancelling
+    checks it only when the channel gives one (the caller's number)."""
+    if task in (None, "book"):
+        return ["last_name", "first_name", "birth_date", "phone"]
+    return ["last_name", "first_name", "birth_date"]
+
+
+def is_a_name_answer(requested: str | None, rules_matched: bool, text: str) -> bool:
+    """A short answer to "your name?" that the NLU took for an emergency but no red-flag rule matched.
+
+    A lone first name ("Manon") can look like anything to a statistical model; the red-flag rules
+    are what recall rests on, so without a rule match a plausible name answering a name question is
+    a name. Anything else stays an emergency.
+    """
+    return requested in NAME_SLOTS and not rules_matched and clean_name(text) is not None and len(text.split()) <= 4
+
+
+def earlier_name_kept(requested: str | None, slot: str, new: str | None, earlier: Any, corrects: bool) -> str | None:
+    """The name given earlier for ``slot``, when an answer to another question would overwrite it by mistake.
+
+    The NLU sometimes labels the answer to one question as another name: "louis", said for the first
+    name, also as the last name; "février", in a birth date, as a first name. A name already given
+    changes only when the message says it corrects it (``corrects``: "non, c'est Durand") or answers
+    its question.
+    """
+    if requested in (None, slot):
+        return None
+    if new is None:  # not a name at all ("février"): the earlier one stays
+        return str(earlier) if earlier else None
+    if not earlier or normalise(str(earlier)) == normalise(new) or corrects:
+        return None
+    return str(earlier)
+
+
+def _kept(slot: str, name: str | None, requested: str | None, earlier: Any, corrects: bool) -> Decision:
+    kept = earlier_name_kept(requested, slot, name, earlier, corrects)
+    if kept is not None:
+        return Decision({slot: kept})
+    if name is None:  # asked again with a hint, then handed over
+        return not_understood(slot)
+    return Decision({slot: name})
+
+
+def last_name_answer(
+    said: str, text: str, requested: str | None, first_names: Iterable[str], earlier: Any, corrects: bool
+) -> Decision:
+    """``said``: the words of the last-name entity; ``text``: the whole message; ``first_names``: the
+    first name said or given (what the surname is not); ``earlier``: the surname before this message."""
+    name = clean_name(said)
+    whole = clean_name(text) if requested == "last_name" else None
+    part = normalise(name) if name else normalise(said)  # a lone particle ("Da") is no name on its own
+    if part and whole and len(whole.split()) <= 3 and part in normalise(whole):
+        name = whole  # "Le Gall", "Da Costa": the particle the entity left out (stored "Gall", "Da")
+    name = name_without_other(name, first_names)  # "Petit. Léa Petit.": the surname only
+    return _kept("last_name", name, requested, earlier, corrects)
+
+
+def first_name_answer(
+    said: str, text: str, requested: str | None, last_names: Iterable[str], earlier: Any, corrects: bool
+) -> Decision:
+    """As :func:`last_name_answer`, for the first name. "Bernard.", said for the surname, is not the
+    first name too ("Bernard Bernard" was read back and "Et le prénom ?" never asked: phone QA)."""
+    name = clean_name(said)
+    whole = clean_name(text) if requested == "last_name" else None
+    if name and whole and normalise(name) == normalise(whole):
+        return Decision({"first_name": str(earlier) if earlier else None})
+    name = name_without_other(name, last_names)
+    return _kept("first_name", name, requested, earlier, corrects)
+
+
+_TITLE_BEFORE = re.compile(r"\b(?:docteur|docteure|doctoresse|dr|avec|chez|madame|monsieur)\s*$")
+
+
+def practitioner_word_as_name(
+    text: str, entities: Sequence[Mapping[str, Any]], requested: str | None, practice: Practice
+) -> str | None:
+    """A practitioner entity that is the patient's own first name ("Garnier Sophie", "Hamid Karim").
+
+    Without a title before it ("docteur", "avec"), such a word in a name answer is a name. Only a
+    practitioner's first name: a patient called Lefebvre is not given the first name Lefebvre.
+    """
+    if requested not in NAME_SLOTS:
+        return None
+    first_names = {normalise(p.name.split()[0]) for p in practice.practitioners if len(p.name.split()) > 1}
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") != "practitioner" or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if _TITLE_BEFORE.search(normalise(text[:start])):
+            continue
+        name = clean_name(text[start:end])
+        if name is not None and normalise(name) in first_names:
+            return name
+    return None
+
+
+def birth_date_answer(born: date | None) -> Decision:
+    """QA: asked up to ten times in a row; now once again, then the secretariat."""
+    return Decision({"birth_date": born}) if born is not None else not_understood("birth_date")
+
+
+def corrected_birth_date_answer(fixed: date) -> Decision:
+    """ "non pardon quatre-vingt-onze" right after the date: the date is fixed, the number asked again."""
+    return Decision({"birth_date": fixed, "phone": None}, (reply("birth_date_corrected", birth_date=say_birth_date(fixed)),))
+
+
+def phone_answer(in_text: str | None, in_value: str | None, caller: str | None, requested: str | None) -> Decision:
+    """The number read in the whole message (DIET may tag each group of "06 01 02 03 04" apart, and the
+    slot got "04" alone), else in the entity, else the caller's (on the phone).
+
+    Digits said for something else (a birth date keyed "12031985") are not a wrong answer.
+    """
+    phone = in_text if in_text not in (None, NO_PHONE) else in_value
+    if phone is not None:
+        return Decision({"phone": phone})
+    if requested != "phone" or caller:
+        return Decision({"phone": caller})
+    return not_understood("phone")
+
+
+def identity_interruption(intent: str | None, name_answer: bool, task: str | None, motif_said: bool) -> Decision | None:
+    """What ends the identity form before any answer is read: an emergency (names are taken from the
+    whole text, emergencies included), or a symptom as a first message ("J'ai mal au dos depuis une
+    semaine": no request to check an appointment was made, and a lookup followed, QA), which is a booking."""
+    if intent == "emergency" and not name_answer:
+        return Decision({"requested_slot": None}, follow="action_handle_emergency", stop_form=True)
+    if task is None and motif_said:
+        return Decision({"requested_slot": None, "task": "book"}, follow="booking_form", stop_form=True)
+    return None
+
+
+def other_choice(chosen: Slot, requested: str | None, practice: Practice, today: date) -> Decision:
+    """ "non pardon le deuxième" when the name is asked: another of the proposed slots, not a name."""
+    changes: dict[str, Any] = {"chosen_slot": chosen}
+    if requested:
+        changes[requested] = None
+    return Decision(changes, (reply("ok_then", slot=say_slot(chosen, practice, today)),))

@@ -501,3 +501,23 @@ def test_the_appointments_a_request_names():
     assert appointments_named(upcoming, DEMO, "celui du 10 décembre", december_10) == [renewal]
     assert appointments_named(upcoming, DEMO, "je voudrais annuler mon rendez-vous", None) == upcoming
     assert appointments_named(upcoming, DEMO, "annuler le frottis", None) == upcoming  # names none of them
+
+
+@pytest.mark.parametrize(
+    ("said", "option"),
+    [
+        # QA (issue 16): "2 mai 1960", said for the birth date, chose the second slot, twice
+        ("2 mai 1960", "2"),
+        ("deux mai mille neuf cent soixante", "deux"),
+        ("le premier mars 1985", "premier"),
+        ("12/03/1985", None),
+        ("3 février", "3"),
+    ],
+)
+def test_a_date_is_never_a_choice_of_option(said, option):
+    assert choose_slot(said, PROPOSALS, DEMO, option) is None
+
+
+def test_a_proposal_named_by_its_own_date_is_chosen():
+    assert choose_slot("celui du 27 novembre", PROPOSALS, DEMO) == 1
+    assert choose_slot("le 30 novembre", PROPOSALS, DEMO, "30") == 2

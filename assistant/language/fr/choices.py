@@ -12,7 +12,7 @@ from assistant.clock import get_timezone
 from assistant.core.model import Appointment, AppointmentType, Practice, Slot
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish
-from assistant.language.fr.lexicon import ANY_ONE, WEEKDAYS
+from assistant.language.fr.lexicon import ANY_ONE, MONTHS, WEEKDAYS
 from assistant.language.fr.motifs import resolve_motif
 from assistant.language.fr.numbers import NUMBER_WORDS, read_number
 from assistant.language.fr.requests import is_hold_on
@@ -118,13 +118,22 @@ def choose_slot(
         # "aucun des trois", "attendez deux secondes": a number in them is not a choice
         return None
     said = normalise(text)
+    tz = get_timezone(practice.timezone)
+    dated = said_date(said)
+    if dated is not None:
+        # "2 mai 1960", said for the birth date, chose the second slot (QA): a date is never an ordinal;
+        # it names a proposal only by that proposal's own day and month ("celui du 26 novembre")
+        on_that_day = {i for i, slot in enumerate(proposals) if (slot.start.astimezone(tz).day, slot.start.astimezone(tz).month) == dated}
+        year = re.search(r"\b(?:1[89]|20)\d\d\b", said)
+        if not on_that_day or (year and all(proposals[i].start.astimezone(tz).year != int(year.group(0)) for i in on_that_day)):
+            return None
+        option = None
     if option:
         index = _ordinal_index(normalise(option), len(proposals))
         if index is not None:
             return index
-    tz = get_timezone(practice.timezone)
     local = [slot.start.astimezone(tz) for slot in proposals]
-    matches = set(range(len(proposals)))
+    matches = on_that_day if dated is not None else set(range(len(proposals)))
     offered = {slot.practitioner_id for slot in proposals}
     if any(
         _names_practitioner(said, practice, p.id) for p in practice.practitioners if p.id not in offered
@@ -154,7 +163,12 @@ def choose_slot(
     if who and len({slot.practitioner_id for slot in proposals}) > 1:
         matches &= who
     specific = (
-        hour_minute is not None or weekday is not None or day_number is not None or bool(who) or relative is not None
+        hour_minute is not None
+        or weekday is not None
+        or day_number is not None
+        or bool(who)
+        or relative is not None
+        or dated is not None
     )
     if specific:
         return matches.pop() if len(matches) == 1 else None
@@ -221,6 +235,31 @@ def _spoken_time(said: str) -> tuple[int, int] | None:
 def _weekday(said: str) -> int | None:
     found = {day for day, word in enumerate(WEEKDAYS) if re.search(rf"\b{word}\b", said)}
     return found.pop() if len(found) == 1 else None
+
+
+_DAY_OF_MONTH = re.compile(
+    rf"\b(\d{{1,2}}|1er|premier|(?:(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\s*)+)\s+"
+    rf"({'|'.join(MONTHS)})\b"
+)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s+(\d{1,2})\s+(?:\d{2}|\d{4})\b")
+
+
+def said_date(said: str) -> tuple[int, int] | None:
+    """The (day, month) of a date in a folded answer ("2 mai 1960", "le premier mars", "12/03/1985"), or None."""
+    match = _NUMERIC_DATE.search(said)
+    if match and 1 <= int(match.group(1)) <= 31 and 1 <= int(match.group(2)) <= 12:
+        return int(match.group(1)), int(match.group(2))
+    match = _DAY_OF_MONTH.search(said)
+    if match is None:
+        return None
+    day_words = match.group(1).strip()
+    if day_words.isdigit():
+        day = int(day_words)
+    elif day_words in ("1er", "premier"):
+        day = 1
+    else:
+        day = read_number(day_words.split()) or 0
+    return (day, MONTHS[match.group(2)]) if 1 <= day <= 31 else None
 
 
 def _day_number(said: str) -> int | None:

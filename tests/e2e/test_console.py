@@ -124,7 +124,8 @@ def card_titles(browser: Browser) -> list[str]:
 
 
 def test_every_console_route_refuses_an_anonymous_request(assistant):
-    routes = create_app(SimpleNamespace(fingerprint=tuple), name="console_routes").router.routes  # type: ignore[arg-type]
+    every_part = SimpleNamespace(fingerprint=tuple, agenda=object(), search_patients=None, timezone=None)
+    routes = create_app(every_part, name="console_routes").router.routes  # type: ignore[arg-type]
     checked = 0
     for route in routes:
         path = "/" + re.sub(r"<([a-z_]+)(?::([a-z]+))?>", lambda m: "1" if m.group(2) == "int" else "web-x", route.path)

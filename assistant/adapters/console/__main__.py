@@ -33,14 +33,17 @@ def build_deps(env: dict[str, str] | None = None):  # type: ignore[no-untyped-de
         practice_name = container.agenda.practice().name
     except Exception:  # not loaded yet: the console still works
         practice_name = ""
+    store = SqlSecretaryStore(container.engine)
     return ConsoleDeps(
         secretaries=secretaries,
         escalations=container.escalations,
-        fingerprint=SqlSecretaryStore(container.engine).queue_fingerprint,
+        fingerprint=store.queue_fingerprint,
         rasa=rasa,
         timezone=get_timezone(container.settings.timezone),
         practice_name=practice_name,
         secure_cookies=env.get("ASSISTANT_CONSOLE_SECURE_COOKIE") == "1",
+        agenda=container.agenda,
+        search_patients=store.search_patients,
     )
 
 

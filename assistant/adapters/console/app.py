@@ -42,7 +42,8 @@ from assistant.adapters.console.presenters import escalation_view
 from assistant.adapters.console.rasa_api import RasaApi, RasaUnavailable, is_paused, lines_from_events
 from assistant.core.errors import AgendaError
 from assistant.core.escalation import OUTCOME_LABELS, OUTCOMES, Escalation, EscalationError
-from assistant.core.model import Channel
+from assistant.core.model import Channel, Patient
+from assistant.services.agenda import AgendaService
 from assistant.services.escalations import EscalationService
 from assistant.services.secretaries import (
     CLOSED,
@@ -92,6 +93,8 @@ class ConsoleDeps:
     timezone: tzinfo
     practice_name: str = ""
     secure_cookies: bool = False
+    agenda: AgendaService | None = None
+    search_patients: Callable[[str], list[Patient]] | None = None
 
 
 class QueueWatcher:
@@ -531,7 +534,21 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
                 paused = None
         return response.json({"taken_by": takeover.secretary_name if takeover else None, "paused": paused})
 
+    if deps.agenda is not None:
+        from assistant.adapters.console.agenda_views import register_agenda
+
+        register_agenda(app, deps.agenda, deps.search_patients, Tools(page, blocking, refused, done), deps.timezone)
     return app
+
+
+@dataclass(frozen=True)
+class Tools:
+    """What the console's other route modules share with :func:`create_app`."""
+
+    page: Callable[..., HTTPResponse]
+    blocking: Callable[..., Any]
+    refused: Callable[..., HTTPResponse]
+    done: Callable[..., HTTPResponse]
 
 
 OUTCOME_CHOICES = [(outcome, OUTCOME_LABELS[outcome]) for outcome in OUTCOMES]

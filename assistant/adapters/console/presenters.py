@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from assistant.core import escalation as rules
 from assistant.core.escalation import Escalation
-from assistant.core.model import Channel, Patient
+from assistant.core.intervals import subtract
+from assistant.core.model import Appointment, Channel, Interval, Patient, Practice, Practitioner
+from assistant.core.slots import opening_intervals
 from assistant.services.secretaries import Note, Takeover
 
 CHANNEL_LABELS = {
@@ -96,3 +98,120 @@ def escalation_view(
         "takeover_secretary_id": takeover.secretary_id if takeover else None,
         "can_take_over": e.channel == Channel.CHAT,
     }
+
+
+# -- the agenda ----------------------------------------------------------------------------------
+
+FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+ACTION_LABELS = {
+    "book": "réservation",
+    "move": "déplacement",
+    "cancel": "annulation",
+    "patient_create": "création du dossier patient",
+    "patient_merge": "fusion de dossiers",
+}
+
+
+def french_day(day: date) -> str:
+    return f"{FRENCH_DAYS[day.weekday()]} {day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+
+
+def practitioner_label(practitioner: Practitioner) -> str:
+    return f"{practitioner.title} {practitioner.name}".strip()
+
+
+def agenda_day(
+    practice: Practice,
+    day: date,
+    rows: list[tuple[Appointment, Patient]],
+    tz: tzinfo,
+    practitioner_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Per practitioner, the day's appointments and free time in order (free ranges can be booked)."""
+    columns = []
+    for practitioner in practice.practitioners:
+        if practitioner_id and practitioner.id != practitioner_id:
+            continue
+        hours = opening_intervals(practice, practitioner, day, tz)
+        mine = [(a, p) for a, p in rows if a.practitioner_id == practitioner.id]
+        free = subtract(hours, [Interval(a.start, a.end) for a, _ in mine])
+        items: list[dict[str, Any]] = []
+        for appointment, patient in mine:
+            try:
+                motif = practice.appointment_type(appointment.appointment_type_id).name
+            except Exception:  # a motif no longer in the practice file
+                motif = appointment.appointment_type_id
+            items.append(
+                {
+                    "kind": "appointment",
+                    "sort": appointment.start,
+                    "id": appointment.id,
+                    "start": f"{appointment.start.astimezone(tz):%H:%M}",
+                    "end": f"{appointment.end.astimezone(tz):%H:%M}",
+                    "start_value": f"{appointment.start.astimezone(tz):%Y-%m-%dT%H:%M}",
+                    "patient": f"{patient.last_name.upper()} {patient.first_name}",
+                    "birth_date": f"{patient.birth_date:%d/%m/%Y}",
+                    "motif": motif,
+                    "channel": CHANNEL_LABELS.get(appointment.channel, appointment.channel.value),
+                }
+            )
+        for interval in free:
+            items.append(
+                {
+                    "kind": "free",
+                    "sort": interval.start,
+                    "start": f"{interval.start.astimezone(tz):%H:%M}",
+                    "end": f"{interval.end.astimezone(tz):%H:%M}",
+                    "start_value": f"{interval.start.astimezone(tz):%Y-%m-%dT%H:%M}",
+                }
+            )
+        items.sort(key=lambda item: item["sort"])
+        columns.append(
+            {
+                "id": practitioner.id,
+                "label": practitioner_label(practitioner),
+                "specialty": practitioner.specialty,
+                "closed": not hours,
+                "hours": ", ".join(f"{i.start.astimezone(tz):%H:%M}–{i.end.astimezone(tz):%H:%M}" for i in hours),
+                "items": items,
+            }
+        )
+    return columns
+
+
+def audit_view(events: list[dict[str, Any]], tz: tzinfo) -> list[dict[str, Any]]:
+    """Who (the assistant on a channel, a secretary by name, the patient), when and what, oldest first."""
+    shown = []
+    for event in sorted(events, key=lambda e: e["at"]):
+        channel = event.get("channel") or ""
+        actor = event.get("actor") or ""
+        label = CHANNEL_LABELS[Channel(channel)] if channel in CHANNEL_VALUES else channel
+        if actor == "assistant":
+            who = f"l'assistant ({label})"
+        elif channel == Channel.SECRETARIAT.value:
+            who = f"{actor} (secrétariat)"
+        else:
+            who = f"{actor} ({label})" if label else actor
+        details = event.get("details") or {}
+        what = ACTION_LABELS.get(event["action"], event["action"].replace("_", " "))
+        if details.get("reason"):
+            what += f" : {details['reason']}"
+        shown.append({"at": local(event["at"], tz), "who": who, "what": what})
+    return shown
+
+
+CHANNEL_VALUES = {channel.value for channel in Channel}

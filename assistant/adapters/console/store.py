@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from assistant.adapters.db import tables as t
-from assistant.core.model import Channel
+from assistant.core.identity import name_key
+from assistant.core.model import Channel, Patient
 from assistant.services.secretaries import Conflict, Note, Secretary, Session, Takeover
 
 
@@ -239,6 +240,25 @@ class SqlSecretaryStore:
             )
         return bool(result.rowcount)
 
+    # -- patients (the agenda's search) --
+
+    def search_patients(self, query: str, limit: int = 30) -> list[Patient]:
+        """Patients whose surname or first name starts with ``query`` (accents and case ignored), or born on
+        ``query`` (``25/12/1980`` or ``1980-12-25``)."""
+        p = t.patients
+        query = (query or "").strip()
+        born = _birth_date(query)
+        if born is not None:
+            condition = p.c.birth_date == born
+        else:
+            key = name_key(query)
+            if len(key) < 2:
+                return []
+            condition = or_(p.c.last_name_key.like(key + "%"), p.c.first_name_key.like(key + "%"))
+        with self.engine.connect() as c:
+            rows = c.execute(select(p).where(condition).order_by(p.c.last_name_key, p.c.first_name_key).limit(limit))
+            return [Patient(r.id, r.last_name, r.first_name, r.birth_date, r.phone, r.email) for r in rows.all()]
+
     # -- the queue's live stream --
 
     def queue_fingerprint(self) -> tuple[Any, ...]:
@@ -269,3 +289,12 @@ class SqlSecretaryStore:
                     escalation_id=escalation_id,
                 )
             )
+
+
+def _birth_date(text: str) -> date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+from assistant.language.fr.lexicon import WEEKDAYS as DAYS
+
+#: Written with their accents (the lexicon's are folded, for reading).
 MONTHS = (
     "janvier",
     "février",

@@ -26,22 +26,26 @@ from actions import runtime
 from actions.handover import FORM_SLOTS, open_escalation
 from actions.say import utter
 from actions.state_adapter import (  # noqa: F401 (the tracker readers, used through this module by the actions)
-    CHANNELS,
     caller_number,
     channel_of,
     latest_text,
-    slot_date,
+    read_state,
     slot_values,
-    value_before_latest_message,
 )
 from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
 from assistant.conversation.decision import Decision
 from assistant.conversation.replies import catalogue, say
+from assistant.conversation.state import ConversationState
+from assistant.core.model import Practice
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+#: Short names for the translators' signatures.
+Dispatcher = CollectingDispatcher
+Events = list[EventType]
+State = ConversationState
 
 
 #: What a patient who asks for a moment hears ("attendez, je regarde mon agenda").
@@ -70,6 +74,12 @@ async def within_deadline(work: Awaitable[T]) -> T:
 class SafeAction(Action, ABC):
     """A custom action whose failure is contained: see the module docstring."""
 
+    #: The action's name in the domain (or override :meth:`name`).
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         try:
             return await within_deadline(self.act(dispatcher, tracker, domain))
@@ -81,13 +91,20 @@ class SafeAction(Action, ABC):
         """The action's work; may raise, :meth:`run` contains it."""
 
 
+class StateAction(SafeAction):
+    """An action that reads the conversation's state and the practice, then translates (:meth:`translate`)."""
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        practice = await runtime.practice()
+        return await self.translate(dispatcher, tracker, read_state(tracker, practice.timezone), practice)
+
+    @abstractmethod
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
+        """The action's work on the state read; may raise, :meth:`run` contains it."""
+
+
 class ChangeAction(SafeAction):
     """An action whose work is a function (:attr:`work`) that a confirmation in another turn also makes."""
-
-    action_name = ""
-
-    def name(self) -> str:
-        return self.action_name
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return await type(self).work(dispatcher, tracker)
@@ -159,6 +176,10 @@ class SafeFormValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         try:
+            if no_form_after_emergency(tracker, self.name()):
+                # QA: after « Appelez le 15 » the identity form went on (« À quel numéro de portable… »)
+                # and read back a booking; none starts or resumes: the emergency action answers instead
+                return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handle_emergency")]
             controlled = conversation_control(tracker)
             if controlled is not None:
                 return controlled
@@ -229,6 +250,20 @@ class SafeFormValidation(FormValidationAction, ABC):
         ]
 
 
+#: The forms of a request for an appointment (a booking, a move), by their validators.
+REQUEST_FORMS = ("validate_booking_form", "validate_slot_choice_form", "validate_identity_form")
+
+
+def no_form_after_emergency(tracker: Tracker, validator: str) -> bool:
+    """Whether a booking's (or a move's) form must not start or resume: the conversation had an emergency.
+
+    The identity form still serves a cancellation or a check asked afterwards.
+    """
+    if not tracker.get_slot("emergency") or validator not in REQUEST_FORMS:
+        return False
+    return validator != "validate_identity_form" or tracker.get_slot("task") in (None, "book", "move")
+
+
 #: The slot counting failed answers in a row per question (``assistant.dialogue.failures``).
 FAILED_ANSWERS = "failed_answers"
 
@@ -242,6 +277,12 @@ def not_understood(tracker: Tracker, field: str) -> dict[str, Any]:
     if tracker.get_slot("requested_slot") != field:
         return {field: None}
     return {field: None, FAILED_ANSWERS: after_failure(tracker.get_slot(FAILED_ANSWERS), field)}
+
+
+async def read(tracker: Tracker) -> tuple[ConversationState, Practice]:
+    """The conversation's state and the practice, for a validator."""
+    practice = await runtime.practice()
+    return read_state(tracker, practice.timezone), practice
 
 
 async def form_answer(

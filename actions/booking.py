@@ -18,7 +18,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import NOTED_ENTITIES, ChangeAction, SafeAction, SafeFormValidation, form_answer, utter
+from actions.base import (
+    NOTED_ENTITIES,
+    ChangeAction,
+    Dispatcher,
+    Events,
+    SafeFormValidation,
+    State,
+    StateAction,
+    form_answer,
+    read,
+    utter,
+)
 from actions.state_adapter import (
     entity_value,
     entity_values,
@@ -124,8 +135,7 @@ class ValidateBookingForm(SafeFormValidation):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+        state, practice = await read(tracker)
         return booking.booking_questions(current_motif(state, practice), practice, state.task)
 
     async def extract_time_wish(
@@ -140,8 +150,7 @@ class ValidateBookingForm(SafeFormValidation):
     async def validate_motif(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+        state, practice = await read(tracker)
         said = [str(v) for v in entity_values(tracker, "motif")]
         who = chosen_practitioner(state.practitioner, practice)
         named = motif_understood(said, str(value or ""), state.text, who, practice)
@@ -151,8 +160,7 @@ class ValidateBookingForm(SafeFormValidation):
     async def validate_patient_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+        state, practice = await read(tracker)
         status = patient_status_of(value, state.text) if state.requested_slot == "patient_status" else value
         motif = current_motif(state, practice)
         first_visit = first_visit_instead(motif, practice) if motif is not None else None
@@ -163,8 +171,7 @@ class ValidateBookingForm(SafeFormValidation):
     async def validate_practitioner(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+        state, practice = await read(tracker)
         earlier = value_before_latest_message(tracker, "practitioner")
         if earlier not in (None, ANY_PRACTITIONER) and state.requested_slot != "practitioner" and says_who_follows(state.text):
             return {"practitioner": earlier}  # "suivie par le docteur Lefebvre" is not "avec le docteur Lefebvre"
@@ -191,40 +198,33 @@ class ValidateBookingForm(SafeFormValidation):
         return await form_answer(dispatcher, tracker, decision, practice)
 
 
-class ActionAskMotif(SafeAction):
+class ActionAskMotif(StateAction):
     """The booking form's motif question, with examples from the practice (and the practitioner named)."""
 
-    def name(self) -> str:
-        return "action_ask_motif"
+    action_name = "action_ask_motif"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         who = chosen_practitioner(state.practitioner, practice)
         dispatcher.utter_message(text=motif_question(practice, who, state.patient_status == "new"))
         return []
 
 
-class ActionAskPatientStatus(SafeAction):
+class ActionAskPatientStatus(StateAction):
     """Whether the patient came before: asked of the caller, or about the relative they call for."""
 
-    def name(self) -> str:
-        return "action_ask_patient_status"
+    action_name = "action_ask_patient_status"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=patient_status_question(read_state(tracker).for_a_relative))
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
+        dispatcher.utter_message(text=patient_status_question(state.for_a_relative))
         return []
 
 
-class ActionAskChosenSlot(SafeAction):
+class ActionAskChosenSlot(StateAction):
     """Asks for the choice by proposing three real free slots, or the nearest alternatives."""
 
-    def name(self) -> str:
-        return "action_ask_chosen_slot"
+    action_name = "action_ask_chosen_slot"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         if tracker.get_slot("time_wish") is None:
             await utter(dispatcher, tracker, "ask_when", practice=practice)
             return []
@@ -273,8 +273,7 @@ class ValidateSlotChoiceForm(SafeFormValidation):
     ) -> dict[str, Any]:
         if isinstance(value, dict):
             return {"chosen_slot": value}
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+        state, practice = await read(tracker)
         text = state.text or str(value or "")
         now = runtime.now()
         born = parse_birth_date(text, now)
@@ -298,21 +297,29 @@ async def after_refusal(
     return await carry_out(dispatcher, tracker, booking.after_refusal(error.code, error.message, what))
 
 
-class ActionConfirmBooking(SafeAction):
+class ActionConfirmBooking(StateAction):
     """Reads the booking back before making it (or hands over when nothing was available)."""
 
-    def name(self) -> str:
-        return "action_confirm_booking"
+    action_name = "action_confirm_booking"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         if state.chosen is None:
             return await carry_out(dispatcher, tracker, booking.no_slot_handover(), practice)
         motif = practice.appointment_type(state.chosen.appointment_type_id)
         said = booking.read_back(state.chosen, motif.name, state.identity, practice, runtime.now().date())
         await utter(dispatcher, tracker, said, practice=practice)
         return []
+
+
+class ActionResetChoice(StateAction):
+    """The patient declined the read-back: choose again (the wish may change)."""
+
+    action_name = "action_reset_choice"
+
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
+        fixed = corrected_birth_date(state.text, state.identity.birth_date, runtime.now())
+        said_wish = entity_value(tracker, "time_wish")
+        return await carry_out(dispatcher, tracker, booking.declined_read_back(fixed, said_wish))
 
 
 async def book_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -340,16 +347,3 @@ async def book_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -
 class ActionBookAppointment(ChangeAction):
     action_name = "action_book_appointment"
     work = staticmethod(book_appointment)
-
-
-class ActionResetChoice(SafeAction):
-    """The patient declined the read-back: choose again (the wish may change)."""
-
-    def name(self) -> str:
-        return "action_reset_choice"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        state = read_state(tracker)
-        fixed = corrected_birth_date(state.text, state.identity.birth_date, runtime.now())
-        said_wish = entity_value(tracker, "time_wish")
-        return await carry_out(dispatcher, tracker, booking.declined_read_back(fixed, said_wish))

@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction
+from actions.base import Dispatcher, Events, State, StateAction
 from actions.booking import search_changes
-from actions.state_adapter import read_state
 from actions.translate import carry_out
 from assistant.conversation.change_of_mind import SEARCH_FORMS, ChangeOfMind, Where, change_of_mind
+from assistant.core.model import Practice
 from assistant.dialogue.understanding import birth_date_before_correction, corrected_birth_date, ends_with_goodbye, is_hold_on
 
 
-class ActionChangeMind(SafeAction):
+class ActionChangeMind(StateAction):
     """ "Finalement non", "laissez tomber": drop the request in progress, keep who the patient is.
 
     "Finalement plutôt jeudi" is a change of mind too, about the time only: while a booking or a
     move is being searched or read back, it starts a new search instead of ending the request.
     """
 
-    def name(self) -> str:
-        return "action_change_mind"
+    action_name = "action_change_mind"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         now = runtime.now()
         said = state.text
         earlier = state.identity.birth_date or birth_date_before_correction(said, now)

@@ -11,6 +11,7 @@ counts as an emergency is data (``assistant/triage/rules_fr.yml``), read by
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,9 +22,9 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.base import SafeAction, SafeFormValidation, last_bot_texts, previous_action
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
-from actions.handover import FORM_SLOTS, callback_promise, open_escalation, transfers_call
+from actions.handover import FORM_SLOTS, callback_promise, no_booking_after_emergency, open_escalation, transfers_call
 from actions.say import utter
-from actions.state_adapter import channel_of, latest_intent, latest_text, triage_of
+from actions.state_adapter import channel_of, latest_intent, latest_text, triage_of, value_before_latest_message
 from assistant.conversation.escalation import emergency_plan, handover_for, is_life_threatening
 from assistant.conversation.fallback import Misunderstanding, Repair, repair
 from assistant.conversation.replies import say
@@ -39,6 +40,13 @@ class ActionHandleEmergency(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         triage = triage_of(tracker)
+        if tracker.get_slot("emergency") and not is_an_emergency(tracker):
+            return await after_emergency(dispatcher, tracker)
+        # "mal à la poitrine" said when the name was asked is no name: the names stay as they were
+        # (the hand-over summary read « nom : Mal A La Poitrine », QA)
+        names = names_before_this_message(tracker)
+        if names:
+            tracker = with_slots(tracker, names)
         life_threatening = is_life_threatening(triage)
         category = "suicide" if triage.category == "suicide" else "emergency"
         try:
@@ -59,7 +67,66 @@ class ActionHandleEmergency(SafeAction):
             dispatcher.utter_message(json_message={"end_call": True})
         elif not plan.put_through:  # put through: open_escalation said "Je vous passe le secrétariat"
             await utter(dispatcher, tracker, plan.told, practice=practice)
-        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, SlotSet("emergency", True)]
+        return [
+            ActiveLoop(None),
+            *[SlotSet(name, None) for name in FORM_SLOTS],
+            SlotSet("task", None),  # no request resumes after an emergency (QA: the identity form carried on)
+            *[SlotSet(name, value) for name, value in names.items()],
+            *events,
+            SlotSet("emergency", True),
+        ]
+
+
+#: After an emergency, what a later message that is no emergency gets: a question its answer, thanks
+#: and goodbyes theirs; anything else (a booking asked again, the answer to a question of the form
+#: that ended) the number of that emergency again and no appointment.
+AFTER_EMERGENCY = {
+    "ask_hours": "action_answer_info",
+    "ask_address": "action_answer_info",
+    "ask_fees": "action_answer_info",
+    "ask_documents": "action_answer_info",
+    "ask_practitioners": "action_answer_info",
+    "ask_on_call": "action_answer_info",
+    "speak_english": "action_answer_in_english",
+    "thank": "utter_you_are_welcome",
+    "goodbye": "utter_goodbye",
+}
+
+
+def is_an_emergency(tracker: Tracker) -> bool:
+    """Whether the latest message itself is an emergency (the NLU's or the red-flag rules' reading)."""
+    return latest_intent(tracker) == "emergency" or triage_of(tracker).category in ("emergency", "suicide")
+
+
+async def after_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A message after the emergency that is none: answered as it asks, never a booking, no new hand-over."""
+    stop = [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], SlotSet("task", None)]
+    follow = AFTER_EMERGENCY.get(latest_intent(tracker) or "")
+    if follow is not None:
+        return [*stop, FollowupAction(follow)]
+    practice = await runtime.practice()
+    await utter(dispatcher, tracker, no_booking_after_emergency(tracker, practice), practice=practice)
+    return stop
+
+
+NAME_SLOTS = ("last_name", "first_name")  # the only slots a form takes from an emergency's text
+
+
+def names_before_this_message(tracker: Tracker) -> dict[str, Any]:
+    """The identity slots the emergency message itself filled (a name form's "from_text"), as they were before it."""
+    changed: dict[str, Any] = {}
+    for name in NAME_SLOTS:
+        before = value_before_latest_message(tracker, name)
+        if tracker.get_slot(name) != before:
+            changed[name] = before
+    return changed
+
+
+def with_slots(tracker: Tracker, values: dict[str, Any]) -> Tracker:
+    """``tracker`` with some slots as ``values`` says (what the escalation's summary reads)."""
+    changed = copy.copy(tracker)
+    changed.slots = {**tracker.slots, **values}
+    return changed
 
 
 class ActionEscalate(SafeAction):

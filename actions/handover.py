@@ -55,6 +55,32 @@ def latest_triage(tracker: Tracker) -> dict[str, Any]:
     return dict(tracker.latest_message.get("triage") or {})
 
 
+def emergency_category(tracker: Tracker) -> str | None:
+    """The category of the conversation's latest emergency: "suicide" or "emergency" (None before any).
+
+    Read from the messages' triage, so that what is said after it names the right number: after a
+    suicidal message every later one was answered « Appelez le 15 » (QA, issue 16), not the 3114.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        parse_data = event.get("parse_data") or {}
+        category = (parse_data.get("triage") or {}).get("category")
+        if category in ("suicide", "emergency"):
+            return str(category)
+        if (parse_data.get("intent") or {}).get("name") == "emergency":
+            return "emergency"
+    return "emergency" if tracker.get_slot("emergency") else None
+
+
+def no_booking_after_emergency(tracker: Tracker, practice: Practice) -> Reply:
+    """No appointment after an emergency: the number of that emergency again (the 3114 after suicidal words)."""
+    numbers = practice.emergency
+    if emergency_category(tracker) == "suicide":
+        return reply("emergency_no_booking_suicide", suicide_prevention=numbers.suicide_prevention, samu=numbers.samu)
+    return reply("emergency_no_booking", samu=numbers.samu)
+
+
 async def open_escalation(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,

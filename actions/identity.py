@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeFormValidation, form_answer
+from actions.base import SafeFormValidation, form_answer, read
 from actions.state_adapter import entity_value, entity_values, read_state, value_before_latest_message
 from actions.translate import carry_out
 from assistant.conversation import identity
+from assistant.conversation.decision import Decision
 from assistant.conversation.state import ConversationState
 from assistant.core.model import Slot
 from assistant.dialogue.understanding import (
@@ -44,13 +45,22 @@ def names_said(tracker: Tracker, slot: str) -> list[str]:
     return [*said, *(str(name) for name in (earlier, now) if name)]
 
 
+def name_answer(tracker: Tracker, slot: str, value: Any) -> Decision:
+    """What a name answer keeps (``assistant.conversation.identity``), read with the other name said."""
+    state = read_state(tracker)
+    said = spoken_entity_text(tracker.latest_message, slot, str(value or ""))
+    other = "first_name" if slot == "last_name" else "last_name"
+    decide = identity.last_name_answer if slot == "last_name" else identity.first_name_answer
+    earlier = value_before_latest_message(tracker, slot)
+    return decide(said, state.text, state.requested_slot, names_said(tracker, other), earlier, corrects_earlier_answer(state.text))
+
+
 class ValidateIdentityForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_identity_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+        state, practice = await read(tracker)
         is_name = identity.is_a_name_answer(state.requested_slot, rules_of(tracker), state.text)
         ended = identity.identity_interruption(state.intent, is_name, state.task, "motif" in state.entities)
         if ended is not None:
@@ -100,24 +110,12 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_last_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        state = read_state(tracker)
-        said = spoken_entity_text(tracker.latest_message, "last_name", str(value or ""))
-        earlier = value_before_latest_message(tracker, "last_name")
-        decision = identity.last_name_answer(
-            said, state.text, state.requested_slot, names_said(tracker, "first_name"), earlier, corrects_earlier_answer(state.text)
-        )
-        return await form_answer(dispatcher, tracker, decision)
+        return await form_answer(dispatcher, tracker, name_answer(tracker, "last_name", value))
 
     async def validate_first_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        state = read_state(tracker)
-        said = spoken_entity_text(tracker.latest_message, "first_name", str(value or ""))
-        earlier = value_before_latest_message(tracker, "first_name")
-        decision = identity.first_name_answer(
-            said, state.text, state.requested_slot, names_said(tracker, "last_name"), earlier, corrects_earlier_answer(state.text)
-        )
-        return await form_answer(dispatcher, tracker, decision)
+        return await form_answer(dispatcher, tracker, name_answer(tracker, "first_name", value))
 
     async def validate_birth_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -13,10 +13,9 @@ import logging
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import ChangeAction, SafeAction, utter
+from actions.base import ChangeAction, Dispatcher, Events, State, StateAction, read, utter
 from actions.booking import after_refusal
 from actions.state_adapter import read_state, request_message, slot_events, user_texts
 from actions.translate import carry_out
@@ -27,6 +26,7 @@ from assistant.conversation.moving import move_search, move_target, says_same_ti
 from assistant.conversation.replies import say
 from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
+from assistant.core.model import Practice
 from assistant.dialogue.speech import say_slot
 from assistant.dialogue.understanding import appointments_named
 from assistant.services.agenda import Actor
@@ -34,15 +34,12 @@ from assistant.services.agenda import Actor
 log = logging.getLogger(__name__)
 
 
-class ActionFindAppointments(SafeAction):
+class ActionFindAppointments(StateAction):
     """Verifies identity and tells the patient their next appointment (asking whether to cancel or move it)."""
 
-    def name(self) -> str:
-        return "action_find_appointments"
+    action_name = "action_find_appointments"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         agenda = runtime.container().agenda
         if not existing.may_check_identity(state.identity.failed_checks):
             log.warning("identity check refused: %s failed checks in conversation", existing.MAX_IDENTITY_CHECKS)
@@ -90,15 +87,12 @@ class ActionCancelAppointment(ChangeAction):
     work = staticmethod(cancel_appointment)
 
 
-class ActionPrepareMove(SafeAction):
+class ActionPrepareMove(StateAction):
     """Start the search for a new slot: same motif and practitioner, a new time wish."""
 
-    def name(self) -> str:
-        return "action_prepare_move"
+    action_name = "action_prepare_move"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         if not state.identity.verified:
             await utter(dispatcher, tracker, "move_needs_identity", practice=practice)
             return []
@@ -111,13 +105,10 @@ class ActionPrepareMove(SafeAction):
         return slot_events(**move_search(appointment, target))
 
 
-class ActionConfirmMove(SafeAction):
-    def name(self) -> str:
-        return "action_confirm_move"
+class ActionConfirmMove(StateAction):
+    action_name = "action_confirm_move"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        state = read_state(tracker, practice.timezone)
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         whose = existing.whose(state.for_a_relative)
         if state.chosen is None:
             await utter(dispatcher, tracker, "no_other_slot_kept", practice=practice, Whose=whose.capitalize())
@@ -129,8 +120,7 @@ class ActionConfirmMove(SafeAction):
 
 async def move_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Move the appointment to the chosen slot (a yes to the read-back)."""
-    practice = await runtime.practice()
-    state = read_state(tracker, practice.timezone)
+    state, practice = await read(tracker)
     slot = state.chosen
     if not state.identity.verified or not state.appointment_id or slot is None:
         await utter(dispatcher, tracker, "cannot_move", practice=practice)

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+#: A claimed entry older than this belongs to a process that died while recording it: it is queued again.
+STALE_CLAIM_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -73,36 +77,64 @@ class EscalationSpool:
         os.replace(temporary, final)
         return final
 
+    def _take_back_stale_claims(self) -> None:
+        if not self.directory.is_dir():
+            return
+        for claimed in self.directory.glob("*.json.claimed-*"):
+            try:
+                if time.time() - claimed.stat().st_mtime > STALE_CLAIM_SECONDS:
+                    os.replace(claimed, claimed.with_name(claimed.name.split(".claimed-")[0]))
+            except FileNotFoundError:
+                continue
+
     def pending(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
-        files = [path for path in self.directory.glob("*.json") if path.is_file()]
-        return sorted(files, key=lambda path: path.stat().st_mtime)
+        dated: list[tuple[float, Path]] = []
+        for path in self.directory.glob("*.json"):
+            try:
+                dated.append((path.stat().st_mtime, path))
+            except FileNotFoundError:
+                continue  # claimed by another process meanwhile
+        return [path for _, path in sorted(dated)]
 
     def drain(self, record: Recorder) -> int:
         """Record every pending hand-over, oldest first; stop at the first failure (the database is still down).
 
-        Returns how many were recorded. An unreadable file is set aside (``.bad``), never deleted.
+        Several processes may drain one directory: a file is claimed by renaming it first (atomic), so only
+        one of them records it; a claim left by a process that died is taken back after
+        :data:`STALE_CLAIM_SECONDS`. Returns how many were recorded. An unreadable file is set aside
+        (``.bad``), never deleted.
         """
         recorded = 0
         with self._lock:
+            self._take_back_stale_claims()
             for path in self.pending():
+                claimed = path.with_name(f"{path.name}.claimed-{os.getpid()}")
                 try:
-                    pending = PendingEscalation.from_json(path.read_text(encoding="utf-8"))
+                    queued_at = path.stat().st_mtime
+                    os.replace(path, claimed)
+                    os.utime(claimed)  # the claim's age, not the request's, tells a dead claimer
+                except FileNotFoundError:
+                    continue  # another process claimed it
+                try:
+                    pending = PendingEscalation.from_json(claimed.read_text(encoding="utf-8"))
                 except (OSError, ValueError, TypeError):
                     log.error("escalation spool: unreadable entry %s set aside", path.name)
-                    path.rename(path.with_suffix(".bad"))
+                    os.replace(claimed, path.with_suffix(".bad"))
                     continue
                 try:
                     record(pending)
                 except Exception as error:
+                    os.replace(claimed, path)
+                    os.utime(path, (queued_at, queued_at))  # back in the queue, in its place
                     log.warning(
                         "escalation spool: %d waiting, database unavailable (%s)",
                         len(self.pending()),
                         type(error).__name__,
                     )
                     break
-                path.unlink(missing_ok=True)
+                claimed.unlink(missing_ok=True)
                 recorded += 1
         if recorded:
             log.info("escalation spool: %d hand-over(s) recorded late", recorded)

@@ -395,3 +395,39 @@ def test_a_spooled_callback_request_becomes_a_callback_on_the_escalation(tmp_pat
     pending = PendingEscalation("phone", "CA1", "r", "human", "routine", (), "+33612345678", {}, True)
     open_pending(escalations, pending)  # type: ignore[arg-type]
     assert escalations.calls == [("open", "CA1"), ("callback", (7, "+33612345678"))]
+
+
+def test_two_processes_draining_one_spool_record_each_request_once(tmp_path: Path) -> None:
+    import threading
+
+    directory = tmp_path / "shared"
+    first, second = EscalationSpool(directory), EscalationSpool(directory)  # as two Rasa processes would
+    for index in range(40):
+        first.put(PendingEscalation("chat", f"c{index}", "r", "human", "routine"))
+    recorder = Recorder()
+    lock = threading.Lock()
+
+    def record(pending: PendingEscalation) -> None:
+        time.sleep(0.001)
+        with lock:
+            recorder(pending)
+
+    threads = [threading.Thread(target=spool.drain, args=(record,)) for spool in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(p.conversation_id for p in recorder.recorded) == sorted(f"c{index}" for index in range(40))
+    assert list(directory.iterdir()) == []
+
+
+def test_a_claim_left_by_a_dead_process_is_taken_back(tmp_path: Path) -> None:
+    import os
+
+    spool = EscalationSpool(tmp_path / "spool")
+    path = spool.put(PendingEscalation("chat", "c1", "r", "human", "routine"))
+    claimed = path.with_name(path.name + ".claimed-99999")
+    os.replace(path, claimed)
+    os.utime(claimed, (time.time() - 600, time.time() - 600))
+    recorder = Recorder()
+    assert spool.drain(recorder) == 1 and recorder.recorded[0].conversation_id == "c1"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from assistant.clock import NOW_ENV_VAR, get_timezone, parse_instant
+from assistant.clock import NOW_ENV_VAR, Clock, clock_from_env, get_timezone, parse_instant
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'assistant.db'}"
@@ -192,6 +192,10 @@ class Settings:
             raise SettingsError("TWILIO_API_BASE_URL must be an absolute URL such as https://api.twilio.com.")
         if problem == NOT_HTTPS:
             raise SettingsError("TWILIO_API_BASE_URL must use https (plain http is accepted on loopback only).")
+
+    def clock(self) -> Clock:
+        """The clock these settings describe (frozen by ASSISTANT_NOW); needs no database."""
+        return clock_from_env(self.timezone, {NOW_ENV_VAR: self.now} if self.now else {})
 
     @property
     def sms_disabled_reason(self) -> str:

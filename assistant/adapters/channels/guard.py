@@ -39,7 +39,6 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
-from assistant.clock import NOW_ENV_VAR, clock_from_env
 from assistant.core.model import Channel, Practice
 from assistant.core.practice_config import load_practice_file
 from assistant.core.text import clean_input
@@ -435,7 +434,7 @@ def build_guard(
 
     The clock is read from the settings, not from the container, so that it never waits on the database.
     """
-    clock = clock_from_env(settings.timezone, {NOW_ENV_VAR: settings.now} if settings.now else {})
+    clock = settings.clock()
     return TurnGuard(
         settings,
         PracticeCache(load_practice, settings.practice_file),

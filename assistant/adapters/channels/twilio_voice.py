@@ -74,7 +74,7 @@ from assistant.adapters.channels.signature import (
 )
 from assistant.adapters.escalation_spool import PendingEscalation
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
-from assistant.clock import get_timezone
+from assistant.clock import Clock, get_timezone
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed
 from assistant.language.fr.phone import national_form
@@ -116,6 +116,9 @@ class ContainerServices:
     def __init__(self, factory: Callable[[], Container] | None = None) -> None:
         # By default the process's container, shared with the SMS channel: one connection pool.
         self._container = PROCESS_CONTAINER if factory is None else LazyContainer(factory)
+        # The time never waits on the database (the container connects when built): the same clock, from the
+        # settings, unless a container factory was given (tests bring their own clock).
+        self._clock: Clock | None = None if factory is not None else Settings.from_env().clock()
 
     def container(self) -> Container:
         return self._container.get()
@@ -124,7 +127,7 @@ class ContainerServices:
         return self.container().agenda.practice()
 
     def now(self) -> datetime:
-        return self.container().clock.now()
+        return self._clock.now() if self._clock is not None else self.container().clock.now()
 
     def set_callback(self, escalation_id: int, phone: str) -> None:
         self.container().escalations.set_callback(escalation_id, phone)

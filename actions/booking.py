@@ -40,6 +40,7 @@ from actions.state_adapter import (
     time_wish_of,
     value_before_latest_message,
 )
+from actions.handover import no_booking_after_emergency
 from actions.translate import carry_out
 from assistant.conversation import booking
 from assistant.conversation.motifs import chosen_practitioner, motif_answer, motif_understood
@@ -303,6 +304,11 @@ class ActionConfirmBooking(StateAction):
     action_name = "action_confirm_booking"
 
     async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
+        if state.emergency:
+            # no read-back after an emergency, and no second hand-over whose reason (« Aucun créneau
+            # disponible… ») was added to the emergency's (QA, issue 16)
+            await utter(dispatcher, tracker, no_booking_after_emergency(tracker, practice), practice=practice)
+            return slot_events(chosen_slot=None)
         if state.chosen is None:
             return await carry_out(dispatcher, tracker, booking.no_slot_handover(), practice)
         motif = practice.appointment_type(state.chosen.appointment_type_id)
@@ -326,8 +332,8 @@ async def book_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -
     """Book the chosen slot for the patient (a yes to the read-back)."""
     practice = await runtime.practice()
     state = read_state(tracker, practice.timezone)
-    if state.emergency:  # never a booking for an emergency, whatever path led here
-        await utter(dispatcher, tracker, "emergency_no_booking", practice=practice, samu=practice.emergency.samu)
+    if state.emergency:  # never a booking for an emergency, whatever path led here; the number of that emergency
+        await utter(dispatcher, tracker, no_booking_after_emergency(tracker, practice), practice=practice)
         return slot_events(chosen_slot=None)
     if state.chosen is None or state.identity.birth_date is None:
         await utter(dispatcher, tracker, "nothing_chosen", practice=practice)

@@ -17,6 +17,7 @@ The model is the one in models/ (this test never trains; it is skipped without i
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -223,3 +224,51 @@ def test_queue_takeover_and_hand_back_in_real_browsers(browser_paths, assistant)
         # Nobody holds it any more, and Rasa's tracker is no longer paused.
         state = nadia.get(f"{base}/api/conversations/{conversation}/state", timeout=10).json()
         assert state == {"taken_by": None, "paused": False}
+
+
+def agenda_json(env: dict[str, str], day: str) -> list[dict]:
+    shown = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "agenda", "--day", day, "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(shown.stdout)["appointments"]
+
+
+def test_book_and_cancel_from_the_agenda_view(browser_paths, assistant):
+    base = assistant["console"]
+    with headless_chromium() as secretary:
+        browser_log_in(secretary, base, "sophie")
+        secretary.click("a[href='/agenda']")
+        secretary.wait_for(lambda: "Agenda du lundi 23 novembre 2026" in secretary.texts("h1")[0], 10, "today")
+        secretary.click("#week-view")
+        secretary.wait_for(lambda: secretary.texts("h1")[0].startswith("Semaine du lundi 23"), 10, "the week")
+        secretary.screenshot(SCREENSHOTS / "console-agenda-week.png", 1440, 1000)
+
+        # A free range of Dr Lefebvre on Tuesday, booked in the form it fills in.
+        secretary.click("a[href*='praticien_rdv=lefebvre'][href*='debut=2026-11-24T']")
+        secretary.wait_for(lambda: secretary.find("#book-start").get_attribute("value"), 10, "the prefilled form")
+        start = secretary.find("#book-start").get_attribute("value")
+        secretary.run("document.getElementById('book-motif').value = 'consultation';")
+        secretary.type("#book-last-name", "Navarro")
+        secretary.type("#book-first-name", "Inès")
+        secretary.run("document.getElementById('book-birth-date').value = '1984-03-09';")
+        secretary.click("#book-submit")
+        secretary.wait_for(lambda: "#rdv-" in secretary.url, 10, "the booked appointment")
+        appointment_id = int(secretary.url.rsplit("#rdv-", 1)[1])
+        booked = [a for a in agenda_json(assistant, "2026-11-24") if a["id"] == appointment_id]
+        assert booked and booked[0]["start"].startswith(start) and booked[0]["practitioner_id"] == "lefebvre"
+        assert booked[0]["patient"] == {"last_name": "Navarro", "first_name": "Inès"}
+        assert booked[0]["created_by"] == "Sophie" and booked[0]["channel"] == "secretariat"
+
+        secretary.click(f"#rdv-{appointment_id} a")
+        secretary.wait_for(lambda: f"/appointments/{appointment_id}" in secretary.url, 10, "the appointment")
+        secretary.type("#cancel-reason", "la patiente a appelé")
+        secretary.click("#cancel-submit")
+        secretary.wait_for(lambda: secretary.texts("#appointment-status") == ["annulé"], 10, "the cancellation")
+        history = " ".join(secretary.texts("table.audit td"))
+        assert "Sophie (secrétariat)" in history and "annulation : la patiente a appelé" in history
+    assert all(a["id"] != appointment_id for a in agenda_json(assistant, "2026-11-24"))

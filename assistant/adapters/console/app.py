@@ -420,6 +420,7 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
             "conversation.html",
             conversation_id=conversation_id,
             takeover=takeover,
+            since=f"{takeover.started_at.astimezone(deps.timezone):%H:%M}" if takeover else "",
             lines=lines or [],
             rasa_ok=lines is not None,
         )

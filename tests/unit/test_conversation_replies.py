@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,41 @@ def test_an_unknown_reply_id_is_a_programming_error() -> None:
 
 def test_the_channel_variant_is_said_on_its_channel_and_the_written_text_elsewhere() -> None:
     written = say("callback_phone_not_understood", Channel.CHAT)
-    assert "zéro six" in written and say("callback_phone_not_understood", Channel.PHONE) == written
+    spoken = say("callback_phone_not_understood", Channel.PHONE)
+    assert "zéro six" in written and "zéro six" in spoken and "…" not in spoken
     assert "06 12 34 56 78" in say("callback_phone_not_understood", Channel.SMS)
+    assert say("transfer", Channel.SMS) == say("transfer", Channel.CHAT)  # no variant: the written text
+
+
+#: What a voice must not read out: quotes, markup, brackets, ellipses, links (parameters aside).
+UNSPEAKABLE = re.compile(r"[«»*#()\[\]/…_~|<>@]|https?://|www\.|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+#: At most what a voice says in one breath or so, and what one SMS holds.
+MAX_SPOKEN, MAX_SMS = 250, 160
+
+
+def spoken(reply_id: str) -> str:
+    variants = catalogue()[reply_id]
+    return re.sub(r"\{\w+\}", "", variants.get("phone", variants["text"]))
+
+
+def test_what_the_phone_says_can_be_spoken() -> None:
+    for reply_id in catalogue():
+        text = spoken(reply_id)
+        assert not UNSPEAKABLE.search(text), f"{reply_id}: {text}"
+        assert len(text) <= MAX_SPOKEN, reply_id
+
+
+def test_what_an_sms_says_is_short() -> None:
+    for reply_id, variants in catalogue().items():
+        assert len(variants.get("sms", variants["text"])) <= MAX_SMS, reply_id
+
+
+def test_the_phone_lines_own_sentences_are_in_the_catalogue() -> None:
+    line = {reply_id for reply_id in catalogue() if reply_id.startswith("line.")}
+    assert {"line.disclosure", "line.callback_offer", "line.whisper_intro", "line.in_danger"} <= line
+    assert say("line.in_danger", Channel.PHONE, samu="15", suicide_prevention="3114").startswith(
+        "Si vous êtes en danger, appelez le 15."
+    )
 
 
 def test_a_practice_rewords_a_phrase_on_every_channel() -> None:

@@ -52,7 +52,15 @@ def name_answer(tracker: Tracker, slot: str, value: Any) -> Decision:
     other = "first_name" if slot == "last_name" else "last_name"
     decide = identity.last_name_answer if slot == "last_name" else identity.first_name_answer
     earlier = value_before_latest_message(tracker, slot)
-    return decide(said, state.text, state.requested_slot, names_said(tracker, other), earlier, corrects_earlier_answer(state.text))
+    return decide(
+        said,
+        state.text,
+        state.requested_slot,
+        names_said(tracker, other),
+        earlier,
+        corrects_earlier_answer(state.text),
+        rules_matched=rules_of(tracker),
+    )
 
 
 class ValidateIdentityForm(SafeFormValidation):
@@ -120,7 +128,9 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_birth_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return await form_answer(dispatcher, tracker, identity.birth_date_answer(parse_birth_date(str(value or ""), runtime.now())))
+        return await form_answer(
+            dispatcher, tracker, identity.birth_date_answer(parse_birth_date(str(value or ""), runtime.now()))
+        )
 
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -18,7 +18,7 @@ from assistant.conversation.replies import reply
 from assistant.core.model import Practice, Slot
 from assistant.core.text import normalise
 from assistant.dialogue.speech import say_birth_date, say_slot
-from assistant.language.fr.names import clean_name, name_without_other
+from assistant.language.fr.names import clean_name, name_without_other, never_a_name
 
 NAME_SLOTS = ("last_name", "first_name")
 #: The value of the phone slot when the patient has none ("aucun").
@@ -69,11 +69,35 @@ def _kept(slot: str, name: str | None, requested: str | None, earlier: Any, corr
     return Decision({slot: name})
 
 
+def refused_name(slot: str, requested: str | None, earlier: Any) -> Decision:
+    """An answer nothing of which is a name (code, an insult, "null", an emergency): the question asked
+    is not understood, and the other name stays as it was (QA kept « Robert » from
+    "Robert'); DROP TABLE appointments;--" while saying the surname was not understood)."""
+    if requested == slot:
+        return not_understood(slot)
+    return Decision({slot: str(earlier) if earlier else None})
+
+
+def no_name_in(text: str, rules_matched: bool) -> bool:
+    """Whether nothing of ``text`` may be kept as a name: a red-flag rule matched it ("mal a la poitrine"
+    was stored as a surname), or it holds code, an insult or a placeholder (``never_a_name``)."""
+    return rules_matched or never_a_name(text)
+
+
 def last_name_answer(
-    said: str, text: str, requested: str | None, first_names: Iterable[str], earlier: Any, corrects: bool
+    said: str,
+    text: str,
+    requested: str | None,
+    first_names: Iterable[str],
+    earlier: Any,
+    corrects: bool,
+    rules_matched: bool = False,
 ) -> Decision:
     """``said``: the words of the last-name entity; ``text``: the whole message; ``first_names``: the
-    first name said or given (what the surname is not); ``earlier``: the surname before this message."""
+    first name said or given (what the surname is not); ``earlier``: the surname before this message;
+    ``rules_matched``: a red-flag rule matched the message."""
+    if no_name_in(text, rules_matched):
+        return refused_name("last_name", requested, earlier)
     name = clean_name(said)
     whole = clean_name(text) if requested == "last_name" else None
     part = normalise(name) if name else normalise(said)  # a lone particle ("Da") is no name on its own
@@ -84,10 +108,18 @@ def last_name_answer(
 
 
 def first_name_answer(
-    said: str, text: str, requested: str | None, last_names: Iterable[str], earlier: Any, corrects: bool
+    said: str,
+    text: str,
+    requested: str | None,
+    last_names: Iterable[str],
+    earlier: Any,
+    corrects: bool,
+    rules_matched: bool = False,
 ) -> Decision:
     """As :func:`last_name_answer`, for the first name. "Bernard.", said for the surname, is not the
     first name too ("Bernard Bernard" was read back and "Et le prénom ?" never asked: phone QA)."""
+    if no_name_in(text, rules_matched):
+        return refused_name("first_name", requested, earlier)
     name = clean_name(said)
     whole = clean_name(text) if requested == "last_name" else None
     if name and whole and normalise(name) == normalise(whole):
@@ -129,7 +161,9 @@ def birth_date_answer(born: date | None) -> Decision:
 
 def corrected_birth_date_answer(fixed: date) -> Decision:
     """ "non pardon quatre-vingt-onze" right after the date: the date is fixed, the number asked again."""
-    return Decision({"birth_date": fixed, "phone": None}, (reply("birth_date_corrected", birth_date=say_birth_date(fixed)),))
+    return Decision(
+        {"birth_date": fixed, "phone": None}, (reply("birth_date_corrected", birth_date=say_birth_date(fixed)),)
+    )
 
 
 def phone_answer(in_text: str | None, in_value: str | None, caller: str | None, requested: str | None) -> Decision:

@@ -32,11 +32,11 @@ from actions.state_adapter import (  # noqa: F401 (the tracker readers, used thr
     read_state,
     slot_values,
 )
-from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
 from assistant.conversation.decision import Decision
 from assistant.conversation.replies import catalogue, say
 from assistant.conversation.state import ConversationState
 from assistant.core.model import Practice
+from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
 

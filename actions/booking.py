@@ -30,6 +30,7 @@ from actions.base import (
     read,
     utter,
 )
+from actions.handover import no_booking_after_emergency
 from actions.state_adapter import (
     entity_value,
     entity_values,
@@ -40,11 +41,9 @@ from actions.state_adapter import (
     time_wish_of,
     value_before_latest_message,
 )
-from actions.handover import no_booking_after_emergency
 from actions.translate import carry_out
 from assistant.conversation import booking
 from assistant.conversation.motifs import chosen_practitioner, motif_answer, motif_understood
-from assistant.conversation.replies import render
 from assistant.conversation.slot_choice import ChoiceAnswer, alternatives, choice_answer
 from assistant.conversation.slot_choice import search_changes as new_search
 from assistant.conversation.state import ConversationState
@@ -54,7 +53,7 @@ from assistant.core.model import AppointmentType, Practice, Slot
 from assistant.core.slots import SlotQuery
 from assistant.core.windows import TimeWish
 from assistant.dialogue.answers import closed_reason, motif_hours_reason
-from assistant.dialogue.speech import motif_question, patient_status_question, practitioner_subject, say_choices
+from assistant.dialogue.speech import choices_reply, motif_question_reply, practitioner_subject
 from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     choose_slot,
@@ -90,7 +89,11 @@ def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
         motif = current_motif(read_state(tracker, practice.timezone), practice)
         practitioner = resolve_practitioner(str(named), practice, motif) or ANY_PRACTITIONER
     # the wish before this message: the form has already put the new one in the slot
-    kept = None if wish is None or booking.is_open(wish) else narrowed_wish(value_before_latest_message(tracker, "time_wish"), said)
+    kept = (
+        None
+        if wish is None or booking.is_open(wish)
+        else narrowed_wish(value_before_latest_message(tracker, "time_wish"), said)
+    )
     return new_search(kept, practitioner)
 
 
@@ -174,10 +177,16 @@ class ValidateBookingForm(SafeFormValidation):
     ) -> dict[str, Any]:
         state, practice = await read(tracker)
         earlier = value_before_latest_message(tracker, "practitioner")
-        if earlier not in (None, ANY_PRACTITIONER) and state.requested_slot != "practitioner" and says_who_follows(state.text):
+        if (
+            earlier not in (None, ANY_PRACTITIONER)
+            and state.requested_slot != "practitioner"
+            and says_who_follows(state.text)
+        ):
             return {"practitioner": earlier}  # "suivie par le docteur Lefebvre" is not "avec le docteur Lefebvre"
         motif = current_motif(state, practice)
-        chosen = resolve_practitioner(str(value or ""), practice, motif) or resolve_practitioner(state.text, practice, motif)
+        chosen = resolve_practitioner(str(value or ""), practice, motif) or resolve_practitioner(
+            state.text, practice, motif
+        )
         anyone = resolve_practitioner(str(value or ""), practice) if chosen is None else None
         decision = booking.practitioner_answer(chosen, anyone, motif, state.patient_status == "new", practice)
         return await form_answer(dispatcher, tracker, decision, practice)
@@ -194,7 +203,13 @@ class ValidateBookingForm(SafeFormValidation):
         earlier = value_before_latest_message(tracker, "time_wish")
         named = entity_value(tracker, "practitioner") is not None
         decision = booking.time_wish_answer(
-            wish, earlier if isinstance(earlier, dict) else None, state.requested_slot, born, named, practice, runtime.now()
+            wish,
+            earlier if isinstance(earlier, dict) else None,
+            state.requested_slot,
+            born,
+            named,
+            practice,
+            runtime.now(),
         )
         return await form_answer(dispatcher, tracker, decision, practice)
 
@@ -206,7 +221,9 @@ class ActionAskMotif(StateAction):
 
     async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         who = chosen_practitioner(state.practitioner, practice)
-        dispatcher.utter_message(text=motif_question(practice, who, state.patient_status == "new"))
+        await utter(
+            dispatcher, tracker, motif_question_reply(practice, who, state.patient_status == "new"), practice=practice
+        )
         return []
 
 
@@ -216,7 +233,12 @@ class ActionAskPatientStatus(StateAction):
     action_name = "action_ask_patient_status"
 
     async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
-        dispatcher.utter_message(text=patient_status_question(state.for_a_relative))
+        await utter(
+            dispatcher,
+            tracker,
+            "ask_patient_status.relative" if state.for_a_relative else "ask_patient_status",
+            practice=practice,
+        )
         return []
 
 
@@ -236,7 +258,7 @@ class ActionAskChosenSlot(StateAction):
         found = await runtime.off_loop(runtime.container().agenda.find_slots, query)
         today = runtime.now().date()
         if found:
-            dispatcher.utter_message(text=say_choices(found, practice, today))
+            await utter(dispatcher, tracker, choices_reply(found, practice, today), practice=practice)
             return slot_events(proposed_slots=found)
         motif = current_motif(state, practice)
         asked_for = query.practitioner_ids or (motif.practitioner_ids if motif else ())
@@ -245,8 +267,9 @@ class ActionAskChosenSlot(StateAction):
         for alternative in alternatives(query, reason, who):
             found = await runtime.off_loop(runtime.container().agenda.find_slots, alternative.query)
             if found:
-                intro = render(alternative.intro, state.channel, practice)
-                dispatcher.utter_message(text=f"{intro} {say_choices(found, practice, today)}")
+                await utter(
+                    dispatcher, tracker, *alternative.intro, choices_reply(found, practice, today), practice=practice
+                )
                 return slot_events(proposed_slots=found)
         await utter(dispatcher, tracker, "no_slot_in_horizon", practice=practice, days=practice.rules.horizon_days)
         return [SlotSet("chosen_slot", {"none": True}), SlotSet("proposed_slots", [])]
@@ -340,11 +363,17 @@ async def book_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -
         return []
     slot: Slot = state.chosen
     request = BookingRequest(
-        slot.appointment_type_id, slot.practitioner_id, slot.start, state.channel, new_patient=state.patient_status == "new"
+        slot.appointment_type_id,
+        slot.practitioner_id,
+        slot.start,
+        state.channel,
+        new_patient=state.patient_status == "new",
     )
     actor = Actor("assistant", state.channel, tracker.sender_id)
     try:
-        made = await runtime.off_loop(runtime.container().agenda.book, request, booking.patient_of(state.identity), actor)
+        made = await runtime.off_loop(
+            runtime.container().agenda.book, request, booking.patient_of(state.identity), actor
+        )
     except AgendaError as error:
         return await after_refusal(error, "booking", dispatcher, tracker)
     return await carry_out(dispatcher, tracker, booking.booking_made(made, practice, runtime.now().date()), practice)

@@ -10,7 +10,12 @@ from actions.booking import search_changes
 from actions.translate import carry_out
 from assistant.conversation.change_of_mind import SEARCH_FORMS, ChangeOfMind, Where, change_of_mind
 from assistant.core.model import Practice
-from assistant.dialogue.understanding import birth_date_before_correction, corrected_birth_date, ends_with_goodbye, is_hold_on
+from assistant.dialogue.understanding import (
+    birth_date_before_correction,
+    corrected_birth_date,
+    ends_with_goodbye,
+    is_hold_on,
+)
 
 
 class ActionChangeMind(StateAction):
@@ -26,7 +31,9 @@ class ActionChangeMind(StateAction):
         now = runtime.now()
         said = state.text
         earlier = state.identity.birth_date or birth_date_before_correction(said, now)
-        where = Where(state.task, state.active_form, state.choice_stored, state.identity.verified, state.identity.failed_checks)
+        where = Where(
+            state.task, state.active_form, state.choice_stored, state.identity.verified, state.identity.failed_checks
+        )
         searching = where.form in SEARCH_FORMS or where.slot_chosen
         message = ChangeOfMind(
             holds_on=is_hold_on(said),

@@ -83,6 +83,18 @@ class ValidateIdentityForm(SafeFormValidation):
             events.append(SlotSet("practitioner", value_before_latest_message(tracker, "practitioner")))
         return events
 
+    async def extract_last_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "non pardon c'est Durant avec un t": the surname set right, whatever intent the NLU read in it."""
+        if entity_value(tracker, "last_name") is not None:
+            return {}
+        state = read_state(tracker)
+        earlier = value_before_latest_message(tracker, "last_name")
+        corrects = corrects_earlier_answer(state.text)
+        name = identity.corrected_last_name(state.text, state.requested_slot, earlier, corrects, rules_of(tracker))
+        return {"last_name": name} if name else {}
+
     async def extract_first_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

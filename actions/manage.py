@@ -57,9 +57,13 @@ class ActionFindAppointments(StateAction):
         is_next = True
         if state.task in existing.CHANGE_QUESTIONS and len(upcoming) > 1:
             # "annuler mon rendez-vous chez le kiné du 23 décembre": that one, not the next one
-            named = appointments_named(upcoming, practice, *request_message(tracker, existing.REQUEST_INTENTS, practice.timezone))
+            named = appointments_named(
+                upcoming, practice, *request_message(tracker, existing.REQUEST_INTENTS, practice.timezone)
+            )
             is_next, upcoming = named[0] == upcoming[0], named
-        found = existing.read_back(state.task, upcoming, is_next, practice, state.channel, runtime.now(), state.for_a_relative)
+        found = existing.read_back(
+            state.task, upcoming, is_next, practice, state.channel, runtime.now(), state.for_a_relative
+        )
         return await carry_out(dispatcher, tracker, existing.appointment_found(found, patient.id), practice)
 
 
@@ -75,7 +79,9 @@ async def cancel_appointment(dispatcher: CollectingDispatcher, tracker: Tracker)
         return []
     actor = Actor("assistant", state.channel, tracker.sender_id)
     try:
-        await runtime.off_loop(runtime.container().agenda.cancel, state.appointment_id, actor, say("reason.cancelled_by_patient"))
+        await runtime.off_loop(
+            runtime.container().agenda.cancel, state.appointment_id, actor, say("reason.cancelled_by_patient")
+        )
     except AgendaError as error:
         return await after_refusal(error, "cancel", dispatcher, tracker)
     await utter(dispatcher, tracker, "cancelled", whose=existing.whose(state.for_a_relative))
@@ -127,7 +133,9 @@ async def move_appointment(dispatcher: CollectingDispatcher, tracker: Tracker) -
         return []
     actor = Actor("assistant", state.channel, tracker.sender_id)
     try:
-        moved = await runtime.off_loop(runtime.container().agenda.move, state.appointment_id, slot.start, actor, slot.practitioner_id)
+        moved = await runtime.off_loop(
+            runtime.container().agenda.move, state.appointment_id, slot.start, actor, slot.practitioner_id
+        )
     except AgendaError as error:
         return await after_refusal(error, "move", dispatcher, tracker)
     when = say_slot(moved, practice, runtime.now().date())

@@ -19,6 +19,7 @@ from assistant.conversation.state import Identity
 from assistant.core.errors import TIME_REFUSALS
 from assistant.core.model import Appointment, AppointmentType, Patient, Practice, Slot
 from assistant.core.slots import SlotQuery, search_bounds
+from assistant.core.sms import is_mobile
 from assistant.core.text import fold_keeping_offsets
 from assistant.core.windows import TimeWish, wish_intervals
 from assistant.dialogue.answers import answer_documents
@@ -30,9 +31,8 @@ from assistant.dialogue.speech import (
     say_birth_date,
     say_slot,
 )
-from assistant.core.sms import is_mobile
-from assistant.language.fr.phone import NO_PHONE
 from assistant.language.fr.lexicon import ANY_TIME
+from assistant.language.fr.phone import NO_PHONE
 from assistant.language.fr.time_wishes import analyse_time_wish
 
 #: What a booking collects: emptied once it is made, dropped or handed over.
@@ -241,7 +241,9 @@ def after_refusal(code: str, message: str, what: str) -> Decision:
     """
     if code in TIME_REFUSALS:
         said = reply("slot_taken") if code == "slot_taken" else reply("as_is", text=message)
-        return Decision({"chosen_slot": None, "proposed_slots": None}, (said, reply("other_times")), follow="slot_choice_form")
+        return Decision(
+            {"chosen_slot": None, "proposed_slots": None}, (said, reply("other_times")), follow="slot_choice_form"
+        )
     said = reply(REFUSALS_HANDED_OVER.get(code, "as_is"), text=message)
     reason = say("reason.refused", what=say(f"what.{what}"), refusal=message)
     handover = Handover(reason, "human", "routine")

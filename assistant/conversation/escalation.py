@@ -84,4 +84,6 @@ def emergency_plan(triage: Triage, channel: Channel, staffed: bool, can_transfer
     put_through = category == "suicide" and not life_threatening and can_transfer
     reason = "; ".join(triage.reasons) or say("reason.emergency")
     told = "secretariat_told" if staffed else "secretariat_told_later"
-    return EmergencyPlan(category, life_threatening, reason, put_through, told, channel == Channel.PHONE and not put_through)
+    return EmergencyPlan(
+        category, life_threatening, reason, put_through, told, channel == Channel.PHONE and not put_through
+    )

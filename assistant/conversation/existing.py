@@ -74,11 +74,20 @@ def read_back(
     today = now.date()
     nearest = upcoming[0]
     when = say_slot(nearest, practice, today)
-    about = {"whose": say("their" if for_a_relative else "your"), "next": say("next_word") if is_next else "", "slot": when}
+    about = {
+        "whose": say("their" if for_a_relative else "your"),
+        "next": say("next_word") if is_next else "",
+        "slot": when,
+    }
     if task not in CHANGE_QUESTIONS:
         # The next ones said too (two at most, then how many more): "il y a aussi 2 autres rendez-vous"
         # without saying when left the patient to ask.
-        return ReadBack(reply("next_appointments", whose=about["whose"], slot=when, more=more_appointments(upcoming, practice, today)), nearest)
+        return ReadBack(
+            reply(
+                "next_appointments", whose=about["whose"], slot=when, more=more_appointments(upcoming, practice, today)
+            ),
+            nearest,
+        )
     change_it = say(CHANGE_IT[task])
     question = reply(CHANGE_QUESTIONS[task])
     changeable = first_changeable(upcoming, practice, channel, now)
@@ -90,7 +99,9 @@ def read_back(
         return ReadBack(reply("too_late_here", change_it=change_it, **about), None, reason)
     if changeable is not nearest:
         later = say_slot(changeable, practice, today)
-        said = reply("too_close_later_one", change_it=change_it, phone=practice.phone, later=later, question=question, **about)
+        said = reply(
+            "too_close_later_one", change_it=change_it, phone=practice.phone, later=later, question=question, **about
+        )
         return ReadBack(said, changeable)
     return ReadBack(reply("appointment_is_ask", question=question, **about), nearest)
 
@@ -110,7 +121,6 @@ def more_appointments(upcoming: Sequence[Appointment], practice: Practice, today
 def whose(for_a_relative: bool) -> str:
     """ "votre rendez-vous", or "son rendez-vous" for a relative the caller named ("le rendez-vous de ma fille")."""
     return say("their_appointment" if for_a_relative else "your_appointment")
-
 
 
 #: The intents that ask to do something with an existing appointment.

@@ -8,6 +8,7 @@ answer is the patient's, and a short name answer is a name, not an emergency no 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -124,8 +125,31 @@ def first_name_answer(
     whole = clean_name(text) if requested == "last_name" else None
     if name and whole and normalise(name) == normalise(whole):
         return Decision({"first_name": str(earlier) if earlier else None})
+    if name and corrects and requested == "first_name" and any(_sounds_like(name, other) for other in last_names if other):
+        # "non pardon c'est Durant" after "Durand": the surname set right, not the first name
+        return Decision({"first_name": str(earlier) if earlier else None})
     name = name_without_other(name, last_names)
     return _kept("first_name", name, requested, earlier, corrects)
+
+
+def _sounds_like(name: str, other: str) -> bool:
+    """ "Durant" and "Durand": one name said twice, set right."""
+    return difflib.SequenceMatcher(None, normalise(name), normalise(other)).ratio() >= 0.7
+
+
+def corrected_last_name(text: str, requested: str | None, earlier: Any, corrects: bool, rules_matched: bool) -> str | None:
+    """The surname a correction gives at a name question: "non pardon c'est Durant avec un t" after
+    "Durand" (QA: read as a change of mind, « D'accord, j'abandonne cette demande. »; on the phone as out
+    of scope, then the first name taken for the surname). At the first-name question only a name that
+    sounds like the surname given is the surname set right."""
+    if requested not in NAME_SLOTS or not corrects or rules_matched:
+        return None
+    name = clean_name(text)
+    if name is None:
+        return None
+    if requested == "last_name" or (earlier and _sounds_like(name, str(earlier))):
+        return name
+    return None
 
 
 _TITLE_BEFORE = re.compile(r"\b(?:docteur|docteure|doctoresse|dr|avec|chez|madame|monsieur)\s*$")

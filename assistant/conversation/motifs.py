@@ -13,7 +13,13 @@ from assistant.conversation.decision import ANY_PRACTITIONER, Decision, not_unde
 from assistant.conversation.replies import Reply, reply
 from assistant.core.model import AppointmentType, Practice
 from assistant.dialogue.speech import indefinite
-from assistant.dialogue.understanding import first_visit_instead, motif_among, motif_named_in, resolve_motif, resolve_practitioner
+from assistant.dialogue.understanding import (
+    first_visit_instead,
+    motif_among,
+    motif_named_in,
+    resolve_motif,
+    resolve_practitioner,
+)
 
 
 def symptom_motif(practice: Practice) -> AppointmentType | None:
@@ -70,7 +76,11 @@ def motif_understood(
     """The motif an answer names: its motif entities together (``said``: Rasa's slot keeps only the
     last one), the slot's ``value``, the whole ``text``, then a word of a motif's name ("bilan") among
     the ``practitioner``'s motifs first, then among all bookable ones."""
-    motif = motif_of_several(said, practitioner, practice) or resolve_motif(value, practice) or resolve_motif(text, practice)
+    motif = (
+        motif_of_several(said, practitioner, practice)
+        or resolve_motif(value, practice)
+        or resolve_motif(text, practice)
+    )
     if motif is not None:
         return motif
     theirs = [m for m in practice.appointment_types if practitioner in m.practitioner_ids]

@@ -66,9 +66,7 @@ def text_of(reply_id: str, channel: Channel | None = None, practice: Practice | 
     return variants.get(variant or "text", variants["text"])
 
 
-def say(
-    reply_id: str, channel: Channel | None = None, practice: Practice | None = None, /, **params: Any
-) -> str:
+def say(reply_id: str, channel: Channel | None = None, practice: Practice | None = None, /, **params: Any) -> str:
     """The text of ``reply_id`` with its parameters filled in."""
     filled = {
         name: say(value.id, channel, practice, **value.params) if isinstance(value, Reply) else value

@@ -41,7 +41,9 @@ def alternatives(query: SlotQuery, reason: str | None, practitioner_subject: str
         if reason:
             tried.append(Alternative(others, (nothing, reply("other_practitioner_can"))))
         else:
-            tried.append(Alternative(others, (reply("practitioner_busy_other_can", practitioner=practitioner_subject),)))
+            tried.append(
+                Alternative(others, (reply("practitioner_busy_other_can", practitioner=practitioner_subject),))
+            )
         same_one_earliest = SlotQuery(
             query.appointment_type_id, query.practitioner_ids, TimeWish(), 3, True, query.new_patient
         )

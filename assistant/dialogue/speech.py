@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from assistant.clock import get_timezone
-from assistant.conversation.replies import catalogue, say
+from assistant.conversation.replies import Reply, catalogue, render, reply, say
 from assistant.core.model import Appointment, Practice, Slot
 from assistant.language.fr.dates import DAYS, MONTHS, say_date, say_day_month, say_time  # noqa: F401 (re-exported)
 from assistant.language.fr.practitioners import practitioner_phrase
@@ -51,10 +51,10 @@ def join_alternatives(items: Sequence[str], last_word: str = "ou") -> str:
     return ", ".join(items[:-1]) + f" {last_word} " + items[-1]
 
 
-def say_choices(slots: Sequence[Slot], practice: Practice, today: date | None = None) -> str:
+def choices_reply(slots: Sequence[Slot], practice: Practice, today: date | None = None) -> Reply:
     """A proposal of one to three slots, ending with the question; what they share is said once."""
     if len(slots) == 1:
-        return f"Je peux vous proposer {say_slot(slots[0], practice, today)}. Cela vous convient-il ?"
+        return reply("choices.one", slot=say_slot(slots[0], practice, today))
     tz = get_timezone(practice.timezone)
     same_person = len({slot.practitioner_id for slot in slots}) == 1
     same_day = len({slot.start.astimezone(tz).date() for slot in slots}) == 1
@@ -63,20 +63,24 @@ def say_choices(slots: Sequence[Slot], practice: Practice, today: date | None = 
         day = say_date(slots[0].start.astimezone(tz).date(), today)
         if same_person:
             times = [say_time(slot.start.astimezone(tz).time()) for slot in slots]
-            return f"Avec {who}, {day}, je peux vous proposer {join_alternatives(times)}. Lequel préférez-vous ?"
+            return reply("choices.same_day_same_person", who=who, day=day, times=join_alternatives(times))
         times = [
             f"{say_time(slot.start.astimezone(tz).time())} avec {practitioner_phrase(practice, slot.practitioner_id)}"
             for slot in slots
         ]
-        return f"{day[:1].upper()}{day[1:]}, je peux vous proposer {join_alternatives(times)}. Lequel préférez-vous ?"
+        return reply("choices.same_day", Day=day[:1].upper() + day[1:], times=join_alternatives(times))
     if same_person:
         spoken = [say_when(slot.start, practice, today) for slot in slots]
-        return f"Avec {who}, je peux vous proposer {join_alternatives(spoken)}. Lequel préférez-vous ?"
-    spoken = [say_slot(slot, practice, today) for slot in slots]
-    return f"Je peux vous proposer {join_alternatives(spoken)}. Lequel préférez-vous ?"
+        return reply("choices.same_person", who=who, times=join_alternatives(spoken))
+    return reply("choices.several", times=join_alternatives([say_slot(slot, practice, today) for slot in slots]))
 
 
-def motif_question(practice: Practice, practitioner_id: str | None = None, new_patient: bool = False) -> str:
+def say_choices(slots: Sequence[Slot], practice: Practice, today: date | None = None) -> str:
+    """:func:`choices_reply` as written text."""
+    return render([choices_reply(slots, practice, today)], None, practice)
+
+
+def motif_question_reply(practice: Practice, practitioner_id: str | None = None, new_patient: bool = False) -> Reply:
     """The motif question, with examples the patient can book, taken from the practice's configuration.
 
     When a practitioner was already named ("un rendez-vous avec le kiné"), the examples are that
@@ -87,18 +91,22 @@ def motif_question(practice: Practice, practitioner_id: str | None = None, new_p
     theirs = [m for m in motifs if practitioner_id in m.practitioner_ids] if practitioner_id else []
     if 2 <= len(theirs) <= 3:  # a real choice, not a yes/no question, which a form cannot take as an answer
         who = practitioner_phrase(practice, str(practitioner_id))
-        return f"Avec {who}, c'est pour {join_alternatives([indefinite(m.name) for m in theirs])} ?"
+        return reply("ask_motif.theirs", who=who, motifs=join_alternatives([indefinite(m.name) for m in theirs]))
     examples = [indefinite(m.name) for m in (theirs or motifs)[:3]]
     if not examples:
-        return "C'est pour quel motif ?"
-    return f"C'est pour quel motif ? Par exemple {join_alternatives(examples)}."
+        return reply("ask_motif")
+    return reply("ask_motif.examples", examples=join_alternatives(examples))
+
+
+def motif_question(practice: Practice, practitioner_id: str | None = None, new_patient: bool = False) -> str:
+    """:func:`motif_question_reply` as written text."""
+    return render([motif_question_reply(practice, practitioner_id, new_patient)], None, practice)
 
 
 def patient_status_question(for_a_relative: bool) -> str:
-    """Whether the patient came before, asked of the caller or about the relative they call for."""
-    if for_a_relative:
-        return "Le patient a-t-il déjà consulté au cabinet ?"
-    return "Avez-vous déjà consulté au cabinet ?"  # not "venu(e)": the same words for everyone
+    """Whether the patient came before, asked of the caller or about the relative they call for (not
+    "venu(e)": the same words for everyone)."""
+    return say("ask_patient_status.relative" if for_a_relative else "ask_patient_status")
 
 
 _MASCULINE = ("bilan", "renouvellement", "certificat", "suivi", "frottis", "pansement", "examen", "soin", "vaccin")
@@ -130,7 +138,7 @@ EVENING_FROM_HOUR = 18
 
 def hello(local_hour: int) -> str:
     """ "bonjour" or, from 18 h, "bonsoir" (the after-hours line answers at night)."""
-    return "bonsoir" if local_hour >= EVENING_FROM_HOUR else "bonjour"
+    return say("hello.evening" if local_hour >= EVENING_FROM_HOUR else "hello.day")
 
 
 def birth_date_corrected(born: date) -> str:
@@ -141,5 +149,7 @@ def birth_date_corrected(born: date) -> str:
 #: What the patient hears after an answer that could not be understood, before the question again
 #: (``not_understood.<question>`` in the catalogue); a second failed answer in a row is not asked again
 #: (``assistant.dialogue.failures``): the patient hears ``not_understood_again`` and the secretariat takes over.
-NOT_UNDERSTOOD = {key.partition(".")[2]: entry["text"] for key, entry in catalogue().items() if key.startswith("not_understood.")}
+NOT_UNDERSTOOD = {
+    key.partition(".")[2]: entry["text"] for key, entry in catalogue().items() if key.startswith("not_understood.")
+}
 NOT_UNDERSTOOD_AGAIN = say("not_understood_again")

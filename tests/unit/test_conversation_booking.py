@@ -51,7 +51,12 @@ def day(offset: int) -> TimeWish:
 
 
 def test_the_status_is_asked_only_when_the_motif_or_one_of_its_practitioners_is_closed_to_new_patients() -> None:
-    assert booking_questions(motif("consultation"), PRACTICE, "book") == ["motif", "patient_status", "practitioner", "time_wish"]
+    assert booking_questions(motif("consultation"), PRACTICE, "book") == [
+        "motif",
+        "patient_status",
+        "practitioner",
+        "time_wish",
+    ]
     assert booking_questions(motif("prise-de-sang"), PRACTICE, "book") == ["motif", "time_wish"]
     assert booking_questions(motif("kine-bilan"), PRACTICE, "book") == ["motif", "time_wish"]
 
@@ -122,7 +127,9 @@ def test_a_new_patient_for_an_open_motif_with_a_closed_doctor_is_told_and_asked_
 
 
 def test_a_patient_already_followed_keeps_the_motif_and_the_doctor() -> None:
-    decision = patient_status_answer("existing", motif("consultation"), "benali", motif("premiere-consultation"), PRACTICE)
+    decision = patient_status_answer(
+        "existing", motif("consultation"), "benali", motif("premiere-consultation"), PRACTICE
+    )
     assert dict(decision.changes) == {"patient_status": "existing"} and not decision.said
 
 
@@ -138,7 +145,9 @@ def test_a_practitioner_who_does_not_do_the_motif_is_said_so() -> None:
 
 def test_a_closed_practitioner_is_refused_to_a_new_patient_only() -> None:
     assert practitioner_answer("benali", None, motif("vaccination"), True, PRACTICE).said[0].id == "practitioner_closed"
-    assert dict(practitioner_answer("benali", None, motif("vaccination"), False, PRACTICE).changes) == {"practitioner": "benali"}
+    assert dict(practitioner_answer("benali", None, motif("vaccination"), False, PRACTICE).changes) == {
+        "practitioner": "benali"
+    }
     assert dict(practitioner_answer(ANY_PRACTITIONER, None, motif("vaccination"), True, PRACTICE).changes) == {
         "practitioner": ANY_PRACTITIONER
     }
@@ -174,7 +183,9 @@ def test_a_wish_in_the_past_is_refused() -> None:
 def test_a_time_said_to_the_practitioner_question_means_anyone_then() -> None:
     decision = time_wish_answer(day(5), None, "practitioner", None, False, PRACTICE, NOW)
     assert dict(decision.changes) == {"time_wish": day(5), "practitioner": ANY_PRACTITIONER}
-    assert dict(time_wish_answer(day(5), None, "time_wish", None, False, PRACTICE, NOW).changes) == {"time_wish": day(5)}
+    assert dict(time_wish_answer(day(5), None, "time_wish", None, False, PRACTICE, NOW).changes) == {
+        "time_wish": day(5)
+    }
 
 
 def test_a_loose_wish_spreads_the_slots_over_days_and_the_gap_is_the_motifs_length() -> None:
@@ -275,11 +286,17 @@ def test_the_answer_to_the_slots_read_out(answer, changes, said) -> None:
 
 
 def test_a_choice_comes_before_anything_else_and_nothing_understood_is_a_failed_answer() -> None:
-    assert choice_answer(PROPOSALS, ChoiceAnswer(index=0, holds_on=True, declines=True), None).changes == {"chosen_slot": SLOT}
+    assert choice_answer(PROPOSALS, ChoiceAnswer(index=0, holds_on=True, declines=True), None).changes == {
+        "chosen_slot": SLOT
+    }
     assert choice_answer(PROPOSALS, ChoiceAnswer(), None).failed == "chosen_slot"
 
 
 def test_a_new_time_or_practitioner_drops_the_proposals() -> None:
     assert search_changes(None, None) == {}
-    assert search_changes({"weekdays": [3]}, None) == {"chosen_slot": None, "proposed_slots": None, "time_wish": {"weekdays": [3]}}
+    assert search_changes({"weekdays": [3]}, None) == {
+        "chosen_slot": None,
+        "proposed_slots": None,
+        "time_wish": {"weekdays": [3]},
+    }
     assert search_changes(None, "benali") == {"chosen_slot": None, "proposed_slots": None, "practitioner": "benali"}

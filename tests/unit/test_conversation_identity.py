@@ -62,7 +62,9 @@ def test_an_emergency_ends_the_identity_form_and_a_symptom_first_starts_a_bookin
 
 
 def test_a_surname_said_with_the_first_name_keeps_the_surname_only() -> None:
-    assert last_name_answer("Léa Petit", "Petit. Léa Petit.", "last_name", ["Léa"], None, False).changes == {"last_name": "Petit"}
+    assert last_name_answer("Léa Petit", "Petit. Léa Petit.", "last_name", ["Léa"], None, False).changes == {
+        "last_name": "Petit"
+    }
 
 
 def test_the_particle_left_out_by_the_entity_is_kept() -> None:
@@ -92,7 +94,10 @@ def test_a_practitioners_first_name_without_a_title_is_the_patients() -> None:
     assert practitioner_word_as_name(text, entities, "last_name", PRACTICE) == "Sophie"
     assert practitioner_word_as_name(text, entities, "motif", PRACTICE) is None
     titled = "avec Sophie"
-    assert practitioner_word_as_name(titled, [{"entity": "practitioner", "start": 5, "end": 11}], "first_name", PRACTICE) is None
+    assert (
+        practitioner_word_as_name(titled, [{"entity": "practitioner", "start": 5, "end": 11}], "first_name", PRACTICE)
+        is None
+    )
 
 
 # --- birth date and phone
@@ -204,5 +209,7 @@ def test_after_a_corrected_birth_date_the_identity_is_checked_once_more_at_most(
     assert after_birth_date_fix(Where("cancel", None, False, False, 1)) == "action_find_appointments"
     assert after_birth_date_fix(Where("cancel", None, False, False, 2)) is None
     assert after_birth_date_fix(Where("book", "identity_form")) == "identity_form"
-    decision = change_of_mind(Where("cancel", None, False, False, 2), ChangeOfMind(fixed_birth_date=date(1979, 5, 2)), PRACTICE)
+    decision = change_of_mind(
+        Where("cancel", None, False, False, 2), ChangeOfMind(fixed_birth_date=date(1979, 5, 2)), PRACTICE
+    )
     assert decision.said[0].id == "no_more_checks_call" and decision.follow == "utter_anything_else"

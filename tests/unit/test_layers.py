@@ -184,7 +184,9 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_no_import_cycle_among_the_actions():
     """Function-level imports included: among the actions, a local import would only hide a cycle."""
     paths = {module_name(path): path for path in (ROOT / "actions").glob("*.py")}
-    graph = {name: {target for target in imports(path) if target in paths and target != name} for name, path in paths.items()}
+    graph = {
+        name: {target for target in imports(path) if target in paths and target != name} for name, path in paths.items()
+    }
     assert _strongly_connected(graph) == []
 
 

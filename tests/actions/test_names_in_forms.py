@@ -51,3 +51,47 @@ def test_a_message_a_red_flag_rule_matched_is_no_name(container, domain):
     tracker = name_turn("first_name", "Fievre Forte", slots={"last_name": "Martin"}, triage=triage)
     events, _ = run_action(ValidateIdentityForm(), tracker, domain)
     assert slot_events(events)["first_name"] is None
+
+
+def test_a_surname_set_right_at_the_first_name_question_is_not_a_change_of_mind(container, domain):
+    # chat QA: "Durand", then this, got « D'accord, j'abandonne cette demande. » (read as a change of mind)
+    text = "non pardon c'est Durant avec un t"
+    tracker = make_tracker(
+        {**BOOKING, "requested_slot": "first_name", "last_name": "Durand"},
+        text=text,
+        intent="change_mind",
+        active_loop="identity_form",
+        events=[{"event": "slot", "name": "last_name", "value": "Durand"}],
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["last_name"] == "Durant" and not slots.get("first_name") and said == []
+    assert not any(event.get("event") == "active_loop" for event in events)  # the form goes on: "Et le prénom ?"
+
+
+def test_a_surname_set_right_in_the_same_answer_keeps_the_last_one(container, domain):
+    # phone QA: read as out of scope, then "Jean-Pierre" was taken for the surname
+    text = "Durand non pardon Durant avec un t"
+    tracker = name_turn("last_name", text, candidates={}, slots={})
+    tracker.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.9}
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    assert slot_events(events)["last_name"] == "Durant"
+
+
+def test_a_spelled_surname_is_the_word(container, domain):
+    events, said = run_action(ValidateIdentityForm(), name_turn("last_name", "D U P O N T"), domain)
+    assert slot_events(events)["last_name"] == "Dupont" and said == []
+
+
+def test_a_surname_set_right_is_not_the_first_name_either(container, domain):
+    text = "non pardon c'est Durant avec un t"
+    tracker = make_tracker(
+        {**BOOKING, "requested_slot": "first_name", "last_name": "Durand"},
+        text=text,
+        active_loop="identity_form",
+        events=[{"event": "slot", "name": "last_name", "value": "Durand"}],
+        candidates={"first_name": text},
+    )
+    events, _ = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert slots["last_name"] == "Durant" and slots["first_name"] is None and "failed_answers" not in slots

@@ -64,6 +64,18 @@ class FakeRasa:
         )
 
 
+class FakeSms:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.down = False
+
+    def send(self, to: str, body: str, reference: int | None = None) -> str:
+        if self.down:
+            raise ConnectionError("operator down")
+        self.sent.append((to, body))
+        return f"SM{len(self.sent)}"
+
+
 class Clock:
     def __init__(self) -> None:
         self.at = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -82,8 +94,16 @@ def world(engine):
     secretaries = SecretaryService(store, fast_hasher_for_tests(), SystemClock(PARIS))
     secretaries.add("sophie", "Sophie", PASSWORD)
     secretaries.add("nadia", "Nadia", PASSWORD)
-    rasa = FakeRasa()
-    deps = ConsoleDeps(secretaries, escalations, store.queue_fingerprint, rasa, PARIS, "Cabinet de test")  # type: ignore[arg-type]
+    rasa, sms = FakeRasa(), FakeSms()
+    deps = ConsoleDeps(
+        secretaries,
+        escalations,
+        store.queue_fingerprint,
+        rasa,  # type: ignore[arg-type]
+        PARIS,
+        "Cabinet de test",
+        sms_sender=sms,
+    )
     app = create_app(deps)
     server = SanicThread(app, free_port())
     server.start()
@@ -94,6 +114,7 @@ def world(engine):
             "escalations": escalations,
             "secretaries": secretaries,
             "rasa": rasa,
+            "sms": sms,
             "engine": engine,
         }
     finally:
@@ -306,3 +327,37 @@ def test_a_takeover_pauses_the_assistant_relays_messages_and_hands_back(world):
         ("Nadia", "conversation_takeover"),
         ("Nadia", "conversation_closed"),
     ]
+
+
+def test_an_sms_conversation_is_answered_through_the_sms_channel(world):
+    escalation = world["escalations"].open(
+        channel=Channel.SMS,
+        conversation_id="sms-42",
+        reason="Question sur une ordonnance",
+        category="sensitive",
+        urgency="routine",
+        transcript=[["patient", "j'ai une question sur mon ordonnance"]],
+    )
+    rasa, sms = world["rasa"], world["sms"]
+    rasa.trackers["sms-42"] = [
+        {"event": "user", "text": "j'ai une question", "metadata": {"caller": "+33601020304", "channel": "sms"}}
+    ]
+    sophie, csrf = log_in(world)
+    headers = {"X-CSRF-Token": csrf, "Accept": "application/json"}
+    queue = sophie.get(world["url"] + "/api/queue", headers={"Accept": "application/json"}).json()
+    assert "Répondre par SMS" in queue["items"][0]["html"]
+    base = world["url"] + "/conversations/sms-42"
+    assert sophie.post(base + "/take", data={"escalation": str(escalation.id)}, headers=headers).ok
+    assert sophie.post(base + "/message", data={"text": "Oui, passez la prendre demain."}, headers=headers).ok
+    assert [to for to, _ in sms.sent] == ["+33601020304", "+33601020304"]
+    assert (
+        "prend la suite" in sms.sent[0][1] and sms.sent[1][1] == "Oui, passez la prendre demain.\n— Sophie, secrétariat"
+    )
+    assert is_paused(rasa.trackers["sms-42"])
+    sms.down = True
+    failed = sophie.post(base + "/message", data={"text": "Autre chose ?"}, headers=headers)
+    assert failed.status_code == 502 and "SMS non envoyé" in failed.json()["error"]
+    assert not any(e.get("text") == "Autre chose ?" for e in rasa.trackers["sms-42"])  # not recorded as said
+    sms.down = False
+    assert sophie.post(base + "/handback", headers=headers).ok
+    assert "reprend la conversation" in sms.sent[-1][1] and not is_paused(rasa.trackers["sms-42"])

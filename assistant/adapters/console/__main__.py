@@ -44,6 +44,22 @@ def build_deps(env: dict[str, str] | None = None):  # type: ignore[no-untyped-de
         secure_cookies=env.get("ASSISTANT_CONSOLE_SECURE_COOKIE") == "1",
         agenda=container.agenda,
         search_patients=store.search_patients,
+        sms_sender=_sms_sender(container),
+    )
+
+
+def _sms_sender(container):  # type: ignore[no-untyped-def]
+    """The SMS worker's Twilio sender when SMS is configured (SMS conversations are answered through it)."""
+    settings = container.settings
+    if not settings.sms_enabled:
+        return None
+    from assistant.adapters.sms.twilio_sender import TwilioSmsSender
+
+    return TwilioSmsSender(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        settings.twilio_sms_number,
+        settings.twilio_api_base_url,
     )
 
 

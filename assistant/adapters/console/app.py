@@ -53,6 +53,7 @@ from assistant.services.secretaries import (
     SecretaryError,
     SecretaryService,
     Session,
+    Takeover,
     same_secret,
 )
 
@@ -72,6 +73,7 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
+UNAVAILABLE = "Le serveur de l'assistant ne répond pas : réessayez dans un instant."
 ANNOUNCE_TAKEOVER = "{name}, du secrétariat, prend la suite de la conversation et vous répond."
 ANNOUNCE_HANDBACK = "{name} vous remercie. L'assistant reprend la conversation : que puis-je faire pour vous ?"
 ANNOUNCE_CLOSE = (
@@ -81,6 +83,12 @@ ANNOUNCE_CLOSE = (
 SPEAKER_NAMES = {"patient": "Patient", "assistant": "Assistant", "secretariat": "Secrétariat"}
 
 T = TypeVar("T")
+
+
+class SmsNotSent(Exception):
+    """An SMS of a takeover did not go; the message is the French sentence for the secretary."""
+
+
 _names = itertools.count(1)
 
 
@@ -95,6 +103,8 @@ class ConsoleDeps:
     secure_cookies: bool = False
     agenda: AgendaService | None = None
     search_patients: Callable[[str], list[Patient]] | None = None
+    #: Sends an SMS (``send(to, body)``, the SMS worker's sender): SMS conversations are answered through it.
+    sms_sender: Any | None = None
 
 
 class QueueWatcher:
@@ -460,18 +470,27 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
             found = await escalation_or_404(request, escalation_id)
             if isinstance(found, HTTPResponse):
                 return found
-            if found.conversation_id != conversation_id or found.channel != Channel.CHAT:
-                return refused(request, "Seule une conversation de chat peut être prise en main ici.", status=400)
+            if found.conversation_id != conversation_id or found.channel not in (Channel.CHAT, Channel.SMS):
+                return refused(
+                    request, "Seule une conversation de chat ou par SMS peut être prise en main.", status=400
+                )
+            if found.channel == Channel.SMS and deps.sms_sender is None:
+                return refused(
+                    request, "L'envoi de SMS n'est pas configuré (TWILIO_*) : rappelez le patient.", status=400
+                )
             escalation = found
+        channel = escalation.channel.value if escalation is not None else Channel.CHAT.value
         try:
-            takeover = await blocking(deps.secretaries.take_over, conversation_id, "chat", me, escalation_id or None)
+            takeover = await blocking(deps.secretaries.take_over, conversation_id, channel, me, escalation_id or None)
         except SecretaryError as error:
             return refused(request, error.message)
+        announcement = ANNOUNCE_TAKEOVER.format(name=me.display_name)
         try:
-            await deps.rasa.pause(conversation_id, ANNOUNCE_TAKEOVER.format(name=me.display_name), me.display_name)
-        except RasaUnavailable:
+            await send_sms_if_needed(takeover, announcement)
+            await deps.rasa.pause(conversation_id, announcement, me.display_name)
+        except (RasaUnavailable, SmsNotSent) as error:
             await blocking(deps.secretaries.end_takeover, conversation_id, me, CLOSED)
-            return refused(request, "Le serveur de l'assistant ne répond pas : réessayez dans un instant.", status=502)
+            return refused(request, str(error) or UNAVAILABLE, status=502)
         if escalation is not None and escalation.status == "open":
             with contextlib.suppress(AgendaError):  # closed meanwhile: the takeover stands on its own
                 await blocking(deps.escalations.take, escalation.id, me.display_name)
@@ -486,14 +505,17 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
         if len(text) > MAX_MESSAGE:
             return refused(request, f"Le message dépasse {MAX_MESSAGE} caractères.", status=400)
         try:
-            await blocking(deps.secretaries.held_by, conversation_id, me)
+            takeover = await blocking(deps.secretaries.held_by, conversation_id, me)
         except SecretaryError as error:
             return refused(request, error.message)
         assert deps.rasa is not None
         try:
+            await send_sms_if_needed(takeover, f"{text}\n— {me.display_name}, secrétariat")
             await deps.rasa.say(conversation_id, text, me.display_name)
+        except SmsNotSent as error:
+            return refused(request, str(error), status=502)
         except RasaUnavailable:
-            return refused(request, "Message non envoyé : le serveur de l'assistant ne répond pas.", status=502)
+            return refused(request, "Message non enregistré : le serveur de l'assistant ne répond pas.", status=502)
         return done(request, {"ok": True}, default=f"/conversations/{conversation_id}")
 
     async def end(request: Request, conversation_id: str, how: str) -> HTTPResponse:
@@ -503,16 +525,48 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
         except SecretaryError as error:
             return refused(request, error.message)
         assert deps.rasa is not None
-        announce = ANNOUNCE_HANDBACK if how == HANDED_BACK else ANNOUNCE_CLOSE
+        announce = (ANNOUNCE_HANDBACK if how == HANDED_BACK else ANNOUNCE_CLOSE).format(name=me.display_name)
         try:
-            await deps.rasa.resume(conversation_id, announce.format(name=me.display_name), me.display_name)
+            await deps.rasa.resume(conversation_id, announce, me.display_name)
         except RasaUnavailable:
-            return refused(request, "Le serveur de l'assistant ne répond pas : réessayez dans un instant.", status=502)
+            return refused(request, UNAVAILABLE, status=502)
+        with contextlib.suppress(SmsNotSent):  # the assistant answers the next SMS anyway
+            await send_sms_if_needed(takeover, announce)
         await blocking(deps.secretaries.end_takeover, conversation_id, me, how)
         if how == CLOSED and takeover.escalation_id is not None:
             with contextlib.suppress(AgendaError):  # already closed
                 await blocking(deps.escalations.close, takeover.escalation_id, "resolved", me.display_name)
         return done(request, {"ok": True}, default="/")
+
+    async def send_sms_if_needed(takeover: Takeover, body: str) -> None:
+        """In an SMS conversation, the text goes to the patient's phone through the SMS channel's sender."""
+        if takeover.channel != Channel.SMS.value:
+            return
+        if deps.sms_sender is None:
+            raise SmsNotSent("L'envoi de SMS n'est pas configuré (TWILIO_*).")
+        number = await patient_number(takeover)
+        if not number:
+            raise SmsNotSent("Numéro du patient inconnu : répondez par téléphone.")
+        try:
+            await blocking(deps.sms_sender.send, number, body[:640])
+        except (
+            Exception
+        ) as error:  # SmsSendError and transport failures: never the provider's message (it quotes the number)
+            log.warning("console: SMS of takeover %s not sent (%s)", takeover.id, type(error).__name__)
+            raise SmsNotSent("SMS non envoyé : l'opérateur ne répond pas ; réessayez ou rappelez le patient.") from None
+
+    async def patient_number(takeover: Takeover) -> str:
+        """The number the patient wrote from (the SMS channel's metadata in the tracker), else the hand-over's."""
+        if deps.rasa is not None:
+            with contextlib.suppress(RasaUnavailable):
+                for event in reversed(await deps.rasa.events(takeover.conversation_id)):
+                    metadata = event.get("metadata") if event.get("event") == "user" else None
+                    if isinstance(metadata, dict) and metadata.get("caller"):
+                        return str(metadata["caller"])
+        if takeover.escalation_id is not None:
+            escalation = await blocking(deps.escalations.get, takeover.escalation_id)
+            return escalation.callback_number or ""
+        return ""
 
     @app.post("/conversations/<conversation_id:str>/handback")
     async def hand_back(request: Request, conversation_id: str) -> HTTPResponse:

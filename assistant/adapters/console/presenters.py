@@ -96,7 +96,8 @@ def escalation_view(
         "notes": [{"author": n.author, "text": n.text, "at": local(n.at, tz)} for n in notes],
         "takeover_by": takeover.secretary_name if takeover else None,
         "takeover_secretary_id": takeover.secretary_id if takeover else None,
-        "can_take_over": e.channel == Channel.CHAT,
+        "can_take_over": e.channel in (Channel.CHAT, Channel.SMS),
+        "take_over_label": "Répondre par SMS" if e.channel == Channel.SMS else "Répondre dans le chat",
     }
 
 

@@ -48,7 +48,13 @@ def world(engine, clock):
     server = SanicThread(app, free_port())
     server.start()
     try:
-        yield {"url": f"http://127.0.0.1:{server.port}", "agenda": agenda, "engine": engine, "app": app}
+        yield {
+            "url": f"http://127.0.0.1:{server.port}",
+            "agenda": agenda,
+            "escalations": escalations,
+            "engine": engine,
+            "app": app,
+        }
     finally:
         server.stop()
 

@@ -145,6 +145,25 @@ def request_message(tracker: Tracker, intents: Sequence[str], timezone: str) -> 
     return "", None
 
 
+def previous_question(tracker: Tracker, intents: Sequence[str]) -> dict[str, Any] | None:
+    """The parse of the question (one of ``intents``) the latest message follows, through other follow-ups
+    (``inform``): "Vous fermez à quelle heure ce soir ?", "et demain ?", "et samedi ?": the third asks the first."""
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    for event in reversed(users[:-1]):
+        parse = event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        if intent in intents:
+            return dict(parse)
+        if intent != "inform":  # anything but another follow-up ends the chain
+            return None
+    return None
+
+
+def intent_of(parse: dict[str, Any] | None) -> str | None:
+    """The intent of a message's parse (None without one)."""
+    return ((parse or {}).get("intent") or {}).get("name")
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[Any]:
     """The values of the latest message's ``entity`` entities, in order."""
     return list(tracker.get_latest_entity_values(entity))

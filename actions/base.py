@@ -138,6 +138,28 @@ def answered_something_else(tracker: Tracker, events: list[dict[str, Any]]) -> s
     return None if filled else str(requested)
 
 
+def answered_out_of_scope(tracker: Tracker, events: list[dict[str, Any]]) -> str | None:
+    """The question asked, when the answer is out of scope or a lone word read as English, and fills nothing.
+
+    Such an answer is a failed answer to the question (QA: "hier" three times for the birth date got the
+    out-of-scope sentence each time and never a hand-over; "undefined" for the first name, the English
+    reply). Questions, emergencies, hand-overs, a wish to speak English and "Pardon ?" are not failed
+    answers: their rules answer them.
+    """
+    requested = tracker.get_slot("requested_slot")
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    lone_word = len(latest_text(tracker).split()) == 1
+    if not requested or not (intent == "out_of_scope" or (intent == "speak_english" and lone_word)):
+        return None
+    filled = any(
+        event.get("event") == "slot"
+        and event.get("name") not in ("requested_slot", FAILED_ANSWERS)
+        and event.get("value") is not None
+        for event in events
+    )
+    return None if filled else str(requested)
+
+
 def without_cleared_slots(tracker: Tracker) -> Tracker:
     """``tracker`` as the form's validation should see it: without the slots an action just emptied.
 
@@ -187,6 +209,14 @@ class SafeFormValidation(FormValidationAction, ABC):
             failed_before = failure_counts(tracker.get_slot(FAILED_ANSWERS))  # rasa-sdk updates the tracker
             requested = tracker.get_slot("requested_slot")
             events = await within_deadline(super().run(dispatcher, tracker, domain))
+            unanswered = answered_out_of_scope(tracker, events)
+            if unanswered is not None:  # "hier" for the birth date: counted, not « Je ne peux vous aider que… »
+                counts = after_failure(failed_before, unanswered)
+                if hands_over(counts, unanswered):
+                    return await self.hand_over(dispatcher, tracker, unanswered)
+                hint = f"not_understood.{unanswered}"
+                await utter(dispatcher, tracker, hint if hint in catalogue() else "not_this_answer")
+                return [*events, SlotSet(unanswered, None), SlotSet(FAILED_ANSWERS, counts)]
             asked = answered_something_else(tracker, events)
             if asked is None:
                 return await self.count_failures(dispatcher, tracker, events, failed_before, requested)

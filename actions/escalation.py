@@ -164,6 +164,10 @@ class ValidateCallbackForm(SafeFormValidation):
         """
         in_text = parse_phone(latest_text(tracker))  # the whole message: DIET may tag each group apart
         phone = in_text if in_text not in (None, NO_PHONE) else parse_phone(str(value or ""))
+        if phone is None and answers_in_this_form(tracker, "callback_form") == 0:
+            # the form starts in the turn of the hand-over: digits of that message ("123456" said for a
+            # name) answer no question of it yet (QA: « Je n'ai pas compris ce numéro » before it was asked)
+            return {"phone": None}
         if phone is None and answers_in_this_form(tracker, "callback_form") >= 2:
             await utter(dispatcher, tracker, "phone_not_noted")
             return {"phone": NO_PHONE}

@@ -18,6 +18,7 @@ log = logging.getLogger("assistant.adapters.console")
 
 def build_deps(env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     from assistant.adapters.console.app import ConsoleDeps
+    from assistant.adapters.console.push import notifier_from_env
     from assistant.adapters.console.rasa_api import RasaApi
     from assistant.adapters.console.store import SqlSecretaryStore
     from assistant.adapters.console.wiring import secretary_service
@@ -45,6 +46,7 @@ def build_deps(env: dict[str, str] | None = None):  # type: ignore[no-untyped-de
         agenda=container.agenda,
         search_patients=store.search_patients,
         sms_sender=_sms_sender(container),
+        push_notify=notifier_from_env(env),
     )
 
 

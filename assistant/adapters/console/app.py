@@ -27,7 +27,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -105,6 +105,8 @@ class ConsoleDeps:
     search_patients: Callable[[str], list[Patient]] | None = None
     #: Sends an SMS (``send(to, body)``, the SMS worker's sender): SMS conversations are answered through it.
     sms_sender: Any | None = None
+    #: Wakes the patient's push stream after a secretary's message (Redis pub/sub); None: the stream polls.
+    push_notify: Callable[[str], Awaitable[None]] | None = None
 
 
 class QueueWatcher:
@@ -488,6 +490,7 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
         try:
             await send_sms_if_needed(takeover, announcement)
             await deps.rasa.pause(conversation_id, announcement, me.display_name)
+            await notify_push(conversation_id)
         except (RasaUnavailable, SmsNotSent) as error:
             await blocking(deps.secretaries.end_takeover, conversation_id, me, CLOSED)
             return refused(request, str(error) or UNAVAILABLE, status=502)
@@ -512,6 +515,7 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
         try:
             await send_sms_if_needed(takeover, f"{text}\n— {me.display_name}, secrétariat")
             await deps.rasa.say(conversation_id, text, me.display_name)
+            await notify_push(conversation_id)
         except SmsNotSent as error:
             return refused(request, str(error), status=502)
         except RasaUnavailable:
@@ -528,6 +532,7 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
         announce = (ANNOUNCE_HANDBACK if how == HANDED_BACK else ANNOUNCE_CLOSE).format(name=me.display_name)
         try:
             await deps.rasa.resume(conversation_id, announce, me.display_name)
+            await notify_push(conversation_id)
         except RasaUnavailable:
             return refused(request, UNAVAILABLE, status=502)
         with contextlib.suppress(SmsNotSent):  # the assistant answers the next SMS anyway
@@ -537,6 +542,10 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
             with contextlib.suppress(AgendaError):  # already closed
                 await blocking(deps.escalations.close, takeover.escalation_id, "resolved", me.display_name)
         return done(request, {"ok": True}, default="/")
+
+    async def notify_push(conversation_id: str) -> None:
+        if deps.push_notify is not None:
+            await deps.push_notify(conversation_id)
 
     async def send_sms_if_needed(takeover: Takeover, body: str) -> None:
         """In an SMS conversation, the text goes to the patient's phone through the SMS channel's sender."""

@@ -145,10 +145,10 @@ class ValidateBookingForm(SafeFormValidation):
     async def extract_time_wish(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "time_wish" or entity_value(tracker, "time_wish") is not None:
+        state, practice = await read(tracker)
+        if state.requested_slot != "time_wish" or entity_value(tracker, "time_wish") is not None:
             return {}
-        practice = await runtime.practice()
-        wish = booking.open_time_answer(latest_text(tracker), runtime.now(), practice.timezone)
+        wish = booking.open_time_answer(state.text, runtime.now(), practice.timezone)
         return slot_values({"time_wish": wish}) if wish is not None else {}
 
     async def validate_motif(
@@ -248,7 +248,7 @@ class ActionAskChosenSlot(StateAction):
     action_name = "action_ask_chosen_slot"
 
     async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
-        if tracker.get_slot("time_wish") is None:
+        if state.time_wish is None:
             await utter(dispatcher, tracker, "ask_when", practice=practice)
             return []
         query = slot_query(state, practice)

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import latest_text, previous_action
 from actions.booking import book_appointment
 from actions.manage import cancel_appointment, move_appointment
+from actions.state_adapter import read_state
 from assistant.dialogue.understanding import opens_with_yes
 
 Change = Callable[[CollectingDispatcher, Tracker], Awaitable[list[EventType]]]
@@ -35,11 +36,12 @@ def read_back_answered(tracker: Tracker) -> Change | None:
     name = previous_action(tracker)
     if name in CONFIRMED_BY_YES:
         return CONFIRMED_BY_YES[name]
+    state = read_state(tracker)
     if (
         name == "action_find_appointments"
-        and tracker.get_slot("task") == "cancel"
-        and tracker.get_slot("identity_verified")
-        and tracker.get_slot("appointment_id")
+        and state.task == "cancel"
+        and state.identity.verified
+        and state.appointment_id
     ):
         return cancel_appointment  # "Voulez-vous l'annuler ?"
     return None

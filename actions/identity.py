@@ -31,24 +31,29 @@ from assistant.dialogue.understanding import (
 from assistant.nlu.time_wish import parse_birth_date
 
 
-def practitioner_word_as_name(tracker: Tracker, state: ConversationState, practice: Any) -> str | None:
+def practitioner_word_as_name(state: ConversationState, practice: Any) -> str | None:
     """A practitioner's first name said as the patient's ("Garnier Sophie")."""
-    entities = tracker.latest_message.get("entities") or []
-    return identity.practitioner_word_as_name(state.text, entities, state.requested_slot, practice)
+    return identity.practitioner_word_as_name(state.text, state.entity_spans, state.requested_slot, practice)
 
 
-def names_said(tracker: Tracker, slot: str) -> list[str]:
+def spoken(state: ConversationState, slot: str, value: Any) -> str:
+    """The words said for the ``slot`` entity whose value is ``value`` (not its synonym: M. Petit stays Petit)."""
+    return spoken_entity_text({"text": state.text, "entities": state.entity_spans}, slot, str(value or ""))
+
+
+def names_said(tracker: Tracker, state: ConversationState, slot: str) -> list[str]:
     """The ``slot`` name said in the latest message (as spoken) or given before: what the other name is not."""
-    said = [spoken_entity_text(tracker.latest_message, slot, str(value)) for value in entity_values(tracker, slot)]
+    said = [spoken(state, slot, value) for value in entity_values(tracker, slot)]
     earlier = value_before_latest_message(tracker, slot)
-    now = tracker.get_slot(slot)  # extracted this turn too ("Garnier Sophie": Sophie, see extract_first_name)
+    # extracted this turn too ("Garnier Sophie": Sophie, see extract_first_name)
+    now = state.identity.last_name if slot == "last_name" else state.identity.first_name
     return [*said, *(str(name) for name in (earlier, now) if name)]
 
 
 def name_answer(tracker: Tracker, slot: str, value: Any) -> Decision:
     """What a name answer keeps (``assistant.conversation.identity``), read with the other name said."""
     state = read_state(tracker)
-    said = spoken_entity_text(tracker.latest_message, slot, str(value or ""))
+    said = spoken(state, slot, value)
     other = "first_name" if slot == "last_name" else "last_name"
     decide = identity.last_name_answer if slot == "last_name" else identity.first_name_answer
     earlier = value_before_latest_message(tracker, slot)
@@ -56,10 +61,10 @@ def name_answer(tracker: Tracker, slot: str, value: Any) -> Decision:
         said,
         state.text,
         state.requested_slot,
-        names_said(tracker, other),
+        names_said(tracker, state, other),
         earlier,
         corrects_earlier_answer(state.text),
-        rules_matched=rules_of(tracker),
+        rules_matched=bool(state.triage.rules),
     )
 
 
@@ -69,7 +74,7 @@ class ValidateIdentityForm(SafeFormValidation):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         state, practice = await read(tracker)
-        is_name = identity.is_a_name_answer(state.requested_slot, rules_of(tracker), state.text)
+        is_name = identity.is_a_name_answer(state.requested_slot, bool(state.triage.rules), state.text)
         ended = identity.identity_interruption(state.intent, is_name, state.task, "motif" in state.entities)
         if ended is not None:
             return await carry_out(dispatcher, tracker, ended, practice)
@@ -78,7 +83,7 @@ class ValidateIdentityForm(SafeFormValidation):
             decision = identity.other_choice(changed, state.requested_slot, practice, runtime.now().date())
             return await carry_out(dispatcher, tracker, decision, practice)
         events = await super().run(dispatcher, tracker, domain)
-        if practitioner_word_as_name(tracker, state, practice) is not None:
+        if practitioner_word_as_name(state, practice) is not None:
             # the word was a first name: the practitioner of the booking stays who it was
             events.append(SlotSet("practitioner", value_before_latest_message(tracker, "practitioner")))
         return events
@@ -92,7 +97,9 @@ class ValidateIdentityForm(SafeFormValidation):
         state = read_state(tracker)
         earlier = value_before_latest_message(tracker, "last_name")
         corrects = corrects_earlier_answer(state.text)
-        name = identity.corrected_last_name(state.text, state.requested_slot, earlier, corrects, rules_of(tracker))
+        name = identity.corrected_last_name(
+            state.text, state.requested_slot, earlier, corrects, bool(state.triage.rules)
+        )
         return {"last_name": name} if name else {}
 
     async def extract_first_name(
@@ -100,7 +107,7 @@ class ValidateIdentityForm(SafeFormValidation):
     ) -> dict[str, Any]:
         if entity_value(tracker, "first_name") is not None:
             return {}
-        name = practitioner_word_as_name(tracker, read_state(tracker), await runtime.practice())
+        name = practitioner_word_as_name(read_state(tracker), await runtime.practice())
         return {"first_name": name} if name else {}
 
     @staticmethod
@@ -118,7 +125,7 @@ class ValidateIdentityForm(SafeFormValidation):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        return identity.identity_questions(tracker.get_slot("task"))
+        return identity.identity_questions(read_state(tracker).task)
 
     async def extract_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -156,8 +163,3 @@ class ValidateIdentityForm(SafeFormValidation):
         caller = parse_phone(state.caller_number) if state.caller_number else None
         decision = identity.phone_answer(parse_phone(text), parse_phone(str(value or "")), caller, state.requested_slot)
         return await form_answer(dispatcher, tracker, decision)
-
-
-def rules_of(tracker: Tracker) -> bool:
-    """Whether a red-flag rule matched the latest message (the rules' ids, whatever their category)."""
-    return bool((tracker.latest_message.get("triage") or {}).get("rules"))

@@ -92,6 +92,7 @@ def triage_of(tracker: Tracker) -> Triage:
         reasons=tuple(str(reason) for reason in raw.get("reasons") or ()),
         numbers=tuple(str(number) for number in raw.get("numbers") or ()),
         rule_categories=tuple(categories[rule] for rule in raw.get("rules") or () if rule in categories),
+        rules=tuple(str(rule) for rule in raw.get("rules") or ()),
     )
 
 
@@ -207,6 +208,7 @@ def read_state(tracker: Tracker, timezone: str = "Europe/Paris") -> Conversation
         text=latest_text(tracker),
         intent=latest_intent(tracker),
         entities=tuple(str(e.get("entity")) for e in tracker.latest_message.get("entities") or []),
+        entity_spans=tuple(dict(e) for e in tracker.latest_message.get("entities") or []),
         triage=triage_of(tracker),
         caller_number=caller_number(tracker),
         for_a_relative=mentions_a_relative(tracker),

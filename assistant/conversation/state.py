@@ -8,8 +8,10 @@ real date.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from assistant.core.model import Channel, Slot
 from assistant.core.windows import TimeWish
@@ -37,6 +39,8 @@ class Triage:
     numbers: tuple[str, ...] = ()
     #: The categories of the rules that matched ("suicide" and "emergency": an overdose).
     rule_categories: tuple[str, ...] = ()
+    #: The ids of the rules that matched.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class ConversationState:
     text: str = ""
     intent: str | None = None
     entities: tuple[str, ...] = ()
+    #: The latest message's entities as the NLU gave them (name, value, offsets in ``text``).
+    entity_spans: tuple[Mapping[str, Any], ...] = ()
     triage: Triage = field(default_factory=Triage)
     caller_number: str = ""
     #: The caller named a relative the call is about ("pour mon fils"): "son rendez-vous".

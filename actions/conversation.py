@@ -10,6 +10,7 @@ from actions.booking import search_changes
 from actions.translate import carry_out
 from assistant.conversation.change_of_mind import SEARCH_FORMS, ChangeOfMind, Where, change_of_mind
 from assistant.core.model import Practice
+from assistant.language.fr.requests import says_change_of_mind
 from assistant.dialogue.understanding import (
     birth_date_before_correction,
     corrected_birth_date,
@@ -40,5 +41,6 @@ class ActionChangeMind(StateAction):
             fixed_birth_date=corrected_birth_date(said, earlier, now),
             new_search=search_changes(tracker, practice) if searching else {},
             says_goodbye=ends_with_goodbye(said),
+            says_so=says_change_of_mind(said),
         )
         return await carry_out(dispatcher, tracker, change_of_mind(where, message, practice), practice)

@@ -38,6 +38,7 @@ class ChangeOfMind:
     fixed_birth_date: date | None = None
     new_search: Mapping[str, Any] = field(default_factory=dict)  # a new time or practitioner
     says_goodbye: bool = False
+    says_so: bool = True  # the words of a change of mind ("finalement", "laissez tomber", "je me suis trompé")
 
 
 def after_birth_date_fix(where: Where) -> str | None:
@@ -63,6 +64,10 @@ def change_of_mind(where: Where, said: ChangeOfMind, practice: Practice) -> Deci
         corrected = reply("birth_date_corrected", birth_date=say_birth_date(fixed))
         return Decision({"birth_date": fixed}, (corrected,), follow=follow)
     searching = where.form in SEARCH_FORMS or where.slot_chosen
+    if not said.says_so and not said.new_search:
+        # "je me suis fait vomir", read as a change of mind, has none of its words (QA: « D'accord,
+        # j'abandonne cette demande. »): not understood, and the request goes on (the form asks again)
+        return Decision(said=(reply("not_this_answer"),), follow=where.form or "action_handle_fallback")
     if searching and where.task in ("book", "move") and said.new_search:
         follow = where.form if where.form in SEARCH_FORMS else "slot_choice_form"
         return Decision(said.new_search, (reply("ok"),), follow=follow)

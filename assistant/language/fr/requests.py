@@ -14,6 +14,23 @@ _HOLD_ON = re.compile(
 )
 
 
+#: What a change of mind says ("finalement non", "laissez tomber", "je me suis trompé", "en fait plutôt
+#: jeudi"): every example of the intent has one. "je me suis fait vomir", read as one, has none (QA, issue 16).
+_CHANGE_OF_MIND = re.compile(
+    r"\b(?:non|finalement|en fait|tout compte fait|plutot|pardon|oups|mince|zut|oula|erreur|rectification|"
+    r"corrig\w*|correction|faute|mal tape|mauvais\w*|effac\w*|tenez pas compte|"
+    r"tromp\w*|plant\w*|embrouill\w*|emmel\w*|confondu|mal (?:dit|exprime\w*)|betise|"
+    r"laiss\w* tomber|oubli\w*|tant pis|chang\w*|modifi\w*|retir\w*|reviens|revenir|reprend\w*|recommenc\w*|"
+    r"abandonn\w*|annul\w*|stop|arret\w*|voulais|prefer\w*|garde\w*|plus|rappel\w*|reflechi\w*|"
+    r"pas (?:ca|celui|le bon|la bonne|si vite|ce que)|c est pas|ce n est pas|ah bah|attend\w*)\b"
+)
+
+
+def says_change_of_mind(text: str) -> bool:
+    """Whether a message read as a change of mind has the words of one (folded, see core.text.normalise)."""
+    return _CHANGE_OF_MIND.search(normalise(text)) is not None
+
+
 _REPEAT = re.compile(
     r"(?:(?:euh|oui|allo|pardon|excusez moi|desole|desolee)\s+)*"
     r"(?:(?:est ce que\s+)?(?:vous\s+)?pouvez\s+(?:vous\s+)?(?:me\s+)?(?:le\s+|la\s+|les\s+)?(?:repeter|redire)"

@@ -48,12 +48,13 @@ def question_of(intent: str | None, entities: Sequence[str], previous: str | Non
 class Question:
     """A practical question and what it is about."""
 
-    intent: str
-    text: str
+    intent: str  # one of INFO_INTENTS
+    text: str  # the words of the question: an address question may ask only for the parking
     practitioner: str | None = None
+    #: The day asked about: a weekday ("le samedi") or a date ("le 25 décembre").
     weekday: int | None = None
     day: date | None = None
-    motif: AppointmentType | None = None
+    motif: AppointmentType | None = None  # what a fees or documents question is about
 
 
 def answer(question: Question, practice: Practice, now: datetime) -> str:

@@ -48,11 +48,13 @@ class ConversationState:
     """Everything a decision needs about the conversation so far."""
 
     channel: Channel = Channel.CHAT
-    task: str | None = None
-    motif: str | None = None
-    practitioner: str | None = None
-    patient_status: str | None = None
+    task: str | None = None  # "book", "move", "cancel", "check"
+    motif: str | None = None  # a motif id of the practice (or the words said, until validated)
+    practitioner: str | None = None  # a practitioner id, or "any"
+    patient_status: str | None = None  # "new" or "existing"
+    #: The time the patient asked for (None: not asked yet, or unreadable).
     time_wish: TimeWish | None = None
+    #: The slots read out, and the one chosen among them.
     proposals: tuple[Slot, ...] = ()
     chosen: Slot | None = None
     #: The search found nothing at all (the slot choice form ends without a choice).

@@ -16,22 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assistant.conversation.replies import catalogue, say
+
 #: The failed answers in a row on one question after which the conversation is handed over.
 MAX_FAILED_ANSWERS = 2
-
-#: What each question asks for, as the secretary reads it in the hand-over's reason.
-FIELD_LABELS = {
-    "last_name": "nom de famille",
-    "first_name": "prénom",
-    "birth_date": "date de naissance",
-    "phone": "numéro de téléphone",
-    "motif": "motif du rendez-vous",
-    "patient_status": "déjà venu au cabinet ou non",
-    "practitioner": "praticien souhaité",
-    "time_wish": "moment souhaité",
-    "chosen_slot": "choix du créneau",
-}
-
 
 def failure_counts(value: Any) -> dict[str, int]:
     """The slot's value as counts (anything unreadable, such as a slot never set, is no failure)."""
@@ -67,5 +55,7 @@ def hands_over(value: Any, field: str) -> bool:
 
 
 def handover_reason(field: str) -> str:
-    """The escalation's reason, for the secretary: "Incompréhension répétée : date de naissance"."""
-    return f"Incompréhension répétée : {FIELD_LABELS.get(field, field.replace('_', ' '))}"
+    """The escalation's reason, for the secretary: "Incompréhension répétée : date de naissance"
+    (``reason.misunderstood`` and the question's label ``field.<question>`` in the reply catalogue)."""
+    label = f"field.{field}"
+    return say("reason.misunderstood", field=say(label) if label in catalogue() else field.replace("_", " "))

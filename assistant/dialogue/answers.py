@@ -19,6 +19,7 @@ from assistant.core.secretariat import is_staffed, next_staffed, staffed_interva
 from assistant.core.slots import opening_intervals, rule_applies
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, local_datetime
+from assistant.conversation.replies import say
 from assistant.dialogue.speech import (
     DAYS,
     indefinite,
@@ -116,15 +117,15 @@ def answer_hours(
         return _secretariat_day(practice, weekday, today)
     sentences = []
     if practice.secretariat.hours:
-        sentences.append(f"Le secrétariat répond {say_weekly_hours(practice.secretariat.hours, today)}.")
-    sentences.append("Les consultations se font sur rendez-vous.")
+        sentences.append(say("answer.secretariat_hours", hours=say_weekly_hours(practice.secretariat.hours, today)))
+    sentences.append(say("answer.by_appointment"))
     if practice.public_holidays_closed and is_public_holiday(today, practice.holiday_region):
-        sentences.append("Aujourd'hui est un jour férié : le cabinet est fermé.")
+        sentences.append(say("answer.holiday_today"))
     elif practice.public_holidays_closed:
-        sentences.append("Le cabinet est fermé les jours fériés.")
+        sentences.append(say("answer.closed_on_holidays"))
     if practice.emergency.on_call:
         sentences.append(on_call_sentence(practice))
-    sentences.append(f"En cas d'urgence vitale, appelez le {practice.emergency.samu}.")
+    sentences.append(say("answer.emergency", samu=practice.emergency.samu))
     return " ".join(sentences)
 
 
@@ -144,11 +145,15 @@ def answer_open_now(practice: Practice, now: datetime) -> str:
     current = next((i for i in staffed_intervals(practice, 1, now) if i.start <= now < i.end), None)
     if current is not None:
         until = current.end.astimezone(get_timezone(practice.timezone)).time()
-        return f"Oui, le secrétariat répond jusqu'à {say_time(until)}."
+        return say("answer.open_until", until=say_time(until))
     opening = next_staffed(practice, now)
     today = now.astimezone(get_timezone(practice.timezone)).date()
-    when = f" ; il rouvre {say_when(opening, practice, today)}" if opening else ""
-    sentences = [f"Non, le secrétariat est fermé en ce moment{when}."]
+    closed = (
+        say("answer.closed_now_reopens", when=say_when(opening, practice, today))
+        if opening
+        else say("answer.closed_now")
+    )
+    sentences = [closed]
     if practice.emergency.on_call:
         sentences.append(on_call_sentence(practice))
     return " ".join(sentences)
@@ -156,10 +161,8 @@ def answer_open_now(practice: Practice, now: datetime) -> str:
 
 def on_call_sentence(practice: Practice) -> str:
     """The practice's on-call service in one spoken sentence (its label says when it answers)."""
-    label = practice.emergency.on_call_label
-    return f"En dehors des horaires, la permanence des soins répond au {practice.emergency.on_call}" + (
-        f" : {label}." if label else "."
-    )
+    label, number = practice.emergency.on_call_label, practice.emergency.on_call
+    return say("answer.on_call_when", on_call=number, label=label) if label else say("answer.on_call", on_call=number)
 
 
 def answer_on_call(practice: Practice, question: str = "") -> str:
@@ -172,10 +175,9 @@ def answer_on_call(practice: Practice, question: str = "") -> str:
     sentences = [on_call_sentence(practice)] if numbers.on_call else []
     if re.search(r"\bpharmacies?\b", normalise(question)):
         # The practice keeps no list of pharmacies on duty; the national line does (phone QA).
-        sentences.insert(0, "Pour la pharmacie de garde, appelez le 32 37.")
+        sentences.insert(0, say("answer.pharmacy"))
     sentences.append(
-        f"En cas d'urgence vitale, appelez le {numbers.samu} ou le {numbers.european} ; "
-        f"une personne sourde ou malentendante peut envoyer un SMS au {numbers.deaf_sms}."
+        say("answer.emergency_numbers", samu=numbers.samu, european=numbers.european, deaf_sms=numbers.deaf_sms)
     )
     return " ".join(sentences)
 
@@ -190,28 +192,30 @@ def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int |
     rules = current_rules(practice.practitioner(practitioner_id).schedule, today)
     if weekday is None:
         if not rules:
-            return f"{who} n'a pas d'horaires de consultation enregistrés : le secrétariat vous renseignera."
-        return f"{who} consulte {say_weekly_hours(rules, today)}, sur rendez-vous."
+            return say("answer.no_hours", who=who)
+        return say("answer.consults", who=who, hours=say_weekly_hours(rules, today))
     that_day = _on_weekday(rules, weekday, today)
     if not that_day:
         working = sorted({day for rule in rules for day in rule.weekdays})
-        days = f" Ses jours de consultation : {say_weekdays(working)}." if working else ""
-        return f"{who} ne consulte pas le {DAYS[weekday]}.{days}"
-    return f"{who} consulte {say_weekly_hours(that_day, today)}, sur rendez-vous."
+        if working:
+            return say("answer.not_that_weekday_days", who=who, day=DAYS[weekday], days=say_weekdays(working))
+        return say("answer.not_that_weekday", who=who, day=DAYS[weekday])
+    return say("answer.consults", who=who, hours=say_weekly_hours(that_day, today))
 
 
 def _closed_then(practice: Practice) -> str:
     """Whom to call when the practice is closed."""
     if practice.emergency.on_call:
-        return f"La permanence des soins répond au {practice.emergency.on_call}."
-    return f"En cas d'urgence vitale, appelez le {practice.emergency.samu}."
+        return say("answer.on_call_short", on_call=practice.emergency.on_call)
+    return say("answer.emergency", samu=practice.emergency.samu)
 
 
 def _secretariat_day(practice: Practice, weekday: int, today: date) -> str:
     that_day = _on_weekday(practice.secretariat.hours, weekday, today)
     if that_day:
-        return f"Le secrétariat répond {say_weekly_hours(that_day, today)}. Les consultations se font sur rendez-vous."
-    return f"Le {DAYS[weekday]}, le cabinet est fermé. {_closed_then(practice)}"
+        hours = say("answer.secretariat_hours", hours=say_weekly_hours(that_day, today))
+        return f"{hours} {say('answer.by_appointment')}"
+    return say("answer.closed_weekday", day=DAYS[weekday], then=_closed_then(practice))
 
 
 def _the_day(day: date, today: date) -> str:
@@ -241,25 +245,24 @@ def _hours_on(practice: Practice, day: date, today: date, practitioner_id: str |
     the_day = _the_day(day, today)
     if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
         holiday = french_public_holidays(day.year, practice.holiday_region)[day]
-        return f"{_upper_first(the_day)} est un jour férié ({holiday}) : le cabinet est fermé. {_closed_then(practice)}"
+        return say("answer.holiday_on", Day=_upper_first(the_day), holiday=holiday, then=_closed_then(practice))
     day_start, day_end = local_datetime(day, time(0), tz), local_datetime(day + timedelta(days=1), time(0), tz)
     whole = [c for c in _closures_on(practice, day, tz, None) if c.start <= day_start and c.end >= day_end]
     if whole:
-        return f"{_upper_first(the_day)}, le cabinet est fermé{_because(whole)}. {_closed_then(practice)}"
+        return say("answer.closed_on", Day=_upper_first(the_day), because=_because(whole), then=_closed_then(practice))
     if practitioner_id is not None:
         return _practitioner_on(practice, practitioner_id, day, today, tz)
     rules = [rule for rule in practice.secretariat.hours if rule_applies(rule, day)]
     if not rules:
-        return f"{_upper_first(the_day)}, le cabinet est fermé. {_closed_then(practice)}"
+        return say("answer.closed_on", Day=_upper_first(the_day), because="", then=_closed_then(practice))
     ranges = join_alternatives([say_range(wall) for rule in rules for wall in rule.ranges], "et")
-    sentences = [f"{_upper_first(the_day)}, le secrétariat répond {ranges}. Les consultations se font sur rendez-vous."]
+    sentences = [say("answer.day_hours", Day=_upper_first(the_day), ranges=ranges)]
     for practitioner in practice.practitioners:  # who is away that day, when they would have been there
         scheduled = any(rule_applies(rule, day) for rule in practitioner.schedule)
         if scheduled and not opening_intervals(practice, practitioner, day, tz):
             away = _closures_on(practice, day, tz, practitioner.id)
-            sentences.append(
-                f"{practitioner_subject(practice, practitioner.id)} ne consulte pas ce jour-là{_because(away)}."
-            )
+            who = practitioner_subject(practice, practitioner.id)
+            sentences.append(say("answer.away_that_day", who=who, because=_because(away)))
     return " ".join(sentences)
 
 
@@ -270,7 +273,7 @@ def motif_hours_reason(motif: AppointmentType | None, wish: TimeWish) -> str | N
     if any(part.start < hours.end and hours.start < part.end for part in wish.day_parts for hours in motif.hours):
         return None
     ranges = join_alternatives([say_range(hours) for hours in motif.hours])
-    return f"Les rendez-vous pour {indefinite(motif.name)} sont {ranges}."
+    return say("answer.motif_hours", motif=indefinite(motif.name), ranges=ranges)
 
 
 def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence[str], today: date) -> str | None:
@@ -287,16 +290,18 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
         return None
     the_day = _upper_first(_the_day(day, today))
     if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
-        return f"{the_day} est un jour férié : le cabinet est fermé."
+        return say("answer.holiday_closed", Day=the_day)
     openings = {pid: opening_intervals(practice, practice.practitioner(pid), day, tz) for pid in practitioner_ids}
     single = practitioner_ids[0] if len(practitioner_ids) == 1 else None
     if not any(openings.values()):
         if single is not None:
             away = _because(_closures_on(practice, day, tz, single))
-            return f"{practitioner_subject(practice, single)} ne consulte pas {_the_day(day, today)}{away}."
+            return say(
+                "answer.not_on", who=practitioner_subject(practice, single), day=_the_day(day, today), because=away
+            )
         if not any(opening_intervals(practice, p, day, tz) for p in practice.practitioners):
-            return f"{the_day}, le cabinet est fermé."
-        return f"{the_day}, il n'y a pas de consultation pour ce motif."
+            return say("answer.closed_day", Day=the_day)
+        return say("answer.no_consultation_for_motif", Day=the_day)
     if not wish.day_parts:
         return None
     wished = [
@@ -316,8 +321,10 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
             ],
             "et",
         )
-        return f"{practitioner_subject(practice, single)} consulte {_the_day(day, today)} {ranges}."
-    return f"{the_day}, il n'y a pas de consultation pour ce motif à ce moment-là."
+        return say(
+            "answer.consults_on", who=practitioner_subject(practice, single), day=_the_day(day, today), ranges=ranges
+        )
+    return say("answer.no_consultation_then", Day=the_day)
 
 
 def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today: date, tz: tzinfo) -> str:
@@ -328,12 +335,14 @@ def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today:
         ranges = join_alternatives(
             [say_range(TimeRange(i.start.astimezone(tz).time(), i.end.astimezone(tz).time())) for i in opening], "et"
         )
-        return f"{who} consulte {the_day} {ranges}, sur rendez-vous."
-    said = f"{who} ne consulte pas {the_day}{_because(_closures_on(practice, day, tz, practitioner_id))}."
+        return say("answer.consults_on_by_appointment", who=who, day=the_day, ranges=ranges)
+    said = say(
+        "answer.not_on", who=who, day=the_day, because=_because(_closures_on(practice, day, tz, practitioner_id))
+    )
     for offset in range(1, 61):  # the next day they receive, so that the patient knows when
         later = day + timedelta(days=offset)
         if opening_intervals(practice, practitioner, later, tz):
-            return f"{said} Prochain jour de consultation : {say_date(later, today)}."
+            return f"{said} {say('answer.next_consultation_day', day=say_date(later, today))}"
     return said
 
 
@@ -385,7 +394,7 @@ def answer_address(practice: Practice, question: str = "") -> str:
     address = practice.address
     topics = address_topics(question)
     details = [getattr(address, topic) for topic in topics if getattr(address, topic)]
-    street = f"Le cabinet se trouve au {address.street}, à {address.city}."
+    street = say("answer.address", street=address.street, city=address.city)
     if details:
         where = [street] if _WHERE.search(normalise(question)) else []
         return " ".join([*where, *(_sentence(detail) for detail in details)])
@@ -393,7 +402,7 @@ def answer_address(practice: Practice, question: str = "") -> str:
     sentences += [_sentence(detail) for detail in (address.access,) if detail]
     more = [name for name, detail in OFFERED_DETAILS if getattr(address, detail)]
     if more:  # an invitation to ask, not a yes/no question the dialogue would have to follow
-        sentences.append(f"Vous pouvez aussi me demander {join_alternatives(more)}.")
+        sentences.append(say("answer.ask_me_too", more=join_alternatives(more)))
     return " ".join(sentences)
 
 
@@ -420,12 +429,12 @@ def fees_topics(question: str) -> list[str]:
 
 def motif_price(practice: Practice, motif: AppointmentType) -> list[str]:
     """ "La consultation de médecine générale coûte 30 € (tarif conventionnel)." and the sector."""
-    sector = [f"Les praticiens sont conventionnés en {practice.fees.sector}."] if practice.fees.sector else []
+    sector = [say("answer.sector", sector=practice.fees.sector)] if practice.fees.sector else []
     the_motif = with_article(motif.name)
     if motif.fee:
-        return [f"{_upper_first(the_motif)} coûte {motif.fee.rstrip('.')}.", *sector]
+        return [say("answer.motif_fee", Motif=_upper_first(the_motif), fee=motif.fee.rstrip(".")), *sector]
     of_the_motif = "du " + the_motif[3:] if the_motif.startswith("le ") else "de " + the_motif
-    return [*sector, f"Le secrétariat vous donnera le tarif {of_the_motif}."]
+    return [*sector, say("answer.fee_from_secretariat", of_the_motif=of_the_motif)]
 
 
 def answer_fees(practice: Practice, question: str = "", motif: AppointmentType | None = None) -> str:
@@ -436,19 +445,19 @@ def answer_fees(practice: Practice, question: str = "", motif: AppointmentType |
     (it got the sector and the sport certificate's note).
     """
     fees = practice.fees
-    price = [f"Les praticiens sont conventionnés en {fees.sector}."] if fees.sector else []
+    price = [say("answer.sector", sector=fees.sector)] if fees.sector else []
     if fees.notes:
         price.append(_sentence(fees.notes))
     if motif is not None:
         price = motif_price(practice, motif)
     by_topic = {
         "price": price,
-        "carte_vitale": [
-            "La carte Vitale est acceptée." if fees.carte_vitale else "La carte Vitale n'est pas lue au cabinet."
-        ],
+        "carte_vitale": [say("answer.carte_vitale" if fees.carte_vitale else "answer.no_carte_vitale")],
         "tiers_payant": [_sentence(fees.tiers_payant)] if fees.tiers_payant else [],
         "payment_methods": (
-            [f"Vous pouvez régler par {join_alternatives(list(fees.payment_methods))}."] if fees.payment_methods else []
+            [say("answer.payment", methods=join_alternatives(list(fees.payment_methods)))]
+            if fees.payment_methods
+            else []
         ),
     }
     asked = [sentence for topic in fees_topics(question) for sentence in by_topic[topic]]
@@ -458,8 +467,8 @@ def answer_fees(practice: Practice, question: str = "", motif: AppointmentType |
     offered = (("les moyens de paiement", "payment_methods"), ("le tiers payant", "tiers_payant"))
     more = [name for name, topic in offered if by_topic[topic]]
     if more:
-        sentences.append(f"Vous pouvez aussi me demander {join_alternatives(more)}.")
-    return " ".join(sentences) or "Le secrétariat pourra vous renseigner sur les tarifs."
+        sentences.append(say("answer.ask_me_too", more=join_alternatives(more)))
+    return " ".join(sentences) or say("answer.fees_from_secretariat")
 
 
 def answer_documents(practice: Practice, motif: AppointmentType | None = None) -> str:
@@ -469,14 +478,18 @@ def answer_documents(practice: Practice, motif: AppointmentType | None = None) -
     frottis ?" got the whole list, some fifty words, kinésithérapie prescriptions included).
     """
     if motif is not None and motif.instructions:
-        return f"Pour {with_article(motif.name)}, {_lower_first(_sentence(motif.instructions))}"
+        return say(
+            "answer.motif_instructions",
+            motif=with_article(motif.name),
+            instructions=_lower_first(_sentence(motif.instructions)),
+        )
     items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
     if motif is not None:
-        usual = join_alternatives(items[:2], "et") if items else "votre carte Vitale et votre carte de mutuelle"
-        return f"Pour {with_article(motif.name)}, pas de consigne particulière : pensez à apporter {usual}."
+        usual = join_alternatives(items[:2], "et") if items else say("answer.usual_documents")
+        return say("answer.no_instructions", motif=with_article(motif.name), documents=usual)
     if items:
-        return f"Pensez à apporter {join_alternatives(items, 'et')}."
-    return "Apportez votre carte Vitale et votre carte de mutuelle."
+        return say("answer.bring", documents=join_alternatives(items, "et"))
+    return say("answer.bring_usual")
 
 
 def _introduced(practice: Practice, practitioner_id: str) -> str:
@@ -488,17 +501,13 @@ def _introduced(practice: Practice, practitioner_id: str) -> str:
 def answer_practitioner(practice: Practice, practitioner_id: str) -> str:
     """About one practitioner ("le docteur Lefebvre prend des nouveaux patients ?"): new patients, motifs."""
     practitioner = practice.practitioner(practitioner_id)
-    taking = (
-        "prend de nouveaux patients"
-        if practitioner.accepts_new_patients
-        else "ne prend pas de nouveaux patients pour le moment"
-    )
-    sentences = [f"{_upper_first(_introduced(practice, practitioner_id))}, {taking}."]
+    taking = "answer.introduced_taking" if practitioner.accepts_new_patients else "answer.introduced_closed"
+    sentences = [say(taking, Who=_upper_first(_introduced(practice, practitioner_id)))]
     theirs = [m for m in practice.appointment_types if m.bookable_online and practitioner_id in m.practitioner_ids]
     motifs = [indefinite(m.name) for m in theirs][:4]
     if motifs:
-        lead = "Je peux" if practitioner.accepts_new_patients else "Pour ses patients, je peux"
-        sentences.append(f"{lead} prendre rendez-vous pour {join_alternatives(motifs)}.")
+        lead = "answer.can_book_for" if practitioner.accepts_new_patients else "answer.can_book_for_their_patients"
+        sentences.append(say(lead, motifs=join_alternatives(motifs)))
     return " ".join(sentences)
 
 
@@ -521,7 +530,7 @@ def asks_about_languages(question: str) -> bool:
 def answer_languages(practice: Practice) -> str:
     """ "À l'accueil, on parle français et anglais." (the practice file's ``languages``)."""
     names = [LANGUAGE_NAMES.get(code, code) for code in practice.languages]
-    return f"À l'accueil, on parle {join_alternatives(names, 'et')}."
+    return say("answer.languages", languages=join_alternatives(names, "et"))
 
 
 _NEW_PATIENT_WORDS = frozenset({"nouveau", "nouveaux", "nouvelle", "nouvelles", "traitant", "traitante"})
@@ -538,11 +547,11 @@ def answer_new_patients(practice: Practice, question: str) -> str:
     closed = [practitioner_phrase(practice, p.id) for p in asked if not p.accepts_new_patients]
     sentences = []
     if taking:
-        verb = "prend" if len(taking) == 1 else "prennent"
-        sentences.append(f"{_subjects(taking)} {verb} de nouveaux patients.")
+        one = len(taking) == 1
+        sentences.append(say("answer.takes_new" if one else "answer.take_new", who=_subjects(taking)))
     if closed:
-        verb = "ne prend" if len(closed) == 1 else "ne prennent"
-        sentences.append(f"{_subjects(closed)} {verb} pas de nouveaux patients pour le moment.")
+        one = len(closed) == 1
+        sentences.append(say("answer.closed_to_new" if one else "answer.closed_to_new_plural", who=_subjects(closed)))
     return " ".join(sentences)
 
 
@@ -564,17 +573,15 @@ def answer_practitioners(practice: Practice, practitioner_id: str | None = None,
     if set(normalise(question).split()) & _NEW_PATIENT_WORDS:
         return answer_new_patients(practice, question)
     people = [_introduced(practice, practitioner.id) for practitioner in practice.practitioners]
-    sentences = [f"Au cabinet consultent {join_alternatives(people, 'et')}."]
+    sentences = [say("answer.team", people=join_alternatives(people, "et"))]
     closed = [
         practitioner_phrase(practice, p.id).split(",")[0] for p in practice.practitioners if not p.accepts_new_patients
     ]
     if closed:
-        sentences.append(
-            f"{_upper_first(join_alternatives(closed, 'et'))} ne prend pas de nouveaux patients pour le moment."
-        )
+        sentences.append(say("answer.closed_to_new", who=_upper_first(join_alternatives(closed, "et"))))
     motifs = [indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:3]
     if motifs:
-        sentences.append(f"Je peux prendre rendez-vous notamment pour {join_alternatives(motifs)}.")
+        sentences.append(say("answer.can_book_for_instance", motifs=join_alternatives(motifs)))
     return " ".join(sentences)
 
 
@@ -610,13 +617,15 @@ def answer_in_english(practice: Practice, caller_known: bool, put_through: bool 
     On the phone while someone is at the desk, the caller is put through; otherwise the numbers are
     given as a foreign phone dials them, with the on-call doctor's at night.
     """
-    opening = "Hello! I am the practice's automated assistant and I can only help in French."
+    opening = say("english.opening")
     if put_through:
-        return f"{opening} Please hold, I am putting you through to the reception team."
-    team = "Our reception team speaks English" if "en" in practice.languages else "The reception team"
-    back = " We will also call you back." if caller_known else ""
-    sentences = [f"{opening} {team}: please call them at {international(practice.phone)} during opening hours.{back}"]
+        return f"{opening} {say('english.putting_through')}"
+    team = say("english.team_speaks_english" if "en" in practice.languages else "english.team")
+    call = say(
+        "english.call_us_back" if caller_known else "english.call_us", team=team, phone=international(practice.phone)
+    )
+    sentences = [f"{opening} {call}"]
     if not staffed and practice.emergency.on_call:
-        sentences.append(f"If you need a doctor before then, call {international(practice.emergency.on_call)}.")
-    sentences.append("In an emergency, call 112.")
+        sentences.append(say("english.on_call", on_call=international(practice.emergency.on_call)))
+    sentences.append(say("english.emergency"))
     return " ".join(sentences)

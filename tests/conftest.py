@@ -132,8 +132,14 @@ def agenda(engine, clock) -> AgendaService:
     return service
 
 
-@pytest.fixture(autouse=True)
-def private_spool(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hand-overs a channel's turn guard keeps while the database is down go to a folder of the test's own."""
-    if not os.environ.get("ASSISTANT_SPOOL_DIR_FIXED"):
-        monkeypatch.setenv("ASSISTANT_SPOOL_DIR", str(tmp_path_factory.mktemp("spool")))
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any fixture: what the channels' turn guards write and read stays in a folder of the run's own.
+
+    The spool of hand-overs kept while the database is down, and the agenda a guard reads the practice from
+    through the process's container: never the developer's own ``var/``.
+    """
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="assistant-tests-")
+    os.environ.setdefault("ASSISTANT_SPOOL_DIR", os.path.join(folder, "spool"))
+    os.environ.setdefault("ASSISTANT_DATABASE_URL", f"sqlite:///{os.path.join(folder, 'agenda.db')}")

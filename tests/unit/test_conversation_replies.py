@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assistant.conversation.replies import catalogue, parameters, render, reply, say
 from assistant.core.model import Channel
@@ -103,3 +104,19 @@ def test_wording_survives_the_stored_snapshot() -> None:
 
     practice = with_wording('  transfer: "Un instant."\n')
     assert practice_from_dict(practice_to_dict(practice)).phrases == practice.phrases
+
+
+#: The output channels whose response variations domain.yml gives, by the catalogue's variant.
+DOMAIN_CHANNELS = {"phone": "twilio_voice_fr", "sms": "twilio_sms"}
+
+
+def test_the_domains_responses_say_what_the_catalogue_says_on_every_channel() -> None:
+    """domain.yml's responses are the catalogue's ``utter_*`` entries, a variation per channel."""
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    entries = {reply_id: variants for reply_id, variants in catalogue().items() if reply_id.startswith("utter_")}
+    assert set(responses) == set(entries)
+    for name, variations in responses.items():
+        by_channel = {variation.get("channel"): variation["text"] for variation in variations}
+        expected = {None: entries[name]["text"]}
+        expected.update({DOMAIN_CHANNELS[v]: text for v, text in entries[name].items() if v != "text"})
+        assert by_channel == expected, name

@@ -20,17 +20,50 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeAction, SafeFormValidation, last_bot_texts, previous_action
+from actions.base import (
+    Dispatcher,
+    Events,
+    SafeAction,
+    SafeFormValidation,
+    State,
+    StateAction,
+    last_bot_texts,
+    previous_action,
+)
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
 from actions.handover import FORM_SLOTS, callback_promise, no_booking_after_emergency, open_escalation, transfers_call
 from actions.say import utter
-from actions.state_adapter import channel_of, latest_intent, latest_text, triage_of, value_before_latest_message
-from assistant.conversation.escalation import emergency_plan, handover_for, is_life_threatening
-from assistant.conversation.fallback import Misunderstanding, Repair, repair
+from actions.state_adapter import (
+    channel_of,
+    latest_intent,
+    latest_text,
+    read_state,
+    triage_of,
+    value_before_latest_message,
+)
+from actions.translate import carry_out
+from assistant.conversation.escalation import (
+    AFTER_EMERGENCY,
+    after_emergency,
+    emergency_plan,
+    handover_for,
+    is_an_emergency,
+    is_life_threatening,
+)
+from assistant.conversation.fallback import (
+    Misunderstanding,
+    Repair,
+    change_too_late,
+    repair,
+    repair_decision,
+    unsure_booking,
+)
 from assistant.conversation.replies import say
+from assistant.core.model import Practice
 from assistant.core.secretariat import is_staffed
 from assistant.dialogue.safety_net import emergency_sentence, numbers_of
 from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye, is_hold_on, parse_phone
+
 
 class ActionHandleEmergency(SafeAction):
     """The number first, then the record; any form in progress is abandoned (no booking)."""
@@ -40,8 +73,12 @@ class ActionHandleEmergency(SafeAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         triage = triage_of(tracker)
-        if tracker.get_slot("emergency") and not is_an_emergency(tracker):
-            return await after_emergency(dispatcher, tracker)
+        state = read_state(tracker)
+        if state.emergency and not is_an_emergency(state.intent, triage):
+            # answered as it asks (the practice is read only for the number said again)
+            practice = None if state.intent in AFTER_EMERGENCY else await runtime.practice()
+            no_booking = no_booking_after_emergency(tracker, practice) if practice is not None else None
+            return await carry_out(dispatcher, tracker, after_emergency(state.intent, no_booking), practice)
         # "mal à la poitrine" said when the name was asked is no name: the names stay as they were
         # (the hand-over summary read « nom : Mal A La Poitrine », QA)
         names = names_before_this_message(tracker)
@@ -58,9 +95,16 @@ class ActionHandleEmergency(SafeAction):
             raise
         dispatcher.utter_message(text=emergency_sentence(practice.emergency, category, life_threatening))
         now = runtime.now()
-        plan = emergency_plan(triage, channel_of(tracker), is_staffed(practice, now), transfers_call(tracker, practice, now))
+        plan = emergency_plan(
+            triage, channel_of(tracker), is_staffed(practice, now), transfers_call(tracker, practice, now)
+        )
         events = await open_escalation(
-            dispatcher, tracker, reason=plan.reason, category=plan.category, urgency="immediate", announce=plan.put_through
+            dispatcher,
+            tracker,
+            reason=plan.reason,
+            category=plan.category,
+            urgency="immediate",
+            announce=plan.put_through,
         )
         if plan.hang_up:  # keep the patient's line free for the emergency call: say it, then hang up
             await utter(dispatcher, tracker, plan.told, "hanging_up", practice=practice)
@@ -75,38 +119,6 @@ class ActionHandleEmergency(SafeAction):
             *events,
             SlotSet("emergency", True),
         ]
-
-
-#: After an emergency, what a later message that is no emergency gets: a question its answer, thanks
-#: and goodbyes theirs; anything else (a booking asked again, the answer to a question of the form
-#: that ended) the number of that emergency again and no appointment.
-AFTER_EMERGENCY = {
-    "ask_hours": "action_answer_info",
-    "ask_address": "action_answer_info",
-    "ask_fees": "action_answer_info",
-    "ask_documents": "action_answer_info",
-    "ask_practitioners": "action_answer_info",
-    "ask_on_call": "action_answer_info",
-    "speak_english": "action_answer_in_english",
-    "thank": "utter_you_are_welcome",
-    "goodbye": "utter_goodbye",
-}
-
-
-def is_an_emergency(tracker: Tracker) -> bool:
-    """Whether the latest message itself is an emergency (the NLU's or the red-flag rules' reading)."""
-    return latest_intent(tracker) == "emergency" or triage_of(tracker).category in ("emergency", "suicide")
-
-
-async def after_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """A message after the emergency that is none: answered as it asks, never a booking, no new hand-over."""
-    stop = [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], SlotSet("task", None)]
-    follow = AFTER_EMERGENCY.get(latest_intent(tracker) or "")
-    if follow is not None:
-        return [*stop, FollowupAction(follow)]
-    practice = await runtime.practice()
-    await utter(dispatcher, tracker, no_booking_after_emergency(tracker, practice), practice=practice)
-    return stop
 
 
 NAME_SLOTS = ("last_name", "first_name")  # the only slots a form takes from an emergency's text
@@ -242,35 +254,35 @@ class ActionUpdateCallback(SafeAction):
 
 def misunderstanding(tracker: Tracker) -> Misunderstanding:
     """The facts the repair of a message not understood depends on."""
-    text = latest_text(tracker)
+    state = read_state(tracker)
+    text = state.text
     return Misunderstanding(
         holds_on=is_hold_on(text),
         asks_to_repeat=asks_to_repeat(text),
         after_callback_noted=previous_action(tracker) == "action_record_callback",
         says_goodbye=ends_with_goodbye(text),
-        wants_change_too_late=wants_a_change_too_late(tracker),
+        wants_change_too_late=change_too_late(
+            state.identity.verified, state.task, state.appointment_id, "time_wish" in state.entities
+        ),
         yes_to_read_back=says_yes_to_read_back(tracker),
-        unsure_booking=unsure_booking(tracker),
+        unsure_booking=unsure_booking(state.active_form, state.task, state.entities, state.intent_ranking),
         in_a_row=consecutive_fallbacks(tracker),
         already_said_this_turn=already_ran_this_turn(tracker, "action_handle_fallback"),
     )
 
 
-class ActionHandleFallback(SafeAction):
+class ActionHandleFallback(StateAction):
     """A message not understood: the repair (``assistant.conversation.fallback``), carried out."""
 
-    def name(self) -> str:
-        return "action_handle_fallback"
+    action_name = "action_handle_fallback"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         chosen = repair(misunderstanding(tracker))
-        if chosen in SAID_THEN:
-            reply_id, follow = SAID_THEN[chosen]
-            practice = await runtime.practice()
-            await utter(dispatcher, tracker, reply_id, practice=practice, phone=practice.phone)
-            return [FollowupAction(follow)]
+        decided = repair_decision(chosen, practice.phone, state.triage)
+        if decided is not None:
+            return await carry_out(dispatcher, tracker, decided, practice)
         if chosen == Repair.REPEAT:  # the last answer again, not a misunderstanding
-            for text in last_bot_texts(tracker) or [say("i_was_saying", channel_of(tracker))]:
+            for text in last_bot_texts(tracker) or [say("i_was_saying", state.channel, practice)]:
                 dispatcher.utter_message(text=text)
             return [FollowupAction("action_listen")]
         if chosen == Repair.CALLBACK_DETAILS:  # a message for the secretariat all the same (phone QA)
@@ -279,51 +291,10 @@ class ActionHandleFallback(SafeAction):
             confirmed = await confirm_if_yes(dispatcher, tracker) or []
             if hands_over(confirmed):
                 return confirmed
-            await utter(dispatcher, tracker, "rephrase_question")
+            await utter(dispatcher, tracker, "rephrase_question", practice=practice)
             return [*confirmed, FollowupAction("action_listen")]
-        if chosen == Repair.HAND_OVER:  # the form that was running ends; the callback number is asked next
-            await utter(dispatcher, tracker, "not_understood_request")
-            handover = handover_for("nlu_fallback", triage_of(tracker))
-            events = await open_escalation(dispatcher, tracker, handover.reason, handover.category, handover.urgency)
-            return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS], *events, FollowupAction("callback_form")]
-        if chosen == Repair.REPHRASE:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        return REPAIR_EVENTS[chosen]
-
-
-#: Repairs that say one reply, then go on.
-SAID_THEN = {
-    Repair.TAKE_YOUR_TIME: ("take_your_time", "action_listen"),
-    Repair.TOO_CLOSE: ("too_close_call", "utter_anything_else"),
-}
-#: Repairs that say nothing themselves.
-REPAIR_EVENTS: dict[Repair, list[EventType]] = {
-    Repair.GOODBYE: [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")],
-    Repair.START_BOOKING: [SlotSet("task", "book"), FollowupAction("booking_form")],
-    Repair.SILENCE: [FollowupAction("action_listen")],
-}
-
-
-def wants_a_change_too_late(tracker: Tracker) -> bool:
-    """A new time given for an appointment the patient was just told is too close to change here."""
-    if not tracker.get_slot("identity_verified") or tracker.get_slot("task") not in ("move", "cancel"):
-        return False
-    if tracker.get_slot("appointment_id"):
-        return False
-    return any(entity.get("entity") == "time_wish" for entity in tracker.latest_message.get("entities") or [])
-
-
-def unsure_booking(tracker: Tracker) -> bool:
-    """A message the NLU could not decide that names a motif or a practitioner, a booking among its
-    best guesses, and no request in progress: a booking."""
-    if tracker.active_loop_name or tracker.get_slot("task"):
-        return False
-    message = tracker.latest_message
-    if not any(entity.get("entity") in ("motif", "practitioner") for entity in message.get("entities") or []):
-        return False
-    guesses = [entry for entry in message.get("intent_ranking") or [] if entry.get("name") != "nlu_fallback"]
-    return any(entry.get("name") == "book_appointment" for entry in guesses[:2])
+        dispatcher.utter_message(response="utter_default")  # Repair.REPHRASE
+        return []
 
 
 def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:

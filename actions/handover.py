@@ -14,13 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import runtime
 from actions.say import utter
 from actions.state_adapter import caller_number, channel_of
+from assistant.conversation.escalation import HANDED_OVER_SLOTS
 from assistant.conversation.replies import Reply, reply
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
 from assistant.dialogue.understanding import NO_PHONE
 
-FORM_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
+FORM_SLOTS = HANDED_OVER_SLOTS  # what a hand-over empties (assistant.conversation.escalation)
 
 
 def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:

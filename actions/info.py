@@ -34,13 +34,12 @@ from assistant.dialogue.answers import answer_in_english
 from assistant.dialogue.speech import hello
 
 
-class ActionGreet(SafeAction):
-    def name(self) -> str:
-        return "action_greet"
+class ActionGreet(StateAction):
+    """As a secretary answers: the practice's name first, then who speaks (an automated assistant)."""
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        practice = await runtime.practice()
-        # As a secretary answers: the practice's name first, then who speaks (an automated assistant).
+    action_name = "action_greet"
+
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
         local_hour = runtime.now().astimezone(get_timezone(practice.timezone)).hour
         await utter(
             dispatcher, tracker, "greeting", practice=practice, practice_name=practice.name, hello=hello(local_hour)

@@ -207,6 +207,7 @@ def read_state(tracker: Tracker, timezone: str = "Europe/Paris") -> Conversation
         requested_slot=tracker.get_slot("requested_slot"),
         text=latest_text(tracker),
         intent=latest_intent(tracker),
+        intent_ranking=tuple(str(e.get("name")) for e in tracker.latest_message.get("intent_ranking") or []),
         entities=tuple(str(e.get("entity")) for e in tracker.latest_message.get("entities") or []),
         entity_spans=tuple(dict(e) for e in tracker.latest_message.get("entities") or []),
         triage=triage_of(tracker),

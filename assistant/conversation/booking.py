@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.clock import get_timezone
 from assistant.conversation.decision import ANY_PRACTITIONER, Decision, not_understood
-from assistant.conversation.escalation import Handover
+from assistant.conversation.decision import Handover
 from assistant.conversation.replies import Reply, reply, say
 from assistant.conversation.state import Identity
 from assistant.core.errors import TIME_REFUSALS

@@ -6,8 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.conversation.escalation import Handover
 from assistant.conversation.replies import Reply
+
+
+@dataclass(frozen=True)
+class Handover:
+    """An escalation to open: why (for the secretary), its category and urgency, and what the patient hears first."""
+
+    reason: str
+    category: str
+    urgency: str
+    acknowledgement: str | None = None  # a reply id
+
 
 #: The value of the practitioner slot when the patient lets anyone receive them ("peu importe").
 ANY_PRACTITIONER = "any"

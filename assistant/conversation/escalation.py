@@ -7,20 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.conversation.replies import say
+from assistant.conversation.decision import Decision, Handover
+from assistant.conversation.replies import Reply, say
 from assistant.conversation.state import Triage
 from assistant.core.model import Channel
 
-
-@dataclass(frozen=True)
-class Handover:
-    """An escalation to open: why (for the secretary), its category and urgency, and what the patient hears first."""
-
-    reason: str
-    category: str
-    urgency: str
-    acknowledgement: str | None = None  # a reply id
-
+#: What a hand-over or an emergency empties: the form in progress and the request's answers.
+HANDED_OVER_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
 
 #: By intent: the category and urgency of the hand-over (the reason is ``reason.<intent>`` in the catalogue).
 INTENT_POLICY = {
@@ -87,3 +80,34 @@ def emergency_plan(triage: Triage, channel: Channel, staffed: bool, can_transfer
     return EmergencyPlan(
         category, life_threatening, reason, put_through, told, channel == Channel.PHONE and not put_through
     )
+
+
+#: After an emergency, what a later message that is no emergency gets: a question its answer, thanks
+#: and goodbyes theirs; anything else (a booking asked again, the answer to a question of the form
+#: that ended) the number of that emergency again and no appointment.
+AFTER_EMERGENCY = {
+    "ask_hours": "action_answer_info",
+    "ask_address": "action_answer_info",
+    "ask_fees": "action_answer_info",
+    "ask_documents": "action_answer_info",
+    "ask_practitioners": "action_answer_info",
+    "ask_on_call": "action_answer_info",
+    "speak_english": "action_answer_in_english",
+    "thank": "utter_you_are_welcome",
+    "goodbye": "utter_goodbye",
+}
+
+
+def is_an_emergency(intent: str | None, triage: Triage) -> bool:
+    """Whether the latest message itself is an emergency (the NLU's or the red-flag rules' reading)."""
+    return intent == "emergency" or triage.category in ("emergency", "suicide")
+
+
+def after_emergency(intent: str | None, no_booking: Reply | None) -> Decision:
+    """A message after the emergency that is none: answered as it asks, never a booking, no new
+    hand-over; ``no_booking``: that emergency's number again."""
+    stopped = {**dict.fromkeys(HANDED_OVER_SLOTS), "task": None}
+    follow = AFTER_EMERGENCY.get(intent or "")
+    if follow is not None:
+        return Decision(stopped, follow=follow, stop_form=True)
+    return Decision(stopped, (no_booking,) if no_booking else (), stop_form=True)

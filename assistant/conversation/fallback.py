@@ -7,7 +7,13 @@ about the conversation; the action carries it out.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from assistant.conversation.decision import Decision
+from assistant.conversation.escalation import HANDED_OVER_SLOTS, handover_for
+from assistant.conversation.replies import reply
+from assistant.conversation.state import Triage
 
 
 class Repair(str, enum.Enum):
@@ -56,3 +62,37 @@ def repair(facts: Misunderstanding) -> Repair:
         (facts.already_said_this_turn, Repair.SILENCE),
     )
     return next((choice for applies, choice in ordered if applies), Repair.REPHRASE)
+
+
+def repair_decision(choice: Repair, practice_phone: str, triage: Triage) -> Decision | None:
+    """What a repair says and does when the state is enough; None for those the action carries out
+    itself (the last answer again, a message for the secretariat, a yes kept, the domain's rephrase)."""
+    if choice == Repair.TAKE_YOUR_TIME:
+        return Decision(said=(reply("take_your_time"),), follow="action_listen")
+    if choice == Repair.TOO_CLOSE:
+        return Decision(said=(reply("too_close_call", phone=practice_phone),), follow="utter_anything_else")
+    if choice == Repair.GOODBYE:
+        return Decision({"requested_slot": None}, follow="utter_goodbye", stop_form=True)
+    if choice == Repair.START_BOOKING:
+        return Decision({"task": "book"}, follow="booking_form")
+    if choice == Repair.SILENCE:
+        return Decision(follow="action_listen")
+    if choice == Repair.HAND_OVER:  # the form that was running ends; the callback number is asked next
+        handover = handover_for("nlu_fallback", triage)
+        changes = dict.fromkeys(HANDED_OVER_SLOTS)
+        said = (reply("not_understood_request"),)
+        return Decision(changes, said, follow="callback_form", stop_form=True, handover=handover)
+    return None
+
+
+def change_too_late(verified: bool | None, task: str | None, appointment_id: int | None, time_said: bool) -> bool:
+    """A new time given for an appointment the patient was just told is too close to change here."""
+    return bool(verified) and task in ("move", "cancel") and not appointment_id and time_said
+
+
+def unsure_booking(form: str | None, task: str | None, entities: Sequence[str], best_guesses: Sequence[str]) -> bool:
+    """A message the NLU could not decide that names a motif or a practitioner, a booking among its two
+    best guesses, and no request in progress: a booking."""
+    if form or task or not any(entity in ("motif", "practitioner") for entity in entities):
+        return False
+    return "book_appointment" in [guess for guess in best_guesses if guess != "nlu_fallback"][:2]

@@ -71,6 +71,8 @@ class ConversationState:
     #: The latest message: its text, intent, entities' names, and triage.
     text: str = ""
     intent: str | None = None
+    #: The intents the NLU thought of, most likely first.
+    intent_ranking: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     #: The latest message's entities as the NLU gave them (name, value, offsets in ``text``).
     entity_spans: tuple[Mapping[str, Any], ...] = ()

@@ -193,3 +193,67 @@ def test_at_the_same_time_is_the_appointments_time_on_the_new_day() -> None:
 def test_same_time_is_heard_in_the_request() -> None:
     assert says_same_time("du jeudi 3 au vendredi 4 à la même heure")
     assert says_same_time("même horaire s'il vous plaît") and not says_same_time("vendredi matin")
+
+
+# --- after an emergency, and the repairs the state decides
+
+
+def test_after_an_emergency_a_question_is_answered_and_anything_else_gets_the_number_again() -> None:
+    from assistant.conversation.escalation import HANDED_OVER_SLOTS, after_emergency, is_an_emergency
+
+    assert is_an_emergency("emergency", Triage()) and is_an_emergency("inform", Triage("suicide"))
+    assert not is_an_emergency("ask_hours", Triage("urgent"))
+    answered = after_emergency("ask_hours", None)
+    assert answered.follow == "action_answer_info" and answered.stop_form and not answered.said
+    number = reply("emergency_no_booking", samu="15")
+    again = after_emergency("book_appointment", number)
+    assert again.said == (number,) and again.follow is None and again.changes["task"] is None
+    assert all(again.changes[name] is None for name in HANDED_OVER_SLOTS)
+
+
+@pytest.mark.parametrize(
+    ("choice", "follow", "said"),
+    [
+        (Repair.TAKE_YOUR_TIME, "action_listen", ("take_your_time",)),
+        (Repair.TOO_CLOSE, "utter_anything_else", ("too_close_call",)),
+        (Repair.GOODBYE, "utter_goodbye", ()),
+        (Repair.START_BOOKING, "booking_form", ()),
+        (Repair.SILENCE, "action_listen", ()),
+        (Repair.HAND_OVER, "callback_form", ("not_understood_request",)),
+    ],
+)
+def test_the_repairs_the_state_decides(choice, follow, said) -> None:
+    from assistant.conversation.fallback import repair_decision
+
+    decision = repair_decision(choice, "03 20 00 00 00", Triage())
+    assert decision.follow == follow and tuple(r.id for r in decision.said) == said
+    if choice == Repair.HAND_OVER:
+        assert decision.stop_form and decision.handover.category == "misunderstanding"
+    if choice == Repair.TOO_CLOSE:
+        assert decision.said[0].params["phone"] == "03 20 00 00 00"
+
+
+def test_the_repairs_the_action_carries_out_are_not_decided_here() -> None:
+    from assistant.conversation.fallback import repair_decision
+
+    for choice in (Repair.REPEAT, Repair.CALLBACK_DETAILS, Repair.CONFIRM_THEN_ASK, Repair.REPHRASE):
+        assert repair_decision(choice, "", Triage()) is None
+
+
+def test_a_new_time_for_an_appointment_too_close_to_change_is_noticed() -> None:
+    from assistant.conversation.fallback import change_too_late
+
+    assert change_too_late(True, "move", None, True)
+    assert not change_too_late(True, "move", 12, True)  # an appointment that can still be changed
+    assert not change_too_late(False, "move", None, True) and not change_too_late(True, "book", None, True)
+    assert not change_too_late(True, "cancel", None, False)
+
+
+def test_a_motif_or_practitioner_the_nlu_was_unsure_about_is_a_booking() -> None:
+    from assistant.conversation.fallback import unsure_booking
+
+    assert unsure_booking(None, None, ["motif"], ["nlu_fallback", "ask_fees", "book_appointment"])
+    assert not unsure_booking(None, None, ["motif"], ["ask_fees", "ask_hours", "book_appointment"])
+    assert not unsure_booking("identity_form", None, ["motif"], ["book_appointment"])
+    assert not unsure_booking(None, "move", ["practitioner"], ["book_appointment"])
+    assert not unsure_booking(None, None, ["last_name"], ["book_appointment"])

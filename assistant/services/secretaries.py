@@ -179,6 +179,7 @@ class SecretaryStore(Protocol):
     def delete_session(self, token_hash: str) -> None: ...
     def delete_sessions_of(self, secretary_id: int) -> int: ...
     def delete_expired_sessions(self, now: datetime, idle: timedelta) -> int: ...
+    def secretaries_with_live_sessions(self, now: datetime, idle: timedelta) -> set[int]: ...
     def add_note(self, escalation_id: int, secretary: Secretary, text: str, at: datetime) -> Note: ...
     def notes(self, escalation_id: int) -> list[Note]: ...
     def start_takeover(
@@ -444,6 +445,31 @@ class SecretaryService:
         )
         log.info("takeover %s ended (%s)", current.id, how)
         return current
+
+    def orphaned_takeovers(self) -> list[Takeover]:
+        """Takeovers whose secretary has no live session any more (logged out, or her session expired):
+        nobody reads the patient, so the console hands them back to the assistant (:meth:`release`)."""
+        live = self.store.secretaries_with_live_sessions(self.clock.now(), SESSION_IDLE)
+        return [takeover for takeover in self.store.active_takeovers() if takeover.secretary_id not in live]
+
+    def release(self, takeover: Takeover) -> bool:
+        """Hand an orphaned takeover back to the assistant (audited as the console's doing); False if it had ended."""
+        now = self.clock.now()
+        if not self.store.end_takeover(takeover.id, HANDED_BACK, now):
+            return False
+        self.store.audit(
+            now,
+            "console",
+            "conversation_released",
+            {
+                "conversation_id": takeover.conversation_id,
+                "takeover_id": takeover.id,
+                "secretary_id": takeover.secretary_id,
+            },
+            takeover.escalation_id,
+        )
+        log.info("takeover %s handed back: its secretary has no session any more", takeover.id)
+        return True
 
     def is_taken(self, conversation_id: str) -> bool:
         """Whether a person answers this conversation now (the turn guard asks: the assistant keeps silent)."""

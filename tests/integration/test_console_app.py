@@ -361,3 +361,21 @@ def test_an_sms_conversation_is_answered_through_the_sms_channel(world):
     sms.down = False
     assert sophie.post(base + "/handback", headers=headers).ok
     assert "reprend la conversation" in sms.sent[-1][1] and not is_paused(rasa.trackers["sms-42"])
+
+
+def test_log_out_hands_her_conversations_back_to_the_assistant(world):
+    rasa = world["rasa"]
+    rasa.patient_says("web-8", "je veux parler à quelqu'un")
+    sophie, csrf = log_in(world)
+    headers = {"X-CSRF-Token": csrf, "Accept": "application/json"}
+    assert sophie.post(world["url"] + "/conversations/web-8/take", headers=headers).ok
+    assert is_paused(rasa.trackers["web-8"])
+    sophie.post(world["url"] + "/logout", data={"csrf": csrf})
+    assert not is_paused(rasa.trackers["web-8"]) and not world["secretaries"].is_taken("web-8")
+    said = [e for e in rasa.trackers["web-8"] if e.get("event") == "bot"][-1]
+    assert "reprend la conversation" in said["text"] and said["metadata"] == {"secretary": "Sophie"}
+    with world["engine"].connect() as connection:
+        released = connection.execute(
+            select(t.audit_events.c.actor).where(t.audit_events.c.action == "conversation_released")
+        ).all()
+    assert [row.actor for row in released] == ["console"]

@@ -110,6 +110,9 @@ class MemoryStore:
             del self.sessions[key]
         return len(keys)
 
+    def secretaries_with_live_sessions(self, now, idle):
+        return {s.secretary_id for s in self.sessions.values() if s.valid_at(now)}
+
     def add_note(self, escalation_id, secretary, text, at):
         note = Note(len(self.note_rows) + 1, escalation_id, secretary.id, secretary.display_name, text, at)
         self.note_rows.append(note)
@@ -290,3 +293,17 @@ def test_a_conversation_is_held_by_one_secretary_at_a_time(world):
     assert service.take_over("chat-1", "chat", nadia).secretary_name == "Nadia"
     actions = [row["action"] for row in store.audit_rows]
     assert actions[-3:] == ["conversation_takeover", "conversation_handed_back", "conversation_takeover"]
+
+
+def test_a_takeover_whose_secretary_left_is_released(world):
+    service, store, clock = world
+    sophie = service.find("sophie")
+    opened = service.log_in("sophie", PASSWORD)
+    takeover = service.take_over("chat-2", "chat", sophie)
+    assert service.orphaned_takeovers() == []
+    clock.advance(SESSION_IDLE + timedelta(minutes=1))  # she went away: her session expired
+    assert service.session(opened.token) is None
+    assert service.orphaned_takeovers() == [takeover]
+    assert service.release(takeover) and not service.release(takeover)
+    assert not service.is_taken("chat-2")
+    assert store.audit_rows[-1]["action"] == "conversation_released" and store.audit_rows[-1]["actor"] == "console"

@@ -63,6 +63,8 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "console_session"
 LOGIN_COOKIE = "console_login"
 POLL_SECONDS = 0.4
+#: How often takeovers whose secretary has no session any more are handed back to the assistant.
+SWEEP_SECONDS = 20.0
 STREAM_SECONDS = 50.0
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
 MAX_MESSAGE = 1000
@@ -76,6 +78,9 @@ CSP = (
 UNAVAILABLE = "Le serveur de l'assistant ne répond pas : réessayez dans un instant."
 ANNOUNCE_TAKEOVER = "{name}, du secrétariat, prend la suite de la conversation et vous répond."
 ANNOUNCE_HANDBACK = "{name} vous remercie. L'assistant reprend la conversation : que puis-je faire pour vous ?"
+ANNOUNCE_RELEASED = (
+    "Le secrétariat a dû s'interrompre. L'assistant reprend la conversation : que puis-je faire pour vous ?"
+)
 ANNOUNCE_CLOSE = (
     "{name} a terminé la conversation. Merci, et bonne journée. Vous pouvez écrire à nouveau à tout moment."
 )
@@ -218,6 +223,30 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
     @app.listener("after_server_start")
     async def start_watcher(_app: Any, _loop: Any) -> None:
         watcher.start()
+        app.ctx.sweeper = asyncio.ensure_future(sweep_forever())
+
+    async def sweep_once() -> None:
+        """Hand back to the assistant the conversations nobody reads any more (log-out, expired session)."""
+        if deps.rasa is None:
+            return
+        for takeover in await blocking(deps.secretaries.orphaned_takeovers):
+            announce = ANNOUNCE_RELEASED
+            try:
+                await deps.rasa.resume(takeover.conversation_id, announce, takeover.secretary_name)
+            except RasaUnavailable:
+                continue  # the next sweep tries again; the guard keeps the assistant's silence polite meanwhile
+            await notify_push(takeover.conversation_id)
+            with contextlib.suppress(SmsNotSent):
+                await send_sms_if_needed(takeover, announce)
+            await blocking(deps.secretaries.release, takeover)
+
+    async def sweep_forever() -> None:
+        while True:
+            try:
+                await sweep_once()
+            except Exception as error:  # never let the sweeper die
+                log.warning("console: takeover sweep failed (%s)", type(error).__name__)
+            await asyncio.sleep(SWEEP_SECONDS)
 
     # -- log-in, log-out --
 
@@ -260,6 +289,8 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
     @app.post("/logout")
     async def logout(request: Request) -> HTTPResponse:
         await blocking(deps.secretaries.log_out, request.cookies.get(SESSION_COOKIE))
+        with contextlib.suppress(Exception):  # her conversations go back to the assistant now, not at the next sweep
+            await sweep_once()
         answer = response.redirect("/login", status=303)
         del answer.cookies[SESSION_COOKIE]
         return answer

@@ -173,6 +173,14 @@ class SqlSecretaryStore:
             result = c.execute(delete(t.console_sessions).where(t.console_sessions.c.secretary_id == secretary_id))
         return int(result.rowcount or 0)
 
+    def secretaries_with_live_sessions(self, now: datetime, idle: timedelta) -> set[int]:
+        s = t.console_sessions
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(s.c.secretary_id).where(and_(s.c.expires_at > now, s.c.last_seen_at > now - idle)).distinct()
+            )
+            return {int(row[0]) for row in rows}
+
     def delete_expired_sessions(self, now: datetime, idle: timedelta) -> int:
         s = t.console_sessions
         with self._tx() as c:

@@ -379,3 +379,39 @@ def test_log_out_hands_her_conversations_back_to_the_assistant(world):
             select(t.audit_events.c.actor).where(t.audit_events.c.action == "conversation_released")
         ).all()
     assert [row.actor for row in released] == ["console"]
+
+
+def test_phone_hand_overs_show_the_transfer_and_the_number_to_call_back(world):
+    service = world["escalations"]
+    transferred = service.open(
+        channel=Channel.PHONE,
+        conversation_id="CA-1",
+        reason="Demande à parler au secrétariat",
+        category="human",
+        urgency="routine",
+    )
+    service.record_call_outcome("CA-1", 125, "no-answer")
+    callback = service.open(
+        channel=Channel.PHONE,
+        conversation_id="CA-2",
+        reason="Rappel demandé",
+        category="human",
+        urgency="routine",
+        callback_number="06 01 02 03 04",
+    )
+    service.set_callback(callback.id, "06 01 02 03 04")
+    browser, csrf = log_in(world)
+    items = {
+        item["id"]: item["html"]
+        for item in browser.get(world["url"] + "/api/queue", headers={"Accept": "application/json"}).json()["items"]
+    }
+    assert "transfert sans réponse, 2 min 05 s" in items[transferred.id]
+    assert "Rappeler au" in items[callback.id] and "Rappel effectué" in items[callback.id]
+    assert "Répondre dans le chat" not in items[callback.id]  # a phone call is not taken over from here
+    headers = {"X-CSRF-Token": csrf, "Accept": "application/json"}
+    assert browser.post(f"{world['url']}/escalations/{callback.id}/unreached", headers=headers).ok
+    assert world["escalations"].get(callback.id).status == "open"  # not reached: still to call
+    assert browser.post(
+        f"{world['url']}/escalations/{callback.id}/close", data={"outcome": "callback"}, headers=headers
+    ).ok
+    assert world["escalations"].get(callback.id).outcome == "callback"

@@ -23,7 +23,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.handover import FORM_SLOTS, open_escalation
 from actions.say import utter
 from actions.state_adapter import (  # noqa: F401 (the tracker readers, used through this module by the actions)
     caller_number,
@@ -32,13 +31,20 @@ from actions.state_adapter import (  # noqa: F401 (the tracker readers, used thr
     read_state,
     slot_values,
 )
+from actions.translate import carry_out
 from assistant.conversation.decision import Decision
-from assistant.conversation.replies import catalogue, say
+from assistant.conversation.failed_answers import (
+    FAILED_ANSWERS,
+    failed_answer,
+    reported_failure,
+    something_else,
+)
+from assistant.conversation.replies import say
 from assistant.conversation.state import ConversationState
 from assistant.core.model import Practice
-from assistant.dialogue.failures import after_answers, after_failure, failure_counts, handover_reason, hands_over
+from assistant.dialogue.failures import after_answers, after_failure, failure_counts
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
-from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye
+from assistant.dialogue.understanding import asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -189,7 +195,7 @@ class SafeFormValidation(FormValidationAction, ABC):
     Failed answers are counted per question (:data:`FAILED_ANSWERS`, policy in
     ``assistant.dialogue.failures``): a validator that cannot understand the answer to the question
     asked returns :func:`not_understood`; the first time the patient hears what is expected, the
-    second time in a row the conversation goes to the secretariat (:meth:`hand_over`).
+    second time in a row the conversation goes to the secretariat (``assistant.conversation.failed_answers``).
     """
 
     @abstractmethod
@@ -209,26 +215,20 @@ class SafeFormValidation(FormValidationAction, ABC):
             failed_before = failure_counts(tracker.get_slot(FAILED_ANSWERS))  # rasa-sdk updates the tracker
             requested = tracker.get_slot("requested_slot")
             events = await within_deadline(super().run(dispatcher, tracker, domain))
+            phone_known = bool(tracker.get_slot("phone"))
             unanswered = answered_out_of_scope(tracker, events)
             if unanswered is not None:  # "hier" for the birth date: counted, not « Je ne peux vous aider que… »
-                counts = after_failure(failed_before, unanswered)
-                if hands_over(counts, unanswered):
-                    return await self.hand_over(dispatcher, tracker, unanswered)
-                hint = f"not_understood.{unanswered}"
-                await utter(dispatcher, tracker, hint if hint in catalogue() else "not_this_answer")
-                return [*events, SlotSet(unanswered, None), SlotSet(FAILED_ANSWERS, counts)]
+                return await with_decision(
+                    dispatcher, tracker, events, failed_answer(failed_before, unanswered, phone_known)
+                )
             asked = answered_something_else(tracker, events)
             if asked is None:
                 return await self.count_failures(dispatcher, tracker, events, failed_before, requested)
-            hints = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") != "PER"]
-            if hints:
-                await utter(dispatcher, tracker, "noted_but_not_this")
-                return [*events, SlotSet(asked, None)]  # a slot event: Rasa keeps the form, which asks again
-            counts = after_failure(failed_before, asked)
-            if hands_over(counts, asked):
-                return await self.hand_over(dispatcher, tracker, asked)
-            await utter(dispatcher, tracker, "not_this_answer")
-            return [*events, SlotSet(asked, None), SlotSet(FAILED_ANSWERS, counts)]
+            noted = any(e.get("entity") != "PER" for e in tracker.latest_message.get("entities") or [])
+            # a slot event: Rasa keeps the form, which asks again
+            return await with_decision(
+                dispatcher, tracker, events, something_else(asked, failed_before, noted, phone_known)
+            )
         except Exception as error:
             return failure_events(self.name(), error, dispatcher)
 
@@ -246,38 +246,13 @@ class SafeFormValidation(FormValidationAction, ABC):
             field = str(requested)
             counts = failure_counts(reported[-1].get("value"))
             if counts.get(field, 0) > failed_before.get(field, 0):
-                if hands_over(counts, field):
-                    return await self.hand_over(dispatcher, tracker, field)
-                hint = f"not_understood.{field}"
-                await utter(dispatcher, tracker, hint if hint in catalogue() else "not_this_answer")
-                return events
+                decided = reported_failure(counts, field, bool(tracker.get_slot("phone")))
+                return await with_decision(dispatcher, tracker, events, decided)
         answered = [str(e.get("name")) for e in events if e.get("event") == "slot" and e.get("value") is not None]
         cleared = after_answers(failed_before, answered)
         if cleared != failed_before:  # an answer understood: its earlier failures are no longer in a row
             return [*events, SlotSet(FAILED_ANSWERS, cleared or None)]
         return events
-
-    async def hand_over(self, dispatcher: CollectingDispatcher, tracker: Tracker, field: str) -> list[EventType]:
-        """The second failed answer in a row to ``field``: the secretariat, with what was understood.
-
-        Never a third identical question (QA: « Je n'ai pas compris la date de naissance » up to ten
-        times in a row). The escalation's summary carries the understood fields and the reason; the
-        callback number is asked next, unless the number itself could not be understood.
-        """
-        await utter(dispatcher, tracker, "not_understood_again")
-        escalated = await open_escalation(
-            dispatcher, tracker, reason=handover_reason(field), category="misunderstanding", urgency="routine"
-        )
-        no_third_time = [SlotSet("phone", NO_PHONE)] if field == "phone" and not tracker.get_slot("phone") else []
-        return [
-            ActiveLoop(None),
-            *[SlotSet(name, None) for name in FORM_SLOTS],
-            SlotSet(field, None),
-            SlotSet(FAILED_ANSWERS, None),
-            *escalated,
-            *no_third_time,
-            FollowupAction("callback_form"),
-        ]
 
 
 #: The forms of a request for an appointment (a booking, a move), by their validators.
@@ -294,8 +269,12 @@ def no_form_after_emergency(tracker: Tracker, validator: str) -> bool:
     return validator != "validate_identity_form" or tracker.get_slot("task") in (None, "book", "move")
 
 
-#: The slot counting failed answers in a row per question (``assistant.dialogue.failures``).
-FAILED_ANSWERS = "failed_answers"
+async def with_decision(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[dict[str, Any]], decided: Decision
+) -> list[dict[str, Any]]:
+    """The validators' events, then the decision's; a hand-over replaces them (the form ends)."""
+    carried = await carry_out(dispatcher, tracker, decided)
+    return carried if decided.handover else [*events, *carried]
 
 
 def not_understood(tracker: Tracker, field: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ async def carry_out(
     if decision.handover is not None:
         handover = decision.handover
         events.extend(await open_escalation(dispatcher, tracker, handover.reason, handover.category, handover.urgency))
+        events.extend(slot_events(**decision.after_handover))
     if decision.follow:
         events.append(FollowupAction(decision.follow))
     return events

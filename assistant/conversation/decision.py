@@ -39,6 +39,8 @@ class Decision:
     follow: str | None = None
     stop_form: bool = False
     handover: Handover | None = None
+    #: Slot changes made once the hand-over is recorded (it sets the callback number).
+    after_handover: Mapping[str, Any] = field(default_factory=dict)
 
 
 def not_understood(question: str) -> Decision:

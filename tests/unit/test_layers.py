@@ -40,6 +40,7 @@ ALLOWED = {
         "assistant.language",
         "assistant.conversation",
         "assistant.dialogue.answers",
+        "assistant.dialogue.failures",
         "assistant.dialogue.speech",
         "assistant.dialogue.understanding",
     ),

@@ -415,3 +415,15 @@ def test_phone_hand_overs_show_the_transfer_and_the_number_to_call_back(world):
         f"{world['url']}/escalations/{callback.id}/close", data={"outcome": "callback"}, headers=headers
     ).ok
     assert world["escalations"].get(callback.id).outcome == "callback"
+
+
+def test_after_a_change_the_console_only_sends_back_to_its_own_pages(world):
+    escalation = open_escalation(world)
+    browser, csrf = log_in(world)
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        answer = browser.post(
+            f"{world['url']}/escalations/{escalation.id}/note",
+            data={"csrf": csrf, "text": "note", "next": target},
+            allow_redirects=False,
+        )
+        assert answer.status_code == 303 and answer.headers["Location"] == "/", target

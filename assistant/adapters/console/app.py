@@ -178,8 +178,8 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
 
     def back(request: Request, default: str = "/") -> HTTPResponse:
         target = (request.form.get("next") or default) if request.form else default
-        if not target.startswith("/") or target.startswith("//"):
-            target = default
+        if not target.startswith("/") or target.startswith("//") or "\\" in target:
+            target = default  # a path of this site only (browsers read a backslash as a slash: "/\\x" is "//x")
         return response.redirect(target, status=303)
 
     def refused(request: Request, message: str, status: int = 409) -> HTTPResponse:

@@ -52,6 +52,8 @@ T = TypeVar("T")
 Dispatcher = CollectingDispatcher
 Events = list[EventType]
 State = ConversationState
+Domain = DomainDict
+Slots = dict[str, Any]
 
 
 #: What a patient who asks for a moment hears ("attendez, je regarde mon agenda").

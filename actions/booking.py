@@ -22,8 +22,10 @@ from actions.base import (
     NOTED_ENTITIES,
     ChangeAction,
     Dispatcher,
+    Domain,
     Events,
     SafeFormValidation,
+    Slots,
     State,
     StateAction,
     form_answer,
@@ -58,7 +60,6 @@ from assistant.dialogue.understanding import (
     ANY_PRACTITIONER,
     choose_slot,
     corrected_birth_date,
-    first_visit_instead,
     is_hold_on,
     narrowed_wish,
     patient_status_of,
@@ -142,18 +143,14 @@ class ValidateBookingForm(SafeFormValidation):
         state, practice = await read(tracker)
         return booking.booking_questions(current_motif(state, practice), practice, state.task)
 
-    async def extract_time_wish(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def extract_time_wish(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state, practice = await read(tracker)
         if state.requested_slot != "time_wish" or entity_value(tracker, "time_wish") is not None:
             return {}
         wish = booking.open_time_answer(state.text, runtime.now(), practice.timezone)
         return slot_values({"time_wish": wish}) if wish is not None else {}
 
-    async def validate_motif(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def validate_motif(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state, practice = await read(tracker)
         said = [str(v) for v in entity_values(tracker, "motif")]
         who = chosen_practitioner(state.practitioner, practice)
@@ -162,55 +159,35 @@ class ValidateBookingForm(SafeFormValidation):
         return await form_answer(dispatcher, tracker, decision, practice)
 
     async def validate_patient_status(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+        self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain
+    ) -> Slots:
         state, practice = await read(tracker)
         status = patient_status_of(value, state.text) if state.requested_slot == "patient_status" else value
-        motif = current_motif(state, practice)
-        first_visit = first_visit_instead(motif, practice) if motif is not None else None
         asked = chosen_practitioner(state.practitioner, practice)
-        decision = booking.patient_status_answer(status, motif, asked, first_visit, practice)
+        decision = booking.patient_status_answer(status, current_motif(state, practice), asked, practice)
         return await form_answer(dispatcher, tracker, decision, practice)
 
     async def validate_practitioner(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+        self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain
+    ) -> Slots:
         state, practice = await read(tracker)
         earlier = value_before_latest_message(tracker, "practitioner")
-        if (
-            earlier not in (None, ANY_PRACTITIONER)
-            and state.requested_slot != "practitioner"
-            and says_who_follows(state.text)
-        ):
-            return {"practitioner": earlier}  # "suivie par le docteur Lefebvre" is not "avec le docteur Lefebvre"
-        motif = current_motif(state, practice)
-        chosen = resolve_practitioner(str(value or ""), practice, motif) or resolve_practitioner(
-            state.text, practice, motif
-        )
-        anyone = resolve_practitioner(str(value or ""), practice) if chosen is None else None
-        decision = booking.practitioner_answer(chosen, anyone, motif, state.patient_status == "new", practice)
+        kept = booking.who_follows_answer(earlier, state.requested_slot, says_who_follows(state.text))
+        motif, said = current_motif(state, practice), str(value or "")
+        chosen = resolve_practitioner(said, practice, motif) or resolve_practitioner(state.text, practice, motif)
+        anyone = resolve_practitioner(said, practice) if chosen is None else None
+        decision = kept or booking.practitioner_answer(chosen, anyone, motif, state.patient_status == "new", practice)
         return await form_answer(dispatcher, tracker, decision, practice)
 
-    async def validate_time_wish(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        practice = await runtime.practice()
+    async def validate_time_wish(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
+        state, practice = await read(tracker)
         wish = time_wish_of(value, practice.timezone)
         if wish is None:
             return {"time_wish": None}
-        state = read_state(tracker, practice.timezone)
-        born = parse_birth_date(state.text, runtime.now())
         earlier = value_before_latest_message(tracker, "time_wish")
-        named = entity_value(tracker, "practitioner") is not None
-        decision = booking.time_wish_answer(
-            wish,
-            earlier if isinstance(earlier, dict) else None,
-            state.requested_slot,
-            born,
-            named,
-            practice,
-            runtime.now(),
-        )
+        born, named = parse_birth_date(state.text, runtime.now()), entity_value(tracker, "practitioner") is not None
+        earlier = earlier if isinstance(earlier, dict) else None
+        decision = booking.time_wish_answer(wish, earlier, state.requested_slot, born, named, practice, runtime.now())
         return await form_answer(dispatcher, tracker, decision, practice)
 
 
@@ -292,9 +269,7 @@ class ValidateSlotChoiceForm(SafeFormValidation):
             return [*events, SlotSet("time_wish", earlier)]
         return events
 
-    async def validate_chosen_slot(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def validate_chosen_slot(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         if isinstance(value, dict):
             return {"chosen_slot": value}
         state, practice = await read(tracker)

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import SafeFormValidation, form_answer, read
+from actions.base import Dispatcher, Domain, SafeFormValidation, Slots, form_answer, read
 from actions.state_adapter import entity_value, entity_values, read_state, value_before_latest_message
 from actions.translate import carry_out
 from assistant.conversation import identity
@@ -88,9 +88,7 @@ class ValidateIdentityForm(SafeFormValidation):
             events.append(SlotSet("practitioner", value_before_latest_message(tracker, "practitioner")))
         return events
 
-    async def extract_last_name(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def extract_last_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         """ "non pardon c'est Durant avec un t": the surname set right, whatever intent the NLU read in it."""
         if entity_value(tracker, "last_name") is not None:
             return {}
@@ -102,9 +100,7 @@ class ValidateIdentityForm(SafeFormValidation):
         )
         return {"last_name": name} if name else {}
 
-    async def extract_first_name(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def extract_first_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         if entity_value(tracker, "first_name") is not None:
             return {}
         name = practitioner_word_as_name(read_state(tracker), await runtime.practice())
@@ -127,33 +123,23 @@ class ValidateIdentityForm(SafeFormValidation):
     ) -> list[str]:
         return identity.identity_questions(read_state(tracker).task)
 
-    async def extract_phone(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def extract_phone(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         """On the phone, the caller's number is offered instead of asked again."""
         state = read_state(tracker)
         return {"phone": state.caller_number} if state.identity.phone is None and state.caller_number else {}
 
-    async def validate_last_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def validate_last_name(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         return await form_answer(dispatcher, tracker, name_answer(tracker, "last_name", value))
 
-    async def validate_first_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def validate_first_name(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         return await form_answer(dispatcher, tracker, name_answer(tracker, "first_name", value))
 
-    async def validate_birth_date(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def validate_birth_date(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         return await form_answer(
             dispatcher, tracker, identity.birth_date_answer(parse_birth_date(str(value or ""), runtime.now()))
         )
 
-    async def validate_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    async def validate_phone(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state = read_state(tracker)
         text = state.text or str(value or "")
         asked = state.requested_slot == "phone"

@@ -12,8 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from assistant.clock import get_timezone
-from assistant.conversation.decision import ANY_PRACTITIONER, Decision, not_understood
-from assistant.conversation.decision import Handover
+from assistant.conversation.decision import ANY_PRACTITIONER, Decision, Handover, not_understood
 from assistant.conversation.replies import Reply, reply, say
 from assistant.conversation.state import Identity
 from assistant.core.errors import TIME_REFUSALS
@@ -31,6 +30,7 @@ from assistant.dialogue.speech import (
     say_birth_date,
     say_slot,
 )
+from assistant.dialogue.understanding import first_visit_instead
 from assistant.language.fr.lexicon import ANY_TIME
 from assistant.language.fr.phone import NO_PHONE
 from assistant.language.fr.time_wishes import analyse_time_wish
@@ -58,17 +58,14 @@ def booking_questions(motif: AppointmentType | None, practice: Practice, task: s
 
 
 def patient_status_answer(
-    status: str | None,
-    motif: AppointmentType | None,
-    asked: str | None,
-    first_visit: AppointmentType | None,
-    practice: Practice,
+    status: str | None, motif: AppointmentType | None, asked: str | None, practice: Practice
 ) -> Decision:
-    """A new patient is offered the first visit (``first_visit``) instead of a motif kept for patients
-    already followed, and is told by name that the practitioner asked for (``asked``) takes no new
-    patients: one was once moved to another doctor without a word."""
+    """A new patient is offered the first visit instead of a motif kept for patients already followed,
+    and is told by name that the practitioner asked for (``asked``) takes no new patients: one was once
+    moved to another doctor without a word."""
     if status not in ("new", "existing"):
         return not_understood("patient_status")
+    first_visit = first_visit_instead(motif, practice) if motif is not None else None
     closed = asked if status == "new" and asked and not practice.practitioner(asked).accepts_new_patients else None
     if status == "new" and motif is not None and not motif.new_patients and first_visit is not None:
         if closed is not None:
@@ -85,6 +82,14 @@ def patient_status_answer(
         said = reply("practitioner_closed", practitioner=practitioner_subject(practice, closed))
         return Decision({"patient_status": status, "practitioner": None}, (said,))
     return Decision({"patient_status": status})
+
+
+def who_follows_answer(earlier: Any, requested: str | None, says_who_follows: bool) -> Decision | None:
+    """ "elle est suivie par le docteur Lefebvre", said for another question, is not "avec le docteur
+    Lefebvre": the practitioner asked for earlier stays."""
+    if earlier not in (None, ANY_PRACTITIONER) and requested != "practitioner" and says_who_follows:
+        return Decision({"practitioner": earlier})
+    return None
 
 
 def practitioner_answer(

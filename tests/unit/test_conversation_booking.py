@@ -113,7 +113,7 @@ def test_the_practitioner_asked_for_is_nobody_in_particular_when_any() -> None:
 
 
 def test_a_new_patient_asking_for_a_closed_doctor_hears_it_by_name_with_the_others_offered() -> None:
-    decision = patient_status_answer("new", motif("consultation"), "benali", motif("premiere-consultation"), PRACTICE)
+    decision = patient_status_answer("new", motif("consultation"), "benali", PRACTICE)
     assert dict(decision.changes) == {"patient_status": "new", "motif": "premiere-consultation", "practitioner": None}
     (said,) = decision.said
     assert said.id == "practitioner_closed_offer" and "Benali" in said.params["practitioner"]
@@ -121,20 +121,18 @@ def test_a_new_patient_asking_for_a_closed_doctor_hears_it_by_name_with_the_othe
 
 
 def test_a_new_patient_for_an_open_motif_with_a_closed_doctor_is_told_and_asked_for_another() -> None:
-    decision = patient_status_answer("new", motif("vaccination"), "benali", None, PRACTICE)
+    decision = patient_status_answer("new", motif("vaccination"), "benali", PRACTICE)
     assert dict(decision.changes) == {"patient_status": "new", "practitioner": None}
     assert decision.said[0].id == "practitioner_closed"
 
 
 def test_a_patient_already_followed_keeps_the_motif_and_the_doctor() -> None:
-    decision = patient_status_answer(
-        "existing", motif("consultation"), "benali", motif("premiere-consultation"), PRACTICE
-    )
+    decision = patient_status_answer("existing", motif("consultation"), "benali", PRACTICE)
     assert dict(decision.changes) == {"patient_status": "existing"} and not decision.said
 
 
 def test_a_status_not_understood_is_a_failed_answer() -> None:
-    assert patient_status_answer(None, motif("consultation"), None, None, PRACTICE).failed == "patient_status"
+    assert patient_status_answer(None, motif("consultation"), None, PRACTICE).failed == "patient_status"
 
 
 def test_a_practitioner_who_does_not_do_the_motif_is_said_so() -> None:
@@ -300,3 +298,12 @@ def test_a_new_time_or_practitioner_drops_the_proposals() -> None:
         "time_wish": {"weekdays": [3]},
     }
     assert search_changes(None, "benali") == {"chosen_slot": None, "proposed_slots": None, "practitioner": "benali"}
+
+
+def test_who_follows_the_patient_does_not_change_the_practitioner_asked_for() -> None:
+    from assistant.conversation.booking import who_follows_answer
+
+    assert who_follows_answer("lefebvre", "patient_status", True).changes == {"practitioner": "lefebvre"}
+    assert who_follows_answer("lefebvre", "practitioner", True) is None  # the answer to its own question
+    assert who_follows_answer(ANY_PRACTITIONER, "patient_status", True) is None
+    assert who_follows_answer("lefebvre", "patient_status", False) is None

@@ -10,17 +10,14 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.base import Dispatcher, Domain, SafeFormValidation, Slots, form_answer, read
+from actions.base import Dispatcher, Domain, Events, SafeFormValidation, Slots, form_answer, read
 from actions.state_adapter import entity_value, entity_values, read_state, value_before_latest_message
 from actions.translate import carry_out
 from assistant.conversation import identity
 from assistant.conversation.decision import Decision
 from assistant.conversation.state import ConversationState
-from assistant.core.model import Slot
 from assistant.dialogue.understanding import (
     choose_slot,
     corrected_birth_date,
@@ -72,16 +69,19 @@ class ValidateIdentityForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_identity_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Events:
         state, practice = await read(tracker)
         is_name = identity.is_a_name_answer(state.requested_slot, bool(state.triage.rules), state.text)
         ended = identity.identity_interruption(state.intent, is_name, state.task, "motif" in state.entities)
         if ended is not None:
             return await carry_out(dispatcher, tracker, ended, practice)
-        changed = self.choice_changed(tracker, state, practice)
+        today, option = runtime.now().date(), entity_value(tracker, "option")
+        named = None  # "non pardon le deuxième": another of a booking's proposed slots
+        if state.task == "book" and option is not None:
+            named = choose_slot(state.text, list(state.proposals), practice, str(option), today)
+        changed = identity.other_choice(state.proposals, named, state.chosen, state.requested_slot, practice, today)
         if changed is not None:
-            decision = identity.other_choice(changed, state.requested_slot, practice, runtime.now().date())
-            return await carry_out(dispatcher, tracker, decision, practice)
+            return await carry_out(dispatcher, tracker, changed, practice)
         events = await super().run(dispatcher, tracker, domain)
         if practitioner_word_as_name(state, practice) is not None:
             # the word was a first name: the practitioner of the booking stays who it was
@@ -106,20 +106,8 @@ class ValidateIdentityForm(SafeFormValidation):
         name = practitioner_word_as_name(read_state(tracker), await runtime.practice())
         return {"first_name": name} if name else {}
 
-    @staticmethod
-    def choice_changed(tracker: Tracker, state: ConversationState, practice: Any) -> Slot | None:
-        """Another proposed slot named while a booking's identity is asked ("non pardon le deuxième")."""
-        option = entity_value(tracker, "option")
-        if state.task != "book" or option is None:
-            return None
-        proposals = list(state.proposals)
-        index = choose_slot(state.text, proposals, practice, str(option), runtime.now().date())
-        if index is None or proposals[index] == state.chosen:
-            return None
-        return proposals[index]
-
     async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+        self, slots: list[str], dispatcher: Dispatcher, tracker: Tracker, domain: Domain
     ) -> list[str]:
         return identity.identity_questions(read_state(tracker).task)
 
@@ -142,10 +130,8 @@ class ValidateIdentityForm(SafeFormValidation):
     async def validate_phone(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state = read_state(tracker)
         text = state.text or str(value or "")
-        asked = state.requested_slot == "phone"
-        fixed = corrected_birth_date(text, state.identity.birth_date, runtime.now()) if asked else None
-        if fixed is not None:  # "non pardon quatre-vingt-onze", right after the date: the date is fixed
-            return await form_answer(dispatcher, tracker, identity.corrected_birth_date_answer(fixed))
+        fixed = corrected_birth_date(text, state.identity.birth_date, runtime.now())  # "non pardon quatre-vingt-onze"
         caller = parse_phone(state.caller_number) if state.caller_number else None
-        decision = identity.phone_answer(parse_phone(text), parse_phone(str(value or "")), caller, state.requested_slot)
+        in_text, in_value = parse_phone(text), parse_phone(str(value or ""))
+        decision = identity.phone_answer(in_text, in_value, caller, state.requested_slot, fixed)
         return await form_answer(dispatcher, tracker, decision)

@@ -125,7 +125,12 @@ def first_name_answer(
     whole = clean_name(text) if requested == "last_name" else None
     if name and whole and normalise(name) == normalise(whole):
         return Decision({"first_name": str(earlier) if earlier else None})
-    if name and corrects and requested == "first_name" and any(_sounds_like(name, other) for other in last_names if other):
+    if (
+        name
+        and corrects
+        and requested == "first_name"
+        and any(_sounds_like(name, other) for other in last_names if other)
+    ):
         # "non pardon c'est Durant" after "Durand": the surname set right, not the first name
         return Decision({"first_name": str(earlier) if earlier else None})
     name = name_without_other(name, last_names)
@@ -137,7 +142,9 @@ def _sounds_like(name: str, other: str) -> bool:
     return difflib.SequenceMatcher(None, normalise(name), normalise(other)).ratio() >= 0.7
 
 
-def corrected_last_name(text: str, requested: str | None, earlier: Any, corrects: bool, rules_matched: bool) -> str | None:
+def corrected_last_name(
+    text: str, requested: str | None, earlier: Any, corrects: bool, rules_matched: bool
+) -> str | None:
     """The surname a correction gives at a name question: "non pardon c'est Durant avec un t" after
     "Durand" (QA: read as a change of mind, « D'accord, j'abandonne cette demande. »; on the phone as out
     of scope, then the first name taken for the surname). At the first-name question only a name that
@@ -190,12 +197,21 @@ def corrected_birth_date_answer(fixed: date) -> Decision:
     )
 
 
-def phone_answer(in_text: str | None, in_value: str | None, caller: str | None, requested: str | None) -> Decision:
+def phone_answer(
+    in_text: str | None,
+    in_value: str | None,
+    caller: str | None,
+    requested: str | None,
+    fixed_birth_date: date | None = None,
+) -> Decision:
     """The number read in the whole message (DIET may tag each group of "06 01 02 03 04" apart, and the
     slot got "04" alone), else in the entity, else the caller's (on the phone).
 
-    Digits said for something else (a birth date keyed "12031985") are not a wrong answer.
+    Digits said for something else (a birth date keyed "12031985") are not a wrong answer; a birth
+    year corrected when the number is asked (``fixed_birth_date``) fixes the date.
     """
+    if fixed_birth_date is not None and requested == "phone":
+        return corrected_birth_date_answer(fixed_birth_date)
     phone = in_text if in_text not in (None, NO_PHONE) else in_value
     if phone is not None:
         return Decision({"phone": phone})
@@ -215,8 +231,19 @@ def identity_interruption(intent: str | None, name_answer: bool, task: str | Non
     return None
 
 
-def other_choice(chosen: Slot, requested: str | None, practice: Practice, today: date) -> Decision:
-    """ "non pardon le deuxième" when the name is asked: another of the proposed slots, not a name."""
+def other_choice(
+    proposals: Sequence[Slot],
+    index: int | None,
+    chosen: Slot | None,
+    requested: str | None,
+    practice: Practice,
+    today: date,
+) -> Decision | None:
+    """ "non pardon le deuxième" when the name is asked: another of the proposed slots (``index``), not a
+    name; None when it names no other one."""
+    if index is None or proposals[index] == chosen:
+        return None
+    chosen = proposals[index]
     changes: dict[str, Any] = {"chosen_slot": chosen}
     if requested:
         changes[requested] = None

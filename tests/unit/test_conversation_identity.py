@@ -125,8 +125,17 @@ def test_the_number_in_the_whole_message_then_the_entity_then_the_callers() -> N
 
 def test_another_proposed_slot_named_while_the_name_is_asked_is_the_choice() -> None:
     slot = Slot(NOW + timedelta(days=1), NOW + timedelta(days=1, minutes=20), "lefebvre", "consultation")
-    decision = other_choice(slot, "last_name", PRACTICE, NOW.date())
-    assert decision.changes == {"chosen_slot": slot, "last_name": None} and decision.said[0].id == "ok_then"
+    other = Slot(NOW + timedelta(days=2), NOW + timedelta(days=2, minutes=20), "lefebvre", "consultation")
+    decision = other_choice((slot, other), 1, slot, "last_name", PRACTICE, NOW.date())
+    assert decision.changes == {"chosen_slot": other, "last_name": None} and decision.said[0].id == "ok_then"
+    assert other_choice((slot, other), 0, slot, "last_name", PRACTICE, NOW.date()) is None  # the one chosen
+    assert other_choice((slot, other), None, slot, "last_name", PRACTICE, NOW.date()) is None
+
+
+def test_a_birth_year_corrected_when_the_number_is_asked_is_the_answer() -> None:
+    fixed = date(1991, 3, 12)
+    assert phone_answer(None, None, None, "phone", fixed).changes == {"birth_date": fixed, "phone": None}
+    assert phone_answer("0612345678", None, None, "last_name", fixed).changes == {"phone": "0612345678"}
 
 
 # --- which appointment is read back

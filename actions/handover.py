@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.say import utter
-from actions.state_adapter import caller_number, channel_of
-from assistant.conversation.escalation import HANDED_OVER_SLOTS
+from actions.state_adapter import caller_number, channel_of, read_state
+from assistant.conversation.escalation import HANDED_OVER_SLOTS, summary
 from assistant.conversation.replies import Reply, reply
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
@@ -36,20 +36,8 @@ def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
 
 
 def understood(tracker: Tracker) -> dict[str, str]:
-    """What the dialogue understood so far (for the written summary): no phone, no birth date.
-
-    The names the patient gave are in it (checked or not: "identité vérifiée" says which), so that a
-    hand-over after answers that could not be understood does not start the secretary from zero.
-    """
-    fields = {
-        "motif": tracker.get_slot("motif"),
-        "praticien": tracker.get_slot("practitioner"),
-        "demande": tracker.get_slot("task"),
-        "nom": tracker.get_slot("last_name"),
-        "prénom": tracker.get_slot("first_name"),
-        "identité vérifiée": "oui" if tracker.get_slot("identity_verified") else "non",
-    }
-    return {key: str(value) for key, value in fields.items() if value}
+    """What the dialogue understood so far, for the written summary (``assistant.conversation.escalation.summary``)."""
+    return summary(read_state(tracker))
 
 
 def latest_triage(tracker: Tracker) -> dict[str, Any]:
@@ -145,7 +133,11 @@ def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:
     if is_staffed(practice, now):
         return [reply("handover_staffed")]
     opening = next_staffed(practice, now)
-    said = [reply("handover_closed_until", when=say_when(opening, practice, now.date()))] if opening else [reply("handover_closed")]
+    said = (
+        [reply("handover_closed_until", when=say_when(opening, practice, now.date()))]
+        if opening
+        else [reply("handover_closed")]
+    )
     if practice.emergency.on_call:
         said.append(reply("on_call_before", on_call=practice.emergency.on_call))
     return said

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from assistant.conversation.decision import Decision, Handover
 from assistant.conversation.replies import Reply, say
-from assistant.conversation.state import Triage
+from assistant.conversation.state import ConversationState, Triage
+from assistant.core.escalation import IDENTITY_KEY
 from assistant.core.model import Channel
 
 #: What a hand-over or an emergency empties: the form in progress and the request's answers.
@@ -111,3 +112,21 @@ def after_emergency(intent: str | None, no_booking: Reply | None) -> Decision:
     if follow is not None:
         return Decision(stopped, follow=follow, stop_form=True)
     return Decision(stopped, (no_booking,) if no_booking else (), stop_form=True)
+
+
+def summary(state: ConversationState) -> dict[str, str]:
+    """What the dialogue understood so far, for the secretary's written summary: no phone, no birth date.
+
+    The names the patient gave are in it (checked or not: :data:`IDENTITY_KEY` says which, as the
+    escalation core reads it), so that a hand-over after answers that could not be understood does not
+    start the secretary from zero. Labels from the catalogue (``summary.*``).
+    """
+    fields = {
+        say("summary.motif"): state.motif,
+        say("summary.practitioner"): state.practitioner,
+        say("summary.task"): state.task,
+        say("summary.last_name"): state.identity.last_name,
+        say("summary.first_name"): state.identity.first_name,
+        IDENTITY_KEY: "oui" if state.identity.verified else "non",
+    }
+    return {key: str(value) for key, value in fields.items() if value}

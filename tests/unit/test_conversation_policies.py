@@ -257,3 +257,19 @@ def test_a_motif_or_practitioner_the_nlu_was_unsure_about_is_a_booking() -> None
     assert not unsure_booking("identity_form", None, ["motif"], ["book_appointment"])
     assert not unsure_booking(None, "move", ["practitioner"], ["book_appointment"])
     assert not unsure_booking(None, None, ["last_name"], ["book_appointment"])
+
+
+def test_the_written_summary_says_what_was_understood_and_whether_the_identity_was_checked() -> None:
+    from assistant.conversation.escalation import summary
+    from assistant.conversation.state import ConversationState, Identity
+    from assistant.core.escalation import IDENTITY_KEY
+
+    state = ConversationState(task="book", motif="vaccination", identity=Identity("Durand", "Léa", verified=True))
+    assert summary(state) == {
+        "motif": "vaccination",
+        "demande": "book",
+        "nom": "Durand",
+        "prénom": "Léa",
+        IDENTITY_KEY: "oui",
+    }
+    assert summary(ConversationState()) == {IDENTITY_KEY: "non"}  # never a phone number nor a birth date

@@ -87,7 +87,7 @@ def test_greeting_names_the_practice_discloses_the_machine_and_how_to_reach_a_pe
     text = twiml.greeting("Cabinet des Tilleuls")
     assert text.startswith("Cabinet des Tilleuls, bonjour.")
     assert "assistant automatique" in text
-    assert "« secrétariat »" in text
+    assert "dites secrétariat" in text
     assert text.endswith("Que puis-je faire pour vous ?")
     assert twiml.estimated_seconds(text) < 25
 
@@ -102,7 +102,7 @@ def test_greeting_without_disclosure_still_says_how_to_reach_a_person() -> None:
 def test_in_the_evening_with_nobody_at_the_desk_the_greeting_says_so() -> None:
     text = twiml.greeting("Cabinet des Tilleuls", local_hour=21, staffed=False)
     assert text.startswith("Cabinet des Tilleuls, bonsoir.")
-    assert "Le secrétariat est fermé" in text and "« secrétariat »" in text
+    assert "Le secrétariat est fermé" in text and "dites secrétariat" in text
     assert "à tout moment" not in text
     assert twiml.estimated_seconds(text) < 25
 
@@ -113,7 +113,7 @@ def test_whisper_text_flags_urgency_and_cleans_the_summary() -> None:
         "Appel transféré par l'assistant automatique du cabinet. Demande urgente. Demande de résultats d'analyse."
     )
     assert "urgence signalée" in twiml.whisper_text("Douleur thoracique", "immediate")
-    assert twiml.whisper_text("", "routine").endswith(twiml.WHISPER_NO_SUMMARY)
+    assert twiml.whisper_text("", "routine").endswith(twiml.line("whisper_no_summary"))
 
 
 # --- caller, keypad, answers ----------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_each_part_of_a_long_reply_has_its_own_gather_with_a_short_pause() -> No
 
 def test_an_empty_reply_still_listens() -> None:
     root = parse(twiml.conversation_turn([], SETTINGS, (), ACTION, SILENCE))
-    assert root.find("Gather/Say").text == twiml.LISTENING  # type: ignore[union-attr]
+    assert root.find("Gather/Say").text == twiml.line("listening")  # type: ignore[union-attr]
 
 
 def test_speech_model_is_sent_when_configured() -> None:
@@ -279,7 +279,7 @@ def test_transfer_rings_the_secretariat_which_hears_the_whisper_first() -> None:
 
 def test_transfer_without_text_announces_itself() -> None:
     root = parse(twiml.transfer("", SETTINGS, "+33320999999", "https://x/d", None, 20))
-    assert root.find("Say").text == twiml.TRANSFERRING  # type: ignore[union-attr]
+    assert root.find("Say").text == twiml.line("transfer")  # type: ignore[union-attr]
     assert "url" not in root.find("Dial/Number").attrib  # type: ignore[union-attr]
 
 
@@ -297,3 +297,18 @@ def test_yes_no_question_takes_one_key_then_says_goodbye_and_hangs_up() -> None:
     assert gather.attrib["action"] == "https://x/callback"
     assert say.text == "Au revoir."
     assert hangup.tag == "Hangup"
+
+
+def test_a_practice_rewords_its_phone_greeting_from_its_file() -> None:
+    """Issue 17: a practice overrides any phrase of the catalogue (``wording:``), the line's greeting included."""
+    import dataclasses
+
+    from assistant.core.model import Phrase
+    from tests.builders import make_practice
+
+    practice = dataclasses.replace(
+        make_practice(), phrases=(Phrase("line.opening_question", "En quoi puis-je vous aider ?"),)
+    )
+    text = twiml.greeting("Cabinet des Tilleuls", practice=practice)
+    assert text.endswith("En quoi puis-je vous aider ?")
+    assert twiml.greeting("Cabinet des Tilleuls").endswith("Que puis-je faire pour vous ?")

@@ -461,7 +461,9 @@ class TwilioVoiceFrInput(InputChannel):
             # Nobody answered a person in distress: 15 and 3114 again before the callback offer (QA).
             said = twiml.in_danger(await self._current_practice()) if request.args.get("immediate") else ""
             return _twiml(
-                self._no_transfer(twiml.SECRETARIAT_UNAVAILABLE, escalation_id, caller, _base_path(request), said)
+                self._no_transfer(
+                    twiml.line("secretariat_unavailable"), escalation_id, caller, _base_path(request), said
+                )
             )
 
         @bp.route("/callback", methods=["POST"])
@@ -506,10 +508,12 @@ class TwilioVoiceFrInput(InputChannel):
         return bp
 
     def _apology(self) -> HTTPResponse:
-        return _twiml(twiml.goodbye(f"{twiml.TECHNICAL_PROBLEM} {twiml.CALL_BACK_LATER}", self.config.speech))
+        return _twiml(
+            twiml.goodbye(f"{twiml.line('technical_problem')} {twiml.line('call_back_later')}", self.config.speech)
+        )
 
     def _generic_whisper(self) -> HTTPResponse:
-        return _twiml(twiml.whisper(twiml.WHISPER_INTRO, self.config.speech))
+        return _twiml(twiml.whisper(twiml.line("whisper_intro"), self.config.speech))
 
     # -- call flow --
 
@@ -523,7 +527,8 @@ class TwilioVoiceFrInput(InputChannel):
                 staffed = is_staffed(practice, now)
             except Exception as error:  # the greeting never fails: "bonjour" and the daytime words
                 log.error("%s: clock unavailable for the greeting: %s", CHANNEL_NAME, type(error).__name__)
-        text = twiml.greeting(practice.name if practice else "", self.config.ai_disclosure, local_hour, staffed)
+        name = practice.name if practice else ""
+        text = twiml.greeting(name, self.config.ai_disclosure, local_hour, staffed, practice=practice)
         await self.memory.remember_prompt(call_sid, twiml.greeting_reprompt())
         log.info("%s: call %s answered", CHANNEL_NAME, call_sid)
         return await self._speak(text, base)
@@ -531,9 +536,9 @@ class TwilioVoiceFrInput(InputChannel):
     async def _silence(self, call_sid: str, base: str, count: int) -> VoiceResponse:
         if count >= 2:
             log.info("%s: call %s ended after repeated silence", CHANNEL_NAME, call_sid)
-            return twiml.goodbye(twiml.SILENCE_GOODBYE, self.config.speech)
+            return twiml.goodbye(twiml.line("silence_goodbye"), self.config.speech)
         question = await self.memory.prompt(call_sid) or twiml.greeting_reprompt()
-        parts = twiml.split_for_speech(f"{twiml.NOTHING_HEARD} {question}", self.config.speech.max_part_chars)
+        parts = twiml.split_for_speech(f"{twiml.line('nothing_heard')} {question}", self.config.speech.max_part_chars)
         return twiml.conversation_turn(
             parts,
             self.config.speech,
@@ -566,7 +571,9 @@ class TwilioVoiceFrInput(InputChannel):
         if guarded.failed and guarded.emergency is not None:
             # The numbers are said (the guard made sure); the line is freed for the emergency call.
             log.info("%s: call %s ended after an emergency the dialogue could not handle", CHANNEL_NAME, call_sid)
-            return twiml.goodbye(f"{twiml.join_for_speech(guarded.texts)} {twiml.HANGING_UP}", self.config.speech)
+            return twiml.goodbye(
+                f"{twiml.join_for_speech(guarded.texts)} {twiml.line('hanging_up')}", self.config.speech
+            )
         if guarded.failed:
             return await self._technical_failure(call_sid, caller, base, twiml.join_for_speech(guarded.texts))
         turn = read_bot_messages(guarded.messages)
@@ -575,11 +582,11 @@ class TwilioVoiceFrInput(InputChannel):
             return await self._hand_over(call_sid, caller, said, turn.handover, base)
         if turn.end_call:
             log.info("%s: call %s ended by the dialogue", CHANNEL_NAME, call_sid)
-            return twiml.goodbye(said or twiml.GOODBYE, self.config.speech)
+            return twiml.goodbye(said or twiml.line("goodbye"), self.config.speech)
         return await self._speak(said, base, call_sid)
 
     async def _speak(self, text: str, base: str, call_sid: str | None = None) -> VoiceResponse:
-        parts = twiml.split_for_speech(text, self.config.speech.max_part_chars) or [twiml.LISTENING]
+        parts = twiml.split_for_speech(text, self.config.speech.max_part_chars) or [twiml.line("listening")]
         if call_sid is not None:
             await self.memory.remember_prompt(call_sid, parts[-1])
         return twiml.conversation_turn(
@@ -598,7 +605,9 @@ class TwilioVoiceFrInput(InputChannel):
         if not number:
             log.warning("%s: no usable transfer number; offering a callback on call %s", CHANNEL_NAME, call_sid)
             said = f"{said} {twiml.in_danger(practice)}".strip() if immediate else said
-            return self._no_transfer(twiml.TRANSFER_IMPOSSIBLE, handover.escalation_id, caller, base, said_before=said)
+            return self._no_transfer(
+                twiml.line("transfer_impossible"), handover.escalation_id, caller, base, said_before=said
+            )
         log.info("%s: call %s transferred (escalation %s)", CHANNEL_NAME, call_sid, handover.escalation_id)
         ids = {"escalation_id": handover.escalation_id} if handover.escalation_id is not None else {}
         # A person in distress put through: if nobody answers, the numbers are said again (dial_status).
@@ -620,24 +629,24 @@ class TwilioVoiceFrInput(InputChannel):
         opening = f"{said_before} {apology}".strip()
         if escalation_id is not None and caller:
             return twiml.yes_no_question(
-                f"{opening} {twiml.REQUEST_FORWARDED} {twiml.CALLBACK_OFFER}",
+                f"{opening} {twiml.line('request_forwarded')} {twiml.line('callback_offer')}",
                 speech,
                 self._url(base, "callback", escalation_id=escalation_id, attempt=1),
-                twiml.CALLBACK_NO_ANSWER,
+                twiml.line("callback_no_answer"),
             )
         if escalation_id is not None:
             return twiml.goodbye(
-                f"{opening} {twiml.REQUEST_FORWARDED} {twiml.CALL_BACK_IF_NEEDED}",
+                f"{opening} {twiml.line('request_forwarded')} {twiml.line('call_back_if_needed')}",
                 speech,
             )
-        return twiml.goodbye(f"{opening} {twiml.CALL_BACK_LATER}", speech)
+        return twiml.goodbye(f"{opening} {twiml.line('call_back_later')}", speech)
 
     async def _callback_answer(
         self, escalation_id: int | None, caller: str, answer: bool | None, attempt: int, base: str
     ) -> VoiceResponse:
         speech = self.config.speech
         if escalation_id is None or not caller:
-            return twiml.goodbye(twiml.CALLBACK_NO_ANSWER, speech)
+            return twiml.goodbye(twiml.line("callback_no_answer"), speech)
         if answer is True:
             try:
                 await asyncio.to_thread(self.services.set_callback, escalation_id, _callback_phone(caller))
@@ -645,19 +654,19 @@ class TwilioVoiceFrInput(InputChannel):
                 log.error(
                     "%s: callback for escalation %s not recorded: %s", CHANNEL_NAME, escalation_id, type(error).__name__
                 )
-                return twiml.goodbye(twiml.CALLBACK_NOT_RECORDED, speech)
+                return twiml.goodbye(twiml.line("callback_not_recorded"), speech)
             log.info("%s: callback requested for escalation %s", CHANNEL_NAME, escalation_id)
-            return twiml.goodbye(twiml.CALLBACK_RECORDED, speech)
+            return twiml.goodbye(twiml.line("callback_recorded"), speech)
         if answer is False:
-            return twiml.goodbye(twiml.CALLBACK_DECLINED, speech)
+            return twiml.goodbye(twiml.line("callback_declined"), speech)
         if attempt < 2:
             return twiml.yes_no_question(
-                twiml.CALLBACK_OFFER_AGAIN,
+                twiml.line("callback_offer_again"),
                 speech,
                 self._url(base, "callback", escalation_id=escalation_id, attempt=attempt + 1),
-                twiml.CALLBACK_NO_ANSWER,
+                twiml.line("callback_no_answer"),
             )
-        return twiml.goodbye(twiml.CALLBACK_NO_ANSWER, speech)
+        return twiml.goodbye(twiml.line("callback_no_answer"), speech)
 
     async def _technical_failure(self, call_sid: str, caller: str, base: str, said: str = "") -> VoiceResponse:
         """The dialogue broke: put the patient through to the secretariat if someone is there, else apologise.
@@ -674,14 +683,16 @@ class TwilioVoiceFrInput(InputChannel):
                 log.error("%s: clock unavailable: %s", CHANNEL_NAME, type(error).__name__)
         if practice is not None and number and staffed:
             return twiml.transfer(
-                f"{said or twiml.TECHNICAL_PROBLEM} {twiml.TRANSFERRING}",
+                f"{said or twiml.line('technical_problem')} {twiml.line('transfer')}",
                 self.config.speech,
                 number,
                 self._url(base, "dial_status"),
                 self._url(base, "whisper"),
                 self.config.transfer_timeout,
             )
-        return twiml.goodbye(said or f"{twiml.TECHNICAL_PROBLEM} {twiml.CALL_BACK_LATER}", self.config.speech)
+        return twiml.goodbye(
+            said or f"{twiml.line('technical_problem')} {twiml.line('call_back_later')}", self.config.speech
+        )
 
     async def _call_ended(self, params: FormParams) -> None:
         call_sid = params.first("CallSid")

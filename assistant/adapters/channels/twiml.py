@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 from twilio.twiml.voice_response import Dial, Gather, Number, VoiceResponse
 
-from assistant.core.model import Practice
+from assistant.conversation.replies import catalogue, say
+from assistant.core.model import Channel, EmergencyNumbers, Practice
 from assistant.core.text import normalise
 from assistant.dialogue.speech import hello
 
@@ -63,81 +64,60 @@ class VoiceSettings:
 
 # --- French sentences of the line -----------------------------------------------------------------
 
-DISCLOSURE = "Vous êtes en ligne avec l'assistant automatique du cabinet."
-HOW_TO_REACH_A_PERSON = "Pour parler à une personne du secrétariat, dites « secrétariat » à tout moment."
-LEAVE_A_REQUEST = "Le secrétariat est fermé : pour lui laisser une demande, dites « secrétariat »."
-OPENING_QUESTION = "Que puis-je faire pour vous ?"
-LISTENING = "Je vous écoute."
-NOTHING_HEARD = "Je n'ai rien entendu."
-SILENCE_GOODBYE = (
-    "Je n'ai toujours rien entendu, je vais donc mettre fin à l'appel. N'hésitez pas à rappeler le cabinet. Au revoir."
-)
-TRANSFERRING = "Je vous passe le secrétariat, ne quittez pas."
-TECHNICAL_PROBLEM = "Je suis désolé, un incident technique m'empêche de poursuivre."
-CALL_BACK_LATER = "Merci de rappeler le cabinet un peu plus tard. Au revoir."
-#: After the emergency numbers, when the dialogue could not go on: the line is freed for the call.
-HANGING_UP = "Je raccroche pour que vous puissiez appeler."
-SECRETARIAT_UNAVAILABLE = "Je suis désolé, le secrétariat n'a pas pu répondre pour le moment."
-TRANSFER_IMPOSSIBLE = "Je suis désolé, je ne peux pas vous mettre en relation avec le secrétariat pour le moment."
-CALL_BACK_IF_NEEDED = "Si besoin, rappelez le cabinet un peu plus tard. Au revoir."
-REQUEST_FORWARDED = "Votre demande lui a bien été transmise."
-CALLBACK_OFFER = (
-    "Souhaitez-vous être rappelé au numéro depuis lequel vous appelez ? "
-    "Tapez 1 ou dites oui pour être rappelé, tapez 2 ou dites non si ce n'est pas nécessaire."
-)
-CALLBACK_OFFER_AGAIN = "Pardon, je n'ai pas compris. Tapez 1 pour être rappelé, ou 2 si ce n'est pas nécessaire."
-CALLBACK_RECORDED = (
-    "C'est noté : le secrétariat vous rappellera au numéro depuis lequel vous appelez, dès que possible. "
-    "Merci de votre appel, au revoir."
-)
-CALLBACK_DECLINED = "Entendu. Votre demande reste transmise au secrétariat. Merci de votre appel, au revoir."
-CALLBACK_NOT_RECORDED = (
-    "Je suis désolé, je n'ai pas pu enregistrer votre demande de rappel. "
-    "Merci de rappeler le cabinet un peu plus tard. Au revoir."
-)
-CALLBACK_NO_ANSWER = "Votre demande reste transmise au secrétariat. Merci de votre appel, au revoir."
-WHISPER_INTRO = "Appel transféré par l'assistant automatique du cabinet."
-WHISPER_NO_SUMMARY = "Le résumé de la demande est dans la liste des demandes à traiter."
-WHISPER_URGENCY = {
-    "immediate": "Attention : urgence signalée.",
-    "urgent": "Demande urgente.",
-}
-GOODBYE = "Au revoir."
+
+def line(name: str, practice: Practice | None = None, **params: object) -> str:
+    """A sentence of the line from the reply catalogue (``line.<name>``, else ``<name>``), as spoken.
+
+    The practice's own wording (``wording:`` in its file) wins, so that a practice rewords its line.
+    """
+    reply_id = f"line.{name}" if f"line.{name}" in catalogue() else name
+    return say(reply_id, Channel.PHONE, practice, **params)
 
 
-def greeting(practice_name: str, disclosure: bool = True, local_hour: int = 9, staffed: bool = True) -> str:
+def greeting(
+    practice_name: str,
+    disclosure: bool = True,
+    local_hour: int = 9,
+    staffed: bool = True,
+    practice: Practice | None = None,
+) -> str:
     """The first sentence of a call: who answers, that it is a machine, how to reach a person.
 
     In the evening it says "bonsoir"; when nobody is at the desk, that the secretariat is closed and
     that "secrétariat" leaves it a request (a caller at 21:30 was told to ask for a person who was not there).
+    ``practice``: its own wording of these sentences, when its file has some.
     """
     name = practice_name.strip()
     word = hello(local_hour)
-    opening = f"{name}, {word}." if name else f"{word.capitalize()}."
-    parts = [opening, DISCLOSURE] if disclosure else [opening]
-    return " ".join([*parts, HOW_TO_REACH_A_PERSON if staffed else LEAVE_A_REQUEST, OPENING_QUESTION])
+    if name:
+        opening = line("opening", practice, practice_name=name, hello=word)
+    else:
+        opening = line("opening_no_name", practice, Hello=word.capitalize())
+    parts = [opening, line("disclosure", practice)] if disclosure else [opening]
+    reach = line("how_to_reach_a_person", practice) if staffed else line("leave_a_request", practice)
+    return " ".join([*parts, reach, line("opening_question", practice)])
 
 
 def in_danger(practice: Practice | None) -> str:
     """Said again to a person in distress the secretariat could not take: the emergency numbers first."""
-    samu = practice.emergency.samu if practice else "15"
-    listening = practice.emergency.suicide_prevention if practice else "3114"
-    return f"Si vous êtes en danger, appelez le {samu}. Le {listening} peut vous écouter, jour et nuit."
+    numbers = practice.emergency if practice else EmergencyNumbers()
+    return line("in_danger", practice, samu=numbers.samu, suicide_prevention=numbers.suicide_prevention)
 
 
-def greeting_reprompt() -> str:
+def greeting_reprompt(practice: Practice | None = None) -> str:
     """What is asked again after a silence at the start of a call (not the whole greeting)."""
-    return f"{OPENING_QUESTION} {HOW_TO_REACH_A_PERSON}"
+    return f"{line('opening_question', practice)} {line('how_to_reach_a_person', practice)}"
 
 
 def whisper_text(spoken_summary: str, urgency: str) -> str:
     """What the secretary hears before the patient is connected."""
-    sentences = [WHISPER_INTRO]
-    flag = WHISPER_URGENCY.get(urgency.strip().lower())
+    sentences = [line("whisper_intro")]
+    level = urgency.strip().lower()
+    flag = line(f"whisper_urgency.{level}") if f"line.whisper_urgency.{level}" in catalogue() else ""
     if flag:
         sentences.append(flag)
     summary = speakable(spoken_summary)
-    sentences.append(_with_final_stop(summary) if summary else WHISPER_NO_SUMMARY)
+    sentences.append(_with_final_stop(summary) if summary else line("whisper_no_summary"))
     return " ".join(sentences)
 
 
@@ -407,7 +387,7 @@ def conversation_turn(
 ) -> VoiceResponse:
     """Say the reply (one Gather per part) and listen; a silence follows the Redirect."""
     response = VoiceResponse()
-    spoken = [part for part in parts if part.strip()] or [LISTENING]
+    spoken = [part for part in parts if part.strip()] or [line("listening")]
     for index, part in enumerate(spoken):
         last = index == len(spoken) - 1
         gather = _gather(settings, action_url, hints, settings.timeout if last else settings.part_pause)
@@ -440,7 +420,7 @@ def transfer(
     not answered; the channel then hangs up or offers a callback.
     """
     response = VoiceResponse()
-    _say(response, text.strip() or TRANSFERRING, settings)
+    _say(response, text.strip() or line("transfer"), settings)
     dial = Dial(action=dial_action_url, method="POST", timeout=timeout)
     if whisper_url:
         dial.append(Number(number, url=whisper_url, method="POST"))

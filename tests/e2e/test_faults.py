@@ -21,6 +21,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +61,28 @@ TWILIO_SID = "AC" + "1" * 32
 EMERGENCY = "j'ai une douleur très forte dans la poitrine"
 BOOKING = "je voudrais un rendez-vous demain"
 HUMAN = "je veux parler à quelqu'un"
+#: Personal data sent through every fault, then searched for in every log line (issue 16: "no name, birth
+#: date, phone number or message text in any log line, on error paths too").
+IDENTITY = "je suis Eulalie Secretdupont née le 12 mars 1985, mon numéro est le 06 11 22 33 44"
+PERSONAL = (
+    "Secretdupont", "Eulalie", "12 mars 1985", "1985-03-12", "06 11 22 33 44", "0611223344", "+33611223344",
+    "33611223344", "06 12 34 56 78", "0612345678", EMERGENCY, BOOKING, HUMAN, "douleur très forte",
+)  # fmt: skip
+
+
+def assert_no_personal_data(*paths: Any) -> None:
+    """No log of the servers holds any of :data:`PERSONAL` (accents and case ignored)."""
+    import unicodedata
+
+    def fold(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+    for path in paths:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        assert lines, f"{path} is empty: nothing was scanned"
+        for number, line in enumerate(lines, 1):
+            found = [item for item in PERSONAL if fold(item) in fold(line)]
+            assert not found, f"{Path(path).name}:{number} holds {found}: {line[:300]}"
 
 
 def sender(tag: str) -> str:
@@ -109,6 +132,10 @@ def during_fault(url: str, tag: str) -> list[str]:
     assert status == 200 and took <= REPLY_LIMIT, (status, texts, round(took, 2))
     assert texts and all(text.strip() for text in texts), texts
 
+    identity = Chat(url, sender(f"{tag}-identite"))  # personal data on the error path: never in a log line
+    status, texts, took = identity.say(IDENTITY)
+    assert status == 200 and took <= REPLY_LIMIT and texts, (status, texts, round(took, 2))
+
     call = Call(url, caller="+33622000001")
     started = time.monotonic()
     call.start()
@@ -134,7 +161,12 @@ def during_fault(url: str, tag: str) -> list[str]:
     words = assert_spoken(document)
     assert took <= REPLY_LIMIT, (words, round(took, 2))
     assert document.find("Dial") is not None or "désolé" in words.lower(), ET.tostring(document, encoding="unicode")
-    return [emergency.sender, booking.sender, human.sender, call.sid, other.sid, person.sid]
+    said_identity = Call(url, caller="+33611223344")
+    said_identity.start()
+    document, took = phone_turn(said_identity, IDENTITY)
+    assert_spoken(document)
+    assert took <= REPLY_LIMIT, round(took, 2)
+    return [emergency.sender, booking.sender, human.sender, call.sid, other.sid, person.sid, identity.sender]
 
 
 def escalated(engine: Engine, conversations: list[str]) -> dict[str, Any]:
@@ -214,7 +246,6 @@ class TestServersOnSqlite:
         assert status == 400, (status, answer)
         assert isinstance(answer, dict) and answer.get("error"), answer
 
-
     def test_a_huge_message_gets_a_polite_answer_fast_and_costs_no_memory(self, servers):
         url = servers["url"]
         pid = servers["processes"]["rasa"].pid
@@ -232,7 +263,6 @@ class TestServersOnSqlite:
         grown_mb = (vm_rss_kb(pid) - before) / 1024
         assert grown_mb < 100, f"the Rasa process grew by {grown_mb:.0f} MB"
 
-
     def test_control_characters_are_cleaned_and_the_conversation_goes_on(self, servers):
         chat = Chat(servers["url"], sender("controle"))
         status, texts, _ = chat.say("bon\x00jour\x01\x07\x1b[31m je voudrais\u200b un rendez-vous\x00")
@@ -241,14 +271,12 @@ class TestServersOnSqlite:
         status, texts, _ = chat.say("pour une prise de sang")
         assert status == 200 and texts and "incident" not in " ".join(texts), texts
 
-
     def test_a_long_message_with_words_of_suicide_gets_the_3114(self, servers):
         words = "euh je sais pas trop comment dire " * 45 + "je veux mourir " + "vraiment plus rien ne va " * 45
         assert len(words) > 2500
         status, texts, took = Chat(servers["url"], sender("long-urgence")).say(words[:3000])
         assert status == 200 and took <= REPLY_LIMIT, (status, texts, took)
         assert any("3114" in text for text in texts), texts
-
 
     def test_with_twilio_down_a_booking_succeeds_and_its_sms_waits_in_the_outbox(self, servers):
         chat = Chat(servers["url"], sender("sms"))
@@ -287,7 +315,6 @@ class TestServersOnSqlite:
         status, texts, took = Chat(servers["url"], sender("sms-urgence")).say(EMERGENCY)
         assert status == 200 and took <= REPLY_LIMIT and any("15" in text for text in texts), (texts, took)
 
-
     def test_action_server_killed_mid_conversation_then_restarted(self, servers):
         url = servers["url"]
         ongoing = Chat(url, sender("en-cours"))
@@ -304,6 +331,10 @@ class TestServersOnSqlite:
         check_immediate(rows, conversations)
         assert_resumes(url, conversations[1])
         assert_resumes(url, ongoing.sender)
+
+    def test_zz_no_log_line_holds_personal_data(self, servers):
+        """Last of the class: every fault above sent names, a birth date, a number and symptoms."""
+        assert_no_personal_data(*servers["logs"])
 
 
 # --- the production profile, the agenda database and Redis behind a switchable port ----------------------
@@ -397,3 +428,6 @@ class TestProductionProfileFaults:
 
     def test_agenda_database_hanging(self, production):
         self.run_fault(production, production["database"], HANG, "db-bloque")
+
+    def test_zz_no_log_line_holds_personal_data(self, production):
+        assert_no_personal_data(*production["logs"])

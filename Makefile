@@ -33,6 +33,15 @@ bench-voice: ## phone benchmark: webhook time per turn of a 10-turn call against
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m bench.voice_bench
 
+BENCH_LOAD_ARGS ?= --pace both --ramp
+bench-load: ## load benchmark: 20 patients at once (REST and phone; human pace, flat out, ramp): p50/p95/p99, errors, bookings, memory
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m bench.load_bench $(BENCH_LOAD_ARGS)
+
+bench-profile: ## profile of a booking conversation's turns: NLU components, policies, action-server calls and bytes, database
+	bash scripts/bootstrap.sh
+	.venv/bin/python -m bench.profile_turn
+
 evaluate: ## NLU cross-validation, held-out French set and test stories; F1 table (slow: trains 6 models)
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m assistant.evaluation
@@ -47,4 +56,4 @@ test-e2e: ## only the end-to-end tests (trains the model when needed, starts the
 ci: ## what CI runs
 	bash .ci/run
 
-.PHONY: help install start test test-pg lint format bench bench-voice evaluate test-e2e ci
+.PHONY: help install start test test-pg lint format bench bench-voice bench-load bench-profile evaluate test-e2e ci

@@ -431,3 +431,18 @@ def test_a_claim_left_by_a_dead_process_is_taken_back(tmp_path: Path) -> None:
     os.utime(claimed, (time.time() - 600, time.time() - 600))
     recorder = Recorder()
     assert spool.drain(recorder) == 1 and recorder.recorded[0].conversation_id == "c1"
+
+
+def test_action_replies_are_still_validated_once_the_schema_is_checked_only_once() -> None:
+    """The watch replaces Rasa's validation (which checked the schema at every action call) by one validator."""
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+
+    from assistant.adapters.channels.guard import watch_remote_actions
+
+    watch_remote_actions(6.0)
+    action = RemoteAction("action_x", None)
+    good = {"events": [{"event": "slot", "name": "motif", "value": "x", "timestamp": None}], "responses": []}
+    assert action._validate_action_result(good) is True
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": "pas une liste"})

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -89,6 +90,7 @@ def watch_remote_actions(timeout_seconds: float) -> None:
     remote = rasa_action.RemoteAction
     if getattr(remote.run, "_guard_watched", False):
         return
+    remote._validate_action_result = _validate_with_one_validator  # type: ignore[method-assign]
     original = remote.run
 
     async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -104,6 +106,34 @@ def watch_remote_actions(timeout_seconds: float) -> None:
 
     run._guard_watched = True  # type: ignore[attr-defined]
     remote.run = run  # type: ignore[method-assign]
+
+
+@functools.lru_cache(maxsize=1)
+def _action_response_validator() -> Any:
+    """Rasa's schema of an action server's reply, checked once (``jsonschema.validate`` checks the schema itself
+    at every call: about 20 ms of every action call, a quarter of a chat turn in the profile of 2026-12-07)."""
+    from jsonschema import validators
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _validate_with_one_validator(self: Any, result: dict[str, Any]) -> bool:
+    """Rasa's ``RemoteAction._validate_action_result``, same errors, with the validator built once."""
+    from jsonschema import ValidationError
+
+    try:
+        _action_response_validator().validate(result)
+    except ValidationError as error:
+        error.message += (
+            ". Failed to validate Action server response from API, "
+            "make sure your response from the Action endpoint is valid."
+        )
+        raise
+    return True
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -140,11 +141,19 @@ class Secretariat:
 
 
 @dataclass(frozen=True)
-class EmergencyNumbers:
+class NationalNumbers:
+    """France's emergency numbers: SAMU, European emergency, for the deaf and hard of hearing, suicide prevention."""
+
     samu: str = "15"
     european: str = "112"
     deaf_sms: str = "114"
     suicide_prevention: str = "3114"
+
+
+@dataclass(frozen=True)
+class EmergencyNumbers(NationalNumbers):
+    """The national numbers as the practice's file gives them (overseas, the SAMU's differs), and its on-call line."""
+
     on_call: str = ""  # the practice's on-call / permanence des soins number
     on_call_label: str = ""
 
@@ -235,6 +244,20 @@ class Appointment:
     created_by: str = ""
     updated_by: str = ""
     conversation_id: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One row of the audit trail: who did what, when, through which channel; ids and times only (no name, no number)."""
+
+    at: datetime
+    actor: str
+    channel: Channel
+    action: str
+    details: dict[str, Any]
+    appointment_id: int | None = None
+    patient_id: int | None = None
+    escalation_id: int | None = None
 
 
 @dataclass(frozen=True, order=True)

@@ -29,12 +29,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import yaml
 
+from assistant.core.model import NationalNumbers
 from assistant.core.text import normalise
 
 __all__ = [
@@ -71,7 +72,6 @@ MAX_GAP_BOUNDS = (0, 10)
 
 _WORD = "[a-z0-9]"
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_INTENT_NAME = re.compile(r"[a-z]+(?:_[a-z]+)*")
 _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -341,12 +341,8 @@ class IntentRule:
     reason: str
 
 
-@dataclass(frozen=True)
-class TriageNumbers:
-    samu: str = "15"
-    european: str = "112"
-    deaf_sms: str = "114"
-    suicide_prevention: str = "3114"
+#: The national numbers the rule file may restate (its ``numbers`` section).
+TriageNumbers = NationalNumbers
 
 
 @dataclass(frozen=True)
@@ -357,7 +353,7 @@ class TriageRules:
     source: str
     rules: tuple[TriageRule, ...]
     intents: tuple[IntentRule, ...] = ()
-    numbers: TriageNumbers = TriageNumbers()
+    numbers: TriageNumbers = field(default_factory=TriageNumbers)
     max_gap: int = DEFAULT_MAX_GAP
     ignore_words: frozenset[str] = frozenset()
 

@@ -28,13 +28,13 @@ and :func:`assistant.dialogue.understanding.is_bare_time_answer`.
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.core.text import normalise
 from assistant.dialogue.understanding import asks_for_the_secretariat, is_bare_phone_answer, is_bare_time_answer
 from assistant.nlu.duckling_component import TIME_WISH_ENTITY
-from assistant.nlu.stateless import StatelessComponent
+from assistant.nlu.step import PipelineStep
 from assistant.nlu.triage_component import override
 
 ANSWER_INTENT = "inform"
@@ -64,19 +64,12 @@ GOODBYE_OPENINGS = frozenset({"a", "au", "bonne", "bon", "ciao", "salut", "merci
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class BareAnswerOverride(StatelessComponent):
-    @staticmethod
-    def supported_languages() -> list[str] | None:
-        return ["fr"]
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if text and bare_answer(message, str(text)):
-                override(message, ANSWER_INTENT)
-            elif text and asks_for_the_secretariat(str(text)) and _intent(message) != "emergency":
-                override(message, HUMAN_INTENT)  # the greeting's own keyword: "dites « secrétariat »"
-        return messages
+class BareAnswerOverride(PipelineStep):
+    def process_one(self, message: Message, text: str) -> None:
+        if bare_answer(message, text):
+            override(message, ANSWER_INTENT)
+        elif asks_for_the_secretariat(text) and _intent(message) != "emergency":
+            override(message, HUMAN_INTENT)  # the greeting's own keyword: "dites « secrétariat »"
 
 
 def _intent(message: Message) -> str | None:

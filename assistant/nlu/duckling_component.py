@@ -30,10 +30,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -44,12 +41,12 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
     METADATA,
-    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.clock import clock_from_env, parse_instant
 from assistant.nlu.duckling_process import DucklingUnavailable
+from assistant.nlu.step import PipelineStep
 from assistant.nlu.time_wish import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_TIMEZONE,
@@ -69,7 +66,7 @@ METADATA_NOW_KEYS = ("now", "reference_time")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class TimeWishExtractor(GraphComponent, EntityExtractorMixin):
+class TimeWishExtractor(PipelineStep, EntityExtractorMixin):
     """Adds ``time_wish`` and ``birth_date`` entities to French messages."""
 
     @staticmethod
@@ -82,46 +79,16 @@ class TimeWishExtractor(GraphComponent, EntityExtractorMixin):
         }
 
     @staticmethod
-    def supported_languages() -> list[str] | None:
-        return ["fr"]
-
-    @staticmethod
     def required_packages() -> list[str]:
         return ["duckling", "dateutil"]
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.component_config = {**self.get_default_config(), **(config or {})}
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
         self._tz, self._tz_name = resolve_timezone(self.component_config["timezone"])
         self._horizon_days = int(self.component_config["horizon_days"])
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TimeWishExtractor:
-        """Creates the component (nothing to train, nothing to load)."""
-        return cls(config)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> TimeWishExtractor:
-        """Creates the component for a loaded model and starts the Duckling worker now."""
-        component = cls(config)
-        component.warm_up()
-        return component
-
-    @staticmethod
-    def warm_up() -> None:
-        """Starts the worker so the first patient does not wait for it; a failure is not fatal.
+    def warm_up(self) -> None:
+        """Starts the Duckling worker when a model is loaded, so the first patient does not wait; a failure is not fatal.
 
         Without Duckling, dates are still read by the lexicon (see ``extract``), and
         every later message tries the worker again.
@@ -188,14 +155,9 @@ class TimeWishExtractor(GraphComponent, EntityExtractorMixin):
                 )
         return sorted(entities, key=lambda entity: entity[ENTITY_ATTRIBUTE_START])
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Augments each message with the entities found in its text."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not text:
-                continue
-            extracted = self.extract(text, self.reference_time(message))
-            for entity in extracted:
-                entity[EXTRACTOR] = self.name
-            message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
-        return messages
+    def process_one(self, message: Message, text: str) -> None:
+        """Augments the message with the entities found in its text."""
+        extracted = self.extract(text, self.reference_time(message))
+        for entity in extracted:
+            entity[EXTRACTOR] = self.name
+        message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)

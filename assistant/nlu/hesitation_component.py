@@ -12,25 +12,17 @@ row hand over to the secretariat. The decision is the pure
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.core.text import is_only_hesitation
-from assistant.nlu.stateless import StatelessComponent
+from assistant.nlu.step import PipelineStep
 from assistant.nlu.triage_component import override
 
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class HesitationFallback(StatelessComponent):
-    @staticmethod
-    def supported_languages() -> list[str] | None:
-        return ["fr"]
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if text and is_only_hesitation(str(text)):
-                override(message, FALLBACK_INTENT)
-        return messages
+class HesitationFallback(PipelineStep):
+    def process_one(self, message: Message, text: str) -> None:
+        if is_only_hesitation(text):
+            override(message, FALLBACK_INTENT)

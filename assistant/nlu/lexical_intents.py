@@ -39,13 +39,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.nlu.step import PipelineStep
 
 log = logging.getLogger(__name__)
 
@@ -153,15 +154,37 @@ def vectorizers_without_vocabulary(classifier: Any) -> Iterator[list[dict[str, i
             vectorizer.vocabulary_ = vocabulary
 
 
+def stored_classifier(model_storage: ModelStorage, resource: Resource) -> Any:
+    """The fitted model stored for ``resource`` with its vocabularies, or None when none was trained.
+
+    Refuses (``ValueError``) a stored model holding any type outside :data:`TRUSTED_EXTRA_TYPES` and scikit-learn's.
+    """
+    import skops.io as sio
+
+    with ExitStack() as stack:
+        try:
+            directory = stack.enter_context(model_storage.read_from(resource))
+        except ValueError:  # no resource: the component was never trained (e.g. a core-only model)
+            return None
+        path = directory / MODEL_FILE
+        if not path.exists():
+            return None
+        untrusted = sio.get_untrusted_types(file=path)
+        refused = sorted(set(untrusted) - TRUSTED_EXTRA_TYPES)
+        if refused:
+            raise ValueError(f"LexicalIntentBlend: the stored model holds untrusted types {refused}")
+        classifier = sio.load(path, trusted=list(untrusted))
+        words = json.loads((directory / VOCABULARIES_FILE).read_text(encoding="utf-8"))
+        for vectorizer, vocabulary in zip(vectorizers(classifier), words, strict=True):
+            vectorizer.vocabulary_ = vocabulary
+    return classifier
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LexicalIntentBlend(GraphComponent):
+class LexicalIntentBlend(PipelineStep):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"model_weight": 0.3, "regularisation": 20.0, "ranking_length": 10, "vector_weight": 1.0}
-
-    @staticmethod
-    def supported_languages() -> list[str] | None:
-        return ["fr"]
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -175,7 +198,7 @@ class LexicalIntentBlend(GraphComponent):
         resource: Resource,
         classifier: Any = None,
     ) -> None:
-        self.component_config = {**self.get_default_config(), **config}
+        super().__init__(config)
         self.model_weight = checked_weight(self.component_config["model_weight"])
         self.ranking_length = int(self.component_config["ranking_length"])
         self.vector_weight = float(self.component_config["vector_weight"])
@@ -187,14 +210,12 @@ class LexicalIntentBlend(GraphComponent):
         self.classifier = classifier
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
+    def build(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, serving: bool
     ) -> LexicalIntentBlend:
-        return cls(config, model_storage, resource)
+        """To train, or loaded with the stored model (none stored: DIET's ranking is kept as is)."""
+        classifier = stored_classifier(model_storage, resource) if serving else None
+        return cls(config, model_storage, resource, classifier)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [example for example in training_data.intent_examples if example.get(TEXT)]
@@ -237,43 +258,8 @@ class LexicalIntentBlend(GraphComponent):
             sio.dump(self.classifier, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED)
             (directory / VOCABULARIES_FILE).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
 
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LexicalIntentBlend:
-        import skops.io as sio
-
-        with ExitStack() as stack:
-            try:
-                directory = stack.enter_context(model_storage.read_from(resource))
-            except ValueError:  # no resource: the component was never trained (e.g. a core-only model)
-                return cls(config, model_storage, resource)
-            path = directory / MODEL_FILE
-            if not path.exists():
-                return cls(config, model_storage, resource)
-            untrusted = sio.get_untrusted_types(file=path)
-            refused = sorted(set(untrusted) - TRUSTED_EXTRA_TYPES)
-            if refused:
-                raise ValueError(f"LexicalIntentBlend: the stored model holds untrusted types {refused}")
-            classifier = sio.load(path, trusted=list(untrusted))
-            words = json.loads((directory / VOCABULARIES_FILE).read_text(encoding="utf-8"))
-            for vectorizer, vocabulary in zip(vectorizers(classifier), words, strict=True):
-                vectorizer.vocabulary_ = vocabulary
-        return cls(config, model_storage, resource, classifier)
-
     def process(self, messages: list[Message]) -> list[Message]:
-        if self.classifier is None:
-            return messages
-        for message in messages:
-            text = message.get(TEXT)
-            if text:
-                self.process_one(message, str(text))
-        return messages
+        return messages if self.classifier is None else super().process(messages)
 
     def process_one(self, message: Message, text: str) -> None:
         import numpy as np

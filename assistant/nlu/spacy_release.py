@@ -18,13 +18,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu.stateless import StatelessComponent
+from assistant.nlu.step import PipelineStep
 
 
 # Registered as an (untrained) extractor: Rasa then runs it at prediction only, in pipeline order,
 # like the other post-processing components here; a featurizer would be run on training data too.
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ReleaseSpacyDoc(StatelessComponent):
+class ReleaseSpacyDoc(PipelineStep):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             for key in SPACY_DOCS.values():

@@ -26,14 +26,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.core.triage import TriageResult, load_triage_rules, triage
+from assistant.nlu.step import PipelineStep
 
 log = logging.getLogger(__name__)
 
@@ -45,36 +43,15 @@ ESCALATING_INTENTS = frozenset(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class TriageOverride(GraphComponent):
+class TriageOverride(PipelineStep):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # unsure_below: the FallbackClassifier's threshold (config.yml; a test keeps them equal)
         return {"rules_file": None, "unsure_below": 0.45}
 
-    @staticmethod
-    def supported_languages() -> list[str] | None:
-        return ["fr"]
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.component_config = config
-        self.rules = load_triage_rules(config.get("rules_file"))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TriageOverride:
-        return cls(config)
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if text:
-                self.process_one(message, str(text))
-        return messages
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        self.rules = load_triage_rules(self.component_config.get("rules_file"))
 
     def process_one(self, message: Message, text: str) -> None:
         intent = message.get(INTENT) or {}

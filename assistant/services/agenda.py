@@ -31,6 +31,7 @@ from assistant.core.identity import DuplicateGroup, IdentityClaim, identify, is_
 from assistant.core.model import (
     Appointment,
     AppointmentStatus,
+    AuditEvent,
     Channel,
     Interval,
     Patient,
@@ -150,17 +151,19 @@ class AgendaService:
                 if not self._still_fits(practice, appointment)
             )
             uow.audit.record(
-                now,
-                actor.name,
-                actor.channel,
-                "practice_load",
-                {
-                    "practice_id": practice.id,
-                    "config_hash": config_hash,
-                    "source": source,
-                    "deactivated": deactivated,
-                    "conflicting_appointments": [a.id for a in conflicts],
-                },
+                AuditEvent(
+                    now,
+                    actor.name,
+                    actor.channel,
+                    "practice_load",
+                    {
+                        "practice_id": practice.id,
+                        "config_hash": config_hash,
+                        "source": source,
+                        "deactivated": deactivated,
+                        "conflicting_appointments": [a.id for a in conflicts],
+                    },
+                )
             )
             uow.commit()
         self._practice_cache = (config_hash, practice, OpeningCalendar(practice))
@@ -281,20 +284,22 @@ class AgendaService:
                 uow.patients.update_contact(kept_id, phone, email)
             uow.patients.delete(merged_id)
             uow.audit.record(
-                now,
-                actor.name,
-                actor.channel,
-                "patient_merge",
-                {
-                    "merged_patient_id": merged_id,
-                    "appointment_ids": appointment_ids,
-                    "escalation_ids": escalation_ids,
-                    "sms_outbox_ids": sms_ids,
-                    "audit_rows": audit_rows,
-                    "forced": bool(force and kept.birth_date != merged.birth_date),
-                    **({"contact_completed": True} if (phone, email) != (kept.phone, kept.email) else {}),
-                },
-                patient_id=kept_id,
+                AuditEvent(
+                    now,
+                    actor.name,
+                    actor.channel,
+                    "patient_merge",
+                    {
+                        "merged_patient_id": merged_id,
+                        "appointment_ids": appointment_ids,
+                        "escalation_ids": escalation_ids,
+                        "sms_outbox_ids": sms_ids,
+                        "audit_rows": audit_rows,
+                        "forced": bool(force and kept.birth_date != merged.birth_date),
+                        **({"contact_completed": True} if (phone, email) != (kept.phone, kept.email) else {}),
+                    },
+                    patient_id=kept_id,
+                )
             )
             future = uow.appointments.count_future_for_patient(kept_id, now)
             uow.commit()
@@ -340,27 +345,31 @@ class AgendaService:
                     now,
                 )
                 if created:
-                    uow.audit.record(now, actor.name, actor.channel, "patient_create", {}, patient_id=patient_id)
+                    uow.audit.record(
+                        AuditEvent(now, actor.name, actor.channel, "patient_create", {}, patient_id=patient_id)
+                    )
                 sms_id = self._queue_confirmation(
                     uow, practice, appointment, BOOKED, actor, notify, now, phone=other_phone
                 )
                 uow.audit.record(
-                    now,
-                    actor.name,
-                    actor.channel,
-                    "book",
-                    {
-                        "practitioner_id": appointment.practitioner_id,
-                        "appointment_type_id": appointment.appointment_type_id,
-                        "start": appointment.start.isoformat(),
-                        "end": appointment.end.isoformat(),
-                        "conversation_id": actor.conversation_id,
-                        **_sms_detail(sms_id),
-                        # the patient gave another number than the file's: the secretariat checks it
-                        **({"other_phone_given": True} if other_phone else {}),
-                    },
-                    appointment_id=appointment.id,
-                    patient_id=patient_id,
+                    AuditEvent(
+                        now,
+                        actor.name,
+                        actor.channel,
+                        "book",
+                        {
+                            "practitioner_id": appointment.practitioner_id,
+                            "appointment_type_id": appointment.appointment_type_id,
+                            "start": appointment.start.isoformat(),
+                            "end": appointment.end.isoformat(),
+                            "conversation_id": actor.conversation_id,
+                            **_sms_detail(sms_id),
+                            # the patient gave another number than the file's: the secretariat checks it
+                            **({"other_phone_given": True} if other_phone else {}),
+                        },
+                        appointment_id=appointment.id,
+                        patient_id=patient_id,
+                    )
                 )
                 uow.commit()
         except ConstraintViolation:
@@ -417,20 +426,22 @@ class AgendaService:
                     uow, practice, moved, MOVED, actor, notify, now, previous_start=locked.start
                 )
                 uow.audit.record(
-                    now,
-                    actor.name,
-                    actor.channel,
-                    "move",
-                    {
-                        "from_start": locked.start.isoformat(),
-                        "from_practitioner_id": locked.practitioner_id,
-                        "to_start": slot.start.isoformat(),
-                        "to_practitioner_id": target_practitioner,
-                        "conversation_id": actor.conversation_id,
-                        **_sms_detail(sms_id),
-                    },
-                    appointment_id=appointment_id,
-                    patient_id=locked.patient_id,
+                    AuditEvent(
+                        now,
+                        actor.name,
+                        actor.channel,
+                        "move",
+                        {
+                            "from_start": locked.start.isoformat(),
+                            "from_practitioner_id": locked.practitioner_id,
+                            "to_start": slot.start.isoformat(),
+                            "to_practitioner_id": target_practitioner,
+                            "conversation_id": actor.conversation_id,
+                            **_sms_detail(sms_id),
+                        },
+                        appointment_id=appointment_id,
+                        patient_id=locked.patient_id,
+                    )
                 )
                 uow.commit()
         except ConstraintViolation:
@@ -449,18 +460,20 @@ class AgendaService:
             cancelled = replace(appointment, status=AppointmentStatus.CANCELLED, updated_by=actor.name)
             sms_id = self._queue_confirmation(uow, practice, cancelled, CANCELLED, actor, notify, now)
             uow.audit.record(
-                now,
-                actor.name,
-                actor.channel,
-                "cancel",
-                {
-                    "start": appointment.start.isoformat(),
-                    "reason": reason[:200],
-                    "conversation_id": actor.conversation_id,
-                    **_sms_detail(sms_id),
-                },
-                appointment_id=appointment_id,
-                patient_id=appointment.patient_id,
+                AuditEvent(
+                    now,
+                    actor.name,
+                    actor.channel,
+                    "cancel",
+                    {
+                        "start": appointment.start.isoformat(),
+                        "reason": reason[:200],
+                        "conversation_id": actor.conversation_id,
+                        **_sms_detail(sms_id),
+                    },
+                    appointment_id=appointment_id,
+                    patient_id=appointment.patient_id,
+                )
             )
             uow.commit()
         log.info("cancelled appointment %s (via %s)", appointment_id, actor.channel.value)

@@ -21,7 +21,7 @@ from typing import Any
 from assistant.clock import Clock, get_timezone
 from assistant.core import escalation as rules
 from assistant.core.escalation import Escalation, EscalationError
-from assistant.core.model import Channel, Patient, Practice
+from assistant.core.model import AuditEvent, Channel, Patient, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.services.agenda import Actor
 from assistant.services.unit_of_work import ConstraintViolation, UnitOfWork, UnitOfWorkFactory
@@ -222,17 +222,19 @@ class EscalationService:
     ) -> None:
         """Ids, category, urgency and status: never the reason, the transcript, a name or a number."""
         uow.audit.record(
-            at,
-            actor.name,
-            actor.channel,
-            action,
-            {
-                "conversation_id": escalation.conversation_id,
-                "category": escalation.category,
-                "urgency": escalation.urgency,
-                "status": escalation.status,
-                **details,
-            },
-            patient_id=escalation.patient_id,
-            escalation_id=escalation.id,
+            AuditEvent(
+                at,
+                actor.name,
+                actor.channel,
+                action,
+                {
+                    "conversation_id": escalation.conversation_id,
+                    "category": escalation.category,
+                    "urgency": escalation.urgency,
+                    "status": escalation.status,
+                    **details,
+                },
+                patient_id=escalation.patient_id,
+                escalation_id=escalation.id,
+            )
         )

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from assistant.core.escalation import Escalation
 from assistant.core.identity import IdentityClaim
-from assistant.core.model import Appointment, Channel, Interval, Patient
+from assistant.core.model import Appointment, AuditEvent, Interval, Patient
 from assistant.core.sms import OutboxMessage
 
 
@@ -80,17 +80,7 @@ class AppointmentRepository(Protocol):
 
 
 class AuditRepository(Protocol):
-    def record(
-        self,
-        at: datetime,
-        actor: str,
-        channel: Channel,
-        action: str,
-        details: dict[str, Any],
-        appointment_id: int | None = None,
-        patient_id: int | None = None,
-        escalation_id: int | None = None,
-    ) -> None: ...
+    def record(self, event: AuditEvent) -> None: ...
     def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> int: ...
     def for_appointment(self, appointment_id: int) -> list[dict[str, Any]]: ...
     def for_escalation(self, escalation_id: int) -> list[dict[str, Any]]: ...

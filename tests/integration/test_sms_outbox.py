@@ -202,10 +202,10 @@ def test_a_failure_after_queueing_takes_the_message_back(service, engine, monkey
     appointment = book(service, at(2026, 11, 25, 9, 0))
     real_record = AuditRepository.record
 
-    def failing_record(self, at_, actor, channel, action, *args, **kwargs):
-        if action == "move":
+    def failing_record(self, event):
+        if event.action == "move":
             raise RuntimeError("audit unavailable")
-        return real_record(self, at_, actor, channel, action, *args, **kwargs)
+        return real_record(self, event)
 
     monkeypatch.setattr(AuditRepository, "record", failing_record)
     with pytest.raises(RuntimeError):

@@ -22,13 +22,7 @@ from sqlalchemy.sql import Select
 from assistant.adapters.db import tables as t
 from assistant.core.escalation import ACTIVE_STATUSES, Escalation
 from assistant.core.identity import IdentityClaim, name_key, phone_key
-from assistant.core.model import (
-    Appointment,
-    AppointmentStatus,
-    Channel,
-    Interval,
-    Patient,
-)
+from assistant.core.model import Appointment, AppointmentStatus, AuditEvent, Channel, Interval, Patient
 from assistant.core.sms import PENDING, SENDING, OutboxMessage
 
 ACTIVE = AppointmentStatus.BOOKED.value
@@ -347,29 +341,10 @@ class AuditRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def record(
-        self,
-        at: datetime,
-        actor: str,
-        channel: Channel,
-        action: str,
-        details: dict[str, Any],
-        appointment_id: int | None = None,
-        patient_id: int | None = None,
-        escalation_id: int | None = None,
-    ) -> None:
-        self.connection.execute(
-            insert(t.audit_events).values(
-                at=at,
-                actor=actor,
-                channel=channel.value,
-                action=action,
-                appointment_id=appointment_id,
-                patient_id=patient_id,
-                escalation_id=escalation_id,
-                details=details,
-            )
-        )
+    def record(self, event: AuditEvent) -> None:
+        """Inserts ``event``: its fields are the table's columns (the channel by its value)."""
+        row = {**_columns(event, (field.name for field in fields(event))), "channel": event.channel.value}
+        self.connection.execute(insert(t.audit_events).values(row))
 
     def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> int:
         """Point one patient's audit rows at another (their history stays, on the kept record); how many."""

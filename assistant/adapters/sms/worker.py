@@ -48,7 +48,7 @@ from assistant.adapters.sms.sender import SmsSender
 from assistant.clock import Clock
 from assistant.core import sms as rules
 from assistant.core.escalation import UNREACHED
-from assistant.core.model import Channel
+from assistant.core.model import AuditEvent, Channel
 from assistant.core.sms import OutboxError, OutboxMessage, SmsSendError
 from assistant.language.fr.sms import unreached_patient
 from assistant.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -248,19 +248,21 @@ class OutboxWorker:
 
     def _audit(self, uow: UnitOfWork, message: OutboxMessage, action: str, extra: dict[str, Any]) -> None:
         uow.audit.record(
-            self.clock.now(),
-            WORKER,
-            Channel.SMS,
-            action,
-            {
-                "sms_outbox_id": message.id,
-                "kind": message.kind,
-                "status": message.status,
-                "attempts": message.attempts,
-                "error_code": message.last_error_code,
-                **extra,
-            },
-            appointment_id=message.appointment_id,
+            AuditEvent(
+                self.clock.now(),
+                WORKER,
+                Channel.SMS,
+                action,
+                {
+                    "sms_outbox_id": message.id,
+                    "kind": message.kind,
+                    "status": message.status,
+                    "attempts": message.attempts,
+                    "error_code": message.last_error_code,
+                    **extra,
+                },
+                appointment_id=message.appointment_id,
+            )
         )
 
     # -- delivery reports (Twilio status callbacks) ----------------------------------------
@@ -298,18 +300,20 @@ class OutboxWorker:
                 )
                 return IGNORED
             uow.audit.record(
-                now,
-                DELIVERY_ACTOR,
-                Channel.SMS,
-                "sms_delivery",
-                {
-                    "sms_outbox_id": updated.id,
-                    "kind": updated.kind,
-                    "delivery_status": updated.delivery_status,
-                    "delivery_error_code": updated.delivery_error_code,
-                    "previous_delivery_status": current.delivery_status,
-                },
-                appointment_id=updated.appointment_id,
+                AuditEvent(
+                    now,
+                    DELIVERY_ACTOR,
+                    Channel.SMS,
+                    "sms_delivery",
+                    {
+                        "sms_outbox_id": updated.id,
+                        "kind": updated.kind,
+                        "delivery_status": updated.delivery_status,
+                        "delivery_error_code": updated.delivery_error_code,
+                        "previous_delivery_status": current.delivery_status,
+                    },
+                    appointment_id=updated.appointment_id,
+                )
             )
             uow.commit()
         if rules.is_undelivered(updated):
@@ -360,12 +364,14 @@ class OutboxWorker:
             again = rules.requeue(current, now)
             uow.outbox.save(again, current.status, current.attempts)
             uow.audit.record(
-                now,
-                by,
-                Channel.SECRETARIAT,
-                "sms_requeue",
-                {"sms_outbox_id": message_id, "kind": again.kind, "previous_error_code": current.last_error_code},
-                appointment_id=again.appointment_id,
+                AuditEvent(
+                    now,
+                    by,
+                    Channel.SECRETARIAT,
+                    "sms_requeue",
+                    {"sms_outbox_id": message_id, "kind": again.kind, "previous_error_code": current.last_error_code},
+                    appointment_id=again.appointment_id,
+                )
             )
             uow.commit()
         log.info("SMS %s queued again", message_id)

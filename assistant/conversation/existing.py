@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from assistant.conversation.decision import Decision
-from assistant.conversation.decision import Handover
+from assistant.conversation.decision import Decision, Handover
 from assistant.conversation.replies import Reply, reply, say
 from assistant.core.booking import check_change_allowed
 from assistant.core.errors import AgendaError

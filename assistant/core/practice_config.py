@@ -35,8 +35,8 @@ import types
 import typing
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml

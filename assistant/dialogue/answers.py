@@ -13,13 +13,13 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from assistant.clock import get_timezone
+from assistant.conversation.replies import say
 from assistant.core.holidays import french_public_holidays, is_public_holiday
 from assistant.core.model import AppointmentType, Closure, Practice, ScheduleRule, TimeRange
 from assistant.core.secretariat import is_staffed, next_staffed, staffed_intervals
 from assistant.core.slots import opening_intervals, rule_applies
 from assistant.core.text import normalise
 from assistant.core.windows import TimeWish, local_datetime
-from assistant.conversation.replies import say
 from assistant.dialogue.speech import (
     DAYS,
     indefinite,

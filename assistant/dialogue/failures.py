@@ -21,6 +21,7 @@ from assistant.conversation.replies import catalogue, say
 #: The failed answers in a row on one question after which the conversation is handed over.
 MAX_FAILED_ANSWERS = 2
 
+
 def failure_counts(value: Any) -> dict[str, int]:
     """The slot's value as counts (anything unreadable, such as a slot never set, is no failure)."""
     if not isinstance(value, Mapping):

@@ -25,7 +25,10 @@ def said_before(text: str, category: str, intent: str = "emergency") -> list[dic
         "entities": [],
         "triage": {"category": category, "rules": ["idees-suicidaires"] if category == "suicide" else ["signes-avc"]},
     }
-    return [{"event": "user", "text": text, "parse_data": parse_data}, {"event": "slot", "name": "emergency", "value": True}]
+    return [
+        {"event": "user", "text": text, "parse_data": parse_data},
+        {"event": "slot", "name": "emergency", "value": True},
+    ]
 
 
 def followup(events):

@@ -35,7 +35,13 @@ def test_digits_of_the_hand_over_message_are_not_a_wrong_callback_number(contain
 
 def form_turn(requested, text, intent, failed=None):
     return make_tracker(
-        {**BOOKING, "last_name": "Dupont", "first_name": "Marie", "requested_slot": requested, "failed_answers": failed},
+        {
+            **BOOKING,
+            "last_name": "Dupont",
+            "first_name": "Marie",
+            "requested_slot": requested,
+            "failed_answers": failed,
+        },
         text=text,
         intent=intent,
         active_loop="identity_form",
@@ -62,7 +68,10 @@ def test_a_lone_word_read_as_english_in_a_form_is_a_failed_answer_not_english(co
 
 
 def test_questions_emergencies_and_hand_overs_are_not_failed_answers(container, domain):
-    for text, intent in [("c'est où ?", "ask_address"), ("je veux parler à quelqu'un", "request_human"),
-                         ("please do you speak english", "speak_english")]:
+    for text, intent in [
+        ("c'est où ?", "ask_address"),
+        ("je veux parler à quelqu'un", "request_human"),
+        ("please do you speak english", "speak_english"),
+    ]:
         events, said = run_action(ValidateIdentityForm(), form_turn("birth_date", text, intent), domain)
         assert "failed_answers" not in slot_events(events) and said == [], intent

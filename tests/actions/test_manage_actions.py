@@ -162,7 +162,12 @@ def test_the_new_time_given_with_a_move_request_is_kept(container, domain):
     events, _ = run_action(
         ActionPrepareMove(), make_tracker({**verified, "time_wish": friday}, text="oui", events=said_first), domain
     )
-    assert slot_events(events)["time_wish"] == {**friday, "day_parts": ["15:00-15:01"], "weekdays": [], "earliest": False}
+    assert slot_events(events)["time_wish"] == {
+        **friday,
+        "day_parts": ["15:00-15:01"],
+        "weekdays": [],
+        "earliest": False,
+    }
     events, _ = run_action(ActionPrepareMove(), make_tracker({**verified, "time_wish": thursday}, text="oui"), domain)
     assert slot_events(events)["time_wish"] is None  # the appointment's own day: where it is, not where it goes
 

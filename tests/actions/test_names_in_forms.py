@@ -41,7 +41,9 @@ def test_code_said_for_the_surname_keeps_no_first_name_from_it(container, domain
 
 def test_placeholders_and_insults_are_no_first_names(container, domain):
     for text in ("null", "undefined", "connard"):
-        events, _ = run_action(ValidateIdentityForm(), name_turn("first_name", text, slots={"last_name": "Paul"}), domain)
+        events, _ = run_action(
+            ValidateIdentityForm(), name_turn("first_name", text, slots={"last_name": "Paul"}), domain
+        )
         slots = slot_events(events)
         assert slots["first_name"] is None and slots["failed_answers"] == {"first_name": 1}, text
 

@@ -52,6 +52,10 @@ def test_a_real_change_of_mind_still_drops_the_request(container):
 def test_every_change_of_mind_of_the_training_data_has_the_words_of_one():
     data = yaml.safe_load((ROOT / "data" / "nlu" / "dialogue.yml").read_text(encoding="utf-8"))
     (block,) = [block for block in data["nlu"] if block.get("intent") == "change_mind"]
-    examples = [re.sub(r"\[([^\]]+)\]\{[^}]+\}", r"\1", line[2:]) for line in block["examples"].splitlines() if line.startswith("- ")]
+    examples = [
+        re.sub(r"\[([^\]]+)\]\{[^}]+\}", r"\1", line[2:])
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
     assert len(examples) > 100 and [example for example in examples if not says_change_of_mind(example)] == []
     assert not says_change_of_mind("je me suis fait vomir")

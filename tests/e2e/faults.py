@@ -13,6 +13,7 @@ Also the REST client the fault tests use, with the time each answer took.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import socket
@@ -103,7 +104,7 @@ class FaultyPort:
                 continue
             try:
                 client, _ = listener.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 time.sleep(0.05)
@@ -149,14 +150,10 @@ class FaultyPort:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass
 
 
 # --- clients ---------------------------------------------------------------------------------------------

@@ -77,4 +77,3 @@ def test_clock_from_env_freezes_time_in_the_practice_timezone():
 def test_clock_rejects_a_bad_value_with_the_variable_name():
     with pytest.raises(ValueError, match="ASSISTANT_NOW"):
         clock_from_env("Europe/Paris", {"ASSISTANT_NOW": "lundi"})
-

@@ -123,9 +123,15 @@ def choose_slot(
     if dated is not None:
         # "2 mai 1960", said for the birth date, chose the second slot (QA): a date is never an ordinal;
         # it names a proposal only by that proposal's own day and month ("celui du 26 novembre")
-        on_that_day = {i for i, slot in enumerate(proposals) if (slot.start.astimezone(tz).day, slot.start.astimezone(tz).month) == dated}
+        on_that_day = {
+            i
+            for i, slot in enumerate(proposals)
+            if (slot.start.astimezone(tz).day, slot.start.astimezone(tz).month) == dated
+        }
         year = re.search(r"\b(?:1[89]|20)\d\d\b", said)
-        if not on_that_day or (year and all(proposals[i].start.astimezone(tz).year != int(year.group(0)) for i in on_that_day)):
+        if not on_that_day or (
+            year and all(proposals[i].start.astimezone(tz).year != int(year.group(0)) for i in on_that_day)
+        ):
             return None
         option = None
     if option:

@@ -192,7 +192,7 @@ def _after_correction(words: list[str]) -> list[str]:
     ends = [match.end() for match in _CORRECTION_MARKERS.finditer(folded)]
     if not ends:
         return words
-    after = [word for word, start in zip(words, starts) if start >= ends[-1]]
+    after = [word for word, start in zip(words, starts, strict=True) if start >= ends[-1]]
     return after or words  # "Camille non": nothing after, the answer stays what it is (no name)
 
 
@@ -202,7 +202,7 @@ def _without_spelling_hint(words: list[str]) -> list[str]:
     match = _SPELLING_HINT.search(folded)
     if match is None or match.start() == 0:
         return words
-    return [word for word, start in zip(words, starts) if start < match.start()]
+    return [word for word, start in zip(words, starts, strict=True) if start < match.start()]
 
 
 def _is_letter(word: str) -> bool:

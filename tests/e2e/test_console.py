@@ -166,7 +166,10 @@ def test_queue_takeover_and_hand_back_in_real_browsers(browser_paths, assistant)
         patient_says(patient, "je voudrais parler à une secrétaire s'il vous plaît")
         answered = time.monotonic()
         secretary.wait_for(lambda: len(secretary.texts("#queue > li")) > before, 5, "the new request")
-        assert time.monotonic() - answered < 1.5  # the dialogue records it before answering; then < 1 s of push
+        # The dialogue records the request before answering; then the push takes under a second. The slack
+        # covers the two browsers' round trips through chromedriver on a loaded 2-core CI machine (one run
+        # of four failed at 1.5 s while two other Rasa servers were starting).
+        assert time.monotonic() - answered < 2.5
         conversation = patient.run("return sessionStorage.getItem('chat-sender');")
         card = f"#queue > li form[action='/conversations/{conversation}/take'] button"
 

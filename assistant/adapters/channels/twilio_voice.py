@@ -324,6 +324,7 @@ def _no_content() -> HTTPResponse:
 
 
 Handler = Callable[[Request], Awaitable[HTTPResponse]]
+SignedHandler = Callable[[Request, FormParams], Awaitable[HTTPResponse]]
 
 
 #: Every webhook is answered within this time, whatever happens behind it (Twilio gives up at 15 s and
@@ -422,11 +423,8 @@ class TwilioVoiceFrInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         @_never_fails(self._apology)
-        async def webhook(request: Request) -> HTTPResponse:
-            params = form_params(request)
-            if not self.signature.is_valid(request, params):
-                log.warning("%s: refused a request with a missing or wrong signature", CHANNEL_NAME)
-                return _forbidden()
+        @self._signed("a request")
+        async def webhook(request: Request, params: FormParams) -> HTTPResponse:
             call_sid = params.first("CallSid")
             if not call_sid:
                 return response.text("", status=400)
@@ -447,11 +445,8 @@ class TwilioVoiceFrInput(InputChannel):
 
         @bp.route("/dial_status", methods=["POST"])
         @_never_fails(self._apology)
-        async def dial_status(request: Request) -> HTTPResponse:
-            params = form_params(request)
-            if not self.signature.is_valid(request, params):
-                log.warning("%s: refused a dial status with a missing or wrong signature", CHANNEL_NAME)
-                return _forbidden()
+        @self._signed("a dial status")
+        async def dial_status(request: Request, params: FormParams) -> HTTPResponse:
             status = params.first("DialCallStatus").lower()
             if status in CONNECTED_DIAL_STATUSES:
                 return _twiml(twiml.goodbye("", self.config.speech))
@@ -468,11 +463,8 @@ class TwilioVoiceFrInput(InputChannel):
 
         @bp.route("/callback", methods=["POST"])
         @_never_fails(self._apology)
-        async def callback(request: Request) -> HTTPResponse:
-            params = form_params(request)
-            if not self.signature.is_valid(request, params):
-                log.warning("%s: refused a callback answer with a missing or wrong signature", CHANNEL_NAME)
-                return _forbidden()
+        @self._signed("a callback answer")
+        async def callback(request: Request, params: FormParams) -> HTTPResponse:
             escalation_id = _positive_int(request.args.get("escalation_id"))
             attempt = _positive_int(request.args.get("attempt")) or 1
             caller = twiml.caller_number(params.first("From"))
@@ -481,11 +473,8 @@ class TwilioVoiceFrInput(InputChannel):
 
         @bp.route("/whisper", methods=["POST"])
         @_never_fails(self._generic_whisper)
-        async def whisper(request: Request) -> HTTPResponse:
-            params = form_params(request)
-            if not self.signature.is_valid(request, params):
-                log.warning("%s: refused a whisper request with a missing or wrong signature", CHANNEL_NAME)
-                return _forbidden()
+        @self._signed("a whisper request")
+        async def whisper(request: Request, params: FormParams) -> HTTPResponse:
             escalation_id = _positive_int(request.args.get("escalation_id"))
             if escalation_id is None:  # a transfer after a technical failure: no request was recorded
                 return self._generic_whisper()
@@ -497,15 +486,28 @@ class TwilioVoiceFrInput(InputChannel):
 
         @bp.route("/status", methods=["POST"])
         @_never_fails(_no_content)
-        async def status(request: Request) -> HTTPResponse:
-            params = form_params(request)
-            if not self.signature.is_valid(request, params):
-                log.warning("%s: refused a status callback with a missing or wrong signature", CHANNEL_NAME)
-                return _forbidden()
+        @self._signed("a status callback")
+        async def status(request: Request, params: FormParams) -> HTTPResponse:
             await self._call_ended(params)
             return _no_content()
 
         return bp
+
+    def _signed(self, what: str) -> Callable[[SignedHandler], Handler]:
+        """Twilio's signature checked before anything reads the request; the handler gets the form's fields."""
+
+        def decorate(handler: SignedHandler) -> Handler:
+            @functools.wraps(handler)
+            async def checked(request: Request) -> HTTPResponse:
+                params = form_params(request)
+                if not self.signature.is_valid(request, params):
+                    log.warning("%s: refused %s with a missing or wrong signature", CHANNEL_NAME, what)
+                    return _forbidden()
+                return await handler(request, params)
+
+            return checked
+
+        return decorate
 
     def _apology(self) -> HTTPResponse:
         return _twiml(

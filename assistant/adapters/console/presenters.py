@@ -10,6 +10,7 @@ from assistant.core.escalation import Escalation
 from assistant.core.intervals import subtract
 from assistant.core.model import Appointment, Channel, Interval, Patient, Practice, Practitioner
 from assistant.core.slots import opening_intervals
+from assistant.language.fr.dates import DAYS, MONTHS
 from assistant.services.secretaries import Note, Takeover
 
 CHANNEL_LABELS = {
@@ -103,21 +104,6 @@ def escalation_view(
 
 # -- the agenda ----------------------------------------------------------------------------------
 
-FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 ACTION_LABELS = {
     "book": "réservation",
     "move": "déplacement",
@@ -128,7 +114,7 @@ ACTION_LABELS = {
 
 
 def french_day(day: date) -> str:
-    return f"{FRENCH_DAYS[day.weekday()]} {day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def practitioner_label(practitioner: Practitioner) -> str:

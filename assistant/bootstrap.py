@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from assistant.adapters.db.engine import create_agenda_engine
 from assistant.adapters.db.migrate import upgrade
 from assistant.adapters.db.unit_of_work import uow_factory_for
-from assistant.clock import Clock, clock_from_env
+from assistant.clock import Clock
 from assistant.services.agenda import AgendaService
 from assistant.services.escalations import EscalationService
 from assistant.services.unit_of_work import UnitOfWorkFactory
@@ -72,7 +72,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None, migrate:
     engine = create_agenda_engine(settings.database_url, timeouts=settings.database_timeouts)
     if migrate:
         upgrade(engine)
-    clock = clock or clock_from_env(settings.timezone, {"ASSISTANT_NOW": settings.now} if settings.now else {})
+    clock = clock or settings.clock()
     uow_factory = uow_factory_for(engine)
     agenda = AgendaService(uow_factory, clock)
     escalations = EscalationService(uow_factory, clock, agenda.practice)

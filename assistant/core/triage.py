@@ -114,6 +114,8 @@ class TriageResult:
     numbers: tuple[str, ...] = ()  # numbers to give at once (emergency, suicide), most important first
     reasons: tuple[str, ...] = ()  # French, for the secretary, most severe first
     matched_rules: tuple[str, ...] = ()  # rule ids, most severe first
+    # Suicidal words that are also a medical emergency (an overdose): the 15 comes before the 3114.
+    life_threatening: bool = False
 
     @property
     def is_emergency(self) -> bool:
@@ -405,7 +407,8 @@ def triage(text: str, rules: TriageRules, nlu_intent: str | None = None, confide
         deaf_sms=numbers.deaf_sms,
         suicide_prevention=numbers.suicide_prevention,
     )
-    if category == "suicide" and any(rule.category == "emergency" for rule in matched):
+    life_threatening = category == "suicide" and any(rule.category == "emergency" for rule in matched)
+    if life_threatening:
         # A suicide attempt in progress (an overdose, say) is first a medical emergency: the SAMU first.
         to_give = (numbers.samu, numbers.suicide_prevention, numbers.european)
     return TriageResult(
@@ -414,6 +417,7 @@ def triage(text: str, rules: TriageRules, nlu_intent: str | None = None, confide
         numbers=to_give,
         reasons=tuple(dict.fromkeys(reasons)),
         matched_rules=tuple(rule.id for rule in matched),
+        life_threatening=life_threatening,
     )
 
 

@@ -9,11 +9,13 @@ home, so that a failure never changes what a person in danger hears. Without a p
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from assistant.core.model import Channel, EmergencyNumbers, Practice
 from assistant.core.secretariat import is_staffed
 from assistant.core.triage import TriageResult
+from assistant.language.fr.dates import MONTHS
 
 #: What an action says when it fails (the turn guard replaces it with :func:`technical_failure_reply`).
 TECHNICAL_APOLOGY = (
@@ -30,9 +32,13 @@ def numbers_of(practice: Practice | None) -> EmergencyNumbers:
     return practice.emergency if practice is not None else EmergencyNumbers()
 
 
-def is_life_threatening(triage: TriageResult, numbers: EmergencyNumbers) -> bool:
-    """A person at risk of suicide whose words call for the 15 first (the rules put it first)."""
-    return triage.category == "suicide" and triage.numbers[:1] == (numbers.samu,)
+def is_life_threatening(triage: TriageResult) -> bool:
+    """A person at risk of suicide whose words are also a medical emergency: the 15 first.
+
+    Decided by the triage from the rules that matched (as the conversation layer decides it), never from
+    the practice's numbers (a practice's own SAMU number made an overdose get the 3114 first).
+    """
+    return triage.category == "suicide" and triage.life_threatening
 
 
 def emergency_sentence(numbers: EmergencyNumbers, category: str, life_threatening: bool = False) -> str:
@@ -57,17 +63,20 @@ def emergency_sentence(numbers: EmergencyNumbers, category: str, life_threatenin
 
 def emergency_reply(practice: Practice | None, triage: TriageResult) -> str:
     """The emergency sentence for a triage result (its category and the order of its numbers)."""
-    numbers = numbers_of(practice)
-    return emergency_sentence(numbers, triage.category, is_life_threatening(triage, numbers))
+    return emergency_sentence(numbers_of(practice), triage.category, is_life_threatening(triage))
 
 
 def says_emergency_number(texts: list[str], practice: Practice | None, triage: TriageResult) -> bool:
-    """Whether the reply already gives the first number this emergency needs."""
+    """Whether the reply already gives the first number this emergency needs, as a number to call.
+
+    "le 15 mars" or "le 150" is no such number: the number must stand alone, not before a month.
+    """
     numbers = numbers_of(practice)
     first = numbers.suicide_prevention if triage.category == "suicide" else numbers.samu
-    if is_life_threatening(triage, numbers):
+    if is_life_threatening(triage):
         first = numbers.samu
-    return any(f"le {first}" in text for text in texts)
+    said = re.compile(rf"\ble {re.escape(first)}(?![\d\w])(?!\s+(?:{'|'.join(MONTHS)})\b)", re.IGNORECASE)
+    return any(said.search(text) for text in texts)
 
 
 def technical_failure_reply(
@@ -81,7 +90,10 @@ def technical_failure_reply(
     """
     samu = numbers_of(practice).samu
     sentences = ["Je suis désolé, un incident technique m'empêche de traiter votre demande pour le moment."]
+    # On the phone, "staffed" means the caller is put through: it needs a number to dial.
     staffed = practice is not None and now is not None and is_staffed(practice, now)
+    if channel == Channel.PHONE and practice is not None and not practice.secretariat.transfer_number:
+        staffed = False
     on_call = practice.emergency.on_call if practice is not None else ""
     if channel == Channel.PHONE:
         if not staffed:

@@ -21,7 +21,7 @@ from tests.builders import MON_TO_FRI, at, make_practice, rule
 
 CHEST_PAIN = TriageResult("emergency", "immediate", ("15", "112", "114"), ("Douleur thoracique",))
 SUICIDE = TriageResult("suicide", "immediate", ("3114", "15"), ("Idées suicidaires",))
-SUICIDE_NOW = TriageResult("suicide", "immediate", ("15", "3114"), ("Passage à l'acte",))
+SUICIDE_NOW = TriageResult("suicide", "immediate", ("15", "3114"), ("Passage à l'acte",), life_threatening=True)
 
 
 def practice_with_desk() -> object:
@@ -117,3 +117,25 @@ def test_a_caller_whose_call_failed_at_night_is_told_the_call_back_only_when_it_
     assert "vous rappellera au numéro de cet appel" in promised
     unknown = technical_failure_reply(practice_with_desk(), Channel.PHONE, night, recorded=True, callback=False)
     assert "rappellera" not in unknown and "transmis" in unknown
+
+
+def test_a_practice_with_its_own_samu_number_still_puts_the_15_first_for_an_overdose() -> None:
+    """Review: life-threatening was read from the practice's numbers, so a practice's own SAMU number made an
+    overdose get the 3114 first."""
+    overseas = dataclasses.replace(make_practice(), emergency=EmergencyNumbers(samu="0262 15"))
+    assert emergency_reply(overseas, SUICIDE_NOW).startswith("Appelez tout de suite le 0262 15.")
+
+
+def test_a_date_or_a_longer_number_is_not_the_emergency_number_said() -> None:
+    assert not says_emergency_number(["Votre rendez-vous est le 15 mars à 9 h."], None, CHEST_PAIN)
+    assert not says_emergency_number(["Il reste le 150 à composer."], None, CHEST_PAIN)
+    assert says_emergency_number(["Appelez le 15, ou le 112."], None, CHEST_PAIN)
+
+
+def test_on_a_line_with_no_transfer_number_a_failed_call_is_told_to_call_back() -> None:
+    """Review: in staffed hours without a number to dial, the caller heard nothing about calling back."""
+    no_transfer = dataclasses.replace(
+        practice_with_desk(), secretariat=Secretariat(hours=(rule(MON_TO_FRI, "08:00-19:00"),), transfer_number="")
+    )
+    reply = technical_failure_reply(no_transfer, Channel.PHONE, at(2026, 11, 23, 10), recorded=True, callback=True)
+    assert "rappeler un peu plus tard" in reply and "vous rappellera" in reply

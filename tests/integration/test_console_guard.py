@@ -40,7 +40,13 @@ def test_a_paused_conversation_gets_no_apology_and_no_request(tmp_path: Path) ->
 
 def test_an_emergency_in_a_paused_conversation_still_gets_the_numbers_and_is_handed_over(tmp_path: Path) -> None:
     recorder = Recorder()
-    guard = guard_with(tmp_path, recorder, lambda _: True)
+    asked: list[str] = []
+
+    def held(conversation: str) -> bool:
+        asked.append(conversation)
+        return True
+
+    guard = guard_with(tmp_path, recorder, held)
 
     async def run():  # type: ignore[no-untyped-def]
         turn = await handle(guard, agent_saying(), "je fais un malaise, douleur dans la poitrine")
@@ -48,8 +54,10 @@ def test_an_emergency_in_a_paused_conversation_still_gets_the_numbers_and_is_han
         return turn
 
     turn = asyncio.run(run())
-    assert "15" in texts_of(turn) and not turn.failed
+    assert "appelez immédiatement le 15" in texts_of(turn)
     assert [pending.urgency for pending in recorder.recorded] == ["immediate"]
+    # The emergency's path never waits on the database: the takeover state is not even asked.
+    assert asked == []
 
 
 def test_a_silent_assistant_outside_a_takeover_still_apologises(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from assistant.adapters import privacy_logs
 from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
 from assistant.core.model import Channel, Practice
 from assistant.core.practice_config import load_practice_file
@@ -225,6 +226,7 @@ class TurnGuard:
         assert isinstance(collector, CollectingOutputChannel), "the guard needs a collecting output channel"
         text = clean_input(message.text or "")
         limit = self.settings.max_message_chars
+        message.text = text  # every later use (dialogue, spool) reads the cleaned text
         if len(text) > limit:
             log.info("turn guard: message of %d characters refused (limit %d)", len(text), limit)
             signs = triage(text[: 4 * limit], self.rules)
@@ -233,7 +235,6 @@ class TurnGuard:
                 reply = emergency_reply(self.practices.practice, signs)
                 return GuardedTurn(self._texts(message, [reply]), emergency=signs, too_long=True)
             return GuardedTurn(self._texts(message, [too_long_reply(limit)]), too_long=True)
-        message.text = text
         found = triage(text, self.rules) if text else None
         emergency = found if found is not None and found.is_emergency else None
         # An emergency does not wait out the whole deadline for a stuck dialogue: its numbers are known here.
@@ -243,12 +244,10 @@ class TurnGuard:
         failed = not text or await self._run(on_new_message, message, deadline)
         messages, marked = self._without_failure_marks(list(collector.messages))
         silent = not any(m.get("text") or m.get("custom") for m in messages)
-        if silent and not failed and not marked and await self._silent_because_paused(message):
-            turn = GuardedTurn(messages, emergency=emergency)  # a person answers: the message reached her
-            if emergency is not None:  # the numbers at once all the same, and the hand-over marked immediate
-                turn.messages.insert(0, self._text(message, emergency_reply(self.practices.practice, emergency)))
-                self._keep_for_secretariat(message, channel, emergency, "; ".join(emergency.reasons))
-            return turn
+        # A person holds the conversation: the assistant's silence is expected. Not asked for an emergency, whose
+        # path never waits on the database: its silence is answered with the numbers and kept, held or not.
+        if silent and not failed and not marked and emergency is None and await self._silent_because_paused(message):
+            return GuardedTurn(messages)  # a person answers: the message reached her
         failed = failed or marked or silent
         practice = self.practices.practice
         turn = GuardedTurn(messages, failed=failed and bool(text), emergency=emergency)
@@ -263,7 +262,7 @@ class TurnGuard:
             kept = self._keep_for_secretariat(message, channel, emergency, reason)
             if emergency is None:
                 callback = channel == Channel.PHONE and bool((message.metadata or {}).get("caller"))
-                now = await self._safe_now()
+                now = self.now()
                 reply = technical_failure_reply(practice, channel, now, recorded=kept, callback=callback)
                 turn.messages.append(self._text(message, reply))
         return turn
@@ -273,7 +272,9 @@ class TurnGuard:
         failures: list[str] = []
         token = _FAILED_ACTIONS.set(failures)
         try:
-            task = asyncio.ensure_future(on_new_message(message))  # copies the context: sees ``failures``
+            # The task copies the context: it sees ``failures``, and its log lines have the message redacted.
+            with privacy_logs.sensitive(message.text or ""):
+                task = asyncio.ensure_future(on_new_message(message))
         finally:
             _FAILED_ACTIONS.reset(token)
         done, _ = await asyncio.wait({task}, timeout=deadline)
@@ -281,7 +282,7 @@ class TurnGuard:
             log.error("turn guard: no reply within %.1f s on conversation %s", deadline, message.sender_id)
             self._keep(task)
             return True
-        error = task.exception()
+        error = asyncio.CancelledError() if task.cancelled() else task.exception()
         if error is not None:
             log.error("turn guard: the dialogue failed on conversation %s: %s", message.sender_id, type(error).__name__)
             return True
@@ -373,10 +374,10 @@ class TurnGuard:
 
     # -- helpers --
 
-    async def _safe_now(self) -> datetime | None:
-        """The time (it may come from the database's container): bounded, None when unavailable."""
+    def now(self) -> datetime | None:
+        """The time from the settings' clock (no database, no thread); None if it cannot be read."""
         try:
-            return await asyncio.wait_for(asyncio.to_thread(self._now), PRACTICE_READ_SECONDS / 2)
+            return self._now()
         except Exception:
             return None
 

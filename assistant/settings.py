@@ -217,7 +217,7 @@ class Settings:
 
 
 #: The phone channel must answer a webhook well before Twilio's 15 seconds.
-MAX_TURN_DEADLINE_SECONDS = 12.0
+MAX_TURN_DEADLINE_SECONDS = 10.0
 
 # What can be wrong with a base URL the assistant calls or is called at (base_url_problem).
 NOT_ABSOLUTE, HAS_QUERY, NOT_HTTPS = "not_absolute", "has_query", "not_https"

@@ -912,3 +912,11 @@ def test_a_medical_emergency_frees_the_line_when_the_dialogue_fails(line: Line) 
     turn = say_turn(line, new_call_sid(), SpeechResult="panne douleur très forte dans la poitrine")
     assert "appelez immédiatement le 15" in spoken(turn)
     assert turn.find("Hangup") is not None and turn.find("Dial") is None
+
+
+def test_a_webhook_is_answered_after_the_turn_deadline_and_before_twilio_gives_up() -> None:
+    """Review: a fixed 10 s webhook limit under a turn deadline of up to 12 s threw the guard's answer away."""
+    from assistant.adapters.channels.twilio_voice import webhook_deadline
+
+    assert webhook_deadline(8.0) == 12.0
+    assert all(deadline + 2 <= webhook_deadline(deadline) < 15 for deadline in (1.0, 6.0, 8.0, 10.0))

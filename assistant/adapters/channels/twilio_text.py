@@ -22,6 +22,8 @@ the actions read it as the SMS channel (``actions/base.py``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import logging
 import re
 import threading
@@ -56,6 +58,10 @@ if TYPE_CHECKING:
     from assistant.adapters.sms.worker import OutboxWorker
 
 log = logging.getLogger(__name__)
+
+#: Replies are sent on threads of their own (the Twilio client blocks): a pool filled by other waits, such as
+#: a database that hangs, must not hold back a reply, an emergency's numbers included.
+_SENDING = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="sms-send")
 
 CHANNEL_NAME = "twilio_sms"
 DEFAULT_API_BASE_URL = "https://api.twilio.com"
@@ -132,7 +138,8 @@ class TwilioTextOutput(TwilioOutput):
         if recipient.startswith(WHATSAPP_PREFIX) and sender and not sender.startswith(WHATSAPP_PREFIX):
             data["from_"] = WHATSAPP_PREFIX + sender  # answer on the channel the patient used
         try:
-            return await asyncio.to_thread(self.messages.create, **data)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(_SENDING, functools.partial(self.messages.create, **data))
         except TwilioRestException as error:
             log.error("%s: message not sent: Twilio error %s (HTTP %s)", CHANNEL_NAME, error.code, error.status)
         except Exception as error:

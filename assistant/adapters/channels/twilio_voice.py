@@ -34,6 +34,7 @@ the channel).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
 import logging
@@ -110,7 +111,7 @@ class ChannelServices(Protocol):
 class ContainerServices:
     """The application container, built on first need (never at import), shared by the channel's calls.
 
-    Every method blocks (database); the channel calls them with ``asyncio.to_thread``.
+    Every method but ``now`` blocks (database); the channel calls them on its own bounded threads.
     """
 
     def __init__(self, factory: Callable[[], Container] | None = None) -> None:
@@ -327,16 +328,31 @@ Handler = Callable[[Request], Awaitable[HTTPResponse]]
 SignedHandler = Callable[[Request, FormParams], Awaitable[HTTPResponse]]
 
 
-#: Every webhook is answered within this time, whatever happens behind it (Twilio gives up at 15 s and
-#: plays its own English error).
-WEBHOOK_DEADLINE_SECONDS = 10.0
+#: Twilio gives up on a webhook after 15 s and plays its own English error: every webhook is answered before.
+TWILIO_WEBHOOK_LIMIT_SECONDS = 15.0
+#: What a webhook may take beyond the turn deadline: the guard's answer, then the channel's TwiML (the failure
+#: path reads nothing from the database, so this margin is never spent waiting on it).
+WEBHOOK_MARGIN_SECONDS = 4.0
+#: The channel's own database work (practice, callbacks, call outcomes) runs on threads of its own, each call
+#: bounded: a database that hangs cannot take the threads the rest of the process needs.
+_DATABASE = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="voice-db")
+DATABASE_CALL_SECONDS = 5.0
 
 
-def _never_fails(fallback: Callable[[], HTTPResponse]) -> Callable[[Handler], Handler]:
+def webhook_deadline(turn_deadline_seconds: float) -> float:
+    """When a webhook is answered at the latest: past the turn deadline, well before Twilio's limit."""
+    return min(turn_deadline_seconds + WEBHOOK_MARGIN_SECONDS, TWILIO_WEBHOOK_LIMIT_SECONDS - 1)
+
+
+async def _in_database_thread(function: Callable[..., Any], *args: Any, timeout: float = DATABASE_CALL_SECONDS) -> Any:
+    return await asyncio.wait_for(asyncio.wrap_future(_DATABASE.submit(function, *args)), timeout)
+
+
+def _never_fails(fallback: Callable[[], HTTPResponse], deadline: float) -> Callable[[Handler], Handler]:
     """A bug or a stuck service must not leave the patient with Twilio's English "application error" and a dead line.
 
-    The handler runs shielded: past :data:`WEBHOOK_DEADLINE_SECONDS` the caller hears the fallback, and the
-    work behind it (the dialogue) ends in the background instead of being cut in the middle.
+    The handler runs shielded: past ``deadline`` seconds the caller hears the fallback, and the work behind it
+    (the dialogue) ends in the background instead of being cut in the middle.
     """
 
     def decorate(handler: Handler) -> Handler:
@@ -344,9 +360,9 @@ def _never_fails(fallback: Callable[[], HTTPResponse]) -> Callable[[Handler], Ha
         async def guarded(request: Request) -> HTTPResponse:
             work = asyncio.ensure_future(handler(request))
             try:
-                return await asyncio.wait_for(asyncio.shield(work), WEBHOOK_DEADLINE_SECONDS)
+                return await asyncio.wait_for(asyncio.shield(work), deadline)
             except asyncio.TimeoutError:
-                log.error("%s: %s not answered within %.0f s", CHANNEL_NAME, request.path, WEBHOOK_DEADLINE_SECONDS)
+                log.error("%s: %s not answered within %.0f s", CHANNEL_NAME, request.path, deadline)
                 work.add_done_callback(lambda done: done.cancelled() or done.exception())
                 return fallback()
             except Exception as error:
@@ -398,6 +414,7 @@ class TwilioVoiceFrInput(InputChannel):
         self.guard = guard or build_guard(
             Settings.from_env(), self.services.practice, self.services.record_pending, self.services.now
         )
+        self.webhook_deadline = webhook_deadline(self.guard.settings.turn_deadline_seconds)
         self.signature = TwilioSignature(config.auth_token, config.public_url)
         self._practice: Practice | None = None
         self._hints: tuple[str, ...] = twiml.speech_hints(None)
@@ -422,7 +439,7 @@ class TwilioVoiceFrInput(InputChannel):
             return response.json({"status": "ok"})
 
         @bp.route("/webhook", methods=["POST"])
-        @_never_fails(self._apology)
+        @_never_fails(self._apology, self.webhook_deadline)
         @self._signed("a request")
         async def webhook(request: Request, params: FormParams) -> HTTPResponse:
             call_sid = params.first("CallSid")
@@ -444,7 +461,7 @@ class TwilioVoiceFrInput(InputChannel):
             return _twiml(await self._turn(on_new_message, params, call_sid, text, input_kind, base))
 
         @bp.route("/dial_status", methods=["POST"])
-        @_never_fails(self._apology)
+        @_never_fails(self._apology, self.webhook_deadline)
         @self._signed("a dial status")
         async def dial_status(request: Request, params: FormParams) -> HTTPResponse:
             status = params.first("DialCallStatus").lower()
@@ -462,7 +479,7 @@ class TwilioVoiceFrInput(InputChannel):
             )
 
         @bp.route("/callback", methods=["POST"])
-        @_never_fails(self._apology)
+        @_never_fails(self._apology, self.webhook_deadline)
         @self._signed("a callback answer")
         async def callback(request: Request, params: FormParams) -> HTTPResponse:
             escalation_id = _positive_int(request.args.get("escalation_id"))
@@ -472,7 +489,7 @@ class TwilioVoiceFrInput(InputChannel):
             return _twiml(await self._callback_answer(escalation_id, caller, answer, attempt, _base_path(request)))
 
         @bp.route("/whisper", methods=["POST"])
-        @_never_fails(self._generic_whisper)
+        @_never_fails(self._generic_whisper, self.webhook_deadline)
         @self._signed("a whisper request")
         async def whisper(request: Request, params: FormParams) -> HTTPResponse:
             escalation_id = _positive_int(request.args.get("escalation_id"))
@@ -485,7 +502,7 @@ class TwilioVoiceFrInput(InputChannel):
             return _twiml(twiml.whisper(text, self.config.speech))
 
         @bp.route("/status", methods=["POST"])
-        @_never_fails(_no_content)
+        @_never_fails(_no_content, self.webhook_deadline)
         @self._signed("a status callback")
         async def status(request: Request, params: FormParams) -> HTTPResponse:
             await self._call_ended(params)
@@ -524,7 +541,8 @@ class TwilioVoiceFrInput(InputChannel):
         local_hour, staffed = 9, True
         if practice is not None:
             try:
-                now = await asyncio.to_thread(self.services.now)
+                now = self.guard.now()
+                assert now is not None
                 local_hour = now.astimezone(get_timezone(practice.timezone)).hour
                 staffed = is_staffed(practice, now)
             except Exception as error:  # the greeting never fails: "bonjour" and the daytime words
@@ -651,7 +669,7 @@ class TwilioVoiceFrInput(InputChannel):
             return twiml.goodbye(twiml.line("callback_no_answer"), speech)
         if answer is True:
             try:
-                await asyncio.to_thread(self.services.set_callback, escalation_id, _callback_phone(caller))
+                await _in_database_thread(self.services.set_callback, escalation_id, _callback_phone(caller))
             except Exception as error:
                 log.error(
                     "%s: callback for escalation %s not recorded: %s", CHANNEL_NAME, escalation_id, type(error).__name__
@@ -675,14 +693,10 @@ class TwilioVoiceFrInput(InputChannel):
 
         ``said``: the guard's words (apology, what to do); the generic apology when there are none.
         """
-        practice = await self._current_practice()
+        practice = self._practice or self.guard.practices.practice  # what is known: nothing read now
         number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
-        staffed = False
-        if practice is not None and number:
-            try:
-                staffed = is_staffed(practice, await asyncio.to_thread(self.services.now))
-            except Exception as error:
-                log.error("%s: clock unavailable: %s", CHANNEL_NAME, type(error).__name__)
+        now = self.guard.now()
+        staffed = practice is not None and now is not None and is_staffed(practice, now)
         if practice is not None and number and staffed:
             return twiml.transfer(
                 f"{said or twiml.line('technical_problem')} {twiml.line('transfer')}",
@@ -705,7 +719,7 @@ class TwilioVoiceFrInput(InputChannel):
         await self.memory.forget(call_sid)
         log.info("%s: call %s ended: %s after %d s", CHANNEL_NAME, call_sid, outcome, duration)
         try:
-            await asyncio.to_thread(self.services.record_call_outcome, call_sid, duration, outcome)
+            await _in_database_thread(self.services.record_call_outcome, call_sid, duration, outcome)
         except Exception as error:
             log.error("%s: outcome of call %s not recorded: %s", CHANNEL_NAME, call_sid, type(error).__name__)
 
@@ -716,7 +730,7 @@ class TwilioVoiceFrInput(InputChannel):
         if time.monotonic() - self._practice_loaded_at < PRACTICE_CACHE_SECONDS:
             return self._practice
         try:
-            practice = await asyncio.wait_for(asyncio.to_thread(self.services.practice), PRACTICE_READ_SECONDS)
+            practice = await _in_database_thread(self.services.practice, timeout=PRACTICE_READ_SECONDS)
         except Exception as error:
             log.error("%s: practice configuration unavailable: %s", CHANNEL_NAME, type(error).__name__)
             # Not again at every webhook of the call: a database that hangs would add its wait to each one.

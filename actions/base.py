@@ -74,9 +74,14 @@ def failure_events(action_name: str, error: BaseException, dispatcher: Collectin
 
 
 async def within_deadline(work: Awaitable[T]) -> T:
-    """``work``, given at most the action deadline: Rasa must hear back before it gives up on the action."""
-    await runtime.ready()
-    return await asyncio.wait_for(work, timeout=runtime.settings().action_deadline_seconds)
+    """``work``, given at most the action deadline (building the container included): Rasa must hear back
+    before it gives up on the action."""
+
+    async def ready_then_work() -> T:
+        await runtime.ready()
+        return await work
+
+    return await asyncio.wait_for(ready_then_work(), timeout=runtime.settings().action_deadline_seconds)
 
 
 class SafeAction(Action, ABC):

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.core.escalation import EscalationError
+
 log = logging.getLogger(__name__)
 
 #: A claimed entry older than this belongs to a process that died while recording it: it is queued again.
@@ -125,6 +127,12 @@ class EscalationSpool:
                     continue
                 try:
                     record(pending)
+                except (EscalationError, ValueError, TypeError, KeyError) as error:
+                    # The entry itself is refused (an invalid field, an older format): set aside for a person,
+                    # never left at the head of the queue where it would block every later hand-over.
+                    log.error("escalation spool: entry %s refused (%s), set aside", path.name, type(error).__name__)
+                    os.replace(claimed, path.with_suffix(".bad"))
+                    continue
                 except Exception as error:
                     os.replace(claimed, path)
                     os.utime(path, (queued_at, queued_at))  # back in the queue, in its place

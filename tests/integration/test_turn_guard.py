@@ -446,3 +446,22 @@ def test_action_replies_are_still_validated_once_the_schema_is_checked_only_once
     assert action._validate_action_result(good) is True
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "pas une liste"})
+
+
+def test_a_refused_entry_is_set_aside_and_does_not_block_the_spool(tmp_path: Path) -> None:
+    """Review: an entry the service refuses (an invalid field) was put back at the head of the queue forever."""
+    from assistant.core.escalation import EscalationError
+
+    spool = EscalationSpool(tmp_path / "spool")
+    spool.put(PendingEscalation("chat", "bad", "r", "human", "routine"))
+    time.sleep(0.01)
+    spool.put(PendingEscalation("chat", "good", "r", "emergency", "immediate"))
+    recorded: list[str] = []
+
+    def record(pending: PendingEscalation) -> None:
+        if pending.conversation_id == "bad":
+            raise EscalationError("invalid_escalation", detail="champ invalide")
+        recorded.append(pending.conversation_id)
+
+    assert spool.drain(record) == 1 and recorded == ["good"]
+    assert [path.suffix for path in (tmp_path / "spool").iterdir()] == [".bad"]

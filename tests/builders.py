@@ -11,9 +11,11 @@ from assistant.core.model import (
     AppointmentType,
     BookingRules,
     Closure,
+    EmergencyNumbers,
     Practice,
     Practitioner,
     ScheduleRule,
+    Secretariat,
     TimeRange,
 )
 
@@ -91,4 +93,17 @@ def day_closure(first: date, last: date, practitioner_id: str | None = None) -> 
         end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=PARIS),
         reason="fermeture",
         practitioner_id=practitioner_id,
+    )
+
+
+def practice_with_desk() -> Practice:
+    """The test practice with a phone, a secretariat staffed on weekdays 8:00-19:00 that can take a transfer,
+    and an on-call number: what the safety net and the turn guard say depends on all three."""
+    import dataclasses
+
+    return dataclasses.replace(
+        make_practice(),
+        phone="03 20 00 00 00",
+        secretariat=Secretariat(hours=(rule(MON_TO_FRI, "08:00-19:00"),), transfer_number="03 20 00 00 01"),
+        emergency=EmergencyNumbers(on_call="03 20 99 99 99"),
     )

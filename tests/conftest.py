@@ -8,6 +8,7 @@ database (created and dropped around it), so tests never see each other's rows.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -58,15 +59,15 @@ def _require_postgres() -> str:
     return url
 
 
-@pytest.fixture()
-def postgres_database_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "assistant_test") -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards; skips without PostgreSQL, fails under CI=true."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin_url = _require_postgres()
     admin = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
-    name = f"assistant_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -88,6 +89,13 @@ def postgres_database_url() -> Iterator[str]:
             )
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture()
+def postgres_database_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture()

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine, make_url
 
 from assistant.adapters.db import tables as t
-from tests.conftest import IN_CI, REDIS_TEST_HOST, REDIS_TEST_PORT, postgres_admin_url, require_redis
+from tests.conftest import REDIS_TEST_HOST, REDIS_TEST_PORT, fresh_postgres_database, require_redis
 from tests.e2e.faults import (
     CLOSED,
     FORWARD,
@@ -342,25 +342,8 @@ class TestServersOnSqlite:
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    admin_url = postgres_admin_url()
-    if admin_url is None:
-        pytest.skip("needs ASSISTANT_TEST_POSTGRES_URL (or CI=true)")
-    admin = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
-    name = f"assistant_faults_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required under CI=true but unusable: {error}")
-        pytest.skip(f"PostgreSQL unavailable: {error}")
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("assistant_faults") as url:
+        yield url
 
 
 @pytest.fixture(scope="class")

@@ -9,14 +9,15 @@ from pathlib import Path
 from assistant.adapters.channels.guard import PracticeCache, TurnGuard
 from assistant.adapters.escalation_spool import EscalationSpool
 from assistant.settings import Settings
-from tests.integration.test_turn_guard import NOW, Recorder, agent_saying, demo_practice, handle, texts_of
+from tests.builders import practice_with_desk
+from tests.integration.test_turn_guard import NOW, Recorder, agent_saying, handle, texts_of
 
 
 def guard_with(tmp_path: Path, recorder: Recorder, is_paused) -> TurnGuard:  # type: ignore[no-untyped-def]
     settings = dataclasses.replace(Settings(), turn_deadline_seconds=1.0, spool_dir=tmp_path / "spool")
     return TurnGuard(
         settings,
-        PracticeCache(demo_practice),
+        PracticeCache(practice_with_desk),
         EscalationSpool(settings.spool_dir),
         recorder,
         lambda: NOW,

@@ -31,22 +31,13 @@ from assistant.adapters.channels.rest import (
     read_chat_request,
 )
 from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
-from assistant.core.model import Channel, EmergencyNumbers, Practice, Secretariat
+from assistant.core.model import Channel, Practice
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.settings import Settings
-from tests.builders import MON_TO_FRI, at, make_practice, rule
+from tests.builders import at, practice_with_desk
 from tests.sanic_thread import SanicThread, free_port
 
 NOW = at(2026, 11, 23, 10)
-
-
-def demo_practice() -> Practice:
-    return dataclasses.replace(
-        make_practice(),
-        phone="03 20 00 00 00",
-        secretariat=Secretariat(hours=(rule(MON_TO_FRI, "08:00-19:00"),), transfer_number="03 20 00 00 01"),
-        emergency=EmergencyNumbers(on_call="03 20 99 99 99"),
-    )
 
 
 class Recorder:
@@ -116,7 +107,7 @@ def texts_of(turn: Any) -> str:
 
 def test_a_healthy_turn_passes_through_untouched(tmp_path: Path) -> None:
     recorder = Recorder()
-    guard = make_guard(tmp_path, recorder, demo_practice())
+    guard = make_guard(tmp_path, recorder, practice_with_desk())
     turn = asyncio.run(handle(guard, agent_saying("Bonjour, que puis-je faire ?"), "bonjour"))
     assert turn.texts == ["Bonjour, que puis-je faire ?"]
     assert not turn.failed and recorder.recorded == [] and list((tmp_path / "spool").glob("*.json")) == []
@@ -145,13 +136,13 @@ def test_an_emergency_gets_its_numbers_whatever_fails(tmp_path: Path, agent: Any
 
 
 def test_a_suicidal_message_gets_the_3114_when_the_action_server_is_down(tmp_path: Path) -> None:
-    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    guard = make_guard(tmp_path, Recorder(), practice_with_desk())
     turn = asyncio.run(handle(guard, agent_saying(raises=ConnectionError()), "j'ai envie de mourir"))
     assert "3114" in texts_of(turn)
 
 
 def test_an_emergency_answered_by_the_dialogue_is_not_repeated(tmp_path: Path) -> None:
-    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    guard = make_guard(tmp_path, Recorder(), practice_with_desk())
     said = "Cela peut être une urgence : appelez immédiatement le 15, ou le 112."
     turn = asyncio.run(handle(guard, agent_saying(said), "douleur très forte dans la poitrine"))
     assert turn.texts == [said] and not turn.failed
@@ -159,7 +150,7 @@ def test_an_emergency_answered_by_the_dialogue_is_not_repeated(tmp_path: Path) -
 
 def test_a_failed_booking_turn_apologises_says_what_to_do_and_keeps_the_request(tmp_path: Path) -> None:
     recorder = Recorder()
-    guard = make_guard(tmp_path, recorder, demo_practice())
+    guard = make_guard(tmp_path, recorder, practice_with_desk())
     turn = asyncio.run(handle(guard, agent_saying(failed_action="action_search_slots"), "un rdv demain matin"))
     said = texts_of(turn)
     assert "incident technique" in said and "03 20 00 00 00" in said and "le 15" in said
@@ -176,7 +167,7 @@ def test_a_failed_booking_turn_apologises_says_what_to_do_and_keeps_the_request(
 def test_requests_wait_in_the_spool_while_the_database_is_down_and_are_recorded_after(tmp_path: Path) -> None:
     recorder = Recorder()
     recorder.database_down = True
-    guard = make_guard(tmp_path, recorder, demo_practice())
+    guard = make_guard(tmp_path, recorder, practice_with_desk())
     for text in ("douleur très forte dans la poitrine", "je veux parler à quelqu'un"):
         asyncio.run(handle(guard, agent_saying(raises=ConnectionError()), text))
     assert len(list((tmp_path / "spool").glob("*.json"))) == 2
@@ -201,7 +192,7 @@ def test_a_message_over_the_limit_is_not_read(tmp_path: Path) -> None:
     async def agent(message: UserMessage) -> None:
         read.append(message.text or "")
 
-    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    guard = make_guard(tmp_path, Recorder(), practice_with_desk())
     turn = asyncio.run(handle(guard, agent, "bonjour " * 1000))
     assert read == [] and turn.too_long and "trop long" in texts_of(turn)
     turn = asyncio.run(handle(guard, agent, "blabla " * 400 + " je veux mourir " + "blabla " * 10))
@@ -215,7 +206,7 @@ def test_control_characters_never_reach_the_dialogue(tmp_path: Path) -> None:
         read.append(message.text or "")
         await message.output_channel.send_text_message(message.sender_id, "D'accord.")
 
-    guard = make_guard(tmp_path, Recorder(), demo_practice())
+    guard = make_guard(tmp_path, Recorder(), practice_with_desk())
     asyncio.run(handle(guard, agent, "Léa\x00 Martin\u202e 06\x0701"))
     assert read == ["Léa Martin 0601"]
 
@@ -237,7 +228,7 @@ class FakeAgent:
 @pytest.fixture(scope="module")
 def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeAgent]]:
     port = free_port()
-    guard = make_guard(tmp_path_factory.mktemp("rest"), Recorder(), demo_practice(), deadline=2.0)
+    guard = make_guard(tmp_path_factory.mktemp("rest"), Recorder(), practice_with_desk(), deadline=2.0)
     app = Sanic(f"rest_guard_test_{port}")
     agent = FakeAgent()
     app.ctx.agent = agent
@@ -350,7 +341,7 @@ def test_reading_a_chat_request_either_succeeds_or_names_the_problem(body: bytes
 
 def test_an_emergency_does_not_wait_out_the_turn_deadline_for_a_stuck_dialogue(tmp_path: Path) -> None:
     """QA: with the action server stopped (SIGSTOP), « la bouche de travers » got the 15 after 7 s."""
-    guard = make_guard(tmp_path, Recorder(), demo_practice(), deadline=8.0)
+    guard = make_guard(tmp_path, Recorder(), practice_with_desk(), deadline=8.0)
     started = time.monotonic()
     turn = asyncio.run(handle(guard, agent_saying("trop tard", sleeps=6.0), "mon pere a la bouche de travers"))
     assert time.monotonic() - started < 3.5
@@ -359,7 +350,7 @@ def test_an_emergency_does_not_wait_out_the_turn_deadline_for_a_stuck_dialogue(t
 
 def test_a_failed_call_keeps_a_callback_request_on_the_callers_number(tmp_path: Path) -> None:
     recorder = Recorder()
-    guard = make_guard(tmp_path, recorder, demo_practice())
+    guard = make_guard(tmp_path, recorder, practice_with_desk())
 
     async def run() -> Any:
         await guard.practices.refresh()

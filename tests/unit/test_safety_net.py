@@ -17,20 +17,11 @@ from assistant.dialogue.safety_net import (
     technical_failure_reply,
     too_long_reply,
 )
-from tests.builders import MON_TO_FRI, at, make_practice, rule
+from tests.builders import MON_TO_FRI, at, make_practice, practice_with_desk, rule
 
 CHEST_PAIN = TriageResult("emergency", "immediate", ("15", "112", "114"), ("Douleur thoracique",))
 SUICIDE = TriageResult("suicide", "immediate", ("3114", "15"), ("Idées suicidaires",))
 SUICIDE_NOW = TriageResult("suicide", "immediate", ("15", "3114"), ("Passage à l'acte",), life_threatening=True)
-
-
-def practice_with_desk() -> object:
-    return dataclasses.replace(
-        make_practice(),
-        phone="03 20 00 00 00",
-        secretariat=Secretariat(hours=(rule(MON_TO_FRI, "08:00-19:00"),), transfer_number="03 20 00 00 01"),
-        emergency=EmergencyNumbers(on_call="03 20 99 99 99"),
-    )
 
 
 def test_emergency_reply_without_any_practice_gives_the_national_numbers() -> None:

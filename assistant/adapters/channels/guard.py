@@ -261,9 +261,8 @@ class TurnGuard:
             )
             kept = self._keep_for_secretariat(message, channel, emergency, reason)
             if emergency is None:
-                callback = channel == Channel.PHONE and bool((message.metadata or {}).get("caller"))
-                now = self.now()
-                reply = technical_failure_reply(practice, channel, now, recorded=kept, callback=callback)
+                callback = _calls_back(message, channel)
+                reply = technical_failure_reply(practice, channel, self.now(), recorded=kept, callback=callback)
                 turn.messages.append(self._text(message, reply))
         return turn
 
@@ -319,7 +318,7 @@ class TurnGuard:
             urgency="immediate" if emergency is not None else "routine",
             transcript=((("patient", (message.text or "")[:1000]),)),
             callback_number=str(metadata.get("caller") or "") or None,
-            callback_requested=channel == Channel.PHONE and bool(metadata.get("caller")),
+            callback_requested=_calls_back(message, channel),
         )
         try:
             self.spool.put(pending)
@@ -399,6 +398,11 @@ class TurnGuard:
 
     def _texts(self, message: UserMessage, texts: list[str]) -> list[dict[str, Any]]:
         return [self._text(message, text) for text in texts]
+
+
+def _calls_back(message: UserMessage, channel: Channel) -> bool:
+    """A caller whose call failed is called back on the number of the call (when the line gave one)."""
+    return channel == Channel.PHONE and bool((message.metadata or {}).get("caller"))
 
 
 def record_in_container(pending: PendingEscalation) -> None:

@@ -44,7 +44,7 @@ from assistant.conversation.state import ConversationState
 from assistant.core.model import Practice
 from assistant.dialogue.failures import after_answers, after_failure, failure_counts
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
-from assistant.dialogue.understanding import asks_to_repeat, ends_with_goodbye
+from assistant.language.fr.requests import asks_to_repeat, ends_with_goodbye
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from actions.base import latest_text, previous_action
 from actions.booking import book_appointment
 from actions.manage import cancel_appointment, move_appointment
 from actions.state_adapter import read_state
-from assistant.dialogue.understanding import opens_with_yes
+from assistant.language.fr.yes_no import opens_with_yes
 
 Change = Callable[[CollectingDispatcher, Tracker], Awaitable[list[EventType]]]
 

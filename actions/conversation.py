@@ -10,13 +10,8 @@ from actions.booking import search_changes
 from actions.translate import carry_out
 from assistant.conversation.change_of_mind import SEARCH_FORMS, ChangeOfMind, Where, change_of_mind
 from assistant.core.model import Practice
-from assistant.dialogue.understanding import (
-    birth_date_before_correction,
-    corrected_birth_date,
-    ends_with_goodbye,
-    is_hold_on,
-)
-from assistant.language.fr.requests import says_change_of_mind
+from assistant.language.fr.birth_dates import birth_date_before_correction, corrected_birth_date
+from assistant.language.fr.requests import ends_with_goodbye, is_hold_on, says_change_of_mind
 
 
 class ActionChangeMind(StateAction):

@@ -62,7 +62,8 @@ from assistant.conversation.replies import say
 from assistant.core.model import Practice
 from assistant.core.secretariat import is_staffed
 from assistant.dialogue.safety_net import emergency_sentence, numbers_of
-from assistant.dialogue.understanding import NO_PHONE, asks_to_repeat, ends_with_goodbye, is_hold_on, parse_phone
+from assistant.language.fr.phone import NO_PHONE, parse_phone
+from assistant.language.fr.requests import asks_to_repeat, ends_with_goodbye, is_hold_on
 
 
 class ActionHandleEmergency(SafeAction):

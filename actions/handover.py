@@ -19,7 +19,7 @@ from assistant.conversation.replies import Reply, reply
 from assistant.core.model import Channel, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
-from assistant.dialogue.understanding import NO_PHONE
+from assistant.language.fr.phone import NO_PHONE
 
 FORM_SLOTS = HANDED_OVER_SLOTS  # what a hand-over empties (assistant.conversation.escalation)
 

@@ -18,14 +18,11 @@ from actions.translate import carry_out
 from assistant.conversation import identity
 from assistant.conversation.decision import Decision
 from assistant.conversation.state import ConversationState
-from assistant.dialogue.understanding import (
-    choose_slot,
-    corrected_birth_date,
-    corrects_earlier_answer,
-    parse_phone,
-    spoken_entity_text,
-)
-from assistant.nlu.time_wish import parse_birth_date
+from assistant.dialogue.understanding import spoken_entity_text
+from assistant.language.fr.birth_dates import corrected_birth_date, parse_birth_date
+from assistant.language.fr.choices import choose_slot
+from assistant.language.fr.corrections import corrects_earlier_answer
+from assistant.language.fr.phone import parse_phone
 
 
 def practitioner_word_as_name(state: ConversationState, practice: Any) -> str | None:

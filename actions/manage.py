@@ -28,7 +28,7 @@ from assistant.core.errors import AgendaError
 from assistant.core.identity import IdentityClaim
 from assistant.core.model import Practice
 from assistant.dialogue.speech import say_slot
-from assistant.dialogue.understanding import appointments_named
+from assistant.language.fr.choices import appointments_named
 from assistant.services.agenda import Actor
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from assistant.core.triage import load_triage_rules
 from assistant.core.windows import TimeWish
 from assistant.dialogue.failures import failure_counts
 from assistant.dialogue.state import slot_to_dict, slots_from_value
-from assistant.nlu.time_wish import from_serializable, to_serializable
+from assistant.language.fr.time_wishes import from_serializable, to_serializable
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ from assistant.dialogue.answers import (
     asked_day,
     asked_weekday,
 )
-from assistant.dialogue.understanding import resolve_motif, resolve_practitioner
+from assistant.language.fr.choices import resolve_practitioner
+from assistant.language.fr.motifs import resolve_motif
 
 #: The practical questions answered from the practice file (data/rules.yml lists the same).
 INFO_INTENTS = ("ask_hours", "ask_address", "ask_fees", "ask_documents", "ask_practitioners", "ask_on_call")

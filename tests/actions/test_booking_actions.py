@@ -30,7 +30,8 @@ from assistant.core.model import Channel, Interval, Patient
 from assistant.core.slots import SlotQuery
 from assistant.core.windows import TimeWish
 from assistant.dialogue.state import slot_from_dict
-from assistant.nlu.time_wish import parse_time_wish, to_serializable
+from assistant.language.fr.time_wishes import to_serializable
+from assistant.nlu.time_wish import parse_time_wish
 from assistant.services.agenda import Actor
 from tests.actions.conftest import NOW, make_tracker, run_action, slot_events
 from tests.builders import PARIS, at

@@ -6,7 +6,8 @@ import pytest
 
 from actions.base import TAKE_YOUR_TIME
 from actions.conversation import ActionChangeMind
-from assistant.nlu.time_wish import parse_time_wish, to_serializable
+from assistant.language.fr.time_wishes import to_serializable
+from assistant.nlu.time_wish import parse_time_wish
 from tests.actions.conftest import NOW, make_tracker, run_action, slot_events
 
 pytestmark = pytest.mark.usefixtures("container")  # the practice comes from a test agenda, never var/

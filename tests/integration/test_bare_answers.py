@@ -6,7 +6,8 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.dialogue.understanding import asks_for_the_secretariat, is_bare_phone_answer, is_bare_time_answer
+from assistant.language.fr.bare_answers import is_bare_phone_answer, is_bare_time_answer
+from assistant.language.fr.requests import asks_for_the_secretariat
 from assistant.nlu.answer_component import BareAnswerOverride
 from tests.integration.test_duckling_component import make
 

@@ -14,8 +14,9 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant.language.fr.time_wishes import from_serializable
 from assistant.nlu.duckling_component import TimeWishExtractor
-from assistant.nlu.time_wish import from_serializable, parse_time_wish
+from assistant.nlu.time_wish import parse_time_wish
 
 PARIS = dateutil_tz.gettz("Europe/Paris")
 

@@ -27,7 +27,7 @@ from assistant.dialogue.answers import (
     closed_reason,
     motif_hours_reason,
 )
-from assistant.dialogue.understanding import resolve_motif
+from assistant.language.fr.motifs import resolve_motif
 from assistant.nlu.time_wish import parse_time_wish
 
 DEMO = load_practice_file(Path(__file__).resolve().parents[2] / "practices" / "demo-lille.yml")

@@ -65,22 +65,15 @@ def parse_time_wish(
     return analyse_time_wish(text, now, tz, horizon_days).wish
 
 
-# Moved to assistant.language.fr (issue 17), importable from here until every caller has switched.
-from assistant.core.text import fold_keeping_offsets as fold  # noqa: E402
-from assistant.language.fr.birth_dates import (  # noqa: E402
-    BirthDateMatch,
-    find_birth_date,
-    mentions_birth,
-    parse_birth_date,
-)
-from assistant.language.fr.numbers import french_number_tokens  # noqa: E402
-from assistant.language.fr.time_wishes import from_serializable, resolve_timezone, to_serializable  # noqa: E402
+# Moved to assistant.language.fr (issue 17); importable from here only for the two modules that
+# still import them from here (assistant/nlu/duckling_component.py, actions/booking.py).
+from assistant.language.fr.birth_dates import find_birth_date, mentions_birth, parse_birth_date  # noqa: E402
+from assistant.language.fr.time_wishes import resolve_timezone, to_serializable  # noqa: E402
 
 __all__ = [
     "DEFAULT_HORIZON_DAYS",
     "DEFAULT_TIMEZONE",
     "ZONEINFO_DIR",
-    "BirthDateMatch",
     "TimeExpression",
     "TimeWishAnalysis",
     "analyse_time_wish",
@@ -88,9 +81,6 @@ __all__ = [
     "duckling_matches",
     "find_birth_date",
     "find_time_expressions",
-    "fold",
-    "french_number_tokens",
-    "from_serializable",
     "mentions_birth",
     "parse_birth_date",
     "parse_time_wish",

@@ -6,8 +6,10 @@ The reading of French answers moved to the language toolkit (issue 17), one modu
 goodbye, the secretariat), :mod:`~assistant.language.fr.patient_status`,
 :mod:`~assistant.language.fr.yes_no`, :mod:`~assistant.language.fr.bare_answers`,
 :mod:`~assistant.language.fr.corrections`, :mod:`~assistant.language.fr.phone`,
-:mod:`~assistant.language.fr.names` and :mod:`~assistant.language.fr.birth_dates`. Their names stay
-importable from here until every caller has switched.
+:mod:`~assistant.language.fr.names` and :mod:`~assistant.language.fr.birth_dates`. Import them from
+there. The names below are still importable from here only for the three modules of issue 18's work
+that import them (``assistant/nlu/answer_component.py``, ``assistant/conversation/motifs.py`` and
+``booking.py``, ``actions/booking.py``); they go when those switch.
 """
 
 from __future__ import annotations
@@ -16,80 +18,28 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from assistant.language.fr.bare_answers import (
-    is_bare_phone_answer as is_bare_phone_answer,
-)
-from assistant.language.fr.bare_answers import (
-    is_bare_time_answer as is_bare_time_answer,
-)
-from assistant.language.fr.birth_dates import (
-    birth_date_before_correction as birth_date_before_correction,
-)
-from assistant.language.fr.birth_dates import (
-    corrected_birth_date as corrected_birth_date,
-)
-from assistant.language.fr.choices import (
-    ANY_PRACTITIONER as ANY_PRACTITIONER,
-)
-from assistant.language.fr.choices import (
-    appointments_named as appointments_named,
-)
-from assistant.language.fr.choices import (
-    choose_slot as choose_slot,
-)
-from assistant.language.fr.choices import (
-    refuses_all as refuses_all,
-)
-from assistant.language.fr.choices import (
-    resolve_practitioner as resolve_practitioner,
-)
-from assistant.language.fr.choices import (
-    states_a_preference as states_a_preference,
-)
-from assistant.language.fr.choices import (
-    today_in as today_in,
-)
-from assistant.language.fr.corrections import corrects_earlier_answer as corrects_earlier_answer
-from assistant.language.fr.motifs import (
-    first_visit_instead as first_visit_instead,
-)
-from assistant.language.fr.motifs import (
-    motif_among as motif_among,
-)
-from assistant.language.fr.motifs import (
-    motif_named_in as motif_named_in,
-)
-from assistant.language.fr.motifs import (
-    resolve_motif as resolve_motif,
-)
-from assistant.language.fr.names import name_without_other as name_without_other
-from assistant.language.fr.patient_status import (
-    patient_status_of as patient_status_of,
-)
-from assistant.language.fr.patient_status import (
-    says_who_follows as says_who_follows,
-)
-from assistant.language.fr.phone import NO_PHONE as NO_PHONE
-from assistant.language.fr.phone import parse_phone as parse_phone
-from assistant.language.fr.requests import (
-    asks_for_the_secretariat as asks_for_the_secretariat,
-)
-from assistant.language.fr.requests import (
-    asks_to_repeat as asks_to_repeat,
-)
-from assistant.language.fr.requests import (
-    ends_with_goodbye as ends_with_goodbye,
-)
-from assistant.language.fr.requests import (
-    is_hold_on as is_hold_on,
-)
-from assistant.language.fr.yes_no import opens_with_yes as opens_with_yes
+from assistant.language.fr.bare_answers import is_bare_phone_answer as is_bare_phone_answer
+from assistant.language.fr.bare_answers import is_bare_time_answer as is_bare_time_answer
+from assistant.language.fr.birth_dates import corrected_birth_date as corrected_birth_date
+from assistant.language.fr.choices import ANY_PRACTITIONER as ANY_PRACTITIONER
+from assistant.language.fr.choices import choose_slot as choose_slot
+from assistant.language.fr.choices import refuses_all as refuses_all
+from assistant.language.fr.choices import resolve_practitioner as resolve_practitioner
+from assistant.language.fr.choices import states_a_preference as states_a_preference
+from assistant.language.fr.motifs import first_visit_instead as first_visit_instead
+from assistant.language.fr.motifs import motif_among as motif_among
+from assistant.language.fr.motifs import motif_named_in as motif_named_in
+from assistant.language.fr.motifs import resolve_motif as resolve_motif
+from assistant.language.fr.patient_status import patient_status_of as patient_status_of
+from assistant.language.fr.patient_status import says_who_follows as says_who_follows
+from assistant.language.fr.requests import asks_for_the_secretariat as asks_for_the_secretariat
+from assistant.language.fr.requests import is_hold_on as is_hold_on
 
 
 def narrowed_wish(earlier: Any, new: Any) -> Any:
     """A time of day said after a day narrows that day: "celui de quinze heures" after "jeudi".
 
-    Both are time wishes as stored in the slot (see nlu.time_wish.to_serializable). Taken alone,
+    Both are time wishes as stored in the slot (see language.fr.time_wishes.to_serializable). Taken alone,
     the hour searched every day again, and Thursday's patient was offered Monday.
     """
     if not isinstance(earlier, dict) or not isinstance(new, dict):

@@ -1,0 +1,469 @@
+"""The practice's own people and motifs, found in what a patient says or what speech-to-text wrote.
+
+The trained model knows roles ("avec le docteur X", "pour un X"), never a practice's names: those come
+from the practice file loaded in the agenda, so that any practice is understood without retraining
+(issue 18). :func:`vocabulary_of` turns a :class:`~assistant.core.model.Practice` into what is looked
+for; :func:`find_mentions` finds it in one message, with the character offsets of the original text.
+
+What counts as a practitioner, most certain first:
+
+- a title and a name: "docteur Boudiaf", "Dr Boudiafe", "madame Wojcik", "le docteur bou diaf";
+- a first name and a surname: "Agathe Wojcik";
+- a profession the practice has one person for: "le kiné", "l'infirmière", "la sage-femme";
+- a surname or first name after a word that asks for someone: "avec Wojcik", "chez Agathe", "voir Boudiaf";
+- a surname alone, spelled as in the file (accents and case aside), unless it is one of the common
+  words a surname can be ("Petit", "Blanc"), or the message says it is the patient's own name
+  ("je m'appelle …", "c'est madame … à l'appareil", "au nom de …").
+
+Spelling is forgiven in proportion to the evidence: after a title a close spelling is enough ("lefevre",
+"boudiafe", "bou diaf" joined), alone only an exact or same-sounding one. Which question was asked (the
+patient's name or the practitioner) is the dialogue's to weigh: both may read the same word.
+
+Motifs: the motif's name, its synonyms and its id, exactly (folded) or closely spelled ("ordonance",
+"echographie abdominal").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from assistant.core.model import Practice, Practitioner
+from assistant.core.text import fold_keeping_offsets, normalise
+
+PRACTITIONER = "practitioner"
+MOTIF = "motif"
+
+#: Titles that only a practitioner carries.
+DOCTOR_TITLES = frozenset({"docteur", "docteure", "doctoresse", "dr", "dre", "doc", "professeur", "pr", "toubib"})
+#: Titles a patient carries too ("madame Dupont à l'appareil").
+CIVIL_TITLES = frozenset({"madame", "mme", "monsieur", "m", "mr", "mademoiselle", "mlle", "mam", "msieur"})
+#: Words before a name that ask for a person: "avec", "chez", "voir"...
+ASKING_WORDS = frozenset({"avec", "chez", "voir", "consulter", "aupres", "par", "rencontrer", "revoir"})
+#: Words after which a name is the caller's own ("je m'appelle", "au nom de", "c'est ... à l'appareil").
+_OWN_NAME_BEFORE = re.compile(
+    r"(?:\bm appelle|\bappelle|\bnom (?:est|c est|de famille(?: est| c est)?|de naissance)|\bnom c est|\bau nom de"
+    r"|\bnom de|\bje suis|\bmoi c est|\bici|\bc est|\bde la part de|\bmon (?:fils|mari|pere|frere|conjoint|compagnon)"
+    r"|\bma (?:fille|femme|mere|soeur|conjointe|compagne))(?: (?:madame|monsieur|mme|mr|m|mademoiselle|mlle))?$"
+)
+_OWN_NAME_AFTER = re.compile(r"^(?:a l appareil|au telephone|qui (?:appelle|vous appelle|parle)|j appelle)\b")
+#: Surnames that are also everyday words: never a practitioner without a title or an asking word.
+COMMON_WORD_SURNAMES = frozenset(
+    {
+        "petit",
+        "blanc",
+        "grand",
+        "gros",
+        "noir",
+        "brun",
+        "roux",
+        "rose",
+        "roy",
+        "leger",
+        "bon",
+        "doux",
+        "fort",
+        "jeune",
+        "vieux",
+        "bas",
+        "haut",
+        "marchand",
+        "boucher",
+        "boulanger",
+        "masson",
+        "meunier",
+        "berger",
+        "fontaine",
+        "riviere",
+        "bois",
+        "lac",
+        "mars",
+        "juin",
+        "avril",
+        "lundi",
+        "samedi",
+    }
+)
+#: Professions as patients say them, each with the stem its specialty is written with in a file.
+PROFESSIONS: dict[str, tuple[str, ...]] = {
+    "kine": ("kine", "kines", "kinesi", "kinesitherapeute", "kinesitherapeutes", "masseur", "physio"),
+    "infirm": ("infirmier", "infirmiere", "infirmieres", "infirmiers", "idel", "ide"),
+    "sage femme": ("sage femme", "sage femmes", "sagefemme"),
+    "radiolog": ("radiologue", "radiologues", "radiologiste"),
+    "manipulat": ("manipulateur", "manipulatrice", "manip", "manipulateurs"),
+    "generaliste": ("generaliste", "medecin generaliste", "medecin traitant", "medecin"),
+    "osteopath": ("osteo", "osteopathe"),
+    "orthophon": ("orthophoniste", "ortho"),
+    "podolog": ("podologue", "pedicure", "podo"),
+    "psycholog": ("psychologue", "psy"),
+    "dentist": ("dentiste",),
+    "pediat": ("pediatre",),
+    "gyneco": ("gyneco", "gynecologue"),
+    "dermato": ("dermato", "dermatologue"),
+    "cardio": ("cardio", "cardiologue"),
+    "dieteti": ("dieteticienne", "dieteticien", "nutritionniste"),
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One practitioner or motif said in a message: its id, where it is, and on what evidence."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    evidence: str  # "title", "full_name", "profession", "asked", "surname", "first_name", "label", "close_label"
+    score: float
+
+
+@dataclass(frozen=True)
+class PractitionerNames:
+    id: str
+    first_name: str  # folded
+    surname: str  # folded, spaces removed ("le gall" → "legall")
+    surname_words: tuple[str, ...]
+    profession: str  # key of PROFESSIONS, or ""
+
+
+@dataclass(frozen=True)
+class MotifLabel:
+    motif_id: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PracticeVocabulary:
+    """What :func:`find_mentions` looks for, built once per practice file (:func:`vocabulary_of`)."""
+
+    practitioners: tuple[PractitionerNames, ...]
+    motif_labels: tuple[MotifLabel, ...]
+    #: profession key → the ids of the practitioners who have it
+    professions: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def profession_of(specialty: str) -> str:
+    """The key of :data:`PROFESSIONS` a specialty written in a practice file belongs to, or ""."""
+    folded = normalise(specialty)
+    return next((key for key in PROFESSIONS if key in folded), "")
+
+
+def _names(practitioner: Practitioner) -> PractitionerNames:
+    words = normalise(practitioner.name).split()
+    first, surname = (words[0], words[1:]) if len(words) > 1 else ("", words)
+    return PractitionerNames(
+        practitioner.id, first, "".join(surname), tuple(surname), profession_of(practitioner.specialty)
+    )
+
+
+def vocabulary_of(practice: Practice) -> PracticeVocabulary:
+    practitioners = tuple(_names(p) for p in practice.practitioners)
+    labels: dict[tuple[str, ...], str] = {}
+    for motif in practice.appointment_types:
+        for label in (motif.name, *motif.synonyms, motif.id.replace("-", " ")):
+            words = tuple(normalise(label).split())
+            if words:
+                labels.setdefault(words, motif.id)  # the file refuses one phrase for two motifs
+    by_profession: dict[str, list[str]] = {}
+    for names in practitioners:
+        if names.profession:
+            by_profession.setdefault(names.profession, []).append(names.id)
+    return PracticeVocabulary(
+        practitioners,
+        tuple(MotifLabel(motif_id, words) for words, motif_id in labels.items()),
+        tuple((key, tuple(ids)) for key, ids in by_profession.items()),
+    )
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _tokens(text: str) -> list[_Token]:
+    folded = fold_keeping_offsets(text)
+    return [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
+
+
+def _sound(word: str) -> str:
+    """A rough French sound key: "lefebvre" and "lefevre", "boudiafe" and "boudiaf" sound alike."""
+    key = word
+    for written, sound in (
+        ("ph", "f"),
+        ("bv", "v"),
+        ("ck", "k"),
+        ("qu", "k"),
+        ("sch", "x"),
+        ("tch", "x"),
+        ("cz", "x"),
+        ("sz", "x"),
+        ("ch", "x"),
+        ("w", "v"),
+        ("y", "i"),
+        ("eau", "o"),
+        ("au", "o"),
+        ("ai", "e"),
+        ("ei", "e"),
+        ("h", ""),
+    ):
+        key = key.replace(written, sound)
+    key = re.sub(r"c(?=[eiy])", "s", key)
+    key = re.sub(r"c", "k", key)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    return re.sub(r"(?<=.)(?:e|es|s|t|d|x|z)$", "", key) or key
+
+
+def name_similarity(said: str, name: str) -> float:
+    """How close a folded word (or joined words) is to a folded name, from 0 to 1: spelling or sound."""
+    if not said or not name:
+        return 0.0
+    if said == name:
+        return 1.0
+    spelled = fuzz.ratio(said, name) / 100
+    sounded = 0.97 if _sound(said) == _sound(name) else fuzz.ratio(_sound(said), _sound(name)) / 100 * 0.95
+    prefixed = JaroWinkler.similarity(said, name) * 0.95 if min(len(said), len(name)) >= 5 else 0.0
+    return max(spelled, sounded, prefixed)
+
+
+#: How close a name must be, by evidence: after a title or an asking word, alone.
+CLOSE_AFTER_TITLE = 0.8
+CLOSE_ALONE = 0.96
+
+
+def _surname_at(
+    tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary, threshold: float
+) -> tuple[str, int, float] | None:
+    """The practitioner whose surname starts at token ``i`` (one to three words joined), the end token, the score."""
+    best: tuple[str, int, float] | None = None
+    for width in (1, 2, 3):
+        if i + width > len(tokens):
+            break
+        said = "".join(t.word for t in tokens[i : i + width])
+        if len(said) < 3:
+            continue
+        for names in vocabulary.practitioners:
+            if width > 1 and len(names.surname_words) == 1 and len(names.surname) < 5:
+                continue
+            score = name_similarity(said, names.surname)
+            if score >= threshold and (best is None or score > best[2]):
+                best = (names.id, i + width, score)
+    return best
+
+
+def _first_name_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> list[str]:
+    return [n.id for n in vocabulary.practitioners if n.first_name and tokens[i].word == n.first_name]
+
+
+def _profession_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> tuple[str, int] | None:
+    """The key of a profession said at token ``i`` that this practice has, and the end token."""
+    for key, _ids in vocabulary.professions:
+        for form in PROFESSIONS[key]:
+            words = form.split()
+            if tuple(t.word for t in tokens[i : i + len(words)]) == tuple(words):
+                return key, i + len(words)
+    return None
+
+
+def _own_name(text_folded: str, tokens: Sequence[_Token], start: int, end: int) -> bool:
+    """Whether the words around tokens ``start``..``end`` say that it is the caller's (or a relative's) name."""
+    before = " ".join(t.word for t in tokens[max(0, start - 5) : start])
+    after = " ".join(t.word for t in tokens[end : end + 4])
+    return bool(_OWN_NAME_BEFORE.search(before) or _OWN_NAME_AFTER.search(after))
+
+
+def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary, folded: str) -> list[Mention]:
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        mention = _practitioner_at(tokens, i, vocabulary, folded)
+        if mention is None:
+            i += 1
+            continue
+        found.append(mention[0])
+        i = mention[1]
+    return found
+
+
+def _practitioner_at(
+    tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary, folded: str
+) -> tuple[Mention, int] | None:
+    word = tokens[i].word
+    previous = tokens[i - 1].word if i else ""
+
+    def mention(pid: str, first: int, end: int, evidence: str, score: float) -> tuple[Mention, int]:
+        return Mention(PRACTITIONER, pid, tokens[first].start, tokens[end - 1].end, evidence, score), end
+
+    # a title, maybe a first name, a surname: "docteur Boudiaf", "madame Agathe Wojcik"
+    if word in DOCTOR_TITLES or word in CIVIL_TITLES:
+        after = i + 1
+        if after < len(tokens) and tokens[after].word in ("la", "le") and word in DOCTOR_TITLES:
+            after += 1
+        firsts = _first_name_at(tokens, after, vocabulary) if after < len(tokens) else []
+        start_surname = after + 1 if firsts else after
+        found = (
+            _surname_at(tokens, start_surname, vocabulary, CLOSE_AFTER_TITLE) if start_surname < len(tokens) else None
+        )
+        if found is None and firsts and after < len(tokens):
+            found = (firsts[0], after + 1, 1.0) if len(firsts) == 1 else None
+        if found is not None:
+            pid, end, score = found
+            if word in CIVIL_TITLES and _own_name(folded, tokens, i, end):
+                return None
+            return mention(pid, after, end, "title", score)  # the name's words: "docteur" is not the name
+    # a first name and a surname: "Agathe Wojcik"
+    firsts = _first_name_at(tokens, i, vocabulary)
+    if firsts and i + 1 < len(tokens):
+        found = _surname_at(tokens, i + 1, vocabulary, CLOSE_AFTER_TITLE)
+        if found is not None and found[0] in firsts and not _own_name(folded, tokens, i, found[1]):
+            return mention(found[0], i, found[1], "full_name", found[2])
+    # a profession the practice has one person for: "le kiné"
+    profession = _profession_at(tokens, i, vocabulary)
+    if profession is not None:
+        ids = dict(vocabulary.professions)[profession[0]]
+        if len(ids) == 1:
+            return mention(ids[0], i, profession[1], "profession", 1.0)
+        return None
+    asked = previous in ASKING_WORDS or (
+        previous in ("le", "la", "l") and i >= 2 and tokens[i - 2].word in ASKING_WORDS
+    )
+    found = _surname_at(tokens, i, vocabulary, CLOSE_AFTER_TITLE if asked else CLOSE_ALONE)
+    if found is not None and not _own_name(folded, tokens, i, found[1]):
+        pid, end, score = found
+        said = "".join(t.word for t in tokens[i:end])
+        if asked:
+            return mention(pid, i, end, "asked", score)
+        if said not in COMMON_WORD_SURNAMES and len(said) >= 4:
+            return mention(pid, i, end, "surname", score)
+    if asked and len(firsts) == 1 and not _own_name(folded, tokens, i, i + 1):
+        return mention(firsts[0], i, i + 1, "first_name", 1.0)
+    return None
+
+
+def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[Mention]:
+    """Labels of motifs, longest first, exactly (folded) or closely spelled; they do not overlap."""
+    words = [t.word for t in tokens]
+    candidates: list[Mention] = []
+    for label in vocabulary.motif_labels:
+        size = len(label.words)
+        joined = " ".join(label.words)
+        for i in range(len(words) - size + 1):
+            window = words[i : i + size]
+            if tuple(window) == label.words:
+                score, evidence = 1.0, "label"
+            elif len(joined) >= 6 and window[0][:1] == label.words[0][:1]:
+                score, evidence = fuzz.ratio(" ".join(window), joined) / 100, "close_label"
+                if score < 0.88:
+                    continue
+            else:
+                continue
+            end = i + size
+            candidates.append(Mention(MOTIF, label.motif_id, tokens[i].start, tokens[end - 1].end, evidence, score))
+    candidates.sort(key=lambda m: (-(m.end - m.start), -m.score))
+    kept: list[Mention] = []
+    for candidate in candidates:
+        if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
+    """The practice's practitioners and motifs named in ``text``, in order; offsets index ``text``.
+
+    A profession inside a motif's label ("séance de kiné") is the motif, not a practitioner; a label that
+    runs into a titled name ("voir le docteur" of "voir le docteur Durand") is the practitioner.
+    """
+    tokens = _tokens(text)
+    if not tokens:
+        return []
+    folded = " ".join(t.word for t in tokens)
+    motifs = _motif_mentions(tokens, vocabulary)
+    named = _practitioner_mentions(tokens, vocabulary, folded)
+    titled = [(m.start, m.end) for m in named if m.evidence in ("title", "full_name")]
+    motifs = [m for m in motifs if not overlapping(m, titled)]
+    spans = [(m.start, m.end) for m in motifs]
+    practitioners = [m for m in named if m.evidence != "profession" or not overlapping(m, spans)]
+    return sorted([*motifs, *practitioners], key=lambda m: m.start)
+
+
+def overlapping(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
+
+
+#: Entities the model reads that a practitioner's name must not also be.
+PERSON_NAME_ENTITIES = frozenset({"last_name", "first_name"})
+#: Evidence strong enough to say that a name is a practitioner's, not the caller's.
+_CERTAIN = frozenset({"title", "full_name", "profession", "asked", "first_name", "surname"})
+
+
+def practitioner_in(span: str, vocabulary: PracticeVocabulary) -> str | None:
+    """The practitioner a span the model read as one names ("docteur Boudiafe", "Agathe"), or None."""
+    tokens = _tokens(span)
+    for i, token in enumerate(tokens):
+        if token.word in DOCTOR_TITLES or token.word in CIVIL_TITLES or token.word in ("le", "la", "l"):
+            continue
+        found = _surname_at(tokens, i, vocabulary, CLOSE_AFTER_TITLE)
+        if found is not None:
+            return found[0]
+        firsts = _first_name_at(tokens, i, vocabulary)
+        if len(firsts) == 1:
+            return firsts[0]
+    profession = next((p for i in range(len(tokens)) if (p := _profession_at(tokens, i, vocabulary))), None)
+    if profession is not None:
+        ids = dict(vocabulary.professions)[profession[0]]
+        return ids[0] if len(ids) == 1 else None
+    return None
+
+
+def reconcile(entities: Sequence[dict], mentions: Sequence[Mention], vocabulary: PracticeVocabulary) -> list[dict]:
+    """The model's entities with the practice's mentions (dicts as Rasa writes them: entity, value, start, end).
+
+    A mention replaces the model's practitioner or motif over the same words; a practitioner the model
+    found alone is resolved against the practice when it can be (else its words stay, for the dialogue
+    to say that nobody here has that name); a patient's first or last name over a practitioner's
+    name is dropped (the name questions read the whole answer anyway).
+    """
+    practitioner_spans = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in _CERTAIN]
+    named_spans = [
+        (m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in ("title", "full_name")
+    ]
+    kept: list[dict] = []
+    for entity in entities:
+        span = (int(entity.get("start", -1)), int(entity.get("end", -1)))
+        kind = entity.get("entity")
+        if kind in (PRACTITIONER, MOTIF) and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == kind]):
+            continue
+        if kind == MOTIF and _overlaps(span, named_spans):
+            continue
+        if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
+            continue
+        if kind == PRACTITIONER and isinstance(entity.get("value"), str):
+            resolved = practitioner_in(str(entity["value"]), vocabulary)
+            if resolved is not None:
+                entity = {**entity, "value": resolved}
+        kept.append(entity)
+    for mention in mentions:
+        kept.append(
+            {
+                "entity": mention.entity,
+                "value": mention.value,
+                "start": mention.start,
+                "end": mention.end,
+                "confidence_entity": round(mention.score, 3),
+                "extractor": "PracticeEntities",
+            }
+        )
+    return sorted(kept, key=lambda e: (int(e.get("start", 0)), str(e.get("entity"))))
+
+
+def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    start, end = span
+    return start >= 0 and any(start < other_end and other_start < end for other_start, other_end in spans)

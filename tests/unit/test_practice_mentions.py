@@ -1,0 +1,175 @@
+"""The practice-driven extractor (issue 18): a practice's people and motifs found as patients say them,
+and nothing else taken for them (precision as well as recall)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.model import AppointmentType, Practitioner
+from assistant.language.fr.practice_mentions import (
+    find_mentions,
+    name_similarity,
+    practitioner_in,
+    reconcile,
+    vocabulary_of,
+)
+from tests.builders import make_practice, rule
+
+GP = (rule((0, 1, 2, 3, 4), "08:30-12:00"),)
+
+
+def _practice():
+    practitioners = (
+        Practitioner("boudiaf", "Nour Boudiaf", "Dr", "médecin généraliste", schedule=GP),
+        Practitioner("martin", "Paul Martin", "Dr", "médecin généraliste", schedule=GP),
+        Practitioner("wojcik", "Agathe Wojcik", "Mme", "masseur-kinésithérapeute", schedule=GP),
+        Practitioner("petit", "Luc Petit", "M.", "infirmier diplômé d'État", schedule=GP),
+        Practitioner("vandenberghe", "Julie Van den Berghe", "Mme", "sage-femme", schedule=GP),
+    )
+    motifs = (
+        AppointmentType("consult", "consultation", 20, ("boudiaf", "martin"), synonyms=("rdv médecin",)),
+        AppointmentType(
+            "renouv", "renouvellement d'ordonnance", 15, ("boudiaf", "martin"), synonyms=("renouvellement",)
+        ),
+        AppointmentType(
+            "seance", "séance de kinésithérapie", 30, ("wojcik",), synonyms=("séance de kiné", "rééducation")
+        ),
+        AppointmentType("bilan", "bilan de kinésithérapie", 45, ("wojcik",), synonyms=("bilan kiné",)),
+        AppointmentType("echo-pelv", "échographie pelvienne", 30, ("vandenberghe",), synonyms=("écho pelvienne",)),
+    )
+    return make_practice(practitioners=practitioners, appointment_types=motifs)
+
+
+VOCABULARY = vocabulary_of(_practice())
+
+
+def _said(text: str) -> list[tuple[str, str, str]]:
+    return [(m.entity, m.value, text[m.start : m.end]) for m in find_mentions(text, VOCABULARY)]
+
+
+def _practitioners(text: str) -> list[str]:
+    return [value for entity, value, _ in _said(text) if entity == "practitioner"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je voudrais voir le docteur Boudiaf demain",
+        "je voudrais voir le docteur boudiaf demain",  # lowercase
+        "un rdv avec le Dr Boudiafe svp",  # misspelt
+        "avec le docteur bou diaf",  # speech-to-text splits the name
+        "docteur boudiafe jeudi matin",
+        "avec Boudiaf",  # surname after an asking word
+        "Boudiaf",  # the surname alone (an answer to the practitioner question)
+        "le docteur Nour Boudiaf",  # first name and surname after a title
+        "Nour Boudiaf",
+        "chez Nour",  # a first name after an asking word
+        "est-ce que je peux voir la doctoresse Boudiaf",
+    ],
+)
+def test_a_practitioner_is_found_however_named(text: str) -> None:
+    assert _practitioners(text) == ["boudiaf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("un rendez-vous avec madame Wojcik", "wojcik"),
+        ("avec madame vojcik", "wojcik"),  # a Polish name as speech-to-text writes it
+        ("je voudrais un rdv chez le kiné", "wojcik"),  # the one kiné
+        ("avec l'infirmier", "petit"),
+        ("la sage-femme", "vandenberghe"),
+        ("avec madame Van den Berghe", "vandenberghe"),
+        ("avec madame vandenberghe", "vandenberghe"),
+        ("avec monsieur Petit", "petit"),  # a common word after a title
+    ],
+)
+def test_titles_professions_and_compound_names(text: str, expected: str) -> None:
+    assert _practitioners(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je m'appelle Martin",  # the patient's own name, in a practice with a Dr Martin
+        "c'est madame Martin à l'appareil",
+        "mon nom c'est Martin Jacques",
+        "au nom de Martin",
+        "mon fils Paul",  # a first name shared by a patient and a practitioner
+        "je voudrais un petit rendez-vous",  # a surname that is an everyday word
+        "je voudrais voir un médecin",  # two GPs: no one in particular
+        "il tousse depuis trois jours",
+        "c'est pour ma fille Agathe",
+        "bonjour",
+        "",
+    ],
+)
+def test_what_is_not_a_practitioner(text: str) -> None:
+    assert _practitioners(text) == []
+
+
+def test_the_name_span_leaves_the_title_out() -> None:
+    assert _said("avec le docteur Boudiaf") == [("practitioner", "boudiaf", "Boudiaf")]
+
+
+@pytest.mark.parametrize(
+    ("text", "motif", "span"),
+    [
+        ("c'est pour un renouvellement d'ordonnance", "renouv", "renouvellement d'ordonnance"),
+        ("un renouvellement d'ordonance", "renouv", "renouvellement d'ordonance"),  # misspelt
+        ("une séance de kiné avec madame Wojcik", "seance", "séance de kiné"),
+        ("un bilan kiné", "bilan", "bilan kiné"),
+        ("une écho pelvienne", "echo-pelv", "écho pelvienne"),
+        ("une echographie pelviene", "echo-pelv", "echographie pelviene"),
+    ],
+)
+def test_motifs_by_name_and_synonym(text: str, motif: str, span: str) -> None:
+    assert ("motif", motif, span) in _said(text)
+
+
+def test_a_profession_inside_a_motif_is_the_motif() -> None:
+    assert _said("une séance de kiné") == [("motif", "seance", "séance de kiné")]
+
+
+def test_no_motif_is_invented() -> None:
+    assert [m for m in _said("je voudrais le premier rendez-vous disponible") if m[0] == "motif"] == []
+
+
+def test_name_similarity_forgives_spelling_and_sound_not_other_names() -> None:
+    assert name_similarity("lefevre", "lefebvre") >= 0.8
+    assert name_similarity("boudiafe", "boudiaf") >= 0.96
+    assert name_similarity("martin", "boudiaf") < 0.5
+    assert name_similarity("martine", "martin") < 0.96 or name_similarity("martine", "martin") >= 0.8
+
+
+def test_reconcile_replaces_the_models_reading_with_the_practices() -> None:
+    text = "avec le docteur Boudiafe pour un renouvellement"
+    model = [
+        {"entity": "last_name", "value": "Boudiafe", "start": 16, "end": 24},
+        {"entity": "motif", "value": "renouvellement", "start": 33, "end": 47},
+    ]
+    entities = reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY)
+    assert [(e["entity"], e["value"]) for e in entities] == [("practitioner", "boudiaf"), ("motif", "renouv")]
+
+
+def test_a_practitioner_the_model_found_is_resolved_or_kept_as_said() -> None:
+    kept = reconcile([{"entity": "practitioner", "value": "Dr Boudiafe", "start": 0, "end": 11}], [], VOCABULARY)
+    assert kept[0]["value"] == "boudiaf"
+    unknown = reconcile([{"entity": "practitioner", "value": "Dupuis", "start": 0, "end": 6}], [], VOCABULARY)
+    assert unknown[0]["value"] == "Dupuis"  # nobody here: the dialogue says so
+    assert practitioner_in("le kiné", VOCABULARY) == "wojcik"
+
+
+def test_a_patients_name_stays_when_no_practitioner_is_named() -> None:
+    model = [{"entity": "last_name", "value": "Martin", "start": 13, "end": 19}]
+    text = "je m'appelle Martin"
+    assert reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY) == model
+
+
+def test_several_of_a_profession_name_no_one() -> None:
+    two_kines = _practice()
+    extra = Practitioner("durand", "Marc Durand", "M.", "masseur-kinésithérapeute", schedule=GP)
+    from dataclasses import replace
+
+    vocabulary = vocabulary_of(replace(two_kines, practitioners=(*two_kines.practitioners, extra)))
+    assert [m for m in find_mentions("avec le kiné", vocabulary) if m.entity == "practitioner"] == []

@@ -72,11 +72,11 @@ def patient_status_answer(
             said = reply(
                 "practitioner_closed_offer",
                 practitioner=practitioner_subject(practice, closed),
-                motif=indefinite(first_visit.name),
+                motif=indefinite(first_visit),
                 others=join_alternatives([practitioner_phrase(practice, pid) for pid in first_visit.practitioner_ids]),
             )
         else:
-            said = reply("followed_patients_only", motif=indefinite(first_visit.name))
+            said = reply("followed_patients_only", motif=indefinite(first_visit))
         return Decision({"patient_status": status, "motif": first_visit.id, "practitioner": None}, (said,))
     if closed is not None:
         said = reply("practitioner_closed", practitioner=practitioner_subject(practice, closed))
@@ -132,7 +132,10 @@ def time_wish_answer(
     "samedi matin" said to the practitioner question means whoever receives then.
     """
     open_aside = wish.is_open and not wish.earliest and requested not in (None, "time_wish")
-    if open_aside or is_the_birth_date(wish, born, practice.timezone):
+    # "peu importe, le premier disponible", said to the practitioner question: the first available
+    # practitioner, on the day already asked for ("mardi" was once thrown away for today's slots)
+    earliest_of_anyone = wish.is_open and wish.earliest and requested == "practitioner" and bool(earlier)
+    if open_aside or earliest_of_anyone or is_the_birth_date(wish, born, practice.timezone):
         return Decision({"time_wish": earlier if earlier else None})
     bounds = search_bounds(practice, now)
     if not wish.earliest and not wish_intervals(wish, bounds.start, bounds.end, get_timezone(practice.timezone)):
@@ -205,9 +208,10 @@ def secretariat_only(asked: list[AppointmentType]) -> SecretariatMotif | None:
 
 
 def plural(name: str) -> str:
-    """ "soins infirmiers à domicile" stays; "visite à domicile" → "visites à domicile" (first word only)."""
+    """ "soins infirmiers à domicile" stays; "visite à domicile" → "visites à domicile" (first word only);
+    an acronym stays as it is ("les IRM")."""
     first, _, rest = name.partition(" ")
-    word = first if first.endswith(("s", "x")) else first + "s"
+    word = first if first.endswith(("s", "x")) or (len(first) > 1 and first.isupper()) else first + "s"
     return f"{word} {rest}".strip()
 
 

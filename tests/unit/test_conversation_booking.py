@@ -173,6 +173,19 @@ def test_an_open_wish_said_of_the_practitioner_keeps_the_earlier_time() -> None:
     assert dict(decision.changes) == {"time_wish": earlier}
 
 
+def test_the_first_available_said_of_the_practitioner_keeps_the_day_asked_for() -> None:
+    tuesday = {"weekdays": [1]}
+    decision = time_wish_answer(TimeWish(earliest=True), tuesday, "practitioner", None, True, PRACTICE, NOW)
+    assert dict(decision.changes) == {"time_wish": tuesday}
+    # with no day asked for, or to the time question, it is the earliest time
+    assert dict(time_wish_answer(TimeWish(earliest=True), None, "practitioner", None, True, PRACTICE, NOW).changes) == {
+        "time_wish": TimeWish(earliest=True)
+    }
+    assert dict(
+        time_wish_answer(TimeWish(earliest=True), tuesday, "time_wish", None, False, PRACTICE, NOW).changes
+    ) == {"time_wish": TimeWish(earliest=True)}
+
+
 def test_a_wish_in_the_past_is_refused() -> None:
     decision = time_wish_answer(day(-2), None, "time_wish", None, False, PRACTICE, NOW)
     assert decision.said == (reply("wish_in_the_past"),) and dict(decision.changes) == {"time_wish": None}

@@ -135,6 +135,16 @@ def test_no_motif_is_invented() -> None:
     assert [m for m in _said("je voudrais le premier rendez-vous disponible") if m[0] == "motif"] == []
 
 
+def test_the_first_available_appointment_is_a_time_not_a_first_visit() -> None:
+    practice = _practice()
+    from dataclasses import replace
+
+    first = AppointmentType("premiere", "première consultation", 30, ("boudiaf",), synonyms=("premier rendez-vous",))
+    vocabulary = vocabulary_of(replace(practice, appointment_types=(*practice.appointment_types, first)))
+    assert find_mentions("je voudrais le premier rendez-vous disponible", vocabulary) == []
+    assert [m.value for m in find_mentions("c'est pour un premier rendez-vous", vocabulary)] == ["premiere"]
+
+
 def test_name_similarity_forgives_spelling_and_sound_not_other_names() -> None:
     assert name_similarity("lefevre", "lefebvre") >= 0.8
     assert name_similarity("boudiafe", "boudiaf") >= 0.96

@@ -19,7 +19,7 @@ Spelling is forgiven in proportion to the evidence: after a title a close spelli
 "boudiafe", "bou diaf" joined), alone only an exact or same-sounding one. Which question was asked (the
 patient's name or the practitioner) is the dialogue's to weigh: both may read the same word.
 
-Motifs: the motif's name, its synonyms and its id, exactly (folded) or closely spelled ("ordonance",
+Motifs: the motif's name and its synonyms, exactly (folded) or closely spelled ("ordonance",
 "echographie abdominal").
 """
 
@@ -164,7 +164,7 @@ def vocabulary_of(practice: Practice) -> PracticeVocabulary:
     practitioners = tuple(_names(p) for p in practice.practitioners)
     labels: dict[tuple[str, ...], str] = {}
     for motif in practice.appointment_types:
-        for label in (motif.name, *motif.synonyms, motif.id.replace("-", " ")):
+        for label in (motif.name, *motif.synonyms):  # not the id: technical, and "premiere" would be "premier"
             words = tuple(normalise(label).split())
             if words:
                 labels.setdefault(words, motif.id)  # the file refuses one phrase for two motifs
@@ -348,6 +348,10 @@ def _practitioner_at(
     return None
 
 
+#: Words after a motif's label that make it a time: "le premier rdv dispo", "la première consultation libre".
+_AVAILABLE = frozenset({"disponible", "disponibles", "dispo", "dispos", "libre", "libres", "possible", "qui"})
+
+
 def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[Mention]:
     """Labels of motifs, longest first, exactly (folded) or closely spelled; they do not overlap."""
     words = [t.word for t in tokens]
@@ -366,6 +370,8 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
             else:
                 continue
             end = i + size
+            if end < len(words) and words[end] in _AVAILABLE:
+                continue  # "le premier rendez-vous disponible" asks for the earliest time, not a first visit
             candidates.append(Mention(MOTIF, label.motif_id, tokens[i].start, tokens[end - 1].end, evidence, score))
     candidates.sort(key=lambda m: (-(m.end - m.start), -m.score))
     kept: list[Mention] = []

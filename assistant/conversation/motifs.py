@@ -57,6 +57,8 @@ def motif_for(
     if new_patient and not motif.new_patients and first_visit is not None:
         # "jamais venu… un renouvellement d'ordonnance": the status was said first, the motif is swapped
         return MotifDecision(first_visit, reply("followed_patients_only", motif=indefinite_name))
+    if named is None:  # a symptom ("il tousse depuis trois jours"): the motif it books is said back
+        return MotifDecision(motif, reply("motif_for_symptom", motif=indefinite(motif.name)))
     return MotifDecision(motif)
 
 
@@ -109,7 +111,7 @@ def motif_answer(
     """
     first_visit = first_visit_instead(named, practice) if named is not None else None
     decision = motif_for(
-        named, practice, new_patient, gave_a_reason, first_visit, indefinite(first_visit.name) if first_visit else ""
+        named, practice, new_patient, gave_a_reason, first_visit, indefinite(first_visit) if first_visit else ""
     )
     said = (decision.said,) if decision.said is not None else ()
     if decision.motif is None:  # asked again, with examples (action_ask_motif), or handed over

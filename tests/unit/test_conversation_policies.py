@@ -19,6 +19,7 @@ from assistant.core.model import Channel, TimeRange
 from assistant.core.practice_config import load_practice_file
 from assistant.core.slots import SlotQuery
 from assistant.core.windows import Interval, TimeWish
+from assistant.dialogue.speech import indefinite
 
 ROOT = Path(__file__).resolve().parents[2]
 PRACTICE = load_practice_file(ROOT / "practices" / "demo-lille.yml")
@@ -146,7 +147,9 @@ def motif(motif_id: str):
 def test_a_symptom_books_the_motif_the_practice_file_marks_for_symptoms() -> None:
     assert symptom_motif(PRACTICE) == motif("consultation")
     decision = motif_for(None, PRACTICE, new_patient=False, gave_a_reason=True, first_visit=None)
-    assert decision.motif == motif("consultation") and decision.said is None
+    # said back, so that a patient who meant something else can say so
+    assert decision.motif == motif("consultation")
+    assert decision.said == reply("motif_for_symptom", motif=indefinite(motif("consultation").name))
     assert motif_for(None, PRACTICE, False, gave_a_reason=False, first_visit=None).motif is None
 
 
@@ -273,3 +276,73 @@ def test_the_written_summary_says_what_was_understood_and_whether_the_identity_w
         IDENTITY_KEY: "oui",
     }
     assert summary(ConversationState()) == {IDENTITY_KEY: "non"}  # never a phone number nor a birth date
+
+
+# --- an emergency's turn (ActionHandleEmergency carries it out)
+
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
+SUNDAY_NIGHT = datetime(2026, 11, 22, 23, 0, tzinfo=PARIS)
+
+
+def test_an_emergency_ends_the_request_hands_over_at_once_and_notes_the_emergency() -> None:
+    from assistant.conversation.escalation import HANDED_OVER_SLOTS, answer_emergency
+    from assistant.conversation.state import ConversationState
+
+    state = ConversationState(channel=Channel.CHAT, task="book", triage=Triage("emergency", ("Douleur thoracique",)))
+    answer = answer_emergency(state, PRACTICE, MONDAY_10, {"last_name": None})
+    decision = answer.decision
+    assert decision.stop_form and decision.after_handover == {"emergency": True}
+    assert all(decision.changes[name] is None for name in (*HANDED_OVER_SLOTS, "task", "last_name"))
+    assert decision.handover is not None
+    handover = decision.handover
+    assert (handover.reason, handover.category, handover.urgency) == ("Douleur thoracique", "emergency", "immediate")
+    assert not handover.announce  # the numbers are what the patient hears, then who knows now
+    assert answer.told == (reply("secretariat_told"),) and not answer.end_call
+    assert (answer.plan.category, answer.plan.life_threatening) == ("emergency", False)
+
+
+def test_names_the_emergency_message_filled_are_put_back_as_they_were() -> None:
+    from assistant.conversation.escalation import answer_emergency
+    from assistant.conversation.state import ConversationState
+
+    state = ConversationState(triage=Triage("emergency"))
+    answer = answer_emergency(state, PRACTICE, MONDAY_10, {"last_name": "Durand", "first_name": None})
+    assert answer.decision.changes["last_name"] == "Durand" and answer.decision.changes["first_name"] is None
+
+
+def test_on_the_phone_a_person_in_distress_is_put_through_and_an_emergency_at_night_frees_the_line() -> None:
+    from assistant.conversation.escalation import answer_emergency
+    from assistant.conversation.state import ConversationState
+
+    thoughts = ConversationState(channel=Channel.PHONE, triage=Triage("suicide", rule_categories=("suicide",)))
+    put_through = answer_emergency(thoughts, PRACTICE, MONDAY_10, {})
+    assert put_through.decision.handover is not None and put_through.decision.handover.announce
+    assert put_through.told == () and not put_through.end_call
+    night = answer_emergency(
+        ConversationState(channel=Channel.PHONE, triage=Triage("emergency")), PRACTICE, SUNDAY_NIGHT, {}
+    )
+    assert night.told == (reply("secretariat_told_later"), reply("hanging_up")) and night.end_call
+
+
+def test_no_booking_after_an_emergency_names_that_emergencys_number() -> None:
+    from assistant.conversation.escalation import no_booking_after
+
+    numbers = PRACTICE.emergency
+    assert no_booking_after("suicide", numbers) == reply(
+        "emergency_no_booking_suicide", suicide_prevention="3114", samu="15"
+    )
+    assert no_booking_after("emergency", numbers) == reply("emergency_no_booking", samu="15")
+    assert no_booking_after(None, numbers) == reply("emergency_no_booking", samu="15")
+
+
+def test_a_callback_number_is_asked_twice_at_most_and_never_before_the_question() -> None:
+    from assistant.conversation.escalation import callback_number
+    from assistant.language.fr.phone import NO_PHONE
+
+    assert callback_number("0601020304", 1).changes == {"phone": "0601020304"}
+    before_the_question = callback_number(None, 0)
+    assert before_the_question.changes == {"phone": None} and not before_the_question.said
+    first = callback_number(None, 1)
+    assert first.changes == {"phone": None} and first.said == (reply("callback_phone_not_understood"),)
+    second = callback_number(None, 2)
+    assert second.changes == {"phone": NO_PHONE} and second.said == (reply("phone_not_noted"),)

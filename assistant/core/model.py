@@ -70,6 +70,8 @@ class Practitioner:
     accepts_new_patients: bool = True
     schedule: tuple[ScheduleRule, ...] = ()
     phone_label: str = ""  # how the practitioner is announced, e.g. "le docteur Lefebvre"
+    #: "f" or "m" as the file says (empty: not said); "la docteure Vangrevelinghe", never guessed from a first name.
+    gender: str = ""
 
     @property
     def spoken_name(self) -> str:
@@ -94,6 +96,11 @@ class AppointmentType:
     hours: tuple[TimeRange, ...] = ()
     #: The motif booked when a patient gives a symptom as the reason ("une otite"): a consultation.
     for_symptoms: bool = False
+    #: Whether the patient needs a prescription (a doctor's "ordonnance") for it: an MRI, physiotherapy.
+    prescription_required: bool = False
+    #: The grammatical gender of its name, "f" or "m", when the file gives it ("une IRM", "un drainage");
+    #: empty: guessed from the name (assistant.dialogue.speech).
+    gender: str = ""
 
     @property
     def duration(self) -> timedelta:

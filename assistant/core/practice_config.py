@@ -117,6 +117,20 @@ for _index, _names in enumerate(
 _DAY_HELP = "utilisez lun, mar, mer, jeu, ven, sam, dim (ou mon, tue, wed, thu, fri, sat, sun)"
 
 _PUBLIC_HOLIDAYS = {"closed": True, "open": False, "fermé": True, "ferme": True, "ouvert": False}
+#: Grammatical gender (``gender:`` of a practitioner or a motif): "f" or "m"; the words are accepted too.
+_GENDERS = {"f": "f", "m": "m", "féminin": "f", "feminin": "f", "masculin": "m", "femme": "f", "homme": "m"}
+#: Titles that say a gender ("Mme", "M."): a ``gender`` that contradicts them is a slip.
+_TITLE_GENDERS = {"mme": "f", "madame": "f", "mlle": "f", "mademoiselle": "f", "m": "m", "monsieur": "m", "mr": "m"}
+#: "le docteur", "la kinésithérapeute", "l'infirmière" in a ``spoken_name``: the gender it says.
+_SPOKEN_ROLE = re.compile(
+    r"\b(?:(le|la)\s+(?:docteure?|doctoresse|professeure?|médecin|kinés?|kinésithérapeute|masseur|masseuse"
+    r"|radiologue|manipulateur|manipulatrice|sage-femme|dentiste|orthophoniste|ostéopathe|psychologue|podologue)"
+    r"|l['’](infirmière|infirmier))\b",
+    re.IGNORECASE,
+)
+
+#: Titles said in the masculine for a woman too, by many practices ("le docteur Lefebvre").
+_TRADITIONAL_MASCULINE = re.compile(r"\ble\s+(?:docteur|professeur|médecin)\b", re.IGNORECASE)
 _HOLIDAY_REGIONS = {
     "metropole": "metropole",
     "métropole": "metropole",
@@ -578,11 +592,23 @@ _ADDRESS_KEYS = _Keys(
 _FEES_KEYS = _Keys(optional=("sector", "tiers_payant", "carte_vitale", "payment_methods", "notes"))
 _SECRETARIAT_KEYS = _Keys(optional=("hours", "transfer_number"))
 _EMERGENCY_KEYS = _Keys(optional=("samu", "european", "deaf_sms", "suicide_prevention", "on_call", "on_call_label"))
-_PRACTITIONER_KEYS = _Keys(("id", "name", "title", "specialty", "schedule"), ("accepts_new_patients", "spoken_name"))
+_PRACTITIONER_KEYS = _Keys(
+    ("id", "name", "title", "specialty", "schedule"), ("accepts_new_patients", "spoken_name", "gender")
+)
 _RULE_KEYS = _Keys(("days", "hours"), ("every_weeks", "week_of", "from", "until"))
 _TYPE_KEYS = _Keys(
     ("id", "name", "duration_minutes", "practitioners"),
-    ("synonyms", "new_patients", "bookable_online", "instructions", "fee", "hours", "for_symptoms"),
+    (
+        "synonyms",
+        "new_patients",
+        "bookable_online",
+        "prescription_required",
+        "instructions",
+        "fee",
+        "hours",
+        "for_symptoms",
+        "gender",
+    ),
 )
 _CLOSURE_KEYS = _Keys(("from",), ("to", "reason", "practitioner"))
 _BOOKING_RULES_KEYS = _Keys(optional=tuple(BOOKING_RULE_BOUNDS))
@@ -797,20 +823,55 @@ def _read_practitioners(checker: _Checker, top: _Section) -> tuple[tuple[Practit
         if isinstance(id_node, yaml.ScalarNode):
             written_ids.add(str(id_node.value).strip())
         _check_unique_id(checker, seen, practitioner_id, section.node("id"), section.path_of("id"), "praticien")
+        title = section.text("title")
+        spoken_name = section.text("spoken_name")
+        gender = section.choice("gender", _GENDERS, "", ("f", "m"))
+        _check_gender(checker, section, gender, title, spoken_name)
         practitioners.append(
             Practitioner(
                 id=practitioner_id,
                 name=section.nonempty_text("name"),
-                title=section.text("title"),
+                title=title,
                 specialty=section.nonempty_text("specialty"),
                 accepts_new_patients=section.boolean("accepts_new_patients", True),
                 schedule=_read_rules(checker, section, "schedule", at_least_one=True),
-                phone_label=section.text("spoken_name"),
+                phone_label=spoken_name,
+                gender=gender,
             )
         )
     if isinstance(node, yaml.SequenceNode) and not node.value:
         checker.error(_line(node), top.path_of("practitioners"), "doit contenir au moins un praticien")
     return tuple(practitioners), written_ids
+
+
+def _check_gender(checker: _Checker, section: _Section, gender: str, title: str, spoken_name: str) -> None:
+    """A ``gender`` the title ("Mme", "M.") or the spoken name ("la docteure…") contradicts is a slip."""
+    if not gender:
+        return
+    said = {"f": "f (féminin)", "m": "m (masculin)"}
+    title_gender = _TITLE_GENDERS.get(title.lower().rstrip(".").strip())
+    if title_gender is not None and title_gender != gender:
+        checker.error(
+            section.line_of("gender"),
+            section.path_of("gender"),
+            f"vaut {said[gender]}, mais le titre {title!r} dit {said[title_gender]} ; corrigez l'un des deux",
+        )
+    match = _SPOKEN_ROLE.search(spoken_name)
+    if match is not None:
+        article, elided = match.group(1), match.group(2)
+        spoken = (
+            ("f" if article.lower() == "la" else "m") if article else ("f" if elided.lower().endswith("e") else "m")
+        )
+        # "le docteur Lefebvre" for a woman is the usage of many practices: only a feminine article
+        # or noun for a man, or a masculine noun that has a common feminine ("le kiné" for her), is a slip.
+        traditional = gender == "f" and spoken == "m" and _TRADITIONAL_MASCULINE.search(match.group(0)) is not None
+        if spoken != gender and not traditional:
+            checker.error(
+                section.line_of("spoken_name"),
+                section.path_of("spoken_name"),
+                f"« {match.group(0)} » ne s'accorde pas avec gender: {gender} ; "
+                f"écrivez {'la docteure, la kinésithérapeute' if gender == 'f' else 'le docteur, le kinésithérapeute'}…",
+            )
 
 
 def _read_rules(
@@ -975,6 +1036,8 @@ def _read_appointment_types(checker: _Checker, top: _Section, known_ids: set[str
                 fee=section.text("fee"),
                 hours=_read_ranges(checker, section),
                 for_symptoms=section.boolean("for_symptoms", False),
+                prescription_required=section.boolean("prescription_required", False),
+                gender=section.choice("gender", _GENDERS, "", ("f", "m")),
             )
         )
     if isinstance(node, yaml.SequenceNode) and not node.value:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from assistant.clock import get_timezone
 from assistant.conversation.replies import Reply, catalogue, render, reply, say
-from assistant.core.model import Appointment, Practice, Slot
+from assistant.core.model import Appointment, AppointmentType, Practice, Slot
 from assistant.language.fr.dates import DAYS, MONTHS, say_date, say_day_month, say_time  # noqa: F401 (re-exported)
 from assistant.language.fr.practitioners import practitioner_phrase
 
@@ -91,8 +91,8 @@ def motif_question_reply(practice: Practice, practitioner_id: str | None = None,
     theirs = [m for m in motifs if practitioner_id in m.practitioner_ids] if practitioner_id else []
     if 2 <= len(theirs) <= 3:  # a real choice, not a yes/no question, which a form cannot take as an answer
         who = practitioner_phrase(practice, str(practitioner_id))
-        return reply("ask_motif.theirs", who=who, motifs=join_alternatives([indefinite(m.name) for m in theirs]))
-    examples = [indefinite(m.name) for m in (theirs or motifs)[:3]]
+        return reply("ask_motif.theirs", who=who, motifs=join_alternatives([indefinite(m) for m in theirs]))
+    examples = [indefinite(m) for m in (theirs or motifs)[:3]]
     if not examples:
         return reply("ask_motif")
     return reply("ask_motif.examples", examples=join_alternatives(examples))
@@ -113,23 +113,36 @@ _MASCULINE = ("bilan", "renouvellement", "certificat", "suivi", "frottis", "pans
 
 
 def is_feminine(name: str) -> bool:
-    """A guess good enough for motif names: "consultation", "prise", "séance" are feminine."""
+    """A guess good enough for most motif names: "consultation", "prise", "séance" are feminine. A name the
+    guess gets wrong ("IRM", "drainage") has its ``gender`` in the practice file."""
     first = name.lower().split()[0] if name.split() else ""
     return first.endswith(("e", "ion")) and first not in _MASCULINE
 
 
-def with_article(name: str) -> str:
-    """ "la consultation", "le bilan kiné", "l'injection": a motif name with its definite article."""
-    lowered = name[:1].lower() + name[1:]
-    if lowered[:1] in "aeiouyéèêh":
+def _motif_name(motif: AppointmentType | str) -> tuple[str, bool]:
+    """The name as said inside a sentence ("IRM" keeps its capitals), and whether it is feminine."""
+    name = motif if isinstance(motif, str) else motif.name
+    first_word = name.split(" ", 1)[0]
+    lowered = name if len(first_word) > 1 and first_word.isupper() else name[:1].lower() + name[1:]
+    if isinstance(motif, AppointmentType) and motif.gender:
+        return lowered, motif.gender == "f"
+    return lowered, is_feminine(lowered)
+
+
+def with_article(motif: AppointmentType | str) -> str:
+    """ "la consultation", "le bilan kiné", "l'injection", "l'IRM": a motif with its definite article
+    (its ``gender`` from the practice file when given, else a guess from the name)."""
+    lowered, feminine = _motif_name(motif)
+    if lowered[:1].lower() in "aeiouyéèêh":
         return f"l'{lowered}"
-    return f"la {lowered}" if is_feminine(lowered) else f"le {lowered}"
+    return f"la {lowered}" if feminine else f"le {lowered}"
 
 
-def indefinite(name: str) -> str:
-    """ "une consultation", "un bilan kiné": a motif name with its indefinite article."""
-    lowered = name[:1].lower() + name[1:]
-    return f"une {lowered}" if is_feminine(lowered) else f"un {lowered}"
+def indefinite(motif: AppointmentType | str) -> str:
+    """ "une consultation", "un bilan kiné", "une IRM", "un drainage lymphatique": a motif with its
+    indefinite article (its ``gender`` from the practice file when given)."""
+    lowered, feminine = _motif_name(motif)
+    return f"une {lowered}" if feminine else f"un {lowered}"
 
 
 #: From this local hour, a caller is greeted "bonsoir".

@@ -11,7 +11,6 @@ counts as an emergency is data (``assistant/triage/rules_fr.yml``), read by
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -27,28 +26,31 @@ from actions.base import (
     SafeFormValidation,
     State,
     StateAction,
+    form_answer,
     last_bot_texts,
     previous_action,
 )
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
-from actions.handover import FORM_SLOTS, callback_promise, no_booking_after_emergency, open_escalation, transfers_call
+from actions.handover import FORM_SLOTS, callback_promise, emergency_category, open_escalation, transfers_call
 from actions.say import utter
 from actions.state_adapter import (
-    channel_of,
     latest_intent,
     latest_text,
+    names_before_this_message,
     read_state,
     triage_of,
-    value_before_latest_message,
+    with_slots,
 )
 from actions.translate import carry_out
 from assistant.conversation.escalation import (
     AFTER_EMERGENCY,
     after_emergency,
-    emergency_plan,
+    answer_emergency,
+    callback_number,
+    emergency_kind,
     handover_for,
     is_an_emergency,
-    is_life_threatening,
+    no_booking_after,
 )
 from assistant.conversation.fallback import (
     Misunderstanding,
@@ -60,7 +62,6 @@ from assistant.conversation.fallback import (
 )
 from assistant.conversation.replies import say
 from assistant.core.model import Practice
-from assistant.core.secretariat import is_staffed
 from assistant.dialogue.safety_net import emergency_sentence, numbers_of
 from assistant.language.fr.phone import NO_PHONE, parse_phone
 from assistant.language.fr.requests import asks_to_repeat, ends_with_goodbye, is_hold_on
@@ -69,77 +70,31 @@ from assistant.language.fr.requests import asks_to_repeat, ends_with_goodbye, is
 class ActionHandleEmergency(SafeAction):
     """The number first, then the record; any form in progress is abandoned (no booking)."""
 
-    def name(self) -> str:
-        return "action_handle_emergency"
+    action_name = "action_handle_emergency"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        triage = triage_of(tracker)
         state = read_state(tracker)
-        if state.emergency and not is_an_emergency(state.intent, triage):
+        if state.emergency and not is_an_emergency(state.intent, state.triage):
             # answered as it asks (the practice is read only for the number said again)
             practice = None if state.intent in AFTER_EMERGENCY else await runtime.practice()
-            no_booking = no_booking_after_emergency(tracker, practice) if practice is not None else None
+            no_booking = no_booking_after(emergency_category(tracker), practice.emergency) if practice else None
             return await carry_out(dispatcher, tracker, after_emergency(state.intent, no_booking), practice)
-        # "mal à la poitrine" said when the name was asked is no name: the names stay as they were
-        # (the hand-over summary read « nom : Mal A La Poitrine », QA)
-        names = names_before_this_message(tracker)
-        if names:
-            tracker = with_slots(tracker, names)
-        life_threatening = is_life_threatening(triage)
-        category = "suicide" if triage.category == "suicide" else "emergency"
         try:
             practice = await runtime.practice()
         except Exception:
             # The numbers never wait for the database: the national ones are said, then the failure is
             # reported (the channel's guard keeps the hand-over until the database answers).
-            dispatcher.utter_message(text=emergency_sentence(numbers_of(None), category, life_threatening))
+            dispatcher.utter_message(text=emergency_sentence(numbers_of(None), *emergency_kind(state.triage)))
             raise
-        dispatcher.utter_message(text=emergency_sentence(practice.emergency, category, life_threatening))
-        now = runtime.now()
-        plan = emergency_plan(
-            triage, channel_of(tracker), is_staffed(practice, now), transfers_call(tracker, practice, now)
-        )
-        events = await open_escalation(
-            dispatcher,
-            tracker,
-            reason=plan.reason,
-            category=plan.category,
-            urgency="immediate",
-            announce=plan.put_through,
-        )
-        if plan.hang_up:  # keep the patient's line free for the emergency call: say it, then hang up
-            await utter(dispatcher, tracker, plan.told, "hanging_up", practice=practice)
+        names = names_before_this_message(tracker)
+        answer = answer_emergency(state, practice, runtime.now(), names)
+        dispatcher.utter_message(text=emergency_sentence(practice.emergency, *emergency_kind(state.triage)))
+        events = await carry_out(dispatcher, with_slots(tracker, names), answer.decision, practice)
+        if answer.told:
+            await utter(dispatcher, tracker, *answer.told, practice=practice)
+        if answer.end_call:
             dispatcher.utter_message(json_message={"end_call": True})
-        elif not plan.put_through:  # put through: open_escalation said "Je vous passe le secrétariat"
-            await utter(dispatcher, tracker, plan.told, practice=practice)
-        return [
-            ActiveLoop(None),
-            *[SlotSet(name, None) for name in FORM_SLOTS],
-            SlotSet("task", None),  # no request resumes after an emergency (QA: the identity form carried on)
-            *[SlotSet(name, value) for name, value in names.items()],
-            *events,
-            SlotSet("emergency", True),
-        ]
-
-
-NAME_SLOTS = ("last_name", "first_name")  # the only slots a form takes from an emergency's text
-
-
-def names_before_this_message(tracker: Tracker) -> dict[str, Any]:
-    """The identity slots the emergency message itself filled (a name form's "from_text"), as they were before it."""
-    changed: dict[str, Any] = {}
-    for name in NAME_SLOTS:
-        before = value_before_latest_message(tracker, name)
-        if tracker.get_slot(name) != before:
-            changed[name] = before
-    return changed
-
-
-def with_slots(tracker: Tracker, values: dict[str, Any]) -> Tracker:
-    """``tracker`` with some slots as ``values`` says (what the escalation's summary reads)."""
-    changed = copy.copy(tracker)
-    changed.slots = {**tracker.slots, **values}
-    return changed
+        return events
 
 
 class ActionEscalate(SafeAction):
@@ -170,24 +125,10 @@ class ValidateCallbackForm(SafeFormValidation):
     async def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A number, "aucun", or, after a second answer that is not a number, no number: never a loop.
-
-        The request is already with the secretariat; a callback number only helps it. A patient who
-        has none, or whose number is not understood twice, is not asked forever.
-        """
         in_text = parse_phone(latest_text(tracker))  # the whole message: DIET may tag each group apart
         phone = in_text if in_text not in (None, NO_PHONE) else parse_phone(str(value or ""))
-        if phone is None and answers_in_this_form(tracker, "callback_form") == 0:
-            # the form starts in the turn of the hand-over: digits of that message ("123456" said for a
-            # name) answer no question of it yet (QA: « Je n'ai pas compris ce numéro » before it was asked)
-            return {"phone": None}
-        if phone is None and answers_in_this_form(tracker, "callback_form") >= 2:
-            await utter(dispatcher, tracker, "phone_not_noted")
-            return {"phone": NO_PHONE}
-        if phone is None:
-            await utter(dispatcher, tracker, "callback_phone_not_understood")
-            return {"phone": None}
-        return {"phone": phone}
+        answers = answers_in_this_form(tracker, "callback_form")
+        return await form_answer(dispatcher, tracker, callback_number(phone, answers))
 
 
 def answers_in_this_form(tracker: Tracker, form: str) -> int:

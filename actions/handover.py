@@ -14,9 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import runtime
 from actions.say import utter
 from actions.state_adapter import caller_number, channel_of, read_state
-from assistant.conversation.escalation import HANDED_OVER_SLOTS, summary
+from assistant.conversation.escalation import HANDED_OVER_SLOTS, no_booking_after, summary
+from assistant.conversation.escalation import transfers_call as is_live_transfer
 from assistant.conversation.replies import Reply, reply
-from assistant.core.model import Channel, Practice
+from assistant.core.model import Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
 from assistant.language.fr.phone import NO_PHONE
@@ -64,10 +65,7 @@ def emergency_category(tracker: Tracker) -> str | None:
 
 def no_booking_after_emergency(tracker: Tracker, practice: Practice) -> Reply:
     """No appointment after an emergency: the number of that emergency again (the 3114 after suicidal words)."""
-    numbers = practice.emergency
-    if emergency_category(tracker) == "suicide":
-        return reply("emergency_no_booking_suicide", suicide_prevention=numbers.suicide_prevention, samu=numbers.samu)
-    return reply("emergency_no_booking", samu=numbers.samu)
+    return no_booking_after(emergency_category(tracker), practice.emergency)
 
 
 async def open_escalation(
@@ -122,11 +120,7 @@ async def open_escalation(
 
 def transfers_call(tracker: Tracker, practice: Practice, now: Any) -> bool:
     """Whether a hand-over is a live transfer: a phone call, staffed hours, a number to dial."""
-    return (
-        channel_of(tracker) == Channel.PHONE
-        and bool(practice.secretariat.transfer_number)
-        and is_staffed(practice, now)
-    )
+    return is_live_transfer(channel_of(tracker), practice, now)
 
 
 def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:

@@ -7,6 +7,7 @@ ISO text, ids as floats. :func:`read_state` turns them into :class:`Conversation
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 from collections.abc import Mapping, Sequence
@@ -128,6 +129,26 @@ def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
         elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
+
+
+NAME_SLOTS = ("last_name", "first_name")  # the only slots a form takes from an emergency's text
+
+
+def names_before_this_message(tracker: Tracker) -> dict[str, Any]:
+    """The identity slots the emergency message itself filled (a name form's "from_text"), as they were before it."""
+    changed: dict[str, Any] = {}
+    for name in NAME_SLOTS:
+        before = value_before_latest_message(tracker, name)
+        if tracker.get_slot(name) != before:
+            changed[name] = before
+    return changed
+
+
+def with_slots(tracker: Tracker, values: dict[str, Any]) -> Tracker:
+    """``tracker`` with some slots as ``values`` says (what the escalation's summary reads)."""
+    changed = copy.copy(tracker)
+    changed.slots = {**tracker.slots, **values}
+    return changed
 
 
 def user_texts(tracker: Tracker) -> list[str]:

@@ -24,7 +24,11 @@ async def carry_out(
     events.extend(slot_events(**decision.changes))
     if decision.handover is not None:
         handover = decision.handover
-        events.extend(await open_escalation(dispatcher, tracker, handover.reason, handover.category, handover.urgency))
+        events.extend(
+            await open_escalation(
+                dispatcher, tracker, handover.reason, handover.category, handover.urgency, handover.announce
+            )
+        )
         events.extend(slot_events(**decision.after_handover))
     if decision.follow:
         events.append(FollowupAction(decision.follow))

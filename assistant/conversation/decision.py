@@ -17,6 +17,8 @@ class Handover:
     category: str
     urgency: str
     acknowledgement: str | None = None  # a reply id
+    #: Whether the patient is told what happens next (a transfer, or when the secretariat will call back).
+    announce: bool = True
 
 
 #: The value of the practitioner slot when the patient lets anyone receive them ("peu importe").

@@ -5,13 +5,18 @@ Pure: the actions read the state, call these, record the escalation and say the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from assistant.conversation.decision import Decision, Handover
-from assistant.conversation.replies import Reply, say
+from assistant.conversation.replies import Reply, reply, say
 from assistant.conversation.state import ConversationState, Triage
 from assistant.core.escalation import IDENTITY_KEY
-from assistant.core.model import Channel
+from assistant.core.model import Channel, EmergencyNumbers, Practice
+from assistant.core.secretariat import is_staffed
+from assistant.language.fr.phone import NO_PHONE
 
 #: What a hand-over or an emergency empties: the form in progress and the request's answers.
 HANDED_OVER_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
@@ -69,12 +74,17 @@ def is_life_threatening(triage: Triage) -> bool:
     return triage.category == "suicide" and "emergency" in triage.rule_categories
 
 
+def emergency_kind(triage: Triage) -> tuple[str, bool]:
+    """The emergency's category ("suicide" or "emergency") and whether it is life-threatening: which
+    numbers are said first, in which order."""
+    return ("suicide" if triage.category == "suicide" else "emergency"), is_life_threatening(triage)
+
+
 def emergency_plan(triage: Triage, channel: Channel, staffed: bool, can_transfer: bool) -> EmergencyPlan:
     """A person in distress on the phone while someone is at the desk is put through to that person (the
     3114 said first); a medical emergency frees the line for the 15; at night the secretariat is told it
     will know at its reopening, never that it was told."""
-    category = "suicide" if triage.category == "suicide" else "emergency"
-    life_threatening = is_life_threatening(triage)
+    category, life_threatening = emergency_kind(triage)
     put_through = category == "suicide" and not life_threatening and can_transfer
     reason = "; ".join(triage.reasons) or say("reason.emergency")
     told = "secretariat_told" if staffed else "secretariat_told_later"
@@ -112,6 +122,70 @@ def after_emergency(intent: str | None, no_booking: Reply | None) -> Decision:
     if follow is not None:
         return Decision(stopped, follow=follow, stop_form=True)
     return Decision(stopped, (no_booking,) if no_booking else (), stop_form=True)
+
+
+def no_booking_after(category: str | None, numbers: EmergencyNumbers) -> Reply:
+    """No appointment after an emergency: the number of that emergency again (the 3114 after suicidal
+    words; ``category`` is the conversation's latest emergency, "suicide" or "emergency")."""
+    if category == "suicide":
+        return reply("emergency_no_booking_suicide", suicide_prevention=numbers.suicide_prevention, samu=numbers.samu)
+    return reply("emergency_no_booking", samu=numbers.samu)
+
+
+def transfers_call(channel: Channel, practice: Practice, now: datetime) -> bool:
+    """Whether a hand-over is a live transfer: a phone call, staffed hours, a number to dial."""
+    return channel == Channel.PHONE and bool(practice.secretariat.transfer_number) and is_staffed(practice, now)
+
+
+@dataclass(frozen=True)
+class EmergencyAnswer:
+    """An emergency's turn: its numbers said first, on their own (:attr:`plan`'s category and order), then
+    the decision (the form ended, the request's slots emptied, the hand-over, the emergency noted), then
+    :attr:`told` (who knows now), and the phone line freed when :attr:`end_call`."""
+
+    plan: EmergencyPlan
+    decision: Decision
+    told: tuple[Reply, ...]
+    end_call: bool
+
+
+def answer_emergency(
+    state: ConversationState, practice: Practice, now: datetime, names_before: Mapping[str, Any]
+) -> EmergencyAnswer:
+    """What an emergency calls for. ``names_before``: the names the emergency message itself filled, as they
+    were before it ("mal à la poitrine" said when the name was asked is no name: the hand-over's summary read
+    « nom : Mal A La Poitrine », QA). No request resumes after an emergency (QA: the identity form carried on)."""
+    plan = emergency_plan(
+        state.triage, state.channel, is_staffed(practice, now), transfers_call(state.channel, practice, now)
+    )
+    decision = Decision(
+        {**dict.fromkeys(HANDED_OVER_SLOTS), "task": None, **names_before},
+        stop_form=True,
+        # put through: the hand-over says "Je vous passe le secrétariat"; otherwise it says nothing itself
+        handover=Handover(plan.reason, plan.category, "immediate", announce=plan.put_through),
+        after_handover={"emergency": True},
+    )
+    if plan.hang_up:  # keep the patient's line free for the emergency call: say it, then hang up
+        return EmergencyAnswer(plan, decision, (reply(plan.told), reply("hanging_up")), end_call=True)
+    return EmergencyAnswer(plan, decision, () if plan.put_through else (reply(plan.told),), end_call=False)
+
+
+def callback_number(phone: str | None, answers: int) -> Decision:
+    """The answer to "À quel numéro le secrétariat peut-il vous rappeler ?": a number, "aucun" (``NO_PHONE``),
+    or, after a second answer that is not a number, no number: never a loop.
+
+    ``phone``: the number read in the answer (None: none); ``answers``: the patient's messages since the
+    form started, this one included. The request is already with the secretariat; a callback number only
+    helps it. The form starts in the turn of the hand-over: digits of that message ("123456" said for a
+    name) answer no question of it yet (QA: « Je n'ai pas compris ce numéro » before it was asked).
+    """
+    if phone is not None:
+        return Decision({"phone": phone})
+    if answers == 0:
+        return Decision({"phone": None})
+    if answers >= 2:
+        return Decision({"phone": NO_PHONE}, (reply("phone_not_noted"),))
+    return Decision({"phone": None}, (reply("callback_phone_not_understood"),))
 
 
 def summary(state: ConversationState) -> dict[str, str]:

@@ -680,3 +680,81 @@ def test_a_motifs_start_hours_are_read_and_a_bad_range_names_its_line() -> None:
     assert parse_practice(MINIMAL).appointment_types[0].hours == ()  # the practitioner's whole day
     issue = single_issue(variant((L_TYPE_PRACTITIONERS, "    practitioners: [dr-a]\n    hours: [10:00-07:30]")))
     assert_issue(issue, L_TYPE_PRACTITIONERS + 1, "appointment_types[0].hours[0]", "doit finir après avoir commencé")
+
+
+# --------------------------------------------------------------------------- issue 18: prescription and gender
+
+
+def test_prescription_required_defaults_to_false_and_reads_true_or_oui() -> None:
+    assert parse_practice(MINIMAL).appointment_types[0].prescription_required is False
+    for value in ("true", "oui", "yes"):
+        text = variant((L_DURATION, f"    duration_minutes: 20\n    prescription_required: {value}"))
+        assert parse_practice(text).appointment_types[0].prescription_required is True
+    text = variant((L_DURATION, "    duration_minutes: 20\n    prescription_required: non"))
+    assert parse_practice(text).appointment_types[0].prescription_required is False
+
+
+def test_a_bad_prescription_required_is_reported_at_its_line() -> None:
+    issue = single_issue(variant((L_DURATION, "    duration_minutes: 20\n    prescription_required: parfois")))
+    assert_issue(issue, L_DURATION + 1, "appointment_types[0].prescription_required", "true ou false", "'parfois'")
+
+
+def test_a_misspelt_prescription_key_gets_a_suggestion() -> None:
+    issue = single_issue(variant((L_DURATION, "    duration_minutes: 20\n    prescription_requried: true")))
+    assert_issue(
+        issue, L_DURATION + 1, "appointment_types[0].prescription_requried", "vouliez-vous dire 'prescription_required'"
+    )
+
+
+@pytest.mark.parametrize(("value", "expected"), [("f", "f"), ("m", "m"), ("F", "f"), ("féminin", "f"), ("homme", "m")])
+def test_a_practitioners_gender_is_read(value: str, expected: str) -> None:
+    practice = parse_practice(variant((L_PR_NAME, f"    name: Anne Arnaud\n    gender: {value}")))
+    assert practice.practitioners[0].gender == expected
+    assert parse_practice(MINIMAL).practitioners[0].gender == ""  # not said: never guessed
+
+
+def test_a_bad_gender_is_reported_with_the_values_allowed() -> None:
+    issue = single_issue(variant((L_PR_NAME, "    name: Anne Arnaud\n    gender: femelle")))
+    assert_issue(issue, L_PR_NAME + 1, "practitioners[0].gender", "doit valoir f ou m", "'femelle'")
+
+
+def test_a_gender_the_title_contradicts_is_reported_at_the_gender_line() -> None:
+    issue = single_issue(
+        variant((L_PR_NAME, "    name: Anne Arnaud\n    gender: m"), (L_PR_NAME + 1, "    title: Mme"))
+    )
+    assert_issue(issue, L_PR_NAME + 1, "practitioners[0].gender", "m (masculin)", "'Mme'", "f (féminin)")
+
+
+def test_a_spoken_name_that_contradicts_the_gender_is_reported_at_its_line() -> None:
+    text = variant(
+        (L_PR_NAME, "    name: Anne Arnaud\n    gender: m\n    spoken_name: Anne Arnaud, la kinésithérapeute")
+    )
+    issue = single_issue(text)
+    assert_issue(issue, L_PR_NAME + 2, "practitioners[0].spoken_name", "« la kinésithérapeute »", "gender: m")
+    text = variant((L_PR_NAME, "    name: Anne Arnaud\n    gender: f\n    spoken_name: Anne Arnaud, l’infirmier"))
+    assert_issue(single_issue(text), L_PR_NAME + 2, "practitioners[0].spoken_name", "« l’infirmier »", "gender: f")
+
+
+def test_le_docteur_for_a_woman_is_the_usage_of_many_practices_and_is_accepted() -> None:
+    text = variant((L_PR_NAME, "    name: Anne Arnaud\n    gender: f\n    spoken_name: le docteur Arnaud"))
+    assert parse_practice(text).practitioners[0].phone_label == "le docteur Arnaud"
+
+
+def test_a_motifs_gender_is_read_and_checked() -> None:
+    practice = parse_practice(variant((L_DURATION, "    duration_minutes: 20\n    gender: f")))
+    assert practice.appointment_types[0].gender == "f"
+    assert parse_practice(MINIMAL).appointment_types[0].gender == ""
+    issue = single_issue(variant((L_DURATION, "    duration_minutes: 20\n    gender: une")))
+    assert_issue(issue, L_DURATION + 1, "appointment_types[0].gender", "doit valoir f ou m", "'une'")
+
+
+def test_gender_and_prescription_survive_the_stored_snapshot() -> None:
+    text = variant(
+        (L_PR_NAME, "    name: Anne Arnaud\n    gender: f"),
+        (L_DURATION, "    duration_minutes: 20\n    prescription_required: true\n    gender: f"),
+    )
+    practice = parse_practice(text)
+    assert practice_from_dict(json.loads(json.dumps(practice_to_dict(practice)))) == practice
+    older = practice_to_dict(parse_practice(MINIMAL))  # a snapshot stored before these fields existed
+    del older["practitioners"][0]["gender"], older["appointment_types"][0]["prescription_required"]
+    assert practice_from_dict(older).appointment_types[0].prescription_required is False

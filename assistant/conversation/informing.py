@@ -67,8 +67,8 @@ def answer(question: Question, practice: Practice, now: datetime) -> str:
         return answer_address(practice, text)
     if question.intent == "ask_fees":
         return answer_fees(practice, text, question.motif)
-    if question.intent == "ask_documents":
-        return answer_documents(practice, question.motif)
+    if question.intent == "ask_documents":  # what to bring, how to prepare, whether a prescription is needed
+        return answer_documents(practice, question.motif, text)
     if question.intent == "ask_on_call":
         return answer_on_call(practice, text)
     return answer_practitioners(practice, question.practitioner, text)

@@ -273,7 +273,7 @@ def motif_hours_reason(motif: AppointmentType | None, wish: TimeWish) -> str | N
     if any(part.start < hours.end and hours.start < part.end for part in wish.day_parts for hours in motif.hours):
         return None
     ranges = join_alternatives([say_range(hours) for hours in motif.hours])
-    return say("answer.motif_hours", motif=indefinite(motif.name), ranges=ranges)
+    return say("answer.motif_hours", motif=indefinite(motif), ranges=ranges)
 
 
 def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence[str], today: date) -> str | None:
@@ -430,7 +430,7 @@ def fees_topics(question: str) -> list[str]:
 def motif_price(practice: Practice, motif: AppointmentType) -> list[str]:
     """ "La consultation de médecine générale coûte 30 € (tarif conventionnel)." and the sector."""
     sector = [say("answer.sector", sector=practice.fees.sector)] if practice.fees.sector else []
-    the_motif = with_article(motif.name)
+    the_motif = with_article(motif)
     if motif.fee:
         return [say("answer.motif_fee", Motif=_upper_first(the_motif), fee=motif.fee.rstrip(".")), *sector]
     of_the_motif = "du " + the_motif[3:] if the_motif.startswith("le ") else "de " + the_motif
@@ -471,22 +471,104 @@ def answer_fees(practice: Practice, question: str = "", motif: AppointmentType |
     return " ".join(sentences) or say("answer.fees_from_secretariat")
 
 
-def answer_documents(practice: Practice, motif: AppointmentType | None = None) -> str:
-    """What to bring: the motif's own instructions, else the practice's list.
+#: Words of a question about a prescription ("faut-il une ordonnance pour une IRM ?"), folded.
+_PRESCRIPTION_WORDS = frozenset(
+    {"ordonnance", "ordonnances", "ordo", "prescription", "prescriptions", "prescrit", "prescrite", "prescrire"}
+)
+#: Words of a question about how to prepare ("comment je me prépare pour l'écho ?", "il faut être à jeun ?").
+_PREPARATION_WORDS = frozenset(
+    {
+        "prepare", "preparer", "prepares", "preparez", "preparation", "preparations", "preparatifs", "jeun",
+        "manger", "mange", "boire", "bois", "vessie", "consigne", "consignes", "precaution", "precautions",
+        "metal", "metallique", "metalliques", "bijou", "bijoux", "deodorant", "creme",
+    }
+)  # fmt: skip
+#: At most this many motifs are named when a prescription is needed for some of them (said in about 20 s).
+PRESCRIPTION_MOTIFS_SAID = 4
+
+
+def asks_about_prescription(question: str) -> bool:
+    """Whether a question asks about a prescription ("il faut une ordonnance ?", "sans ordonnance c'est possible ?")."""
+    return bool(set(normalise(question).split()) & _PRESCRIPTION_WORDS)
+
+
+def asks_about_preparation(question: str) -> bool:
+    """Whether a question asks how to prepare ("comment je me prépare", "faut-il être à jeun", "la vessie pleine")."""
+    return bool(set(normalise(question).split()) & _PREPARATION_WORDS)
+
+
+def _mentions_prescription(motif: AppointmentType) -> bool:
+    return bool(set(normalise(motif.instructions).split()) & _PRESCRIPTION_WORDS)
+
+
+def _prescription_reminder(motif: AppointmentType) -> list[str]:
+    """ "Pensez à l'ordonnance" when the motif needs one and its instructions do not already say so."""
+    return (
+        [say("answer.bring_prescription")] if motif.prescription_required and not _mentions_prescription(motif) else []
+    )
+
+
+def answer_prescription(practice: Practice, motif: AppointmentType | None = None) -> str:
+    """Whether a prescription is needed (``prescription_required``): for the motif asked about, else for which.
+
+    A motif that needs none but whose instructions speak of one (a renewal: "apportez votre dernière
+    ordonnance") gets its instructions rather than a plain "non".
+    """
+    if motif is not None:
+        if motif.prescription_required:
+            return say("answer.prescription_required", motif=with_article(motif))
+        if motif.instructions and _mentions_prescription(motif):
+            return _instructions(motif)
+        return say("answer.prescription_not_required", motif=with_article(motif))
+    needing = [m for m in practice.appointment_types if m.prescription_required]
+    if not needing:
+        return say("answer.prescription_never")
+    if len(needing) == len(practice.appointment_types):
+        return say("answer.prescription_always")
+    named = [indefinite(m) for m in needing]
+    if len(named) > PRESCRIPTION_MOTIFS_SAID:
+        return say("answer.prescription_for_some", motifs=join_alternatives(named[:PRESCRIPTION_MOTIFS_SAID], "et"))
+    return say("answer.prescription_for", motifs=join_alternatives(named, "et"))
+
+
+def _instructions(motif: AppointmentType) -> str:
+    """ "Pour l'échographie pelvienne, venez la vessie pleine…": the motif's instructions as one answer."""
+    return say(
+        "answer.motif_instructions", motif=with_article(motif), instructions=_lower_first(_sentence(motif.instructions))
+    )
+
+
+def answer_preparation(practice: Practice, motif: AppointmentType | None = None) -> str:
+    """How to prepare ("à jeun", "la vessie pleine", "sans métal"): the motif's instructions, or that there is
+    nothing particular; without a motif, which motifs have instructions."""
+    if motif is not None:
+        if motif.instructions:
+            return " ".join([_instructions(motif), *_prescription_reminder(motif)])
+        return " ".join([say("answer.no_preparation", motif=with_article(motif)), *_prescription_reminder(motif)])
+    prepared = [m for m in practice.appointment_types if m.instructions]
+    if not prepared:
+        return say("answer.no_preparation_anywhere")
+    return say("answer.preparation_depends", examples=join_alternatives([indefinite(m) for m in prepared[:3]]))
+
+
+def answer_documents(practice: Practice, motif: AppointmentType | None = None, question: str = "") -> str:
+    """What to bring or how to prepare: the motif's own instructions, else the practice's list; a question
+    about a prescription ("faut-il une ordonnance pour une IRM ?") is answered from ``prescription_required``.
 
     A motif without instructions gets the first two documents of the list and no more ("et pour un
     frottis ?" got the whole list, some fifty words, kinésithérapie prescriptions included).
     """
+    if asks_about_prescription(question):
+        return answer_prescription(practice, motif)
+    if asks_about_preparation(question):
+        return answer_preparation(practice, motif)
     if motif is not None and motif.instructions:
-        return say(
-            "answer.motif_instructions",
-            motif=with_article(motif.name),
-            instructions=_lower_first(_sentence(motif.instructions)),
-        )
+        return " ".join([_instructions(motif), *_prescription_reminder(motif)])
     items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
     if motif is not None:
         usual = join_alternatives(items[:2], "et") if items else say("answer.usual_documents")
-        return say("answer.no_instructions", motif=with_article(motif.name), documents=usual)
+        said = say("answer.no_instructions", motif=with_article(motif), documents=usual)
+        return " ".join([said, *_prescription_reminder(motif)])
     if items:
         return say("answer.bring", documents=join_alternatives(items, "et"))
     return say("answer.bring_usual")
@@ -504,7 +586,7 @@ def answer_practitioner(practice: Practice, practitioner_id: str) -> str:
     taking = "answer.introduced_taking" if practitioner.accepts_new_patients else "answer.introduced_closed"
     sentences = [say(taking, Who=_upper_first(_introduced(practice, practitioner_id)))]
     theirs = [m for m in practice.appointment_types if m.bookable_online and practitioner_id in m.practitioner_ids]
-    motifs = [indefinite(m.name) for m in theirs][:4]
+    motifs = [indefinite(m) for m in theirs][:4]
     if motifs:
         lead = "answer.can_book_for" if practitioner.accepts_new_patients else "answer.can_book_for_their_patients"
         sentences.append(say(lead, motifs=join_alternatives(motifs)))
@@ -579,7 +661,7 @@ def answer_practitioners(practice: Practice, practitioner_id: str | None = None,
     ]
     if closed:
         sentences.append(say("answer.closed_to_new", who=_upper_first(join_alternatives(closed, "et"))))
-    motifs = [indefinite(m.name) for m in practice.appointment_types if m.bookable_online][:3]
+    motifs = [indefinite(m) for m in practice.appointment_types if m.bookable_online][:3]
     if motifs:
         sentences.append(say("answer.can_book_for_instance", motifs=join_alternatives(motifs)))
     return " ".join(sentences)

@@ -64,10 +64,17 @@ def assistant_env(
     }
 
 
-def demo_agenda(env: dict[str, str]) -> list[str]:
-    """Creates the demo practice's agenda in ``env``'s database; returns the admin command line."""
+def demo_agenda(env: dict[str, str], practice_file: Path | None = None) -> list[str]:
+    """Creates the demo practice's agenda in ``env``'s database, or ``practice_file``'s empty agenda; returns
+    the admin command line."""
     cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    if practice_file is None:
+        subprocess.run([*cli, "init", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    else:
+        subprocess.run([*cli, "init"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*cli, "practice", "load", str(practice_file)], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     return cli
 
 
@@ -81,16 +88,19 @@ def running_servers(
     extra_env: dict[str, str] | None = None,
     seeded: tuple[list[str], ...] = (),
     database: str | None = None,
+    practice_file: Path | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The action server and the Rasa server on free localhost ports, on a fresh demo agenda.
+    """The action server and the Rasa server on free localhost ports, on a fresh demo agenda (or the empty
+    agenda of ``practice_file``, which then also stands in when the database cannot be read).
 
     The yielded dict has ``url``, ``engine`` (the agenda), ``env``, ``logs`` and ``crash_and_restart_rasa``,
     which kills the Rasa server without warning and starts a new one on the same port and stores;
     ``kill_actions`` and ``restart_actions`` do the same for the action server, in two steps (fault tests);
     ``processes`` holds the current processes by name (``rasa``, ``actions``).
     """
-    env = assistant_env(folder, now, database, extra_env)
-    cli = demo_agenda(env)
+    practice_env = {"ASSISTANT_PRACTICE_FILE": str(practice_file)} if practice_file is not None else {}
+    env = assistant_env(folder, now, database, {**practice_env, **(extra_env or {})})
+    cli = demo_agenda(env, practice_file)
     for booking in seeded:
         subprocess.run([*cli, "book", *booking, "--by", "e2e"], cwd=ROOT, env=env, check=True, capture_output=True)
     action_log, rasa_log = folder / "actions.log", folder / "rasa.log"

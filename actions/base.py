@@ -325,31 +325,3 @@ def conversation_control(tracker: Tracker) -> list[EventType] | None:
     if ends_with_goodbye(text) and (tracker.latest_message.get("intent") or {}).get("name") != "emergency":
         return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("utter_goodbye")]
     return None
-
-
-def previous_action(tracker: Tracker) -> str | None:
-    """The last action before the patient's latest message (action_listen aside)."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_message:
-                return None
-            seen_message = True
-        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
-            return str(event.get("name"))
-    return None
-
-
-def last_bot_texts(tracker: Tracker) -> list[str]:
-    """What the assistant said in its last turn, before the patient's latest message."""
-    texts: list[str] = []
-    seen_message = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_message and texts:
-                break
-            seen_message = True
-        elif seen_message and kind == "bot" and event.get("text"):
-            texts.insert(0, str(event["text"]))
-    return texts

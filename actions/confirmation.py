@@ -16,10 +16,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import latest_text, previous_action
 from actions.booking import book_appointment
 from actions.manage import cancel_appointment, move_appointment
-from actions.state_adapter import read_state
+from actions.state_adapter import latest_text, previous_action, read_state
 from assistant.language.fr.yes_no import opens_with_yes
 
 Change = Callable[[CollectingDispatcher, Tracker], Awaitable[list[EventType]]]

@@ -27,16 +27,20 @@ from actions.base import (
     State,
     StateAction,
     form_answer,
-    last_bot_texts,
-    previous_action,
 )
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
-from actions.handover import FORM_SLOTS, callback_promise, emergency_category, open_escalation, transfers_call
+from actions.handover import FORM_SLOTS, callback_promise, open_escalation, transfers_call
 from actions.say import utter
 from actions.state_adapter import (
+    already_ran_this_turn,
+    answers_in_this_form,
+    consecutive_fallbacks,
+    emergency_category,
+    last_bot_texts,
     latest_intent,
     latest_text,
     names_before_this_message,
+    previous_action,
     read_state,
     triage_of,
     with_slots,
@@ -129,17 +133,6 @@ class ValidateCallbackForm(SafeFormValidation):
         phone = in_text if in_text not in (None, NO_PHONE) else parse_phone(str(value or ""))
         answers = answers_in_this_form(tracker, "callback_form")
         return await form_answer(dispatcher, tracker, callback_number(phone, answers))
-
-
-def answers_in_this_form(tracker: Tracker, form: str) -> int:
-    """How many messages the patient has sent since ``form`` last started, the latest included."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == form:
-            break
-        if event.get("event") == "user":
-            count += 1
-    return count
 
 
 class ActionRecordCallback(SafeAction):
@@ -237,39 +230,3 @@ class ActionHandleFallback(StateAction):
             return [*confirmed, FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_default")  # Repair.REPHRASE
         return []
-
-
-def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:
-    """Whether ``action_name`` already ran since the patient's latest message."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "action" and event.get("name") == action_name:
-            return True
-    return False
-
-
-def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the patient's latest messages in a row were not understood, the current one included.
-
-    Not understood by the NLU (``nlu_fallback``) or by the dialogue: a message after which the
-    policies were unsure, and the patient heard "Pardon, je n'ai pas bien compris", counts too.
-    """
-    count = 1  # the current message: this handler runs for it
-    in_current_turn = True
-    handled = False  # whether the handler ran after the message being looked at
-    for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") == "action_handle_fallback":
-            handled = True
-        if event.get("event") != "user":
-            continue
-        if in_current_turn:
-            in_current_turn, handled = False, False
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        said = str(event.get("text") or "")
-        if (not handled and intent != "nlu_fallback") or is_hold_on(said) or asks_to_repeat(said):
-            break
-        count += 1
-        handled = False
-    return count

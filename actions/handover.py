@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.say import utter
-from actions.state_adapter import caller_number, channel_of, read_state
+from actions.state_adapter import caller_number, channel_of, emergency_category, read_state, transcript
 from assistant.conversation.escalation import HANDED_OVER_SLOTS, no_booking_after, summary
 from assistant.conversation.escalation import transfers_call as is_live_transfer
 from assistant.conversation.replies import Reply, reply
@@ -23,44 +23,6 @@ from assistant.dialogue.speech import say_when
 from assistant.language.fr.phone import NO_PHONE
 
 FORM_SLOTS = HANDED_OVER_SLOTS  # what a hand-over empties (assistant.conversation.escalation)
-
-
-def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
-    """The conversation so far, as (speaker, text) pairs, for the secretary."""
-    lines: list[tuple[str, str]] = []
-    for event in tracker.events:
-        if event.get("event") == "user" and event.get("text"):
-            lines.append(("patient", str(event["text"])))
-        elif event.get("event") == "bot" and event.get("text"):
-            lines.append(("assistant", str(event["text"])))
-    return lines[-limit:]
-
-
-def understood(tracker: Tracker) -> dict[str, str]:
-    """What the dialogue understood so far, for the written summary (``assistant.conversation.escalation.summary``)."""
-    return summary(read_state(tracker))
-
-
-def latest_triage(tracker: Tracker) -> dict[str, Any]:
-    return dict(tracker.latest_message.get("triage") or {})
-
-
-def emergency_category(tracker: Tracker) -> str | None:
-    """The category of the conversation's latest emergency: "suicide" or "emergency" (None before any).
-
-    Read from the messages' triage, so that what is said after it names the right number: after a
-    suicidal message every later one was answered « Appelez le 15 » (QA, issue 16), not the 3114.
-    """
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        parse_data = event.get("parse_data") or {}
-        category = (parse_data.get("triage") or {}).get("category")
-        if category in ("suicide", "emergency"):
-            return str(category)
-        if (parse_data.get("intent") or {}).get("name") == "emergency":
-            return "emergency"
-    return "emergency" if tracker.get_slot("emergency") else None
 
 
 def no_booking_after_emergency(tracker: Tracker, practice: Practice) -> Reply:
@@ -90,7 +52,7 @@ async def open_escalation(
         reason=reason,
         category=category,
         urgency=urgency,
-        understood=understood(tracker),
+        understood=summary(read_state(tracker)),
         transcript=transcript(tracker),
         patient_id=int(verified) if verified else None,
         callback_number=callback or None,
@@ -98,14 +60,14 @@ async def open_escalation(
     if announce and transfers_call(tracker, practice, runtime.now()):
         # On the phone, in staffed hours: a warm transfer. The channel dials the secretariat, who first
         # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.
-        summary = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
+        spoken = await runtime.off_loop(service.spoken_summary, tracker.sender_id)
         if transfer_text:
             await utter(dispatcher, tracker, transfer_text, practice=practice)
         dispatcher.utter_message(
             json_message={
                 "handover": {
                     "escalation_id": int(escalation.id or 0),
-                    "spoken_summary": summary or "",
+                    "spoken_summary": spoken or "",
                     "urgency": escalation.urgency,
                 }
             }
@@ -135,11 +97,6 @@ def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:
     if practice.emergency.on_call:
         said.append(reply("on_call_before", on_call=practice.emergency.on_call))
     return said
-
-
-def secretariat_told(practice: Practice, now: Any) -> str:
-    """Who knows now: the secretariat when someone is there, otherwise at its reopening (never a false comfort)."""
-    return "secretariat_told" if is_staffed(practice, now) else "secretariat_told_later"
 
 
 def callback_promise(phone: str) -> Reply:

@@ -2,7 +2,9 @@
 
 Rasa keeps slots as JSON: slots as dicts, the time wish as a serialised :class:`TimeWish`, dates as
 ISO text, ids as floats. :func:`read_state` turns them into :class:`ConversationState`;
-:func:`slot_events` turns typed changes back into ``SlotSet`` events.
+:func:`slot_events` turns typed changes back into ``SlotSet`` events. The conversation's history
+(the transcript for the secretary, the latest emergency, what the assistant said last, the messages
+not understood in a row, the answers since a form started) is read here too, never in an action.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from assistant.core.triage import load_triage_rules
 from assistant.core.windows import TimeWish
 from assistant.dialogue.failures import failure_counts
 from assistant.dialogue.state import slot_to_dict, slots_from_value
+from assistant.language.fr.requests import asks_to_repeat, is_hold_on
 from assistant.language.fr.time_wishes import from_serializable, to_serializable
 
 log = logging.getLogger(__name__)
@@ -258,3 +261,110 @@ def slot_values(changes: Mapping[str, Any]) -> dict[str, Any]:
 def slot_events(**changes: Any) -> list[EventType]:
     """``SlotSet`` events for typed changes (slots, time wishes, dates are serialised here only)."""
     return [SlotSet(name, slot_value(value)) for name, value in changes.items()]
+
+
+# --- the conversation's history, as the actions need it
+
+
+def transcript(tracker: Tracker, limit: int = 40) -> list[tuple[str, str]]:
+    """The conversation so far, as (speaker, text) pairs, for the secretary."""
+    lines: list[tuple[str, str]] = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append(("patient", str(event["text"])))
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append(("assistant", str(event["text"])))
+    return lines[-limit:]
+
+
+def emergency_category(tracker: Tracker) -> str | None:
+    """The category of the conversation's latest emergency: "suicide" or "emergency" (None before any).
+
+    Read from the messages' triage, so that what is said after it names the right number: after a
+    suicidal message every later one was answered « Appelez le 15 » (QA, issue 16), not the 3114.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        parse_data = event.get("parse_data") or {}
+        category = (parse_data.get("triage") or {}).get("category")
+        if category in ("suicide", "emergency"):
+            return str(category)
+        if (parse_data.get("intent") or {}).get("name") == "emergency":
+            return "emergency"
+    return "emergency" if tracker.get_slot("emergency") else None
+
+
+def answers_in_this_form(tracker: Tracker, form: str) -> int:
+    """How many messages the patient has sent since ``form`` last started, the latest included."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            break
+        if event.get("event") == "user":
+            count += 1
+    return count
+
+
+def already_ran_this_turn(tracker: Tracker, action_name: str) -> bool:
+    """Whether ``action_name`` already ran since the patient's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == action_name:
+            return True
+    return False
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many of the patient's latest messages in a row were not understood, the current one included.
+
+    Not understood by the NLU (``nlu_fallback``) or by the dialogue: a message after which the
+    policies were unsure, and the patient heard "Pardon, je n'ai pas bien compris", counts too.
+    """
+    count = 1  # the current message: this handler runs for it
+    in_current_turn = True
+    handled = False  # whether the handler ran after the message being looked at
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_handle_fallback":
+            handled = True
+        if event.get("event") != "user":
+            continue
+        if in_current_turn:
+            in_current_turn, handled = False, False
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        said = str(event.get("text") or "")
+        if (not handled and intent != "nlu_fallback") or is_hold_on(said) or asks_to_repeat(said):
+            break
+        count += 1
+        handled = False
+    return count
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action before the patient's latest message (action_listen aside)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_message:
+                return None
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
+
+
+def last_bot_texts(tracker: Tracker) -> list[str]:
+    """What the assistant said in its last turn, before the patient's latest message."""
+    texts: list[str] = []
+    seen_message = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_message and texts:
+                break
+            seen_message = True
+        elif seen_message and kind == "bot" and event.get("text"):
+            texts.insert(0, str(event["text"]))
+    return texts

@@ -34,6 +34,11 @@ from assistant.dialogue.speech import (
 )
 
 
+def say_in(practice: Practice, reply_id: str, **params: object) -> str:
+    """A sentence of the catalogue in the practice's own wording when its file gives one (``wording:``)."""
+    return say(reply_id, None, practice, **params)
+
+
 def say_range(wall: TimeRange) -> str:
     return f"de {say_time(wall.start)} à {say_time(wall.end)}"
 
@@ -117,15 +122,17 @@ def answer_hours(
         return _secretariat_day(practice, weekday, today)
     sentences = []
     if practice.secretariat.hours:
-        sentences.append(say("answer.secretariat_hours", hours=say_weekly_hours(practice.secretariat.hours, today)))
-    sentences.append(say("answer.by_appointment"))
+        sentences.append(
+            say_in(practice, "answer.secretariat_hours", hours=say_weekly_hours(practice.secretariat.hours, today))
+        )
+    sentences.append(say_in(practice, "answer.by_appointment"))
     if practice.public_holidays_closed and is_public_holiday(today, practice.holiday_region):
-        sentences.append(say("answer.holiday_today"))
+        sentences.append(say_in(practice, "answer.holiday_today"))
     elif practice.public_holidays_closed:
-        sentences.append(say("answer.closed_on_holidays"))
+        sentences.append(say_in(practice, "answer.closed_on_holidays"))
     if practice.emergency.on_call:
         sentences.append(on_call_sentence(practice))
-    sentences.append(say("answer.emergency", samu=practice.emergency.samu))
+    sentences.append(say_in(practice, "answer.emergency", samu=practice.emergency.samu))
     return " ".join(sentences)
 
 
@@ -145,13 +152,13 @@ def answer_open_now(practice: Practice, now: datetime) -> str:
     current = next((i for i in staffed_intervals(practice, 1, now) if i.start <= now < i.end), None)
     if current is not None:
         until = current.end.astimezone(get_timezone(practice.timezone)).time()
-        return say("answer.open_until", until=say_time(until))
+        return say_in(practice, "answer.open_until", until=say_time(until))
     opening = next_staffed(practice, now)
     today = now.astimezone(get_timezone(practice.timezone)).date()
     closed = (
-        say("answer.closed_now_reopens", when=say_when(opening, practice, today))
+        say_in(practice, "answer.closed_now_reopens", when=say_when(opening, practice, today))
         if opening
-        else say("answer.closed_now")
+        else say_in(practice, "answer.closed_now")
     )
     sentences = [closed]
     if practice.emergency.on_call:
@@ -162,7 +169,11 @@ def answer_open_now(practice: Practice, now: datetime) -> str:
 def on_call_sentence(practice: Practice) -> str:
     """The practice's on-call service in one spoken sentence (its label says when it answers)."""
     label, number = practice.emergency.on_call_label, practice.emergency.on_call
-    return say("answer.on_call_when", on_call=number, label=label) if label else say("answer.on_call", on_call=number)
+    return (
+        say_in(practice, "answer.on_call_when", on_call=number, label=label)
+        if label
+        else say_in(practice, "answer.on_call", on_call=number)
+    )
 
 
 def answer_on_call(practice: Practice, question: str = "") -> str:
@@ -175,9 +186,15 @@ def answer_on_call(practice: Practice, question: str = "") -> str:
     sentences = [on_call_sentence(practice)] if numbers.on_call else []
     if re.search(r"\bpharmacies?\b", normalise(question)):
         # The practice keeps no list of pharmacies on duty; the national line does (phone QA).
-        sentences.insert(0, say("answer.pharmacy"))
+        sentences.insert(0, say_in(practice, "answer.pharmacy"))
     sentences.append(
-        say("answer.emergency_numbers", samu=numbers.samu, european=numbers.european, deaf_sms=numbers.deaf_sms)
+        say_in(
+            practice,
+            "answer.emergency_numbers",
+            samu=numbers.samu,
+            european=numbers.european,
+            deaf_sms=numbers.deaf_sms,
+        )
     )
     return " ".join(sentences)
 
@@ -192,30 +209,32 @@ def _practitioner_hours(practice: Practice, practitioner_id: str, weekday: int |
     rules = current_rules(practice.practitioner(practitioner_id).schedule, today)
     if weekday is None:
         if not rules:
-            return say("answer.no_hours", who=who)
-        return say("answer.consults", who=who, hours=say_weekly_hours(rules, today))
+            return say_in(practice, "answer.no_hours", who=who)
+        return say_in(practice, "answer.consults", who=who, hours=say_weekly_hours(rules, today))
     that_day = _on_weekday(rules, weekday, today)
     if not that_day:
         working = sorted({day for rule in rules for day in rule.weekdays})
         if working:
-            return say("answer.not_that_weekday_days", who=who, day=DAYS[weekday], days=say_weekdays(working))
-        return say("answer.not_that_weekday", who=who, day=DAYS[weekday])
-    return say("answer.consults", who=who, hours=say_weekly_hours(that_day, today))
+            return say_in(
+                practice, "answer.not_that_weekday_days", who=who, day=DAYS[weekday], days=say_weekdays(working)
+            )
+        return say_in(practice, "answer.not_that_weekday", who=who, day=DAYS[weekday])
+    return say_in(practice, "answer.consults", who=who, hours=say_weekly_hours(that_day, today))
 
 
 def _closed_then(practice: Practice) -> str:
     """Whom to call when the practice is closed."""
     if practice.emergency.on_call:
-        return say("answer.on_call_short", on_call=practice.emergency.on_call)
-    return say("answer.emergency", samu=practice.emergency.samu)
+        return say_in(practice, "answer.on_call_short", on_call=practice.emergency.on_call)
+    return say_in(practice, "answer.emergency", samu=practice.emergency.samu)
 
 
 def _secretariat_day(practice: Practice, weekday: int, today: date) -> str:
     that_day = _on_weekday(practice.secretariat.hours, weekday, today)
     if that_day:
-        hours = say("answer.secretariat_hours", hours=say_weekly_hours(that_day, today))
-        return f"{hours} {say('answer.by_appointment')}"
-    return say("answer.closed_weekday", day=DAYS[weekday], then=_closed_then(practice))
+        hours = say_in(practice, "answer.secretariat_hours", hours=say_weekly_hours(that_day, today))
+        return f"{hours} {say_in(practice, 'answer.by_appointment')}"
+    return say_in(practice, "answer.closed_weekday", day=DAYS[weekday], then=_closed_then(practice))
 
 
 def _the_day(day: date, today: date) -> str:
@@ -245,24 +264,32 @@ def _hours_on(practice: Practice, day: date, today: date, practitioner_id: str |
     the_day = _the_day(day, today)
     if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
         holiday = french_public_holidays(day.year, practice.holiday_region)[day]
-        return say("answer.holiday_on", Day=_upper_first(the_day), holiday=holiday, then=_closed_then(practice))
+        return say_in(
+            practice, "answer.holiday_on", Day=_upper_first(the_day), holiday=holiday, then=_closed_then(practice)
+        )
     day_start, day_end = local_datetime(day, time(0), tz), local_datetime(day + timedelta(days=1), time(0), tz)
     whole = [c for c in _closures_on(practice, day, tz, None) if c.start <= day_start and c.end >= day_end]
     if whole:
-        return say("answer.closed_on", Day=_upper_first(the_day), because=_because(whole), then=_closed_then(practice))
+        return say_in(
+            practice,
+            "answer.closed_on",
+            Day=_upper_first(the_day),
+            because=_because(whole),
+            then=_closed_then(practice),
+        )
     if practitioner_id is not None:
         return _practitioner_on(practice, practitioner_id, day, today, tz)
     rules = [rule for rule in practice.secretariat.hours if rule_applies(rule, day)]
     if not rules:
-        return say("answer.closed_on", Day=_upper_first(the_day), because="", then=_closed_then(practice))
+        return say_in(practice, "answer.closed_on", Day=_upper_first(the_day), because="", then=_closed_then(practice))
     ranges = join_alternatives([say_range(wall) for rule in rules for wall in rule.ranges], "et")
-    sentences = [say("answer.day_hours", Day=_upper_first(the_day), ranges=ranges)]
+    sentences = [say_in(practice, "answer.day_hours", Day=_upper_first(the_day), ranges=ranges)]
     for practitioner in practice.practitioners:  # who is away that day, when they would have been there
         scheduled = any(rule_applies(rule, day) for rule in practitioner.schedule)
         if scheduled and not opening_intervals(practice, practitioner, day, tz):
             away = _closures_on(practice, day, tz, practitioner.id)
             who = practitioner_subject(practice, practitioner.id)
-            sentences.append(say("answer.away_that_day", who=who, because=_because(away)))
+            sentences.append(say_in(practice, "answer.away_that_day", who=who, because=_because(away)))
     return " ".join(sentences)
 
 
@@ -290,7 +317,7 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
         return None
     the_day = _upper_first(_the_day(day, today))
     if practice.public_holidays_closed and is_public_holiday(day, practice.holiday_region):
-        return say("answer.holiday_closed", Day=the_day)
+        return say_in(practice, "answer.holiday_closed", Day=the_day)
     openings = {pid: opening_intervals(practice, practice.practitioner(pid), day, tz) for pid in practitioner_ids}
     single = practitioner_ids[0] if len(practitioner_ids) == 1 else None
     if not any(openings.values()):
@@ -300,8 +327,8 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
                 "answer.not_on", who=practitioner_subject(practice, single), day=_the_day(day, today), because=away
             )
         if not any(opening_intervals(practice, p, day, tz) for p in practice.practitioners):
-            return say("answer.closed_day", Day=the_day)
-        return say("answer.no_consultation_for_motif", Day=the_day)
+            return say_in(practice, "answer.closed_day", Day=the_day)
+        return say_in(practice, "answer.no_consultation_for_motif", Day=the_day)
     if not wish.day_parts:
         return None
     wished = [
@@ -324,7 +351,7 @@ def closed_reason(practice: Practice, wish: TimeWish, practitioner_ids: Sequence
         return say(
             "answer.consults_on", who=practitioner_subject(practice, single), day=_the_day(day, today), ranges=ranges
         )
-    return say("answer.no_consultation_then", Day=the_day)
+    return say_in(practice, "answer.no_consultation_then", Day=the_day)
 
 
 def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today: date, tz: tzinfo) -> str:
@@ -335,7 +362,7 @@ def _practitioner_on(practice: Practice, practitioner_id: str, day: date, today:
         ranges = join_alternatives(
             [say_range(TimeRange(i.start.astimezone(tz).time(), i.end.astimezone(tz).time())) for i in opening], "et"
         )
-        return say("answer.consults_on_by_appointment", who=who, day=the_day, ranges=ranges)
+        return say_in(practice, "answer.consults_on_by_appointment", who=who, day=the_day, ranges=ranges)
     said = say(
         "answer.not_on", who=who, day=the_day, because=_because(_closures_on(practice, day, tz, practitioner_id))
     )
@@ -394,7 +421,7 @@ def answer_address(practice: Practice, question: str = "") -> str:
     address = practice.address
     topics = address_topics(question)
     details = [getattr(address, topic) for topic in topics if getattr(address, topic)]
-    street = say("answer.address", street=address.street, city=address.city)
+    street = say_in(practice, "answer.address", street=address.street, city=address.city)
     if details:
         where = [street] if _WHERE.search(normalise(question)) else []
         return " ".join([*where, *(_sentence(detail) for detail in details)])
@@ -402,7 +429,7 @@ def answer_address(practice: Practice, question: str = "") -> str:
     sentences += [_sentence(detail) for detail in (address.access,) if detail]
     more = [name for name, detail in OFFERED_DETAILS if getattr(address, detail)]
     if more:  # an invitation to ask, not a yes/no question the dialogue would have to follow
-        sentences.append(say("answer.ask_me_too", more=join_alternatives(more)))
+        sentences.append(say_in(practice, "answer.ask_me_too", more=join_alternatives(more)))
     return " ".join(sentences)
 
 
@@ -429,12 +456,12 @@ def fees_topics(question: str) -> list[str]:
 
 def motif_price(practice: Practice, motif: AppointmentType) -> list[str]:
     """ "La consultation de médecine générale coûte 30 € (tarif conventionnel)." and the sector."""
-    sector = [say("answer.sector", sector=practice.fees.sector)] if practice.fees.sector else []
+    sector = [say_in(practice, "answer.sector", sector=practice.fees.sector)] if practice.fees.sector else []
     the_motif = with_article(motif)
     if motif.fee:
-        return [say("answer.motif_fee", Motif=_upper_first(the_motif), fee=motif.fee.rstrip(".")), *sector]
+        return [say_in(practice, "answer.motif_fee", Motif=_upper_first(the_motif), fee=motif.fee.rstrip(".")), *sector]
     of_the_motif = "du " + the_motif[3:] if the_motif.startswith("le ") else "de " + the_motif
-    return [*sector, say("answer.fee_from_secretariat", of_the_motif=of_the_motif)]
+    return [*sector, say_in(practice, "answer.fee_from_secretariat", of_the_motif=of_the_motif)]
 
 
 def answer_fees(practice: Practice, question: str = "", motif: AppointmentType | None = None) -> str:
@@ -445,17 +472,17 @@ def answer_fees(practice: Practice, question: str = "", motif: AppointmentType |
     (it got the sector and the sport certificate's note).
     """
     fees = practice.fees
-    price = [say("answer.sector", sector=fees.sector)] if fees.sector else []
+    price = [say_in(practice, "answer.sector", sector=fees.sector)] if fees.sector else []
     if fees.notes:
         price.append(_sentence(fees.notes))
     if motif is not None:
         price = motif_price(practice, motif)
     by_topic = {
         "price": price,
-        "carte_vitale": [say("answer.carte_vitale" if fees.carte_vitale else "answer.no_carte_vitale")],
+        "carte_vitale": [say_in(practice, "answer.carte_vitale" if fees.carte_vitale else "answer.no_carte_vitale")],
         "tiers_payant": [_sentence(fees.tiers_payant)] if fees.tiers_payant else [],
         "payment_methods": (
-            [say("answer.payment", methods=join_alternatives(list(fees.payment_methods)))]
+            [say_in(practice, "answer.payment", methods=join_alternatives(list(fees.payment_methods)))]
             if fees.payment_methods
             else []
         ),
@@ -467,8 +494,8 @@ def answer_fees(practice: Practice, question: str = "", motif: AppointmentType |
     offered = (("les moyens de paiement", "payment_methods"), ("le tiers payant", "tiers_payant"))
     more = [name for name, topic in offered if by_topic[topic]]
     if more:
-        sentences.append(say("answer.ask_me_too", more=join_alternatives(more)))
-    return " ".join(sentences) or say("answer.fees_from_secretariat")
+        sentences.append(say_in(practice, "answer.ask_me_too", more=join_alternatives(more)))
+    return " ".join(sentences) or say_in(practice, "answer.fees_from_secretariat")
 
 
 #: Words of a question about a prescription ("faut-il une ordonnance pour une IRM ?"), folded.
@@ -501,10 +528,12 @@ def _mentions_prescription(motif: AppointmentType) -> bool:
     return bool(set(normalise(motif.instructions).split()) & _PRESCRIPTION_WORDS)
 
 
-def _prescription_reminder(motif: AppointmentType) -> list[str]:
+def _prescription_reminder(practice: Practice, motif: AppointmentType) -> list[str]:
     """ "Pensez à l'ordonnance" when the motif needs one and its instructions do not already say so."""
     return (
-        [say("answer.bring_prescription")] if motif.prescription_required and not _mentions_prescription(motif) else []
+        [say_in(practice, "answer.bring_prescription")]
+        if motif.prescription_required and not _mentions_prescription(motif)
+        else []
     )
 
 
@@ -516,22 +545,24 @@ def answer_prescription(practice: Practice, motif: AppointmentType | None = None
     """
     if motif is not None:
         if motif.prescription_required:
-            return say("answer.prescription_required", motif=with_article(motif))
+            return say_in(practice, "answer.prescription_required", motif=with_article(motif))
         if motif.instructions and _mentions_prescription(motif):
-            return _instructions(motif)
-        return say("answer.prescription_not_required", motif=with_article(motif))
+            return _instructions(practice, motif)
+        return say_in(practice, "answer.prescription_not_required", motif=with_article(motif))
     needing = [m for m in practice.appointment_types if m.prescription_required]
     if not needing:
-        return say("answer.prescription_never")
+        return say_in(practice, "answer.prescription_never")
     if len(needing) == len(practice.appointment_types):
-        return say("answer.prescription_always")
+        return say_in(practice, "answer.prescription_always")
     named = [indefinite(m) for m in needing]
     if len(named) > PRESCRIPTION_MOTIFS_SAID:
-        return say("answer.prescription_for_some", motifs=join_alternatives(named[:PRESCRIPTION_MOTIFS_SAID], "et"))
-    return say("answer.prescription_for", motifs=join_alternatives(named, "et"))
+        return say_in(
+            practice, "answer.prescription_for_some", motifs=join_alternatives(named[:PRESCRIPTION_MOTIFS_SAID], "et")
+        )
+    return say_in(practice, "answer.prescription_for", motifs=join_alternatives(named, "et"))
 
 
-def _instructions(motif: AppointmentType) -> str:
+def _instructions(practice: Practice, motif: AppointmentType) -> str:
     """ "Pour l'échographie pelvienne, venez la vessie pleine…": the motif's instructions as one answer."""
     return say(
         "answer.motif_instructions", motif=with_article(motif), instructions=_lower_first(_sentence(motif.instructions))
@@ -543,12 +574,19 @@ def answer_preparation(practice: Practice, motif: AppointmentType | None = None)
     nothing particular; without a motif, which motifs have instructions."""
     if motif is not None:
         if motif.instructions:
-            return " ".join([_instructions(motif), *_prescription_reminder(motif)])
-        return " ".join([say("answer.no_preparation", motif=with_article(motif)), *_prescription_reminder(motif)])
+            return " ".join([_instructions(practice, motif), *_prescription_reminder(practice, motif)])
+        return " ".join(
+            [
+                say_in(practice, "answer.no_preparation", motif=with_article(motif)),
+                *_prescription_reminder(practice, motif),
+            ]
+        )
     prepared = [m for m in practice.appointment_types if m.instructions]
     if not prepared:
-        return say("answer.no_preparation_anywhere")
-    return say("answer.preparation_depends", examples=join_alternatives([indefinite(m) for m in prepared[:3]]))
+        return say_in(practice, "answer.no_preparation_anywhere")
+    return say_in(
+        practice, "answer.preparation_depends", examples=join_alternatives([indefinite(m) for m in prepared[:3]])
+    )
 
 
 def answer_documents(practice: Practice, motif: AppointmentType | None = None, question: str = "") -> str:
@@ -563,15 +601,15 @@ def answer_documents(practice: Practice, motif: AppointmentType | None = None, q
     if asks_about_preparation(question):
         return answer_preparation(practice, motif)
     if motif is not None and motif.instructions:
-        return " ".join([_instructions(motif), *_prescription_reminder(motif)])
+        return " ".join([_instructions(practice, motif), *_prescription_reminder(practice, motif)])
     items = [_lower_first(item.rstrip(".")) for item in practice.documents_to_bring]
     if motif is not None:
-        usual = join_alternatives(items[:2], "et") if items else say("answer.usual_documents")
-        said = say("answer.no_instructions", motif=with_article(motif), documents=usual)
-        return " ".join([said, *_prescription_reminder(motif)])
+        usual = join_alternatives(items[:2], "et") if items else say_in(practice, "answer.usual_documents")
+        said = say_in(practice, "answer.no_instructions", motif=with_article(motif), documents=usual)
+        return " ".join([said, *_prescription_reminder(practice, motif)])
     if items:
-        return say("answer.bring", documents=join_alternatives(items, "et"))
-    return say("answer.bring_usual")
+        return say_in(practice, "answer.bring", documents=join_alternatives(items, "et"))
+    return say_in(practice, "answer.bring_usual")
 
 
 def _introduced(practice: Practice, practitioner_id: str) -> str:
@@ -612,7 +650,7 @@ def asks_about_languages(question: str) -> bool:
 def answer_languages(practice: Practice) -> str:
     """ "À l'accueil, on parle français et anglais." (the practice file's ``languages``)."""
     names = [LANGUAGE_NAMES.get(code, code) for code in practice.languages]
-    return say("answer.languages", languages=join_alternatives(names, "et"))
+    return say_in(practice, "answer.languages", languages=join_alternatives(names, "et"))
 
 
 _NEW_PATIENT_WORDS = frozenset({"nouveau", "nouveaux", "nouvelle", "nouvelles", "traitant", "traitante"})
@@ -630,10 +668,12 @@ def answer_new_patients(practice: Practice, question: str) -> str:
     sentences = []
     if taking:
         one = len(taking) == 1
-        sentences.append(say("answer.takes_new" if one else "answer.take_new", who=_subjects(taking)))
+        sentences.append(say_in(practice, "answer.takes_new" if one else "answer.take_new", who=_subjects(taking)))
     if closed:
         one = len(closed) == 1
-        sentences.append(say("answer.closed_to_new" if one else "answer.closed_to_new_plural", who=_subjects(closed)))
+        sentences.append(
+            say_in(practice, "answer.closed_to_new" if one else "answer.closed_to_new_plural", who=_subjects(closed))
+        )
     return " ".join(sentences)
 
 
@@ -655,15 +695,15 @@ def answer_practitioners(practice: Practice, practitioner_id: str | None = None,
     if set(normalise(question).split()) & _NEW_PATIENT_WORDS:
         return answer_new_patients(practice, question)
     people = [_introduced(practice, practitioner.id) for practitioner in practice.practitioners]
-    sentences = [say("answer.team", people=join_alternatives(people, "et"))]
+    sentences = [say_in(practice, "answer.team", people=join_alternatives(people, "et"))]
     closed = [
         practitioner_phrase(practice, p.id).split(",")[0] for p in practice.practitioners if not p.accepts_new_patients
     ]
     if closed:
-        sentences.append(say("answer.closed_to_new", who=_upper_first(join_alternatives(closed, "et"))))
+        sentences.append(say_in(practice, "answer.closed_to_new", who=_upper_first(join_alternatives(closed, "et"))))
     motifs = [indefinite(m) for m in practice.appointment_types if m.bookable_online][:3]
     if motifs:
-        sentences.append(say("answer.can_book_for_instance", motifs=join_alternatives(motifs)))
+        sentences.append(say_in(practice, "answer.can_book_for_instance", motifs=join_alternatives(motifs)))
     return " ".join(sentences)
 
 
@@ -699,15 +739,15 @@ def answer_in_english(practice: Practice, caller_known: bool, put_through: bool 
     On the phone while someone is at the desk, the caller is put through; otherwise the numbers are
     given as a foreign phone dials them, with the on-call doctor's at night.
     """
-    opening = say("english.opening")
+    opening = say_in(practice, "english.opening")
     if put_through:
         return f"{opening} {say('english.putting_through')}"
-    team = say("english.team_speaks_english" if "en" in practice.languages else "english.team")
+    team = say_in(practice, "english.team_speaks_english" if "en" in practice.languages else "english.team")
     call = say(
         "english.call_us_back" if caller_known else "english.call_us", team=team, phone=international(practice.phone)
     )
     sentences = [f"{opening} {call}"]
     if not staffed and practice.emergency.on_call:
-        sentences.append(say("english.on_call", on_call=international(practice.emergency.on_call)))
-    sentences.append(say("english.emergency"))
+        sentences.append(say_in(practice, "english.on_call", on_call=international(practice.emergency.on_call)))
+    sentences.append(say_in(practice, "english.emergency"))
     return " ".join(sentences)

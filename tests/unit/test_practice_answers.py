@@ -98,11 +98,23 @@ def test_a_motif_without_a_prescription_says_no_and_a_renewal_says_what_to_bring
     assert asked(LILLE, "faut-il une ordonnance pour la prise de sang ?", "prise de sang").startswith("Oui")
 
 
-@pytest.mark.parametrize("practice", [DOUAI, DUNKERQUE], ids=["douai-kine", "dunkerque-radiologie"])
-def test_without_a_motif_a_practice_where_everything_needs_one_says_so(practice: Practice) -> None:
-    assert answer_prescription(practice) == (
+def test_without_a_motif_a_practice_where_everything_needs_one_says_so_in_its_own_words() -> None:
+    assert answer_prescription(DOUAI) == (
         "Oui, il faut une ordonnance pour tous les rendez-vous du cabinet. Pensez à l'apporter."
     )
+    # the centre's own wording (wording: in its file)
+    assert answer_prescription(DUNKERQUE) == (
+        "Oui, tous les examens du centre demandent une ordonnance. Pensez à l'apporter."
+    )
+
+
+def test_a_practices_own_wording_is_used_by_the_information_answers() -> None:
+    assert answer_practitioners(DUNKERQUE).startswith("Au centre travaillent la docteure Vangrevelinghe, radiologue,")
+    assert answer_address(DUNKERQUE, "vous êtes où").startswith("Le centre se trouve au 27 rue Pieter-Houtsaeghe")
+    hours = answer_hours(DUNKERQUE, NOW)
+    assert "Les examens se font sur rendez-vous. Le centre est fermé les jours fériés." in hours
+    assert "Les séances se font sur rendez-vous." in answer_hours(DOUAI, NOW)
+    assert answer_practitioners(LILLE).startswith("Au cabinet consultent")  # the catalogue's, without wording
 
 
 def test_without_a_motif_a_practice_where_some_need_one_names_them() -> None:
@@ -212,7 +224,7 @@ def test_a_doctor_whose_gender_is_not_given_is_not_guessed_from_the_first_name()
 def test_physiotherapists_are_said_by_their_spoken_names() -> None:
     said = answer_practitioners(DOUAI)
     assert said.startswith(
-        "Au cabinet consultent Joanna Szczepaniak, la kinésithérapeute, Grégory Vanderhaeghe, le kinésithérapeute"
+        "Au cabinet travaillent Joanna Szczepaniak, la kinésithérapeute, Grégory Vanderhaeghe, le kinésithérapeute"
     )
     assert "Jérémie Wattebled ne prend pas de nouveaux patients" in said
 

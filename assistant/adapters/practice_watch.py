@@ -68,6 +68,12 @@ class PracticeWatch(Generic[T]):
             self._first_read.wait(FIRST_READ_SECONDS)
         return self._derived
 
+    @property
+    def practice(self) -> Practice | None:
+        """The practice last seen (None before the first read): which practice the understanding reads,
+        for a tool that must be sure of it (the evaluation checks that a test set's practice was read)."""
+        return self._practice
+
     def refresh(self) -> None:
         """One look at the agenda (the thread's step; also for tests and tools)."""
         try:

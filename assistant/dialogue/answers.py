@@ -606,7 +606,8 @@ def answer_documents(practice: Practice, motif: AppointmentType | None = None, q
     if motif is not None:
         usual = join_alternatives(items[:2], "et") if items else say_in(practice, "answer.usual_documents")
         said = say_in(practice, "answer.no_instructions", motif=with_article(motif), documents=usual)
-        return " ".join([said, *_prescription_reminder(practice, motif)])
+        named = bool(set(normalise(usual).split()) & _PRESCRIPTION_WORDS)  # the practice's list names it first
+        return " ".join([said, *([] if named else _prescription_reminder(practice, motif))])
     if items:
         return say_in(practice, "answer.bring", documents=join_alternatives(items, "et"))
     return say_in(practice, "answer.bring_usual")

@@ -189,9 +189,19 @@ def test_qu_est_ce_que_j_apporte_pour_le_bilan_kine() -> None:
 
 
 def test_a_motif_needing_a_prescription_its_instructions_do_not_mention_gets_the_reminder() -> None:
+    # Douai's list of documents starts with the prescription: it is not said twice
     said = answer_documents(DOUAI, DOUAI.appointment_type("seance-domicile"))
-    assert said.startswith("Pour la séance à domicile, pas de consigne particulière : pensez à apporter l'ordonnance")
-    assert said.endswith("Pensez aussi à l'ordonnance : elle est nécessaire pour ce rendez-vous.")
+    assert said == (
+        "Pour la séance à domicile, pas de consigne particulière : pensez à apporter l'ordonnance de votre "
+        "médecin, de votre sage-femme ou de votre chirurgien et votre carte Vitale."
+    )
+    # a list that does not name it: the reminder
+    practice = replace(DOUAI, documents_to_bring=("Votre carte Vitale", "Votre carte de mutuelle"))
+    said = answer_documents(practice, practice.appointment_type("seance-domicile"))
+    assert said == (
+        "Pour la séance à domicile, pas de consigne particulière : pensez à apporter votre carte Vitale et votre "
+        "carte de mutuelle. Pensez aussi à l'ordonnance : elle est nécessaire pour ce rendez-vous."
+    )
 
 
 @pytest.mark.parametrize("name", sorted(ALL))

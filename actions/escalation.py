@@ -88,11 +88,15 @@ class ActionHandleEmergency(SafeAction):
         except Exception:
             # The numbers never wait for the database: the national ones are said, then the failure is
             # reported (the channel's guard keeps the hand-over until the database answers).
-            dispatcher.utter_message(text=emergency_sentence(numbers_of(None), *emergency_kind(state.triage)))
+            dispatcher.utter_message(
+                text=emergency_sentence(numbers_of(None), *emergency_kind(state.triage), state.channel)
+            )
             raise
         names = names_before_this_message(tracker)
         answer = answer_emergency(state, practice, runtime.now(), names)
-        dispatcher.utter_message(text=emergency_sentence(practice.emergency, *emergency_kind(state.triage)))
+        dispatcher.utter_message(
+            text=emergency_sentence(practice.emergency, *emergency_kind(state.triage), state.channel)
+        )
         events = await carry_out(dispatcher, with_slots(tracker, names), answer.decision, practice)
         if answer.told:
             await utter(dispatcher, tracker, *answer.told, practice=practice)

@@ -3,7 +3,8 @@
 The texts live in ``assistant/language/fr/replies_fr.yml``. An entry is a text, or ``text`` (written,
 for the chat) with ``phone`` (spoken) and ``sms`` variants. A practice overrides any entry in its
 practice file (``wording:``), with the same parameters; the practice file loader checks the ids and
-parameters against this catalogue (:func:`catalogue_path`).
+parameters against this catalogue. No practice rewords the safety replies (``safety.*``, and any reply
+that gives an emergency number: :mod:`assistant.core.wording`): their text is the catalogue's, always.
 
 A decision names what to say as :class:`Reply` values (an id and its parameters); the actions turn
 them into text with :func:`render`.
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from assistant.core.model import Channel, Practice
+from assistant.core.wording import is_protected
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "language" / "fr" / "replies_fr.yml"
 VARIANTS = {Channel.PHONE: "phone", Channel.SMS: "sms"}
@@ -50,14 +52,22 @@ def catalogue() -> dict[str, dict[str, str]]:
     return entries
 
 
+@functools.cache
+def protected(reply_id: str) -> bool:
+    """Whether no practice may reword ``reply_id`` (:func:`assistant.core.wording.is_protected`)."""
+    texts = catalogue().get(reply_id, {}).values()
+    return is_protected(reply_id, {name for text in texts for name in parameters(text)})
+
+
 def parameters(text: str) -> set[str]:
     """The parameters a text uses ({name})."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def text_of(reply_id: str, channel: Channel | None = None, practice: Practice | None = None) -> str:
-    """The template of ``reply_id`` for ``channel``: the practice's own phrase first, then the variant."""
-    if practice is not None:
+    """The template of ``reply_id`` for ``channel``: the practice's own phrase first (never for a safety
+    reply), then the variant."""
+    if practice is not None and not protected(reply_id):
         for phrase in practice.phrases:
             if phrase.id == reply_id:
                 return phrase.text

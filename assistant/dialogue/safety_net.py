@@ -1,8 +1,9 @@
 """What the patient hears when the dialogue cannot do its work, and the emergency words.
 
-Pure: no Rasa, no database. The emergency sentence is said by the emergency action in
-normal times and by the channels' turn guard when the action server, the agenda
-database or the model failed (:mod:`assistant.adapters.channels.guard`): one text, one
+Pure: no Rasa, no database. The words are the catalogue's ``safety.*`` entries
+(``assistant/language/fr/replies_fr.yml``), which no practice can reword. The emergency
+sentence is said by the emergency action in normal times and by the channels' turn guard
+when the action server, the agenda database or the model failed (:mod:`assistant.adapters.channels.guard`): one text, one
 home, so that a failure never changes what a person in danger hears. Without a practice
 (the database never answered since the start), the national numbers are used.
 """
@@ -12,16 +13,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from assistant.conversation.replies import Reply, render, say
 from assistant.core.model import Channel, EmergencyNumbers, Practice
 from assistant.core.secretariat import is_staffed
 from assistant.core.triage import TriageResult
 from assistant.language.fr.dates import MONTHS
 
 #: What an action says when it fails (the turn guard replaces it with :func:`technical_failure_reply`).
-TECHNICAL_APOLOGY = (
-    "Je suis désolé, un incident technique m'empêche de continuer. "
-    "Le secrétariat pourra vous aider : merci de rappeler aux heures d'ouverture."
-)
+TECHNICAL_APOLOGY = say("safety.action_failed")
 
 #: The custom payload an action sends with :data:`TECHNICAL_APOLOGY`, so that the channel knows the turn failed.
 TECHNICAL_FAILURE_MARK = "technical_failure"
@@ -41,29 +40,27 @@ def is_life_threatening(triage: TriageResult) -> bool:
     return triage.category == "suicide" and triage.life_threatening
 
 
-def emergency_sentence(numbers: EmergencyNumbers, category: str, life_threatening: bool = False) -> str:
-    """The numbers to call now, first words of any answer to an emergency."""
+def emergency_numbers(numbers: EmergencyNumbers, category: str, life_threatening: bool = False) -> Reply:
+    """The numbers to call now, first words of any answer to an emergency (``safety.*`` in the catalogue)."""
     if category == "suicide" and life_threatening:
-        return (
-            f"Appelez tout de suite le {numbers.samu}. Le {numbers.suicide_prevention}, numéro national de "
-            "prévention du suicide, peut aussi vous écouter, jour et nuit."
+        return Reply(
+            "safety.suicide_life_threatening", {"samu": numbers.samu, "suicide_prevention": numbers.suicide_prevention}
         )
     if category == "suicide":
-        return (
-            # Words the same for everyone: "vous n'êtes pas seul" is wrong for half of the callers.
-            f"Quelqu'un peut vous écouter et vous aider maintenant : appelez le {numbers.suicide_prevention}, "
-            "le numéro national de prévention du suicide, gratuit, jour et nuit. "
-            f"En cas de danger immédiat, appelez le {numbers.samu}."
-        )
-    return (
-        f"Cela peut être une urgence : appelez immédiatement le {numbers.samu}, ou le {numbers.european}. "
-        f"Si vous ne pouvez pas parler, envoyez un SMS au {numbers.deaf_sms}."
-    )
+        return Reply("safety.suicide", {"samu": numbers.samu, "suicide_prevention": numbers.suicide_prevention})
+    return Reply("safety.emergency", {"samu": numbers.samu, "european": numbers.european, "deaf_sms": numbers.deaf_sms})
 
 
-def emergency_reply(practice: Practice | None, triage: TriageResult) -> str:
+def emergency_sentence(
+    numbers: EmergencyNumbers, category: str, life_threatening: bool = False, channel: Channel | None = None
+) -> str:
+    """:func:`emergency_numbers`, said on ``channel`` (an SMS is shorter)."""
+    return render([emergency_numbers(numbers, category, life_threatening)], channel)
+
+
+def emergency_reply(practice: Practice | None, triage: TriageResult, channel: Channel | None = None) -> str:
     """The emergency sentence for a triage result (its category and the order of its numbers)."""
-    return emergency_sentence(numbers_of(practice), triage.category, is_life_threatening(triage))
+    return emergency_sentence(numbers_of(practice), triage.category, is_life_threatening(triage), channel)
 
 
 def says_emergency_number(texts: list[str], practice: Practice | None, triage: TriageResult) -> bool:
@@ -89,7 +86,7 @@ def technical_failure_reply(
     through after these words. Out of staffed hours, chat and SMS get the on-call number, not the desk's.
     """
     samu = numbers_of(practice).samu
-    sentences = ["Je suis désolé, un incident technique m'empêche de traiter votre demande pour le moment."]
+    said = [Reply("safety.failure.apology")]
     # On the phone, "staffed" means the caller is put through: it needs a number to dial.
     staffed = practice is not None and now is not None and is_staffed(practice, now)
     if channel == Channel.PHONE and practice is not None and not practice.secretariat.transfer_number:
@@ -97,25 +94,22 @@ def technical_failure_reply(
     on_call = practice.emergency.on_call if practice is not None else ""
     if channel == Channel.PHONE:
         if not staffed:
-            sentences.append("Merci de rappeler un peu plus tard.")
+            said.append(Reply("safety.failure.call_back_later"))
     elif practice is not None and practice.phone and staffed:
-        sentences.append(f"Vous pouvez joindre le secrétariat au {practice.phone}.")
+        said.append(Reply("safety.failure.desk", {"phone": practice.phone}))
     elif on_call and now is not None:
-        sentences.append(f"Le secrétariat est fermé ; si vous avez besoin d'un médecin, appelez le {on_call}.")
+        said.append(Reply("safety.failure.on_call", {"on_call": on_call}))
     else:
-        sentences.append("Merci de réessayer un peu plus tard.")
+        said.append(Reply("safety.failure.try_later"))
     if recorded and not (channel == Channel.PHONE and staffed):
         if channel == Channel.PHONE and callback:
-            sentences.append("Le secrétariat vous rappellera au numéro de cet appel.")
+            said.append(Reply("safety.failure.called_back"))
         else:
-            sentences.append("Votre message est transmis au secrétariat.")
-    sentences.append(f"En cas d'urgence, appelez le {samu}.")
-    return " ".join(sentences)
+            said.append(Reply("safety.failure.passed_on"))
+    said.append(Reply("safety.failure.if_emergency", {"samu": samu}))
+    return render(said, channel)
 
 
-def too_long_reply(limit: int) -> str:
+def too_long_reply(limit: int, channel: Channel | None = None) -> str:
     """A message over the size limit: not read, and the patient is told how to go on."""
-    return (
-        f"Votre message est trop long pour que je le lise (plus de {limit} caractères). "
-        "Pouvez-vous me dire en une ou deux phrases ce que vous souhaitez ?"
-    )
+    return say("safety.too_long", channel, None, limit=limit)

@@ -232,9 +232,9 @@ class TurnGuard:
             signs = triage(text[: 4 * limit], self.rules)
             if signs.is_emergency:
                 self._keep_for_secretariat(message, channel, signs, "Message trop long avec des signes d'urgence")
-                reply = emergency_reply(self.practices.practice, signs)
+                reply = emergency_reply(self.practices.practice, signs, channel)
                 return GuardedTurn(self._texts(message, [reply]), emergency=signs, too_long=True)
-            return GuardedTurn(self._texts(message, [too_long_reply(limit)]), too_long=True)
+            return GuardedTurn(self._texts(message, [too_long_reply(limit, channel)]), too_long=True)
         found = triage(text, self.rules) if text else None
         emergency = found if found is not None and found.is_emergency else None
         # An emergency does not wait out the whole deadline for a stuck dialogue: its numbers are known here.
@@ -252,7 +252,7 @@ class TurnGuard:
         practice = self.practices.practice
         turn = GuardedTurn(messages, failed=failed and bool(text), emergency=emergency)
         if emergency is not None and not says_emergency_number(turn.texts, practice, emergency):
-            turn.messages.insert(0, self._text(message, emergency_reply(practice, emergency)))
+            turn.messages.insert(0, self._text(message, emergency_reply(practice, emergency, channel)))
         if not text:
             turn.messages = self._texts(message, ["Je n'ai pas reçu de message. Que puis-je faire pour vous ?"])
         elif turn.failed:

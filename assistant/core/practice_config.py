@@ -58,6 +58,7 @@ from assistant.core.model import (
 )
 from assistant.core.text import normalise
 from assistant.core.windows import local_datetime
+from assistant.core.wording import wording_refusal
 
 __all__ = [
     "ConfigIssue",
@@ -741,6 +742,10 @@ def _read_phrases(checker: _Checker, top: _Section) -> tuple[Phrase, ...]:
         path = f"wording.{reply_id}"
         if reply_id not in known:
             checker.error(_line(key_node), path, f"phrase inconnue {reply_id!r} (voir {REPLY_CATALOGUE.name})")
+            continue
+        refusal = wording_refusal(reply_id, known[reply_id])  # the safety replies are the same everywhere
+        if refusal is not None:
+            checker.error(_line(key_node), path, refusal)
             continue
         text = checker.nonempty_text(value_node, path)
         if text is None:

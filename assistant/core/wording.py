@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-#: The replies of the safety net: ``safety.emergency``, ``safety.failure.apology``…
+#: The replies of the safety net: ``safety.emergency``, ``safety.technical_apology``…
 PROTECTED_PREFIX = "safety."
 #: A reply that says one of these numbers is a safety reply too, whatever its id.
 EMERGENCY_NUMBER_PARAMETERS = frozenset({"samu", "european", "deaf_sms", "suicide_prevention"})

@@ -20,7 +20,7 @@ from assistant.core.triage import TriageResult
 from assistant.language.fr.dates import MONTHS
 
 #: What an action says when it fails (the turn guard replaces it with :func:`technical_failure_reply`).
-TECHNICAL_APOLOGY = say("safety.action_failed")
+TECHNICAL_APOLOGY = render([Reply("safety.technical_apology"), Reply("safety.failure.opening_hours")])
 
 #: The custom payload an action sends with :data:`TECHNICAL_APOLOGY`, so that the channel knows the turn failed.
 TECHNICAL_FAILURE_MARK = "technical_failure"
@@ -86,7 +86,7 @@ def technical_failure_reply(
     through after these words. Out of staffed hours, chat and SMS get the on-call number, not the desk's.
     """
     samu = numbers_of(practice).samu
-    said = [Reply("safety.failure.apology")]
+    said = [Reply("safety.technical_apology")]
     # On the phone, "staffed" means the caller is put through: it needs a number to dial.
     staffed = practice is not None and now is not None and is_staffed(practice, now)
     if channel == Channel.PHONE and practice is not None and not practice.secretariat.transfer_number:

@@ -31,6 +31,7 @@ from assistant.adapters.channels.rest import (
     read_chat_request,
 )
 from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
+from assistant.conversation.replies import say
 from assistant.core.model import Channel, Practice
 from assistant.dialogue.safety_net import TECHNICAL_APOLOGY, TECHNICAL_FAILURE_MARK
 from assistant.settings import Settings
@@ -159,7 +160,7 @@ def test_a_failed_booking_turn_apologises_says_what_to_do_and_keeps_the_request(
         time.sleep(0.05)
     # The drain runs in the background of the turn's loop: run it once more here, as the periodic drain would.
     guard.spool.drain(recorder)
-    assert [p.reason for p in recorder.recorded] == ["Demande non traitée (incident technique)"]
+    assert [p.reason for p in recorder.recorded] == [say("reason.technical_failure")]
     assert recorder.recorded[0].transcript == (("patient", "un rdv demain matin"),)
     assert list((tmp_path / "spool").glob("*.json")) == []
 

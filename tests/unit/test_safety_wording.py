@@ -29,9 +29,8 @@ def test_the_safety_nets_sentences_are_the_catalogues() -> None:
         "safety.suicide_life_threatening", samu="15", suicide_prevention="3114"
     )
     assert too_long_reply(2000) == say("safety.too_long", limit=2000)
-    assert say("safety.action_failed") == TECHNICAL_APOLOGY
     failure = technical_failure_reply(practice_with_desk(), Channel.CHAT, at(2026, 11, 23, 10), recorded=True)
-    assert failure.startswith(say("safety.failure.apology")) and failure.endswith(
+    assert failure.startswith(say("safety.technical_apology")) and failure.endswith(
         say("safety.failure.if_emergency", samu="15")
     )
 
@@ -75,3 +74,28 @@ def test_the_practice_file_check_refuses_a_safety_reply_with_its_line() -> None:
     with pytest.raises(PracticeConfigError) as raised:  # a reply that says an emergency number, whatever its id
         parse_practice(DEMO + '\nwording:\n  answer.emergency: "Appelez le {samu}."\n', "cabinet.yml")
     assert "numéros d'urgence" in raised.value.issues[0].message
+
+
+# --- one apology for a technical failure, whoever says it (issue 17)
+
+
+def test_one_catalogue_entry_apologises_for_a_technical_failure() -> None:
+    apologies = [
+        reply_id
+        for reply_id, variants in catalogue().items()
+        if "incident technique" in variants["text"] and not reply_id.startswith("reason.")
+    ]
+    assert apologies == ["safety.technical_apology"]
+    sources = [*(ROOT / "assistant").rglob("*.py"), *(ROOT / "actions").rglob("*.py")]
+    assert not [path.name for path in sources if "un incident technique" in path.read_text(encoding="utf-8")]
+
+
+def test_the_action_the_guard_and_the_phone_line_say_that_apology_in_the_channels_variant() -> None:
+    from assistant.adapters.channels import twiml
+
+    assert TECHNICAL_APOLOGY.startswith(say("safety.technical_apology"))
+    desk = practice_with_desk()
+    for channel in (Channel.CHAT, Channel.SMS, Channel.PHONE):
+        reply = technical_failure_reply(desk, channel, at(2026, 11, 23, 10), recorded=True)
+        assert reply.startswith(say("safety.technical_apology", channel))
+    assert twiml.technical_apology() == say("safety.technical_apology", Channel.PHONE)

@@ -41,6 +41,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from assistant.adapters import privacy_logs
 from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
+from assistant.conversation.replies import say
 from assistant.core.model import Channel, Practice
 from assistant.core.practice_config import load_practice_file
 from assistant.core.text import clean_input
@@ -231,7 +232,7 @@ class TurnGuard:
             log.info("turn guard: message of %d characters refused (limit %d)", len(text), limit)
             signs = triage(text[: 4 * limit], self.rules)
             if signs.is_emergency:
-                self._keep_for_secretariat(message, channel, signs, "Message trop long avec des signes d'urgence")
+                self._keep_for_secretariat(message, channel, signs, say("reason.too_long_emergency"))
                 reply = emergency_reply(self.practices.practice, signs, channel)
                 return GuardedTurn(self._texts(message, [reply]), emergency=signs, too_long=True)
             return GuardedTurn(self._texts(message, [too_long_reply(limit, channel)]), too_long=True)
@@ -254,11 +255,9 @@ class TurnGuard:
         if emergency is not None and not says_emergency_number(turn.texts, practice, emergency):
             turn.messages.insert(0, self._text(message, emergency_reply(practice, emergency, channel)))
         if not text:
-            turn.messages = self._texts(message, ["Je n'ai pas reçu de message. Que puis-je faire pour vous ?"])
+            turn.messages = self._texts(message, [say("safety.nothing_received", channel)])
         elif turn.failed:
-            reason = (
-                "; ".join(emergency.reasons) if emergency is not None else "Demande non traitée (incident technique)"
-            )
+            reason = "; ".join(emergency.reasons) if emergency is not None else say("reason.technical_failure")
             kept = self._keep_for_secretariat(message, channel, emergency, reason)
             if emergency is None:
                 callback = _calls_back(message, channel)

@@ -527,9 +527,7 @@ class TwilioVoiceFrInput(InputChannel):
         return decorate
 
     def _apology(self) -> HTTPResponse:
-        return _twiml(
-            twiml.goodbye(f"{twiml.line('technical_problem')} {twiml.line('call_back_later')}", self.config.speech)
-        )
+        return _twiml(twiml.goodbye(f"{twiml.technical_apology()} {twiml.line('call_back_later')}", self.config.speech))
 
     def _generic_whisper(self) -> HTTPResponse:
         return _twiml(twiml.whisper(twiml.line("whisper_intro"), self.config.speech))
@@ -699,16 +697,14 @@ class TwilioVoiceFrInput(InputChannel):
         staffed = practice is not None and now is not None and is_staffed(practice, now)
         if practice is not None and number and staffed:
             return twiml.transfer(
-                f"{said or twiml.line('technical_problem')} {twiml.line('transfer')}",
+                f"{said or twiml.technical_apology()} {twiml.line('transfer')}",
                 self.config.speech,
                 number,
                 self._url(base, "dial_status"),
                 self._url(base, "whisper"),
                 self.config.transfer_timeout,
             )
-        return twiml.goodbye(
-            said or f"{twiml.line('technical_problem')} {twiml.line('call_back_later')}", self.config.speech
-        )
+        return twiml.goodbye(said or f"{twiml.technical_apology()} {twiml.line('call_back_later')}", self.config.speech)
 
     async def _call_ended(self, params: FormParams) -> None:
         call_sid = params.first("CallSid")

@@ -74,6 +74,11 @@ def line(name: str, practice: Practice | None = None, **params: object) -> str:
     return say(reply_id, Channel.PHONE, practice, **params)
 
 
+def technical_apology() -> str:
+    """The apology for a technical failure, spoken (the same catalogue entry as the chat's and the actions')."""
+    return say("safety.technical_apology", Channel.PHONE)
+
+
 def greeting(
     practice_name: str,
     disclosure: bool = True,

@@ -10,9 +10,12 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from assistant.services.secretaries import Secretary, SecretaryError
+from assistant.cli.base import services
+from assistant.services.secretaries import Secretary, SecretaryError, SecretaryService
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -48,12 +51,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     reset.set_defaults(handler=cmd_reset_password)
 
 
-def _service():  # type: ignore[no-untyped-def]
+@contextmanager
+def _secretaries() -> Iterator[SecretaryService]:
+    """The secretaries' service for one command (:func:`assistant.cli.base.services`)."""
     from assistant.adapters.console.wiring import secretary_service
-    from assistant.bootstrap import build
 
-    container = build()
-    return container, secretary_service(container)
+    with services() as container:
+        yield secretary_service(container)
 
 
 PASSWORD_INPUT_MESSAGES = {"mismatch": "Les deux mots de passe diffèrent.", "no_password": "Aucun mot de passe lu."}
@@ -90,22 +94,16 @@ def _json(secretary: Secretary) -> dict[str, Any]:
 
 def cmd_add(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
-    container, service = _service()
-    try:
+    with _secretaries() as service:
         secretary = service.add(args.login, args.name, password, by=args.by)
-    finally:
-        container.close()
     print(f"Compte créé : {secretary.login} ({secretary.display_name}), n°{secretary.id}.")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    container, service = _service()
-    try:
+    with _secretaries() as service:
         secretaries = service.all()
         now = service.clock.now()
-    finally:
-        container.close()
     if args.json:
         print(json.dumps([_json(s) for s in secretaries], ensure_ascii=False, indent=2))
         return 0
@@ -121,31 +119,22 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    container, service = _service()
-    try:
+    with _secretaries() as service:
         secretary = service.disable(args.login, by=args.by)
-    finally:
-        container.close()
     print(f"Compte {secretary.login} désactivé ; ses sessions sont fermées.")
     return 0
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
-    container, service = _service()
-    try:
+    with _secretaries() as service:
         secretary = service.enable(args.login, by=args.by)
-    finally:
-        container.close()
     print(f"Compte {secretary.login} réactivé.")
     return 0
 
 
 def cmd_reset_password(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
-    container, service = _service()
-    try:
+    with _secretaries() as service:
         secretary = service.reset_password(args.login, password, by=args.by)
-    finally:
-        container.close()
     print(f"Mot de passe de {secretary.login} changé ; compte débloqué, sessions fermées.")
     return 0

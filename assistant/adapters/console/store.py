@@ -16,36 +16,18 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from assistant.adapters.db import tables as t
+from assistant.adapters.db.rows import columns, field_names, from_row
 from assistant.core.identity import name_key
 from assistant.core.model import Channel, Patient
 from assistant.services.secretaries import Conflict, Note, Secretary, Session, Takeover
 
 
 def _secretary(row: Row) -> Secretary:
-    return Secretary(
-        id=row.id,
-        login=row.login,
-        display_name=row.display_name,
-        active=bool(row.active),
-        failed_logins=row.failed_logins,
-        locked_until=row.locked_until,
-        created_at=row.created_at,
-        password_hash=row.password_hash,
-    )
+    return from_row(Secretary, row, field_names(Secretary), active=bool(row.active))
 
 
 def _takeover(row: Row) -> Takeover:
-    return Takeover(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        channel=row.channel,
-        escalation_id=row.escalation_id,
-        secretary_id=row.secretary_id,
-        secretary_name=row.secretary_name,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        ended_how=row.ended_how,
-    )
+    return from_row(Takeover, row, field_names(Takeover))
 
 
 class SqlSecretaryStore:
@@ -133,30 +115,14 @@ class SqlSecretaryStore:
 
     def add_session(self, session: Session) -> None:
         with self._tx() as c:
-            c.execute(
-                insert(t.console_sessions).values(
-                    token_hash=session.token_hash,
-                    secretary_id=session.secretary_id,
-                    csrf_token=session.csrf_token,
-                    created_at=session.created_at,
-                    last_seen_at=session.last_seen_at,
-                    expires_at=session.expires_at,
-                )
-            )
+            c.execute(insert(t.console_sessions).values(**columns(session, field_names(Session))))
 
     def get_session(self, token_hash: str) -> Session | None:
         with self.engine.connect() as c:
             row = c.execute(select(t.console_sessions).where(t.console_sessions.c.token_hash == token_hash)).first()
         if row is None:
             return None
-        return Session(
-            token_hash=row.token_hash,
-            secretary_id=row.secretary_id,
-            csrf_token=row.csrf_token,
-            created_at=row.created_at,
-            last_seen_at=row.last_seen_at,
-            expires_at=row.expires_at,
-        )
+        return from_row(Session, row, field_names(Session))
 
     def touch_session(self, token_hash: str, at: datetime) -> None:
         with self._tx() as c:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +19,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import Select
 
 from assistant.adapters.db import tables as t
+from assistant.adapters.db.rows import DomainObject, columns, field_names, from_row
 from assistant.core.escalation import ACTIVE_STATUSES, Escalation
 from assistant.core.identity import IdentityClaim, name_key, phone_key
 from assistant.core.model import Appointment, AppointmentStatus, AuditEvent, Channel, Interval, Patient
@@ -89,9 +89,6 @@ class PracticeRepository:
             ).first()
 
 
-DomainObject = TypeVar("DomainObject")
-
-
 def _first(
     connection: Connection, query: Select, lock: bool, to_domain: Callable[[Row], DomainObject]
 ) -> DomainObject | None:
@@ -113,17 +110,6 @@ def _insert(connection: Connection, table: Table, values: dict[str, Any]) -> int
     return connection.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[index]
 
 
-def _from_row(cls: Callable[..., DomainObject], row: Row, names: Iterable[str], **read_otherwise: Any) -> DomainObject:
-    """A domain object from the columns of the same names, and the fields that need converting."""
-    mapping = row._mapping
-    return cls(**{name: mapping[name] for name in names if name not in read_otherwise}, **read_otherwise)
-
-
-def _columns(value: object, names: Iterable[str]) -> dict[str, Any]:
-    """The attributes ``names`` of a domain object, for the columns of the same names."""
-    return {name: getattr(value, name) for name in names}
-
-
 def _reassign_patient(
     connection: Connection, table: Table, from_patient_id: int, to_patient_id: int, **also: Any
 ) -> list[int]:
@@ -136,7 +122,7 @@ def _reassign_patient(
 
 
 def _patient(row: Row) -> Patient:
-    return _from_row(Patient, row, (field.name for field in fields(Patient)))
+    return from_row(Patient, row, field_names(Patient))
 
 
 class PatientRepository:
@@ -222,10 +208,10 @@ class PatientRepository:
 
 
 def _appointment(row: Row) -> Appointment:
-    return _from_row(
+    return from_row(
         Appointment,
         row,
-        (field.name for field in fields(Appointment)),
+        field_names(Appointment),
         start=row.start_at,
         end=row.end_at,
         status=AppointmentStatus(row.status),
@@ -343,7 +329,7 @@ class AuditRepository:
 
     def record(self, event: AuditEvent) -> None:
         """Inserts ``event``: its fields are the table's columns (the channel by its value)."""
-        row = {**_columns(event, (field.name for field in fields(event))), "channel": event.channel.value}
+        row = {**columns(event, field_names(event)), "channel": event.channel.value}
         self.connection.execute(insert(t.audit_events).values(row))
 
     def reassign_patient(self, from_patient_id: int, to_patient_id: int) -> int:
@@ -374,13 +360,13 @@ class AuditRepository:
         return [dict(row._mapping) for row in rows]
 
 
-ESCALATION_FIELDS = [field.name for field in fields(Escalation)]
+ESCALATION_FIELDS = list(field_names(Escalation))
 # Written once, at the hand-over; the other fields follow the escalation's life (update).
 ESCALATION_CREATION = ("id", "practice_id", "channel", "conversation_id", "created_at")
 
 
 def _escalation(row: Row) -> Escalation:
-    return _from_row(
+    return from_row(
         Escalation,
         row,
         ESCALATION_FIELDS,
@@ -394,7 +380,7 @@ def _escalation(row: Row) -> Escalation:
 def _escalation_values(escalation: Escalation) -> dict[str, Any]:
     """Every stored column but the id and the creation facts (practice, channel, conversation, created_at)."""
     return {
-        **_columns(escalation, (name for name in ESCALATION_FIELDS if name not in ESCALATION_CREATION)),
+        **columns(escalation, (name for name in ESCALATION_FIELDS if name not in ESCALATION_CREATION)),
         "understood": dict(escalation.understood),
         "transcript": [list(line) for line in escalation.transcript],
         "updated_at": escalation.updated_at or escalation.created_at,
@@ -408,7 +394,7 @@ class EscalationRepository:
         self.connection = connection
 
     def add(self, escalation: Escalation) -> Escalation:
-        values = {**_columns(escalation, ESCALATION_CREATION[1:]), **_escalation_values(escalation)}
+        values = {**columns(escalation, ESCALATION_CREATION[1:]), **_escalation_values(escalation)}
         return self.get(_insert(self.connection, t.escalations, {**values, "channel": escalation.channel.value}))  # type: ignore[return-value]
 
     def get(self, escalation_id: int, lock: bool = False) -> Escalation | None:
@@ -449,7 +435,7 @@ class EscalationRepository:
         )
 
 
-OUTBOX_FIELDS = [field.name for field in fields(OutboxMessage)]
+OUTBOX_FIELDS = list(field_names(OutboxMessage))
 # What a worker or a delivery report changes; the rest is written once, when the message is queued.
 OUTBOX_STATE = [
     "status",
@@ -465,7 +451,7 @@ OUTBOX_STATE = [
 
 
 def _outbox_message(row: Row) -> OutboxMessage:
-    return _from_row(OutboxMessage, row, OUTBOX_FIELDS)
+    return from_row(OutboxMessage, row, OUTBOX_FIELDS)
 
 
 class OutboxRepository:
@@ -478,7 +464,7 @@ class OutboxRepository:
         self.connection = connection
 
     def add(self, message: OutboxMessage) -> OutboxMessage:
-        values = _columns(message, (name for name in OUTBOX_FIELDS if name != "id"))
+        values = columns(message, (name for name in OUTBOX_FIELDS if name != "id"))
         return self.get(_insert(self.connection, t.sms_outbox, values))  # type: ignore[return-value]
 
     def get(self, message_id: int, lock: bool = False) -> OutboxMessage | None:
@@ -600,7 +586,7 @@ class OutboxRepository:
 
     @staticmethod
     def _state(message: OutboxMessage) -> dict[str, Any]:
-        return _columns(message, OUTBOX_STATE)
+        return columns(message, OUTBOX_STATE)
 
 
 def iso(value: datetime | date) -> str:

@@ -457,3 +457,55 @@ def test_a_refused_entry_is_set_aside_and_does_not_block_the_spool(tmp_path: Pat
 
     assert spool.drain(record) == 1 and recorded == ["good"]
     assert [path.suffix for path in (tmp_path / "spool").iterdir()] == [".bad"]
+
+
+# --- one guard per process (issue 17)
+
+
+def test_the_channels_of_a_process_share_one_guard_and_one_practice_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.adapters.channels.guard import process_guard
+    from assistant.adapters.channels.twilio_text import TwilioTextInput
+    from assistant.adapters.channels.twilio_voice import TwilioVoiceFrInput
+
+    monkeypatch.setenv("ASSISTANT_SPOOL_DIR", str(tmp_path / "spool"))
+    process_guard.cache_clear()
+    try:
+        rest = SafeRestInput.from_credentials(None)
+        token, url = "t" * 32, "https://cabinet.example.org"
+        sms = TwilioTextInput.from_credentials(
+            {"account_sid": "AC" + "0" * 32, "auth_token": token, "twilio_number": "+33700000000", "public_url": url}
+        )
+        voice = TwilioVoiceFrInput.from_credentials({"auth_token": token, "public_url": url})
+        assert isinstance(rest, SafeRestInput) and isinstance(sms, TwilioTextInput)
+        assert isinstance(voice, TwilioVoiceFrInput)
+        assert rest.guard is sms.guard is voice.guard is process_guard()
+        # one practice refresh and one spool drain loop per process, and the phone keeps no cache of its own
+        assert not any(name.startswith("_practice") for name in vars(voice))
+    finally:
+        process_guard.cache_clear()
+
+
+def test_a_channel_waits_for_the_practice_only_before_it_was_ever_read() -> None:
+    reads: list[float] = []
+    slow = {"seconds": 0.0}
+
+    def load() -> Practice:
+        time.sleep(slow["seconds"])
+        reads.append(time.monotonic())
+        return practice_with_desk()
+
+    async def scenario() -> None:
+        cache = PracticeCache(load)
+        first = await cache.current()  # nothing known yet: the read is waited for
+        assert first is not None and len(reads) == 1
+        assert await cache.current() is first and len(reads) == 1  # fresh: no read at all
+        cache._loaded_at = float("-inf")  # old now: the known one at once, a refresh behind it
+        slow["seconds"] = 0.3
+        started = time.monotonic()
+        assert await cache.current() is first and time.monotonic() - started < 0.2
+        await asyncio.sleep(0.5)
+        assert len(reads) == 2
+
+    asyncio.run(scenario())

@@ -844,7 +844,7 @@ def test_a_call_is_answered_in_time_when_the_database_hangs() -> None:
         started = time.monotonic()
         greeting = twiml_of(twilio_post(line, f"{VOICE}/webhook", call_params("CAhang1")))
         assert time.monotonic() - started < 8
-        assert "Bonjour" in spoken(greeting)
+        assert "bonjour" in spoken(greeting).lower()  # the practice file's name, or none: the database hangs
         started = time.monotonic()
         turn = say_turn(line, "CAhang1", SpeechResult="j'ai une douleur très forte dans la poitrine")
         assert time.monotonic() - started < 10

@@ -190,9 +190,18 @@ class PracticeCache:
         if stale and (self._refreshing is None or self._refreshing.done()):
             self._refreshing = asyncio.ensure_future(self.refresh())
 
+    async def current(self) -> Practice | None:
+        """The practice, for a channel that needs it before the turn (the phone's greeting, hints, transfer
+        number): the last known one at once, a refresh started in the background when it is old; waited for
+        (at most :data:`PRACTICE_READ_SECONDS`) only when none was ever read."""
+        self.refresh_if_stale()
+        if self._practice is None and self._refreshing is not None and not self._refreshing.done():
+            await asyncio.shield(self._refreshing)  # refresh() never raises
+        return self._practice
+
 
 class TurnGuard:
-    """See the module docstring. One per channel; the spool directory may be shared."""
+    """See the module docstring. One per process (:func:`process_guard`), shared by its channels."""
 
     def __init__(
         self,
@@ -477,3 +486,11 @@ def build_guard(
         now or clock.now,
         is_paused=is_paused,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def process_guard() -> TurnGuard:
+    """The one turn guard of this process, shared by its channels (chat, phone, SMS): one practice cache, one
+    practice refresh and one spool drain loop, whatever the number of channels Rasa starts (each channel
+    built its own: three refresh loops, three drain loops and, on the phone, a second practice cache)."""
+    return build_guard(Settings.from_env())

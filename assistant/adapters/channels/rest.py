@@ -32,7 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.adapters.channels.guard import TurnGuard, build_guard, watch_remote_actions
+from assistant.adapters.channels.guard import TurnGuard, process_guard, watch_remote_actions
 from assistant.core.model import Channel
 from assistant.settings import Settings, SettingsError
 
@@ -97,7 +97,7 @@ class SafeRestInput(RestInput):
         except SettingsError as error:
             raise SettingsError(f"{CHANNEL_NAME}: {error}") from None
         watch_remote_actions(settings.action_timeout_seconds)
-        return cls(build_guard(settings))
+        return cls(process_guard())
 
     def __init__(self, guard: TurnGuard) -> None:
         self.guard = guard

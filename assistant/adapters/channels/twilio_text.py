@@ -38,7 +38,7 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 
-from assistant.adapters.channels.guard import TurnGuard, build_guard, watch_remote_actions
+from assistant.adapters.channels.guard import TurnGuard, process_guard, watch_remote_actions
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
     TwilioSignature,
@@ -209,7 +209,7 @@ class TwilioTextInput(TwilioInput):
         self.api_base_url = api_base_url
         self.signature = TwilioSignature(auth_token, public_url)
         self.reports: DeliveryReports = reports if reports is not None else ContainerDeliveryReports()
-        self.guard = guard or build_guard(Settings.from_env())
+        self.guard = guard or process_guard()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         guard = self.guard

@@ -39,7 +39,6 @@ import contextlib
 import functools
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,7 +61,13 @@ from assistant.adapters.channels.call_memory import (
     is_redis_url,
     redis_location,
 )
-from assistant.adapters.channels.guard import TurnGuard, build_guard, open_pending, watch_remote_actions
+from assistant.adapters.channels.guard import (
+    TurnGuard,
+    build_guard,
+    open_pending,
+    process_guard,
+    watch_remote_actions,
+)
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
     FormParams,
@@ -86,9 +91,6 @@ log = logging.getLogger(__name__)
 CHANNEL_NAME = "twilio_voice_fr"
 FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 CONNECTED_DIAL_STATUSES = frozenset({"completed", "answered"})
-PRACTICE_CACHE_SECONDS = 300.0
-PRACTICE_RETRY_SECONDS = 30.0  # after a failed read of the practice
-PRACTICE_READ_SECONDS = 3.0  # a read of the practice longer than this is given up (the cached one is used)
 
 
 # --- services the channel needs --------------------------------------------------------------------
@@ -411,14 +413,13 @@ class TwilioVoiceFrInput(InputChannel):
         self.config = config
         self.services: ChannelServices = services or ContainerServices()
         self.memory: CallMemory = memory or InProcessCallMemory()
-        self.guard = guard or build_guard(
-            Settings.from_env(), self.services.practice, self.services.record_pending, self.services.now
-        )
+        if guard is None:  # the process's guard, unless the channel is given services of its own (tests)
+            guard = process_guard() if services is None else self._own_guard()
+        self.guard = guard
         self.webhook_deadline = webhook_deadline(self.guard.settings.turn_deadline_seconds)
         self.signature = TwilioSignature(config.auth_token, config.public_url)
-        self._practice: Practice | None = None
         self._hints: tuple[str, ...] = twiml.speech_hints(None)
-        self._practice_loaded_at = float("-inf")
+        self._hinted: Practice | None = None  # the practice the hints were made for
         self._warm_up: asyncio.Future[Practice | None] | None = None
         if not config.ai_disclosure:
             log.warning("%s: the greeting does not say that an automated assistant answers", CHANNEL_NAME)
@@ -691,7 +692,7 @@ class TwilioVoiceFrInput(InputChannel):
 
         ``said``: the guard's words (apology, what to do); the generic apology when there are none.
         """
-        practice = self._practice or self.guard.practices.practice  # what is known: nothing read now
+        practice = self.guard.practices.practice  # what is known: nothing read now
         number = twiml.to_e164(practice.secretariat.transfer_number) if practice else None
         now = self.guard.now()
         staffed = practice is not None and now is not None and is_staffed(practice, now)
@@ -721,21 +722,15 @@ class TwilioVoiceFrInput(InputChannel):
 
     # -- helpers --
 
+    def _own_guard(self) -> TurnGuard:
+        return build_guard(Settings.from_env(), self.services.practice, self.services.record_pending, self.services.now)
+
     async def _current_practice(self) -> Practice | None:
-        """The practice (name, transfer number, hints), re-read at most every few minutes; None if unavailable."""
-        if time.monotonic() - self._practice_loaded_at < PRACTICE_CACHE_SECONDS:
-            return self._practice
-        try:
-            practice = await _in_database_thread(self.services.practice, timeout=PRACTICE_READ_SECONDS)
-        except Exception as error:
-            log.error("%s: practice configuration unavailable: %s", CHANNEL_NAME, type(error).__name__)
-            # Not again at every webhook of the call: a database that hangs would add its wait to each one.
-            self._practice_loaded_at = time.monotonic() - PRACTICE_CACHE_SECONDS + PRACTICE_RETRY_SECONDS
-            # Never read yet: the guard's facts (read from the practice file when the database is down).
-            return self._practice or self.guard.practices.practice
-        self._practice = practice
-        self._hints = twiml.speech_hints(practice)
-        self._practice_loaded_at = time.monotonic()
+        """The practice (name, transfer number, hints) from the process's one cache, the turn guard's: never
+        waited for once read, refreshed in the background; None if it could never be read."""
+        practice = await self.guard.practices.current()
+        if practice is not self._hinted:
+            self._hints, self._hinted = twiml.speech_hints(practice), practice
         return practice
 
     def _url(self, base: str, route: str, **query: Any) -> str:

@@ -26,7 +26,7 @@ from assistant.language.fr.phone import parse_phone
 
 
 def practitioner_word_as_name(state: ConversationState, practice: Any) -> str | None:
-    """A practitioner's first name said as the patient's ("Garnier Sophie")."""
+    """A practitioner's first name said as the patient's ("Garnier Julie")."""
     return identity.practitioner_word_as_name(state.text, state.entity_spans, state.requested_slot, practice)
 
 
@@ -39,7 +39,7 @@ def names_said(tracker: Tracker, state: ConversationState, slot: str) -> list[st
     """The ``slot`` name said in the latest message (as spoken) or given before: what the other name is not."""
     said = [spoken(state, slot, value) for value in entity_values(tracker, slot)]
     earlier = value_before_latest_message(tracker, slot)
-    # extracted this turn too ("Garnier Sophie": Sophie, see extract_first_name)
+    # extracted this turn too ("Garnier Julie": Julie, see extract_first_name)
     now = state.identity.last_name if slot == "last_name" else state.identity.first_name
     return [*said, *(str(name) for name in (earlier, now) if name)]
 

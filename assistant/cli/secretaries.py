@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     add = actions.add_parser("add", help="créer un compte (mot de passe demandé deux fois)")
     add.add_argument("login", help="identifiant de connexion (minuscules, chiffres, . _ -)")
-    add.add_argument("--name", required=True, help="nom affiché (audit, patient) : « Sophie »")
+    add.add_argument("--name", required=True, help="nom affiché (audit, patient) : « Nadia »")
     add.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
     add.add_argument("--by", default="cli", help="qui crée le compte (pour l'audit)")
     add.set_defaults(handler=cmd_add)

@@ -165,10 +165,10 @@ _TITLE_BEFORE = re.compile(r"\b(?:docteur|docteure|doctoresse|dr|avec|chez|madam
 def practitioner_word_as_name(
     text: str, entities: Sequence[Mapping[str, Any]], requested: str | None, practice: Practice
 ) -> str | None:
-    """A practitioner entity that is the patient's own first name ("Garnier Sophie", "Hamid Karim").
+    """A practitioner entity that is the patient's own first name ("Garnier Julie", "Hamid Julien").
 
     Without a title before it ("docteur", "avec"), such a word in a name answer is a name. Only a
-    practitioner's first name: a patient called Lefebvre is not given the first name Lefebvre.
+    practitioner's first name: a patient called Durand is not given the first name Durand.
     """
     if requested not in NAME_SLOTS:
         return None

@@ -28,7 +28,7 @@ from assistant.language.fr.motifs import resolve_motif
 
 #: The practical questions answered from the practice file (data/rules.yml lists the same).
 INFO_INTENTS = ("ask_hours", "ask_address", "ask_fees", "ask_documents", "ask_practitioners", "ask_on_call")
-#: What a follow-up ("et demain ?", "et pour le kiné ?", "et le docteur Lefebvre ?") changes in the question.
+#: What a follow-up ("et demain ?", "et pour le kiné ?", "et le docteur Durand ?") changes in the question.
 FOLLOW_UP_ENTITIES = ("time_wish", "practitioner", "motif")
 #: The questions whose answer depends on the motif.
 ABOUT_A_MOTIF = ("ask_fees", "ask_documents")

@@ -69,8 +69,8 @@ class Practitioner:
     specialty: str
     accepts_new_patients: bool = True
     schedule: tuple[ScheduleRule, ...] = ()
-    phone_label: str = ""  # how the practitioner is announced, e.g. "le docteur Lefebvre"
-    #: "f" or "m" as the file says (empty: not said); "la docteure Vangrevelinghe", never guessed from a first name.
+    phone_label: str = ""  # how the practitioner is announced, e.g. "le docteur Durand"
+    #: "f" or "m" as the file says (empty: not said); "la docteure Leroy", never guessed from a first name.
     gender: str = ""
 
     @property

@@ -2,7 +2,7 @@
 
 Everything the assistant says about dates and times goes through here, so chat
 and phone say the same thing: "jeudi 26 novembre à 15 h 30 avec le docteur
-Lefebvre". No digits-with-colons ("15:30" is read "quinze deux-points trente"),
+Durand". No digits-with-colons ("15:30" is read "quinze deux-points trente"),
 no emoji, no markdown.
 """
 
@@ -23,7 +23,7 @@ def say_birth_date(day: date) -> str:
 
 
 def practitioner_subject(practice: Practice, practitioner_id: str) -> str:
-    """The practitioner as the subject of a sentence: "Le docteur Lefebvre", "Sophie Lambert, l'infirmière,".
+    """The practitioner as the subject of a sentence: "Le docteur Durand", "Julie Roux, l'infirmière,".
 
     Capitalised, and an apposition closes with a comma before the verb.
     """
@@ -38,7 +38,7 @@ def say_when(start: datetime, practice: Practice, today: date | None = None) -> 
 
 
 def say_slot(slot: Slot | Appointment, practice: Practice, today: date | None = None) -> str:
-    """ "jeudi 26 novembre à 15 h 30 avec le docteur Lefebvre"."""
+    """ "jeudi 26 novembre à 15 h 30 avec le docteur Durand"."""
     who = practitioner_phrase(practice, slot.practitioner_id)
     return f"{say_when(slot.start, practice, today)} avec {who}" if who else say_when(slot.start, practice, today)
 

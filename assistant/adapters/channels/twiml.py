@@ -323,7 +323,7 @@ MAX_HINT_CHARS = 100
 def speech_hints(practice: Practice | None) -> tuple[str, ...]:
     """Words the recogniser should expect: practitioners' names, motifs and their synonyms.
 
-    Names are what speech recognition gets wrong most ("Lefebvre", "Benali");
+    Names are what speech recognition gets wrong most ("Durand", "Morel");
     Twilio's ``hints`` raises their likelihood. Commas separate hints, so they
     are removed from the phrases; duplicates and over-long phrases are dropped.
     """

@@ -238,7 +238,7 @@ sms_outbox = _rows(
 
 # The secretaries' console (``assistant.services.secretaries``, migration 0007). Passwords are argon2 hashes;
 # a session is known by the SHA-256 of its cookie (a stolen table does not open sessions). ``display_name`` is
-# what the audit trail and the patient see ("Sophie"); notes and takeovers keep the name at the time.
+# what the audit trail and the patient see ("Nadia"); notes and takeovers keep the name at the time.
 secretaries = _rows(
     "secretaries",
     Column("login", String(64), nullable=False),

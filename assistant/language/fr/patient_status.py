@@ -43,9 +43,9 @@ _WHO_FOLLOWS = re.compile(
 
 
 def says_who_follows(text: str) -> bool:
-    """Whether ``text`` says which doctor follows the patient ("elle est suivie par le docteur Lefebvre").
+    """Whether ``text`` says which doctor follows the patient ("elle est suivie par le docteur Durand").
 
     That answers "déjà venu au cabinet ?", it does not choose who to see: a vaccination asked "avec
-    l'infirmière" was moved to Dr Lefebvre by this sentence (phone QA).
+    l'infirmière" was moved to Dr Durand by this sentence (phone QA).
     """
     return _WHO_FOLLOWS.search(normalise(text)) is not None

@@ -1,4 +1,4 @@
-"""How a practitioner is named in a French sentence: "le docteur Lefebvre", "la docteure Vangrevelinghe", "Mme Lambert"."""
+"""How a practitioner is named in a French sentence: "le docteur Durand", "la docteure Leroy", "Mme Roux"."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def practitioner_gender(practitioner: Practitioner) -> str:
 
 
 def practitioner_phrase(practice: Practice, practitioner_id: str) -> str:
-    """How a practitioner is named in a sentence: the file's ``spoken_name``, else "le docteur Lefebvre",
-    "la docteure Vangrevelinghe" (``gender: f``), "Mme Lambert"."""
+    """How a practitioner is named in a sentence: the file's ``spoken_name``, else "le docteur Durand",
+    "la docteure Leroy" (``gender: f``), "Mme Roux"."""
     try:
         practitioner = practice.practitioner(practitioner_id)
     except KeyError:

@@ -33,8 +33,8 @@ def confirmation_text(
 ) -> str:
     """The SMS for a booking, a move (``previous_start``: where it was) or a cancellation.
 
-    "Maison de santé des Tisserands : rendez-vous confirmé le jeudi 26 novembre à
-    15 h 30 avec le docteur Lefebvre. Adresse : 23 rue des Tisserands, 59000 Lille.
+    "Maison de santé des Lilas : rendez-vous confirmé le jeudi 26 novembre à
+    15 h 30 avec le docteur Durand. Adresse : 23 rue des Lilas, 59000 Lille.
     Pour annuler ou déplacer, appelez le 03 53 01 20 00."
 
     Only what works is promised: the practice's number, which reaches the secretariat
@@ -55,7 +55,7 @@ def confirmation_text(
         before = f" du {_when(previous_start, practice, today)}" if previous_start else ""
         head = f"{name} : votre rendez-vous{before} est déplacé au {when}{with_who}."
     else:
-        # The practitioner phrase may be an apposition ("Sophie Lambert, l'infirmière"): it ends the sentence.
+        # The practitioner phrase may be an apposition ("Julie Roux, l'infirmière"): it ends the sentence.
         head = f"{name} : nous avons annulé votre rendez-vous du {when}{with_who}."
     if kind == rules.CANCELLED:
         tail = f"Pour reprendre rendez-vous, appelez le {number}." if number else ""

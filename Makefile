@@ -11,6 +11,9 @@ install: ## create .venv (Python 3.10) and install the locked dependencies
 start: ## set up and start the assistant on SQLite with the demo practice
 	bash scripts/start.sh
 
+start-production: ## production profile on this machine: HAProxy, N Rasa and M action servers, PostgreSQL, Redis (see README)
+	bash scripts/start_production.sh
+
 test: ## run the whole test suite (PostgreSQL tests too when CI=true or ASSISTANT_TEST_POSTGRES_URL is set)
 	bash scripts/test.sh
 
@@ -56,4 +59,4 @@ test-e2e: ## only the end-to-end tests (trains the model when needed, starts the
 ci: ## what CI runs
 	bash .ci/run
 
-.PHONY: help install start test test-pg lint format bench bench-voice bench-load bench-profile evaluate test-e2e ci
+.PHONY: help install start start-production test test-pg lint format bench bench-voice bench-load bench-profile evaluate test-e2e ci

@@ -3,6 +3,8 @@
     python -m bench.load_bench                                  # 20 patients, human pace then flat out
     python -m bench.load_bench --patients 3 --pace flat         # a quick look
     python -m bench.load_bench --profile production             # PostgreSQL tracker store and agenda, Redis locks
+    python -m bench.load_bench --profile scaled --rasa-servers 2 --action-servers 2   # the production profile:
+                                                                # HAProxy in front of N Rasa and M action servers
     python -m bench.load_bench --ramp                           # then flat out with 1, 2, 4, 8, 16 patients
 
 It never trains: it uses ``models/cabinet.tar.gz`` as it is. It starts the action server and the
@@ -22,6 +24,12 @@ The patient answers the question it hears (the script is what it knows, the orde
 assistant's). Different patients ask for different motifs and days, except a group that asks
 for the same motif, day and choice on purpose, so that bookings race for one slot (the loser
 hears "ce créneau vient d'être pris" and chooses again).
+
+Profiles: ``embedded`` (SQLite agenda and tracker store, in-memory locks, one Rasa and one action server),
+``production`` (the same two servers on PostgreSQL and Redis), ``scaled`` (the production profile of
+``assistant/production.py``, started by ``tests/e2e/servers.running_production``: HAProxy in front of
+``--rasa-servers`` Rasa servers of ``--sanic-workers`` Sanic workers each and ``--action-servers`` action
+servers; every request goes through the proxy, the phone's signed webhooks included).
 
 Pace: ``human`` waits 1.5–4.5 s before each message (patients start within 3 s); ``flat``
 sends the next message as soon as the reply is in (all patients start together). ``both``
@@ -61,7 +69,7 @@ from assistant.adapters.db import tables as t
 from assistant.clock import get_timezone
 from assistant.launcher import MODEL, ROOT
 from tests.e2e.phone import Call, credentials
-from tests.e2e.servers import running_servers
+from tests.e2e.servers import running_production, running_servers
 
 NOW = "2026-11-23T10:00"
 PARIS = get_timezone("Europe/Paris")
@@ -445,6 +453,13 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def process_label(pid: int) -> str:
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -470,10 +485,14 @@ class MemoryWatch:
         now: dict[str, float] = {}
         for name, pid in self.processes.items():
             now[name] = rss_kib(pid) / 1024
-            if name == "Rasa server":
-                for child in children(pid):
-                    label = f"{process_label(child)} (child of Rasa)"
-                    now[label] = now.get(label, 0.0) + rss_kib(child) / 1024
+            command = _cmdline(pid)
+            pending = children(pid)
+            while pending:  # every descendant: Sanic workers (forked, same command line), their Duckling workers
+                child = pending.pop()
+                pending.extend(children(child))
+                kind = "Sanic worker" if _cmdline(child) == command else process_label(child)
+                label = f"{kind} (child of {name})"
+                now[label] = now.get(label, 0.0) + rss_kib(child) / 1024
         return now
 
     def _run(self) -> None:
@@ -578,7 +597,10 @@ def run_phase(servers: dict, pace: str, group: list[Patient], seed: int) -> Phas
         outcomes[position] = converse(patient, base, pace, random.Random(seed * 1000 + patient.index), gate)
 
     threads = [threading.Thread(target=run, args=(i, p), daemon=True) for i, p in enumerate(group)]
-    pids = {"Rasa server": servers["processes"]["rasa"].pid, "action server": servers["processes"]["actions"].pid}
+    pids = servers.get("pids") or {
+        "Rasa server": servers["processes"]["rasa"].pid,
+        "action server": servers["processes"]["actions"].pid,
+    }
     with MemoryWatch(pids) as memory:
         idle = memory.sample()
         for thread in threads:
@@ -767,7 +789,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="then flat out with 1, 2, 4, 8… patients up to --patients: where p95 passes 1 s",
     )
-    parser.add_argument("--profile", choices=("embedded", "production"), default="embedded")
+    parser.add_argument("--profile", choices=("embedded", "production", "scaled"), default="embedded")
+    parser.add_argument("--rasa-servers", type=int, default=2, help="scaled: Rasa servers behind the proxy")
+    parser.add_argument("--action-servers", type=int, default=2, help="scaled: action servers behind the proxy")
+    parser.add_argument("--sanic-workers", type=int, default=1, help="scaled: Sanic workers of each Rasa server")
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument(
         "--transcripts", type=Path, help="write every conversation here (JSON), to read the off-script ones"
@@ -788,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
         offset += size
     groups_seeded = groups + ramp_groups
     seeded = tuple(p.seed_arguments() for group in groups_seeded for p in group if p.kind == "move")
-    stores = production_stores() if args.profile == "production" else embedded_stores()
+    stores = production_stores() if args.profile in ("production", "scaled") else embedded_stores()
     endpoints = ROOT / ("endpoints.production.yml" if args.profile == "production" else "endpoints.yml")
     before = provenance()
     phases: list[Phase] = []
@@ -796,16 +821,34 @@ def main(argv: list[str] | None = None) -> int:
     with stores as (database, extra_env), tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         print(f"Starting the servers ({args.profile})…", file=sys.stderr)
-        with running_servers(
-            folder,
-            MODEL,
-            now=NOW,
-            credentials=credentials(folder),
-            endpoints=endpoints,
-            extra_env=extra_env,
-            seeded=seeded,
-            database=database,
-        ) as servers:
+        if args.profile == "scaled":
+            assert database is not None
+            started = running_production(
+                folder,
+                MODEL,
+                database,
+                extra_env,
+                rasa_servers=args.rasa_servers,
+                action_servers=args.action_servers,
+                sanic_workers=args.sanic_workers,
+                now=NOW,
+                credentials=credentials(folder),
+                seeded=seeded,
+                served_by_header=False,
+                console=False,
+            )
+        else:
+            started = running_servers(
+                folder,
+                MODEL,
+                now=NOW,
+                credentials=credentials(folder),
+                endpoints=endpoints,
+                extra_env=extra_env,
+                seeded=seeded,
+                database=database,
+            )
+        with started as servers:
             warm_up(servers["url"])
             for pace, group in zip(paces, groups, strict=True):
                 print(f"{len(group)} patients, {pace} pace…", file=sys.stderr)
@@ -836,7 +879,12 @@ def main(argv: list[str] | None = None) -> int:
                     ),
                     encoding="utf-8",
                 )
-    print(f"\nLoad benchmark, {args.profile} profile, {time.strftime('%Y-%m-%d %H:%M')}")
+    shape = (
+        f" ({args.rasa_servers} Rasa × {args.sanic_workers} Sanic worker(s), {args.action_servers} action servers, HAProxy)"
+        if args.profile == "scaled"
+        else ""
+    )
+    print(f"\nLoad benchmark, {args.profile} profile{shape}, {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"before: {before}\nafter:  {provenance()}\n")
     for phase in phases:
         print(report(phase))

@@ -170,3 +170,60 @@ def running_servers(
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@contextmanager
+def running_production(
+    folder: Path,
+    model: Path,
+    database: str,
+    stores: dict[str, str],
+    rasa_servers: int = 2,
+    action_servers: int = 2,
+    sanic_workers: int = 1,
+    now: str = "2026-11-23T10:00",
+    credentials: Path = ROOT / "credentials.yml",
+    seeded: tuple[list[str], ...] = (),
+    served_by_header: bool = True,
+    console: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """The production profile (``assistant/production.py``: HAProxy, N Rasa and M action servers, the console) on
+    free localhost ports, on a fresh demo agenda in ``database`` (PostgreSQL) and the tracker/lock stores of
+    ``stores`` (``TRACKER_DB_*``, ``REDIS_*``).
+
+    The yielded dict has ``url`` (the proxy's public front), ``console_url``, ``engine`` (the agenda), ``env``,
+    ``stack`` (:class:`assistant.production.Stack`) and ``pids`` (each server's process id by name).
+    """
+    from assistant.production import Plan, running
+
+    env = assistant_env(folder, now, database, stores)
+    cli = demo_agenda(env)
+    for booking in seeded:
+        subprocess.run([*cli, "book", *booking, "--by", "e2e"], cwd=ROOT, env=env, check=True, capture_output=True)
+    plan = Plan(
+        rasa_ports=tuple(free_port() for _ in range(rasa_servers)),
+        action_ports=tuple(free_port() for _ in range(action_servers)),
+        proxy_port=free_port(),
+        proxy_console_port=free_port(),
+        rasa_api_port=int(env["RASA_PORT"]),
+        action_port=int(env["ACTION_SERVER_PORT"]),
+        console_port=free_port(),
+        sanic_workers=sanic_workers,
+        served_by_header=served_by_header,
+        credentials=credentials,
+        model=model,
+        console=console,
+    )
+    with running(plan, env, folder / "production") as stack:
+        engine = create_agenda_engine(database)
+        try:
+            yield {
+                "url": stack.url,
+                "console_url": stack.console_url,
+                "engine": engine,
+                "env": stack.env,
+                "stack": stack,
+                "pids": {name: process.pid for name, process in stack.processes.items()},
+            }
+        finally:
+            engine.dispose()

@@ -1,4 +1,4 @@
-"""The evaluation reads Rasa's reports correctly and says when a target is missed."""
+"""The evaluation scores what the whole pipeline understood, by value, and says when a target is missed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ import json
 
 import pytest
 
-from assistant.evaluation import markdown, read_report, stories_summary
+from assistant.evaluation import (
+    ALL_BLIND,
+    TEST_SETS,
+    Counts,
+    Reading,
+    GoldSet,
+    markdown,
+    missed_targets,
+    mistake_counts,
+    mistakes,
+    read_report,
+    score,
+    stories_summary,
+)
 
 
 def write(path, data):
@@ -32,42 +45,155 @@ def test_read_report_takes_per_class_and_macro_f1(tmp_path):
     assert read_report(tmp_path / "missing.json") is None
 
 
-def test_markdown_table_lists_every_class(tmp_path):
-    write(tmp_path / "a.json", {"greet": {"f1-score": 1.0, "support": 5}, "macro avg": {"f1-score": 1.0}})
-    write(
-        tmp_path / "b.json",
-        {
-            "greet": {"f1-score": 0.8, "support": 7},
-            "deny": {"f1-score": 0.5, "support": 2},
-            "macro avg": {"f1-score": 0.65},
-        },
-    )
-    table = markdown(
-        (read_report(tmp_path / "a.json"), None), (read_report(tmp_path / "b.json"), None), "all passed (files: 3)"
-    )
-    assert "| greet | 1.000 | – | 0.800 | 7 |" in table
-    assert "| deny | – | – | 0.500 | 2 |" in table
-    assert "| **macro F1** | **1.000** | – | **0.650** | |" in table
+def reading(intent, predicted, entities=(), predicted_entities=(), text="une phrase"):
+    return Reading(text, intent, predicted, tuple(entities), tuple(predicted_entities))
 
 
-def test_markdown_reports_the_dev_set_beside_cv_and_held_out(tmp_path):
+def test_intent_macro_f1_is_over_the_gold_intents_and_a_fallback_is_only_a_miss():
+    scores = score(
+        [
+            reading("greet", "greet"),
+            reading("greet", "nlu_fallback"),
+            reading("deny", "greet"),
+            reading("deny", "deny"),
+        ]
+    )
+    assert set(scores.intents) == {"greet", "deny"}
+    assert scores.intents["greet"] == Counts(tp=1, fp=1, fn=1)
+    assert scores.intents["deny"] == Counts(tp=1, fp=0, fn=1)
+    assert scores.intent_macro_f1 == pytest.approx((0.5 + 2 / 3) / 2)
+    assert scores.accuracy == 0.5
+
+
+def test_entities_are_scored_by_folded_value_not_by_type_alone():
+    scores = score(
+        [
+            reading(
+                "book_appointment",
+                "book_appointment",
+                [("practitioner", "benali"), ("motif", "prise-de-sang")],
+                [("practitioner", "Bénali"), ("motif", "prise de sang"), ("time_wish", "{'day': 1}")],
+            ),
+            # The right type with another practitioner's id is a wrong booking: one false positive, one miss.
+            reading(
+                "book_appointment", "book_appointment", [("practitioner", "lefebvre")], [("practitioner", "benali")]
+            ),
+        ]
+    )
+    assert set(scores.entities) == {"practitioner", "motif"}  # time_wish is never annotated: not scored
+    assert scores.entities["practitioner"] == Counts(tp=1, fp=1, fn=1)
+    assert scores.entities["motif"] == Counts(tp=1)
+    assert scores.entity_micro == Counts(tp=2, fp=1, fn=1)
+    assert scores.entity_micro.f1 == pytest.approx(4 / 6)
+    assert scores.entity_f1("motif") == 1.0 and scores.entity_f1("relation") is None
+
+
+def test_entities_are_a_multiset_per_sentence():
+    scores = score(
+        [
+            reading("inform", "inform", [("first_name", "Marie")], [("first_name", "marie"), ("first_name", "Marie")]),
+            reading("inform", "inform", [("relation", "child"), ("relation", "child")], [("relation", "child")]),
+            reading("inform", "inform", [], [("relation", "child"), ("PER", "Marie")]),
+        ]
+    )
+    assert scores.entities == {"first_name": Counts(tp=1, fp=1), "relation": Counts(tp=1, fp=1, fn=1)}
+    assert scores.practice_micro is None
+
+
+def test_practice_micro_pools_practitioners_and_motifs_only():
+    scores = score(
+        [
+            reading("x", "x", [("practitioner", "a"), ("motif", "m"), ("relation", "child")], [("motif", "m")]),
+            reading("x", "x", [("motif", "n")], [("motif", "n"), ("relation", "parent")]),
+        ]
+    )
+    assert scores.practice_micro == Counts(tp=2, fn=1)
+    assert scores.practice_micro.f1 == pytest.approx(0.8)
+    assert scores.entity_micro == Counts(tp=2, fp=1, fn=2)
+
+
+def test_counts_f1_is_the_harmonic_mean():
+    counts = Counts(tp=3, fp=1, fn=2)
+    assert counts.precision == 0.75 and counts.recall == 0.6
+    assert counts.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+    assert Counts().f1 == 1.0 and Counts(fp=2).f1 == 0.0
+
+
+def test_mistakes_name_the_intent_and_the_entities_missed_or_extra():
+    readings = [
+        reading("book_appointment", "book_appointment", [("motif", "vaccin")], [("motif", "vaccin")], "ok"),
+        reading(
+            "cancel_appointment",
+            "reschedule_appointment",
+            [("practitioner", "benali")],
+            [("practitioner", "lefebvre"), ("time_wish", "demain")],
+            "annuler avec Benali",
+        ),
+    ]
+    assert mistakes(readings) == [
+        "- 'annuler avec Benali': intent cancel_appointment → reschedule_appointment; "
+        "missed practitioner=benali; extra practitioner=lefebvre"
+    ]
+    assert mistake_counts(readings) == {
+        "intent cancel_appointment": 1,
+        "missed practitioner": 1,
+        "extra practitioner": 1,
+    }
+
+
+def test_the_table_skips_a_set_not_written_yet_and_marks_a_missed_target_on_blind_sets_only(tmp_path):
+    sets = (
+        GoldSet("dev", tmp_path / "dev.yml", tmp_path / "demo.yml", blind=False),
+        GoldSet("held-out a", tmp_path / "a.yml", tmp_path / "demo.yml", blind=True),
+        GoldSet("held-out b", tmp_path / "b.yml", tmp_path / "other.yml", blind=True),
+    )
+    weak = score(
+        [reading("greet", "greet", [("motif", "m")], []), reading("deny", "deny", [("motif", "m")], [("motif", "m")])]
+    )
+    scored = {"dev": weak, "held-out a": weak}
+    blind = {"held-out a", ALL_BLIND}
+    table = markdown((None, None), scored, "all passed (files: 4)", sets, blind)
+    assert "| held-out b | " in table and "| other | – | not written yet: skipped |" in table
+    assert "| held-out a | " in table and "| demo | 2 | blind: targets |" in table
+    assert "| motif F1 | 0.667 | 0.667 ✘ | ≥ 0.97 |" in table
+    assert "| intent macro-F1 | 1.000 | 1.000 | ≥ 0.95 |" in table
+    assert "| motif | – | 0.667 | 0.667 | 2 |" in table
+    assert "| **macro F1** | – | **1.000** | **1.000** | |" in table
+    assert "Not run (`--skip-cv`)" in table and "Test stories: all passed (files: 4)" in table
+    assert missed_targets(scored, blind) == [
+        "held-out a: entity micro-F1 0.667 < 0.93",
+        "held-out a: motif F1 0.667 < 0.97",
+    ]
+
+
+def test_the_cross_validation_column_comes_from_rasa_reports(tmp_path):
     write(tmp_path / "cv.json", {"greet": {"f1-score": 0.9, "support": 50}, "macro avg": {"f1-score": 0.9}})
-    write(tmp_path / "dev.json", {"greet": {"f1-score": 0.7, "support": 5}, "macro avg": {"f1-score": 0.7}})
-    write(tmp_path / "ho.json", {"greet": {"f1-score": 0.6, "support": 6}, "macro avg": {"f1-score": 0.6}})
     write(
         tmp_path / "ent.json",
-        {"option": {"f1-score": 0.75, "support": 4}, "no_entity": {"f1-score": 1.0}, "micro avg": {"f1-score": 0.8}},
+        {"motif": {"f1-score": 0.75, "support": 4}, "no_entity": {"f1-score": 1.0}, "micro avg": {"f1-score": 0.8}},
     )
+    held_out = score([reading("greet", "greet", [("motif", "m")], [("motif", "m")])])
     table = markdown(
-        (read_report(tmp_path / "cv.json"), None),
-        (read_report(tmp_path / "ho.json"), read_report(tmp_path / "ent.json")),
+        (read_report(tmp_path / "cv.json"), read_report(tmp_path / "ent.json")),
+        {"held-out demo": held_out},
         "all passed (files: 4)",
-        dev=(read_report(tmp_path / "dev.json"), None),
+        TEST_SETS[1:2],
     )
-    assert "| intent | CV F1 | dev F1 | held-out F1 | held-out n |" in table
-    assert "| greet | 0.900 | 0.700 | 0.600 | 6 |" in table
-    assert "| option | – | – | 0.750 | 4 |" in table and "no_entity" not in table
-    assert "| **micro F1** | – | – | **0.800** | |" in table
+    assert "| intent | CV F1 | held-out demo | n (blind) |" in table
+    assert "| greet | 0.900 | 1.000 | 1 |" in table
+    assert "| motif | 0.750 | 1.000 | 1 |" in table and "no_entity" not in table
+    assert "| **micro F1** | **0.800** | **1.000** | |" in table
+    assert "Not run" not in table
+
+
+def test_every_held_out_set_has_its_practice_and_the_dev_set_is_no_target():
+    assert [(s.path.name, s.practice.name, s.blind) for s in TEST_SETS] == [
+        ("dev_fr.yml", "demo-lille.yml", False),
+        ("heldout_fr.yml", "demo-lille.yml", True),
+        ("heldout_douai.yml", "douai-kine.yml", True),
+        ("heldout_dunkerque.yml", "dunkerque-radiologie.yml", True),
+    ]
+    assert all(s.practice.exists() for s in TEST_SETS)
 
 
 def test_stories_summary_counts_failures(tmp_path):

@@ -29,7 +29,7 @@ from actions.base import (
     form_answer,
 )
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
-from actions.handover import FORM_SLOTS, callback_promise, open_escalation, transfers_call
+from actions.handover import FORM_SLOTS, open_escalation, transfers_call
 from actions.say import utter
 from actions.state_adapter import (
     already_ran_this_turn,
@@ -50,6 +50,8 @@ from assistant.conversation.escalation import (
     AFTER_EMERGENCY,
     after_emergency,
     answer_emergency,
+    callback_changed,
+    callback_noted,
     callback_number,
     emergency_kind,
     handover_for,
@@ -139,43 +141,20 @@ class ValidateCallbackForm(SafeFormValidation):
         return await form_answer(dispatcher, tracker, callback_number(phone, answers))
 
 
-class ActionRecordCallback(SafeAction):
-    def name(self) -> str:
-        return "action_record_callback"
+class ActionRecordCallback(StateAction):
+    action_name = "action_record_callback"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        escalation_id = tracker.get_slot("escalation_id")
-        phone = tracker.get_slot("phone")
-        practice = await runtime.practice()
-        if transfers_call(tracker, practice, runtime.now()):
-            return []  # the channel is dialling the secretariat and offers a callback if nobody answers
-        if escalation_id and phone and phone != NO_PHONE:
-            service = runtime.container().escalations
-            await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-            await utter(dispatcher, tracker, "callback_noted", practice=practice, promise=callback_promise(str(phone)))
-        elif escalation_id:
-            await utter(dispatcher, tracker, "request_sent_call_us", practice=practice, phone=practice.phone)
-        return []
+    async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
+        live = transfers_call(tracker, practice, runtime.now())
+        decided = callback_noted(state.escalation_id, state.identity.phone, practice.phone, live)
+        return await carry_out(dispatcher, tracker, decided, practice)
 
 
 async def update_callback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Another callback number for the request, or a message for the secretariat added to it."""
-    escalation_id = tracker.get_slot("escalation_id")
-    phone = parse_phone(latest_text(tracker))
-    if escalation_id and phone in (None, NO_PHONE) and len(latest_text(tracker).split()) >= 4:
-        # "Dites-lui que mon père sort de l'hôpital…": added to the request (its transcript), not lost
-        events = await open_escalation(
-            dispatcher, tracker, reason=say("reason.details"), category="human", urgency="routine", announce=False
-        )
-        await utter(dispatcher, tracker, "details_passed_on")
-        return [*events, FollowupAction("utter_anything_else")]
-    if not escalation_id or phone in (None, NO_PHONE):
-        await utter(dispatcher, tracker, "request_sent")
-        return [FollowupAction("utter_anything_else")]
-    service = runtime.container().escalations
-    await runtime.off_loop(service.set_callback, int(escalation_id), str(phone))
-    await utter(dispatcher, tracker, "callback_corrected", promise=callback_promise(str(phone)))
-    return [SlotSet("phone", phone), FollowupAction("utter_anything_else")]
+    text = latest_text(tracker)
+    escalation_id = read_state(tracker).escalation_id
+    return await carry_out(dispatcher, tracker, callback_changed(escalation_id, parse_phone(text), len(text.split())))
 
 
 class ActionUpdateCallback(SafeAction):

@@ -97,9 +97,3 @@ def _handover_sentence(practice: Practice, now: Any) -> list[Reply]:
     if practice.emergency.on_call:
         said.append(reply("on_call_before", on_call=practice.emergency.on_call))
     return said
-
-
-def callback_promise(phone: str) -> Reply:
-    """ "le secrétariat vous rappellera au numéro qui se termine par 89." (only the last two digits are said)"""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return reply("callback_promise", digits=digits[-2:])

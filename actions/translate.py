@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import runtime
 from actions.handover import open_escalation
 from actions.say import utter
 from actions.state_adapter import slot_events
@@ -17,7 +18,12 @@ from assistant.conversation.decision import Decision
 async def carry_out(
     dispatcher: CollectingDispatcher, tracker: Tracker, decision: Decision, practice: Any = None
 ) -> list[EventType]:
-    """A decision as events: its replies said, the form ended, its slot changes, the hand-over, what follows."""
+    """A decision as events: the callback number kept, its replies said, the form ended, its slot changes, the
+    hand-over, what follows."""
+    escalation_id = tracker.get_slot("escalation_id")
+    if decision.callback_number and escalation_id:
+        service = runtime.container().escalations
+        await runtime.off_loop(service.set_callback, int(escalation_id), decision.callback_number)
     if decision.said:
         await utter(dispatcher, tracker, *decision.said, practice=practice)
     events: list[EventType] = [ActiveLoop(None)] if decision.stop_form else []

@@ -43,6 +43,8 @@ class Decision:
     handover: Handover | None = None
     #: Slot changes made once the hand-over is recorded (it sets the callback number).
     after_handover: Mapping[str, Any] = field(default_factory=dict)
+    #: The number the secretariat calls back, kept with the conversation's request before anything is said.
+    callback_number: str | None = None
 
 
 def not_understood(question: str) -> Decision:

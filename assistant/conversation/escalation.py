@@ -188,6 +188,37 @@ def callback_number(phone: str | None, answers: int) -> Decision:
     return Decision({"phone": None}, (reply("callback_phone_not_understood"),))
 
 
+def callback_promise(phone: str) -> Reply:
+    """ "le secrétariat vous rappellera au numéro qui se termine par 89." (only the last two digits are said)"""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return reply("callback_promise", digits=digits[-2:])
+
+
+def callback_noted(escalation_id: int | None, phone: str | None, practice_phone: str, live_transfer: bool) -> Decision:
+    """Once the callback form is done: the number kept with the request and said back (its last two digits),
+    or, without a number, how to reach the secretariat. Nothing during a live transfer: the channel is
+    dialling the secretariat and offers a callback itself if nobody answers."""
+    if live_transfer or escalation_id is None:
+        return Decision()
+    if phone and phone != NO_PHONE:
+        return Decision(said=(reply("callback_noted", promise=callback_promise(phone)),), callback_number=phone)
+    return Decision(said=(reply("request_sent_call_us", phone=practice_phone),))
+
+
+def callback_changed(escalation_id: int | None, phone: str | None, words: int) -> Decision:
+    """A message once the callback was noted: another number ("rappelez-moi plutôt sur mon fixe, le 03…"),
+    or, four words or more without one, details for the secretariat ("Dites-lui que mon père sort de
+    l'hôpital…": added to the request, its transcript, not lost); then "autre chose ?"."""
+    number = phone if phone not in (None, NO_PHONE) else None
+    if escalation_id is not None and number is None and words >= 4:
+        details = Handover(say("reason.details"), "human", "routine", announce=False)
+        return Decision(said=(reply("details_passed_on"),), handover=details, follow="utter_anything_else")
+    if escalation_id is None or number is None:
+        return Decision(said=(reply("request_sent"),), follow="utter_anything_else")
+    said = (reply("callback_corrected", promise=callback_promise(number)),)
+    return Decision({"phone": number}, said, follow="utter_anything_else", callback_number=number)
+
+
 def summary(state: ConversationState) -> dict[str, str]:
     """What the dialogue understood so far, for the secretary's written summary: no phone, no birth date.
 

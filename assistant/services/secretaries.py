@@ -272,10 +272,7 @@ class SecretaryService:
         secretary = self.find(login)
         now = self.clock.now()
         self.store.set_active(secretary.id, False, now)
-        ended = self.store.delete_sessions_of(secretary.id)
-        self.store.audit(now, by, "secretary_disable", {"secretary_id": secretary.id, "sessions_ended": ended})
-        log.info("secretary %s disabled", secretary.id)
-        return self.store.get(secretary.id) or secretary
+        return self._sessions_ended(secretary, now, by, "secretary_disable", "disabled")
 
     def enable(self, login: str, by: str = "cli") -> Secretary:
         secretary = self.find(login)
@@ -290,9 +287,13 @@ class SecretaryService:
         password_hash = self.hasher.hash(check_password(password))
         now = self.clock.now()
         self.store.set_password(secretary.id, password_hash, now)
+        return self._sessions_ended(secretary, now, by, "secretary_password_reset", "password reset")
+
+    def _sessions_ended(self, secretary: Secretary, now: datetime, by: str, action: str, what: str) -> Secretary:
+        """Every open session of the account ends now, audited (``action``) and logged; the account as it is now."""
         ended = self.store.delete_sessions_of(secretary.id)
-        self.store.audit(now, by, "secretary_password_reset", {"secretary_id": secretary.id, "sessions_ended": ended})
-        log.info("secretary %s: password reset", secretary.id)
+        self.store.audit(now, by, action, {"secretary_id": secretary.id, "sessions_ended": ended})
+        log.info("secretary %s: %s", secretary.id, what)
         return self.store.get(secretary.id) or secretary
 
     # -- log-in and sessions (console) --

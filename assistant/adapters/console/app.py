@@ -190,6 +190,20 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
     def done(request: Request, payload: dict[str, Any], default: str = "/") -> HTTPResponse:
         return response.json(payload) if wants_json(request) else back(request, default)
 
+    async def attempt(
+        request: Request,
+        work: Callable[..., Any],
+        *args: Any,
+        refusal: type[Exception] = AgendaError,
+        status: int = 409,
+    ) -> HTTPResponse:
+        """``work(*args)`` off the loop, then back to the page; the service's refusal (its French message) shown."""
+        try:
+            await blocking(work, *args)
+        except refusal as error:
+            return refused(request, getattr(error, "message", ""), status=status)
+        return done(request, {"ok": True})
+
     # -- the gate: sessions and CSRF, before any handler --
 
     @app.on_request
@@ -385,24 +399,11 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
     @app.post("/escalations/<escalation_id:int>/take")
     async def take(request: Request, escalation_id: int) -> HTTPResponse:
         me: Secretary = request.ctx.secretary
-        try:
-            await blocking(deps.escalations.take, escalation_id, me.display_name)
-        except AgendaError as error:
-            return refused(request, error.message)
-        return done(request, {"ok": True})
+        return await attempt(request, deps.escalations.take, escalation_id, me.display_name)
 
     @app.post("/escalations/<escalation_id:int>/note")
     async def note(request: Request, escalation_id: int) -> HTTPResponse:
-        me: Secretary = request.ctx.secretary
-        found = await escalation_or_404(request, escalation_id)
-        if isinstance(found, HTTPResponse):
-            return found
-        text = (request.form.get("text") if request.form else None) or ""
-        try:
-            await blocking(deps.secretaries.add_note, escalation_id, me, text)
-        except SecretaryError as error:
-            return refused(request, error.message, status=400)
-        return done(request, {"ok": True})
+        return await add_note(request, escalation_id, (request.form.get("text") if request.form else None) or "")
 
     @app.post("/escalations/<escalation_id:int>/close")
     async def close(request: Request, escalation_id: int) -> HTTPResponse:
@@ -410,21 +411,22 @@ def create_app(deps: ConsoleDeps, name: str | None = None) -> Sanic:
         outcome = (request.form.get("outcome") if request.form else None) or ""
         if outcome not in OUTCOMES:
             return refused(request, "Choisissez l'issue de la demande.", status=400)
-        try:
-            await blocking(deps.escalations.close, escalation_id, outcome, me.display_name)
-        except AgendaError as error:
-            return refused(request, error.message)
-        return done(request, {"ok": True})
+        return await attempt(request, deps.escalations.close, escalation_id, outcome, me.display_name)
 
     @app.post("/escalations/<escalation_id:int>/unreached")
     async def unreached(request: Request, escalation_id: int) -> HTTPResponse:
         """A callback tried without reaching the patient: noted (audited), the request stays to be handled."""
-        me: Secretary = request.ctx.secretary
+        return await add_note(request, escalation_id, "Rappel tenté : patient injoignable.")
+
+    async def add_note(request: Request, escalation_id: int, text: str) -> HTTPResponse:
+        """A note of the secretary on a request (audited), refused when empty or too long."""
         found = await escalation_or_404(request, escalation_id)
         if isinstance(found, HTTPResponse):
             return found
-        await blocking(deps.secretaries.add_note, escalation_id, me, "Rappel tenté : patient injoignable.")
-        return done(request, {"ok": True})
+        me: Secretary = request.ctx.secretary
+        return await attempt(
+            request, deps.secretaries.add_note, escalation_id, me, text, refusal=SecretaryError, status=400
+        )
 
     # -- a conversation taken over --
 

@@ -51,6 +51,7 @@ TESTS = ROOT / "tests" / "nlu"
 PRACTICES = ROOT / "practices"
 HELDOUT = TESTS / "heldout_fr.yml"
 DEV = TESTS / "dev_fr.yml"
+DEMO = PRACTICES / "demo-lille.yml"
 TARGETS = {"intent_macro_f1": 0.95, "entity_f1": 0.93, "practitioner_f1": 0.97, "motif_f1": 0.97}
 #: The entities a practice file gives (their value is one of its ids), held to the higher target.
 PRACTICE_ENTITIES = ("practitioner", "motif")
@@ -69,8 +70,8 @@ class GoldSet:
 
 
 TEST_SETS = (
-    GoldSet("dev", DEV, PRACTICES / "demo-lille.yml", blind=False),
-    GoldSet("held-out demo", HELDOUT, PRACTICES / "demo-lille.yml", blind=True),
+    GoldSet("dev", DEV, DEMO, blind=False),
+    GoldSet("held-out demo", HELDOUT, DEMO, blind=True),
     GoldSet("held-out douai", TESTS / "heldout_douai.yml", PRACTICES / "douai-kine.yml", blind=True),
     GoldSet("held-out dunkerque", TESTS / "heldout_dunkerque.yml", PRACTICES / "dunkerque-radiologie.yml", blind=True),
 )
@@ -291,6 +292,20 @@ def read_sets(model: Path, practice_file: Path, paths: Sequence[Path]) -> dict[s
     return {"practice": read, "sets": sets}
 
 
+def practice_environment(env: dict[str, str], practice_file: Path, folder: Path) -> dict[str, str]:
+    """``env`` for a process that must read ``practice_file``: its agenda a fresh empty SQLite file in
+    ``folder`` (whatever practice the machine's agenda holds, it is not read: the file stands in)."""
+    database = folder / "agenda.db"
+    database.touch()
+    return {
+        **env,
+        "ASSISTANT_PRACTICE_FILE": str(practice_file),
+        "ASSISTANT_DATABASE_URL": f"sqlite:///{database}",
+        "ASSISTANT_SPOOL_DIR": str(folder / "spool"),
+        "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+    }
+
+
 def read_with_practice(model: Path, practice_file: Path, paths: Sequence[Path], env: dict[str, str]) -> dict[str, Any]:
     """:func:`read_sets` in a subprocess whose agenda is a fresh empty SQLite file and whose practice file is
     ``practice_file``; returns its readings (kept in memory: a held-out set's mistakes are not written out)."""
@@ -298,17 +313,8 @@ def read_with_practice(model: Path, practice_file: Path, paths: Sequence[Path], 
 
     expected = load_practice_file(practice_file).id
     with tempfile.TemporaryDirectory(prefix="evaluation-") as folder:
-        database = Path(folder) / "agenda.db"
-        database.touch()
         result = Path(folder) / "readings.json"
-        child_env = {
-            **env,
-            "ASSISTANT_PRACTICE_FILE": str(practice_file),
-            "ASSISTANT_DATABASE_URL": f"sqlite:///{database}",
-            "ASSISTANT_SPOOL_DIR": str(Path(folder) / "spool"),
-            "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
-            "LOG_LEVEL": "WARNING",
-        }
+        child_env = {**practice_environment(env, practice_file, Path(folder)), "LOG_LEVEL": "WARNING"}
         command = [sys.executable, "-m", "assistant.evaluation", "--read", str(model), str(practice_file), str(result)]
         print(f"$ {' '.join(command[:4])} … {practice_file.name}: {', '.join(p.name for p in paths)}", flush=True)
         # Its output is not shown (only its errors): nothing there may print a held-out sentence.
@@ -601,20 +607,21 @@ def main(argv: list[str] | None = None) -> int:
                 env,
             )
             cv = (read_report(out / "cv" / "intent_report.json"), entity_report(out / "cv"))
-        run(
-            [
-                rasa_executable(),
-                "test",
-                "core",
-                "--stories",
-                "tests/stories",
-                "--model",
-                str(args.model),
-                "--out",
-                str(out / "stories"),
-            ],
-            env,
-        )
+        with tempfile.TemporaryDirectory(prefix="evaluation-") as folder:  # the stories are the demo's
+            run(
+                [
+                    rasa_executable(),
+                    "test",
+                    "core",
+                    "--stories",
+                    "tests/stories",
+                    "--model",
+                    str(args.model),
+                    "--out",
+                    str(out / "stories"),
+                ],
+                practice_environment(env, DEMO, Path(folder)),
+            )
         stories, stories_ok = stories_summary(out / "stories")
         if not stories_ok:
             problems.append(f"test stories: {stories}")

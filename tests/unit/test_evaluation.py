@@ -10,12 +10,13 @@ from assistant.evaluation import (
     ALL_BLIND,
     TEST_SETS,
     Counts,
-    Reading,
     GoldSet,
+    Reading,
     markdown,
     missed_targets,
     mistake_counts,
     mistakes,
+    practice_environment,
     read_report,
     score,
     stories_summary,
@@ -214,3 +215,11 @@ def test_the_linear_baseline_cross_validates_every_intent_of_the_domain() -> Non
     assert set(per_class) == set(domain["intents"])
     assert 0.5 < macro <= 1.0
     assert macro == pytest.approx(sum(per_class.values()) / len(per_class))
+
+
+def test_a_test_set_is_read_with_its_practice_file_and_an_empty_agenda_whatever_the_machine_has(tmp_path):
+    machine = {"ASSISTANT_DATABASE_URL": "postgresql://db/agenda", "ASSISTANT_PRACTICE_FILE": "other.yml", "X": "1"}
+    env = practice_environment(machine, TEST_SETS[2].practice, tmp_path)
+    assert env["ASSISTANT_PRACTICE_FILE"].endswith("douai-kine.yml") and env["X"] == "1"
+    assert env["ASSISTANT_DATABASE_URL"] == f"sqlite:///{tmp_path / 'agenda.db'}"
+    assert (tmp_path / "agenda.db").stat().st_size == 0

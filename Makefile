@@ -45,7 +45,7 @@ bench-profile: ## profile of a booking conversation's turns: NLU components, pol
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m bench.profile_turn
 
-evaluate: ## NLU cross-validation, held-out French set and test stories; F1 table (slow: trains 6 models)
+evaluate: ## test sets read by the whole pipeline with their practice (targets on the blind ones), NLU cross-validation, test stories; F1 table (slow: trains 6 models)
 	bash scripts/bootstrap.sh
 	.venv/bin/python -m assistant.evaluation
 

@@ -265,7 +265,8 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         events = await super().run(dispatcher, tracker, domain)
         earlier = value_before_latest_message(tracker, "time_wish")
         now = read_state(tracker).time_wish
-        if booking.is_open(now) and isinstance(earlier, dict) and not booking.is_open(time_wish_of(earlier, "UTC")):
+        no_time = booking.is_no_time(now, entity_value(tracker, "practitioner"))
+        if no_time and isinstance(earlier, dict) and not booking.is_open(time_wish_of(earlier, "UTC")):
             return [*events, SlotSet("time_wish", earlier)]
         return events
 

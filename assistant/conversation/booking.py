@@ -152,6 +152,13 @@ def open_time_answer(text: str, now: datetime, timezone: str) -> TimeWish | None
     return None
 
 
+def is_no_time(wish: TimeWish | None, practitioner_said: Any) -> bool:
+    """Whether a wish re-read from a message says no time: "peu importe" (:func:`is_open`), or "le premier
+    disponible" said with "peu importe" of the practitioner (the first available practitioner, not today)."""
+    earliest_of_anyone = wish is not None and wish.is_open and wish.earliest and practitioner_said == ANY_PRACTITIONER
+    return is_open(wish) or earliest_of_anyone
+
+
 def is_open(wish: TimeWish | None) -> bool:
     """A wish that says nothing ("peu importe"), the earliest possible excepted."""
     return wish is not None and wish.is_open and not wish.earliest

@@ -2,9 +2,11 @@
 
 The model is trained on roles with invented names ("avec le docteur X", "pour un X"); the values come
 from the practice file at run time (issue 18): a practice loaded with ``assistant practice load`` is
-understood on the next messages, without retraining or restarting. The reading is the pure
-:func:`assistant.language.fr.practice_mentions.find_mentions` and
-:func:`~assistant.language.fr.practice_mentions.reconcile`; the practice comes from
+understood on the next messages, without retraining or restarting. A message naming the practice's motif
+or practitioner that the model called out of scope, or was unsure of, is about the practice. The reading
+is the pure :func:`assistant.language.fr.practice_mentions.find_mentions`,
+:func:`~assistant.language.fr.practice_mentions.reconcile` and
+:func:`~assistant.language.fr.practice_mentions.practice_intent`; the practice comes from
 :class:`assistant.adapters.practice_watch.PracticeWatch`, which never makes a message wait on the database.
 
     - name: assistant.nlu.practice_component.PracticeEntities
@@ -12,13 +14,22 @@ understood on the next messages, without retraining or restarting. The reading i
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES
+from rasa.shared.nlu.constants import ENTITIES, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.adapters.practice_watch import PracticeWatch
-from assistant.language.fr.practice_mentions import PracticeVocabulary, find_mentions, reconcile, vocabulary_of
+from assistant.language.fr.practice_mentions import (
+    PracticeVocabulary,
+    find_mentions,
+    practice_intent,
+    reconcile,
+    vocabulary_of,
+)
 from assistant.nlu.step import PipelineStep
+from assistant.nlu.triage_component import override
 
 #: One watch per process: every loaded model (and every test) reads the same practice.
 WATCH: PracticeWatch[PracticeVocabulary] = PracticeWatch(vocabulary_of)
@@ -29,9 +40,21 @@ class PracticeEntities(PipelineStep):
     def warm_up(self) -> None:
         WATCH.start()
 
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"unsure_below": 0.45}  # the FallbackClassifier's threshold
+
     def process_one(self, message: Message, text: str) -> None:
         vocabulary = WATCH.current()
         if vocabulary is None:
             return
-        entities = reconcile(message.get(ENTITIES, []) or [], find_mentions(text, vocabulary), vocabulary)
+        mentions = find_mentions(text, vocabulary)
+        entities = reconcile(message.get(ENTITIES, []) or [], mentions, vocabulary, text)
         message.set(ENTITIES, entities, add_to_output=True)
+        ranking = [
+            (str(entry.get(INTENT_NAME_KEY)), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+            for entry in (message.get(INTENT_RANKING_KEY) or [])
+        ]
+        intent = practice_intent(ranking, mentions, float(self.component_config["unsure_below"]))
+        if intent is not None:
+            override(message, intent)

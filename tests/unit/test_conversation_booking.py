@@ -16,6 +16,7 @@ from assistant.conversation.booking import (
     booking_made,
     booking_questions,
     declined_read_back,
+    is_no_time,
     is_the_birth_date,
     open_time_answer,
     patient_status_answer,
@@ -184,6 +185,13 @@ def test_the_first_available_said_of_the_practitioner_keeps_the_day_asked_for() 
     assert dict(
         time_wish_answer(TimeWish(earliest=True), tuesday, "time_wish", None, False, PRACTICE, NOW).changes
     ) == {"time_wish": TimeWish(earliest=True)}
+
+
+def test_the_first_available_of_anyone_is_no_time() -> None:
+    assert is_no_time(TimeWish(), None)
+    assert is_no_time(TimeWish(earliest=True), ANY_PRACTITIONER)
+    assert not is_no_time(TimeWish(earliest=True), None)  # "le plus tôt possible": a time
+    assert not is_no_time(day(5), ANY_PRACTITIONER)
 
 
 def test_a_wish_in_the_past_is_refused() -> None:

@@ -9,6 +9,7 @@ from assistant.core.model import AppointmentType, Practitioner
 from assistant.language.fr.practice_mentions import (
     find_mentions,
     name_similarity,
+    practice_intent,
     practitioner_in,
     reconcile,
     vocabulary_of,
@@ -183,3 +184,50 @@ def test_several_of_a_profession_name_no_one() -> None:
 
     vocabulary = vocabulary_of(replace(two_kines, practitioners=(*two_kines.practitioners, extra)))
     assert [m for m in find_mentions("avec le kiné", vocabulary) if m.entity == "practitioner"] == []
+
+
+def test_a_motif_the_model_read_in_the_first_available_appointment_is_dropped() -> None:
+    text = "je voudrais le premier rendez-vous disponible"
+    model = [{"entity": "motif", "value": "premier rendez-vous", "start": 15, "end": 34}]
+    assert reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY, text) == []
+    model = [{"entity": "motif", "value": "premier rendez-vous disponible", "start": 15, "end": 45}]
+    assert reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY, text) == []
+    kept = "un premier rendez-vous pour ma fille"
+    model = [{"entity": "motif", "value": "premier rendez-vous", "start": 3, "end": 22}]
+    assert reconcile(model, [], VOCABULARY, kept) == model
+
+
+def test_a_motif_phrase_running_into_a_titled_name_is_the_practitioner() -> None:
+    from dataclasses import replace
+
+    practice = _practice()
+    consult = replace(practice.appointment_types[0], synonyms=("voir le docteur",))
+    vocabulary = vocabulary_of(replace(practice, appointment_types=(consult, *practice.appointment_types[1:])))
+    found = find_mentions("je voudrais voir le docteur Boudiaf", vocabulary)
+    assert [(m.entity, m.value) for m in found] == [("practitioner", "boudiaf")]
+
+
+def test_a_practitioner_made_of_articles_is_nobody() -> None:
+    text = "peu importe le premier disponible"
+    model = [
+        {"entity": "practitioner", "value": "any", "start": 0, "end": 11},
+        {"entity": "practitioner", "value": "le", "start": 12, "end": 14},
+    ]
+    assert [e["value"] for e in reconcile(model, [], VOCABULARY, text)] == ["any"]
+
+
+def test_a_message_naming_the_practices_motif_is_about_the_practice() -> None:
+    mentions = find_mentions("une echographie pelvienne", VOCABULARY)
+    # called out of scope, or unsure: the best practice intent the model ranked, else a booking
+    assert practice_intent([("out_of_scope", 0.9), ("inform", 0.05)], mentions, 0.45) == "inform"
+    assert practice_intent([("greet", 0.3), ("ask_fees", 0.2)], mentions, 0.45) == "ask_fees"
+    assert practice_intent([("out_of_scope", 0.9)], mentions, 0.45) == "book_appointment"
+    assert practice_intent([("ask_documents", 0.3), ("book_appointment", 0.25)], mentions, 0.45) == "ask_documents"
+
+
+def test_a_sure_intent_or_a_message_without_the_practices_words_keeps_its_intent() -> None:
+    mentions = find_mentions("une echographie pelvienne", VOCABULARY)
+    assert practice_intent([("ask_fees", 0.8)], mentions, 0.45) is None
+    assert practice_intent([("complaint", 0.7)], mentions, 0.45) is None  # sure, and not ours to change
+    assert practice_intent([("emergency", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
+    assert practice_intent([("out_of_scope", 0.9)], [], 0.45) is None

@@ -119,6 +119,8 @@ class Mention:
     end: int
     evidence: str  # "title", "full_name", "profession", "asked", "surname", "first_name", "label", "close_label"
     score: float
+    #: where the words that make it a practitioner start ("docteur" of "docteur Durand"); -1: at ``start``
+    said_from: int = -1
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,8 @@ def _practitioner_at(
     previous = tokens[i - 1].word if i else ""
 
     def mention(pid: str, first: int, end: int, evidence: str, score: float) -> tuple[Mention, int]:
-        return Mention(PRACTITIONER, pid, tokens[first].start, tokens[end - 1].end, evidence, score), end
+        start = tokens[first].start
+        return Mention(PRACTITIONER, pid, start, tokens[end - 1].end, evidence, score, tokens[i].start), end
 
     # a title, maybe a first name, a surname: "docteur Boudiaf", "madame Agathe Wojcik"
     if word in DOCTOR_TITLES or word in CIVIL_TITLES:
@@ -393,7 +396,9 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
     folded = " ".join(t.word for t in tokens)
     motifs = _motif_mentions(tokens, vocabulary)
     named = _practitioner_mentions(tokens, vocabulary, folded)
-    titled = [(m.start, m.end) for m in named if m.evidence in ("title", "full_name")]
+    titled = [
+        (m.said_from if m.said_from >= 0 else m.start, m.end) for m in named if m.evidence in ("title", "full_name")
+    ]
     motifs = [m for m in motifs if not overlapping(m, titled)]
     spans = [(m.start, m.end) for m in motifs]
     practitioners = [m for m in named if m.evidence != "profession" or not overlapping(m, spans)]
@@ -429,13 +434,16 @@ def practitioner_in(span: str, vocabulary: PracticeVocabulary) -> str | None:
     return None
 
 
-def reconcile(entities: Sequence[dict], mentions: Sequence[Mention], vocabulary: PracticeVocabulary) -> list[dict]:
+def reconcile(
+    entities: Sequence[dict], mentions: Sequence[Mention], vocabulary: PracticeVocabulary, text: str = ""
+) -> list[dict]:
     """The model's entities with the practice's mentions (dicts as Rasa writes them: entity, value, start, end).
 
     A mention replaces the model's practitioner or motif over the same words; a practitioner the model
     found alone is resolved against the practice when it can be (else its words stay, for the dialogue
     to say that nobody here has that name); a patient's first or last name over a practitioner's
-    name is dropped (the name questions read the whole answer anyway).
+    name is dropped (the name questions read the whole answer anyway). A motif the model read in "le premier
+    rendez-vous disponible" is a time, not a motif (``text`` is the message).
     """
     practitioner_spans = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in _CERTAIN]
     named_spans = [
@@ -447,8 +455,10 @@ def reconcile(entities: Sequence[dict], mentions: Sequence[Mention], vocabulary:
         kind = entity.get("entity")
         if kind in (PRACTITIONER, MOTIF) and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == kind]):
             continue
-        if kind == MOTIF and _overlaps(span, named_spans):
+        if kind == MOTIF and (_overlaps(span, named_spans) or _is_availability(text, span)):
             continue
+        if kind == PRACTITIONER and not _names_someone(str(entity.get("value", ""))):
+            continue  # "le" of "le premier disponible"
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
@@ -473,3 +483,61 @@ def reconcile(entities: Sequence[dict], mentions: Sequence[Mention], vocabulary:
 def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     start, end = span
     return start >= 0 and any(start < other_end and other_start < end for other_start, other_end in spans)
+
+
+def _is_availability(text: str, span: tuple[int, int]) -> bool:
+    """Whether a motif span is (or runs into) "disponible", "dispo"...: "le premier rendez-vous disponible"."""
+    start, end = span
+    if not 0 <= start <= end <= len(text):
+        return False
+    inside = [t.word for t in _tokens(text[start:end])]
+    after = _tokens(text[end:])
+    return any(word in _AVAILABLE for word in inside) or (bool(after) and after[0].word in _AVAILABLE)
+
+
+#: Words that name nobody on their own, when the model reads them as a practitioner.
+_NOBODY = frozenset({"le", "la", "les", "l", "de", "du", "des", "un", "une", "premier", "premiere", "disponible"})
+
+
+def _names_someone(value: str) -> bool:
+    words = normalise(value).split()
+    return bool(words) and not all(word in _NOBODY or word in DOCTOR_TITLES or word in CIVIL_TITLES for word in words)
+
+
+#: Intents about the practice's appointments and information: a message naming the practice's motif or
+#: practitioner is one of these, whatever else the model thought (out of scope, not understood).
+PRACTICE_INTENTS = (
+    "book_appointment",
+    "inform",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "check_appointment",
+    "ask_documents",
+    "ask_fees",
+    "ask_hours",
+    "ask_practitioners",
+    "ask_address",
+)
+#: What the model's first intent may be, unsure or not, and still give way to a practice intent.
+_GIVES_WAY = frozenset({"out_of_scope", "nlu_fallback", "bot_challenge", "greet", "thank", "goodbye", "affirm"})
+
+
+def practice_intent(
+    ranking: Sequence[tuple[str, float]], mentions: Sequence[Mention], unsure_below: float
+) -> str | None:
+    """The intent a message naming the practice's own motif or practitioner is, when the model did not know.
+
+    The model never saw this practice's words ("une écho du ventre", "un drainage lymphatique") and may
+    call the message out of scope or be unsure; naming the practice's motif or practitioner makes it a
+    message about the practice: the best-ranked practice intent (:data:`PRACTICE_INTENTS`) is taken,
+    booking when none is ranked. None when the model was sure of an intent that keeps its meaning.
+    """
+    if not mentions or not ranking:
+        return None
+    top, confidence = ranking[0]
+    if top in PRACTICE_INTENTS and confidence >= unsure_below:
+        return None
+    if top not in PRACTICE_INTENTS and top not in _GIVES_WAY:
+        return None  # an emergency, a medical question, a complaint...: never lowered, however unsure
+    ranked = [name for name, _ in ranking if name in PRACTICE_INTENTS]
+    return ranked[0] if ranked else PRACTICE_INTENTS[0]

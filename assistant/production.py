@@ -36,9 +36,11 @@ import dataclasses
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -330,6 +332,20 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float, what: str,
     raise ProductionError(f"{what} ne répond pas sur {url} après {timeout:.0f} s ; voir {log}.")
 
 
+def _wait_listening(host: str, port: int, process: subprocess.Popen[bytes], timeout: float, log: Path) -> None:
+    """HAProxy accepts connections on its public front (https or not: a TCP connection is enough)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ProductionError(f"HAProxy s'est arrêté au démarrage (code {process.returncode}) ; voir {log}.")
+        try:
+            with socket.create_connection((host, port), timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise ProductionError(f"HAProxy n'écoute pas sur le port {port} après {timeout:.0f} s ; voir {log}.")
+
+
 @dataclass
 class Stack:
     """The running profile: its processes by name, its public addresses, its environment."""
@@ -405,7 +421,6 @@ def running(plan: Plan, env: Mapping[str, str], folder: Path, check: bool = True
             stack.start(f"actions{i + 1}", command, {"ACTION_SERVER_PORT": str(port)})
         for i, port in enumerate(plan.rasa_ports):
             stack.start(f"rasa{i + 1}", rasa_command(plan, port), {"SANIC_WORKERS": str(plan.sanic_workers)})
-        stack.start("haproxy", [haproxy_executable(), "-db", "-f", str(proxy_config)])
         if plan.console:
             stack.start("console", [python, "-m", "assistant.adapters.console"])
         from assistant.settings import Settings
@@ -428,9 +443,10 @@ def running(plan: Plan, env: Mapping[str, str], folder: Path, check: bool = True
                 "La console",
                 stack.log("console"),
             )
-        # The proxy's health checks see every server up (fall 2, inter 2 s): the first requests are not refused.
-        _wait(f"{plan.public_url}/chat.html", stack.processes["haproxy"], 30, "HAProxy", stack.log("haproxy"))
-        time.sleep(2.5)
+        # The proxy last, once every server answers: its first health checks find them up.
+        stack.start("haproxy", [haproxy_executable(), "-db", "-f", str(proxy_config)])
+        host = urllib.parse.urlsplit(plan.public_url).hostname or "127.0.0.1"
+        _wait_listening(host, plan.proxy_port, stack.processes["haproxy"], 30, stack.log("haproxy"))
         yield stack
     finally:
         stack.stop()

@@ -56,20 +56,18 @@ from assistant.core.slots import SlotQuery
 from assistant.core.windows import TimeWish
 from assistant.dialogue.answers import closed_reason, motif_hours_reason
 from assistant.dialogue.speech import choices_reply, motif_question_reply, practitioner_subject
-from assistant.dialogue.understanding import (
+from assistant.dialogue.understanding import narrowed_wish
+from assistant.language.fr.birth_dates import corrected_birth_date, parse_birth_date
+from assistant.language.fr.choices import (
     ANY_PRACTITIONER,
     choose_slot,
-    corrected_birth_date,
-    is_hold_on,
-    narrowed_wish,
-    patient_status_of,
     refuses_all,
-    resolve_motif,
     resolve_practitioner,
-    says_who_follows,
     states_a_preference,
 )
-from assistant.nlu.time_wish import parse_birth_date
+from assistant.language.fr.motifs import resolve_motif
+from assistant.language.fr.patient_status import patient_status_of, says_who_follows
+from assistant.language.fr.requests import is_hold_on
 from assistant.services.agenda import Actor
 
 #: The slots a booking collects (``assistant.conversation.booking.BOOKING_SLOTS``).
@@ -153,9 +151,10 @@ class ValidateBookingForm(SafeFormValidation):
     async def validate_motif(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state, practice = await read(tracker)
         said = [str(v) for v in entity_values(tracker, "motif")]
+        gave_a_reason = bool(said) or bool(entity_values(tracker, "reason"))
         who = chosen_practitioner(state.practitioner, practice)
         named = motif_understood(said, str(value or ""), state.text, who, practice)
-        decision = motif_answer(named, practice, state.patient_status == "new", bool(said), state.practitioner)
+        decision = motif_answer(named, practice, state.patient_status == "new", gave_a_reason, state.practitioner)
         return await form_answer(dispatcher, tracker, decision, practice)
 
     async def validate_patient_status(

@@ -30,8 +30,8 @@ from assistant.dialogue.speech import (
     say_birth_date,
     say_slot,
 )
-from assistant.dialogue.understanding import first_visit_instead
 from assistant.language.fr.lexicon import ANY_TIME
+from assistant.language.fr.motifs import first_visit_instead
 from assistant.language.fr.phone import NO_PHONE
 from assistant.language.fr.time_wishes import analyse_time_wish
 

@@ -13,13 +13,8 @@ from assistant.conversation.decision import ANY_PRACTITIONER, Decision, not_unde
 from assistant.conversation.replies import Reply, reply
 from assistant.core.model import AppointmentType, Practice
 from assistant.dialogue.speech import indefinite
-from assistant.dialogue.understanding import (
-    first_visit_instead,
-    motif_among,
-    motif_named_in,
-    resolve_motif,
-    resolve_practitioner,
-)
+from assistant.language.fr.choices import resolve_practitioner
+from assistant.language.fr.motifs import first_visit_instead, motif_among, motif_named_in, resolve_motif
 
 
 def symptom_motif(practice: Practice) -> AppointmentType | None:

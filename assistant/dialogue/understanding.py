@@ -7,9 +7,7 @@ goodbye, the secretariat), :mod:`~assistant.language.fr.patient_status`,
 :mod:`~assistant.language.fr.yes_no`, :mod:`~assistant.language.fr.bare_answers`,
 :mod:`~assistant.language.fr.corrections`, :mod:`~assistant.language.fr.phone`,
 :mod:`~assistant.language.fr.names` and :mod:`~assistant.language.fr.birth_dates`. Import them from
-there. The names below are still importable from here only for the three modules of issue 18's work
-that import them (``assistant/nlu/answer_component.py``, ``assistant/conversation/motifs.py`` and
-``booking.py``, ``actions/booking.py``); they go when those switch.
+there.
 """
 
 from __future__ import annotations
@@ -17,23 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-
-from assistant.language.fr.bare_answers import is_bare_phone_answer as is_bare_phone_answer
-from assistant.language.fr.bare_answers import is_bare_time_answer as is_bare_time_answer
-from assistant.language.fr.birth_dates import corrected_birth_date as corrected_birth_date
-from assistant.language.fr.choices import ANY_PRACTITIONER as ANY_PRACTITIONER
-from assistant.language.fr.choices import choose_slot as choose_slot
-from assistant.language.fr.choices import refuses_all as refuses_all
-from assistant.language.fr.choices import resolve_practitioner as resolve_practitioner
-from assistant.language.fr.choices import states_a_preference as states_a_preference
-from assistant.language.fr.motifs import first_visit_instead as first_visit_instead
-from assistant.language.fr.motifs import motif_among as motif_among
-from assistant.language.fr.motifs import motif_named_in as motif_named_in
-from assistant.language.fr.motifs import resolve_motif as resolve_motif
-from assistant.language.fr.patient_status import patient_status_of as patient_status_of
-from assistant.language.fr.patient_status import says_who_follows as says_who_follows
-from assistant.language.fr.requests import asks_for_the_secretariat as asks_for_the_secretariat
-from assistant.language.fr.requests import is_hold_on as is_hold_on
 
 
 def narrowed_wish(earlier: Any, new: Any) -> Any:

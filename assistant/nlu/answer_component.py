@@ -32,7 +32,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.core.text import normalise
-from assistant.dialogue.understanding import asks_for_the_secretariat, is_bare_phone_answer, is_bare_time_answer
+from assistant.language.fr.bare_answers import is_bare_phone_answer, is_bare_time_answer
+from assistant.language.fr.requests import asks_for_the_secretariat
 from assistant.nlu.duckling_component import TIME_WISH_ENTITY
 from assistant.nlu.step import PipelineStep
 from assistant.nlu.triage_component import override

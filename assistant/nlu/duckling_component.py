@@ -45,6 +45,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.clock import clock_from_env, parse_instant
+from assistant.language.fr.birth_dates import find_birth_date, mentions_birth
+from assistant.language.fr.time_wishes import resolve_timezone, to_serializable
 from assistant.nlu.duckling_process import DucklingUnavailable
 from assistant.nlu.step import PipelineStep
 from assistant.nlu.time_wish import (
@@ -52,10 +54,6 @@ from assistant.nlu.time_wish import (
     DEFAULT_TIMEZONE,
     analyse_time_wish,
     duckling_engine,
-    find_birth_date,
-    mentions_birth,
-    resolve_timezone,
-    to_serializable,
 )
 
 logger = logging.getLogger(__name__)

@@ -63,27 +63,3 @@ def parse_time_wish(
 ) -> TimeWish:
     """What the patient wants, from one utterance, relative to ``now``, read with Duckling."""
     return analyse_time_wish(text, now, tz, horizon_days).wish
-
-
-# Moved to assistant.language.fr (issue 17); importable from here only for the two modules that
-# still import them from here (assistant/nlu/duckling_component.py, actions/booking.py).
-from assistant.language.fr.birth_dates import find_birth_date, mentions_birth, parse_birth_date  # noqa: E402
-from assistant.language.fr.time_wishes import resolve_timezone, to_serializable  # noqa: E402
-
-__all__ = [
-    "DEFAULT_HORIZON_DAYS",
-    "DEFAULT_TIMEZONE",
-    "ZONEINFO_DIR",
-    "TimeExpression",
-    "TimeWishAnalysis",
-    "analyse_time_wish",
-    "duckling_engine",
-    "duckling_matches",
-    "find_birth_date",
-    "find_time_expressions",
-    "mentions_birth",
-    "parse_birth_date",
-    "parse_time_wish",
-    "resolve_timezone",
-    "to_serializable",
-]

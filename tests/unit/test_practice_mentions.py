@@ -194,7 +194,7 @@ def test_a_motif_the_model_read_in_the_first_available_appointment_is_dropped() 
     assert reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY, text) == []
     kept = "un premier rendez-vous pour ma fille"
     model = [{"entity": "motif", "value": "premier rendez-vous", "start": 3, "end": 22}]
-    assert reconcile(model, [], VOCABULARY, kept) == model
+    assert [e["value"] for e in reconcile(model, [], VOCABULARY, kept)] == ["premier rendez-vous"]  # kept
 
 
 def test_a_motif_phrase_running_into_a_titled_name_is_the_practitioner() -> None:
@@ -231,3 +231,30 @@ def test_a_sure_intent_or_a_message_without_the_practices_words_keeps_its_intent
     assert practice_intent([("complaint", 0.7)], mentions, 0.45) is None  # sure, and not ours to change
     assert practice_intent([("emergency", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
     assert practice_intent([("out_of_scope", 0.9)], [], 0.45) is None
+
+
+def test_a_motif_phrase_is_resolved_by_its_telling_words() -> None:
+    from assistant.language.fr.practice_mentions import motif_of_words
+
+    assert motif_of_words("renouveler son traitement", VOCABULARY) == "renouv"
+    assert motif_of_words("une echographie du pelvis", VOCABULARY) == "echo-pelv"
+    assert motif_of_words("des seances de reeducation du genou", VOCABULARY) == "seance"
+    # a word two motifs share tells neither; a symptom tells none
+    assert motif_of_words("kinesitherapie", VOCABULARY) is None
+    assert motif_of_words("mal au dos depuis une semaine", VOCABULARY) is None
+
+
+def test_a_reason_that_names_no_motif_is_a_reason_and_anyone_is_any() -> None:
+    text = "il a mal au dos depuis une semaine, peu importe le medecin du cabinet"
+    model = [
+        {"entity": "motif", "value": "mal au dos", "start": 5, "end": 15},
+        {"entity": "practitioner", "value": "peu importe le medecin du", "start": 36, "end": 61},
+    ]
+    entities = reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY, text)
+    assert [(e["entity"], e["value"]) for e in entities] == [("reason", "mal au dos"), ("practitioner", "any")]
+
+
+def test_a_motif_the_model_read_is_the_practices_when_it_says_one() -> None:
+    text = "il me faut un renouvelement de mon traitement"
+    model = [{"entity": "motif", "value": "renouvelement de mon traitement", "start": 14, "end": 45}]
+    assert [(e["entity"], e["value"]) for e in reconcile(model, [], VOCABULARY, text)] == [("motif", "renouv")]

@@ -34,6 +34,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from assistant.core.model import Practice, Practitioner
 from assistant.core.text import fold_keeping_offsets, normalise
+from assistant.language.fr.lexicon import ANY_ONE
 
 PRACTITIONER = "practitioner"
 MOTIF = "motif"
@@ -459,6 +460,10 @@ def reconcile(
             continue
         if kind == PRACTITIONER and not _names_someone(str(entity.get("value", ""))):
             continue  # "le" of "le premier disponible"
+        if kind == PRACTITIONER and _says_anyone(str(entity.get("value", ""))):
+            entity = {**entity, "value": ANYONE}
+        if kind == MOTIF:
+            entity = _motif_or_reason(entity, vocabulary)
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
@@ -483,6 +488,27 @@ def reconcile(
 def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     start, end = span
     return start >= 0 and any(start < other_end and other_start < end for other_start, other_end in spans)
+
+
+#: The practitioner value that means whoever is free ("peu importe", "n'importe lequel").
+ANYONE = "any"
+#: A reason the model read that names no motif of the practice: a symptom ("mal au dos depuis une semaine").
+REASON = "reason"
+
+
+def _says_anyone(value: str) -> bool:
+    folded = normalise(value)
+    return folded != ANYONE and any(phrase in folded for phrase in ANY_ONE)
+
+
+def _motif_or_reason(entity: dict, vocabulary: PracticeVocabulary) -> dict:
+    """A motif the model read alone: the practice's motif it names, else a reason (a symptom)."""
+    said = str(entity.get("value", ""))
+    if said in {label.motif_id for label in vocabulary.motif_labels}:
+        return entity
+    named = [m.value for m in find_mentions(said, vocabulary) if m.entity == MOTIF]
+    motif_id = named[0] if len(set(named)) == 1 else motif_of_words(said, vocabulary)
+    return {**entity, "value": motif_id} if motif_id else {**entity, "entity": REASON}
 
 
 def _is_availability(text: str, span: tuple[int, int]) -> bool:
@@ -541,3 +567,81 @@ def practice_intent(
         return None  # an emergency, a medical question, a complaint...: never lowered, however unsure
     ranked = [name for name, _ in ranking if name in PRACTICE_INTENTS]
     return ranked[0] if ranked else PRACTICE_INTENTS[0]
+
+
+#: Words of a motif phrase that tell no motif apart ("un rendez-vous pour une …").
+_MOTIF_FILLERS = frozenset(
+    [
+        "un",
+        "une",
+        "le",
+        "la",
+        "les",
+        "l",
+        "de",
+        "d",
+        "du",
+        "des",
+        "pour",
+        "mon",
+        "ma",
+        "mes",
+        "son",
+        "sa",
+        "ses",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "avec",
+        "sur",
+        "et",
+        "ou",
+        "rdv",
+        "rendez",
+        "vous",
+        "faire",
+        "fait",
+        "avoir",
+        "besoin",
+        "petit",
+        "petite",
+    ]
+)
+#: How many leading letters two words must share to be the same word said shorter ("renouveler", "renouvellement").
+_SHARED_PREFIX = 6
+
+
+def _same_word(said: str, label_word: str) -> bool:
+    if said == label_word:
+        return True
+    if min(len(said), len(label_word)) >= _SHARED_PREFIX and said[:_SHARED_PREFIX] == label_word[:_SHARED_PREFIX]:
+        return True
+    return len(said) >= 5 and fuzz.ratio(said, label_word) >= 85
+
+
+def motif_of_words(span: str, vocabulary: PracticeVocabulary) -> str | None:
+    """The motif a phrase the model read as one means, by its telling words ("certificat pour le basket").
+
+    Each word of the phrase that is a word of some motif's labels counts for those motifs, the more the
+    fewer motifs share it (inverse frequency: "certificat" tells one motif, "consultation" several); the
+    best motif wins when it wins alone. None for a phrase that tells no motif of this practice (a symptom).
+    """
+    words = [w for w in normalise(span).split() if w not in _MOTIF_FILLERS and len(w) >= 3]
+    if not words:
+        return None
+    motif_words: dict[str, set[str]] = {}
+    for label in vocabulary.motif_labels:
+        motif_words.setdefault(label.motif_id, set()).update(w for w in label.words if w not in _MOTIF_FILLERS)
+    scores: dict[str, float] = {}
+    for word in words:
+        owners = [mid for mid, known in motif_words.items() if any(_same_word(word, k) for k in known)]
+        for motif_id in owners:
+            scores[motif_id] = scores.get(motif_id, 0.0) + 1.0 / len(owners)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    best, score = ranked[0]
+    if score < 0.5 or (len(ranked) > 1 and ranked[1][1] >= score):
+        return None
+    return best

@@ -4,7 +4,8 @@
 ``endpoints.production.yml`` (PostgreSQL tracker store, Redis lock store), an action server and the
 console. Through the proxy only: the chat page and the console's log-in page, a whole phone call as
 Twilio drives it (signed webhooks: the signature still validates behind the proxy; an unsigned one
-is refused), then a whole chat booking; the proxy sends the messages of one conversation alternately
+is refused), a silence whose question the other Rasa server repeats (the call's memory is in Redis),
+then a whole chat booking; the proxy sends the messages of one conversation alternately
 to both Rasa servers, and one of them is killed halfway through the chat: the other finishes it. Bookings are
 checked in the PostgreSQL agenda. Runs with ``CI=true`` (HAProxy installed by ``.ci/run``) and then
 never skips.
@@ -163,6 +164,29 @@ def test_a_signed_phone_call_books_through_the_proxy(profile, monkeypatch):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 403
+
+
+def test_after_a_silence_the_other_rasa_server_repeats_the_question(profile, monkeypatch):
+    """The question to repeat is kept in Redis (call_memory_url): the server that did not ask it can repeat it."""
+    served: list[str] = []
+    urlopen = urllib.request.urlopen
+
+    def recording(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = urlopen(request, *args, **kwargs)
+        served.append(answer.headers.get("X-Served-By", ""))
+        return answer
+
+    monkeypatch.setattr(urllib.request, "urlopen", recording)
+    call = Call(profile["url"], caller="+33622000111")
+    call.start()
+    call.say("bonjour je voudrais un rendez-vous pour une prise de sang")
+    question = " ".join(call.heard[-1].split())
+    before = len(call.heard)
+    call.stay_silent()
+    monkeypatch.undo()
+    assert served[-1] != served[-2], served  # asked by one server, repeated by the other
+    repeated = " ".join(" ".join(call.heard[before:]).split())
+    assert question and question in repeated, (question, call.heard[before:])
 
 
 def test_a_chat_booking_served_by_both_rasa_servers_survives_one_of_them_dying(profile):

@@ -98,7 +98,7 @@ def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
 
 def slot_query(state: ConversationState, practice: Practice) -> SlotQuery | None:
     """The search the booking's answers ask for. The practitioner slot is validated only when the form
-    asks for it: "une piqûre avec sophie" left "sophie" there; resolved here, an unknown name is anyone."""
+    asks for it: "une piqûre avec julie" left "julie" there; resolved here, an unknown name is anyone."""
     motif = current_motif(state, practice)
     if motif is None:
         return None

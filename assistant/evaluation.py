@@ -18,8 +18,8 @@
 
 Why not ``rasa test nlu`` on the test sets: it scores entities per extractor and token by token,
 by type only. A practitioner or motif comes from :class:`assistant.nlu.practice_component.PracticeEntities`
-(not counted at all there), and its value is the practice's id: "le docteur Benali" read as
-``lefebvre`` is a wrong booking, which a type-level score calls right. Here each sentence goes through
+(not counted at all there), and its value is the practice's id: "le docteur Durand" read as
+``moreau`` is a wrong booking, which a type-level score calls right. Here each sentence goes through
 everything the server runs (overrides and fallback included) and an entity counts when its type and
 its value (folded with :func:`assistant.core.text.normalise`) are those annotated.
 
@@ -160,7 +160,7 @@ class SetScores:
 
 
 def folded(pairs: Iterable[tuple[str, str]], kinds: set[str]) -> Counter[tuple[str, str]]:
-    """The multiset of (type, folded value) of the scored types: "Dr Benali" and "dr benali" are one value."""
+    """The multiset of (type, folded value) of the scored types: "Dr Durand" and "dr durand" are one value."""
     return Counter((kind, normalise(str(value))) for kind, value in pairs if kind in kinds)
 
 

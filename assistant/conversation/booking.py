@@ -85,8 +85,8 @@ def patient_status_answer(
 
 
 def who_follows_answer(earlier: Any, requested: str | None, says_who_follows: bool) -> Decision | None:
-    """ "elle est suivie par le docteur Lefebvre", said for another question, is not "avec le docteur
-    Lefebvre": the practitioner asked for earlier stays."""
+    """ "elle est suivie par le docteur Durand", said for another question, is not "avec le docteur
+    Durand": the practitioner asked for earlier stays."""
     if earlier not in (None, ANY_PRACTITIONER) and requested != "practitioner" and says_who_follows:
         return Decision({"practitioner": earlier})
     return None

@@ -60,7 +60,7 @@ def motif_for(
 def chosen_practitioner(named: str | None, practice: Practice) -> str | None:
     """The practitioner the patient asked for, if any ("any" is no one in particular).
 
-    The slot holds what was said until the form validates it ("sophie", "thomas"), and an unknown id
+    The slot holds what was said until the form validates it ("julie", "marc"), and an unknown id
     made the next step fail (chat QA): it is read through ``resolve_practitioner``.
     """
     practitioner = resolve_practitioner(str(named), practice) if named else None

@@ -130,7 +130,7 @@ _SPOKEN_ROLE = re.compile(
     re.IGNORECASE,
 )
 
-#: Titles said in the masculine for a woman too, by many practices ("le docteur Lefebvre").
+#: Titles said in the masculine for a woman too, by many practices ("le docteur Durand").
 _TRADITIONAL_MASCULINE = re.compile(r"\ble\s+(?:docteur|professeur|médecin)\b", re.IGNORECASE)
 _HOLIDAY_REGIONS = {
     "metropole": "metropole",
@@ -459,7 +459,7 @@ class _Checker:
             node,
             path,
             _SLUG,
-            "un identifiant valide : lettres minuscules, chiffres et tirets, par exemple lefebvre ou prise-de-sang",
+            "un identifiant valide : lettres minuscules, chiffres et tirets, par exemple durand ou bilan-sanguin",
         )
 
 
@@ -867,7 +867,7 @@ def _check_gender(checker: _Checker, section: _Section, gender: str, title: str,
         spoken = (
             ("f" if article.lower() == "la" else "m") if article else ("f" if elided.lower().endswith("e") else "m")
         )
-        # "le docteur Lefebvre" for a woman is the usage of many practices: only a feminine article
+        # "le docteur Durand" for a woman is the usage of many practices: only a feminine article
         # or noun for a man, or a masculine noun that has a common feminine ("le kiné" for her), is a slip.
         traditional = gender == "f" and spoken == "m" and _TRADITIONAL_MASCULINE.search(match.group(0)) is not None
         if spoken != gender and not traditional:

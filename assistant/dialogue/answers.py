@@ -106,7 +106,7 @@ def answer_hours(
 ) -> str:
     """Opening hours: the secretariat's, or one practitioner's; for one weekday or one date when asked.
 
-    "Le docteur Lefebvre consulte le mercredi ?" is answered about Dr Lefebvre's Wednesdays, not with the
+    "Le docteur Durand consulte le mercredi ?" is answered about Dr Durand's Wednesdays, not with the
     secretariat's whole week; "vous êtes ouverts le 25 décembre ?" about that very day (a public holiday);
     "vous êtes ouverts là ?", or "aujourd'hui ?" once the secretariat has closed, about now.
     """
@@ -614,13 +614,13 @@ def answer_documents(practice: Practice, motif: AppointmentType | None = None, q
 
 
 def _introduced(practice: Practice, practitioner_id: str) -> str:
-    """ "le docteur Lefebvre, médecin généraliste"; "Sophie Lambert, l'infirmière" already says it."""
+    """ "le docteur Durand, médecin généraliste"; "Julie Roux, l'infirmière" already says it."""
     who = practitioner_phrase(practice, practitioner_id)
     return who if "," in who else f"{who}, {practice.practitioner(practitioner_id).specialty}"
 
 
 def answer_practitioner(practice: Practice, practitioner_id: str) -> str:
-    """About one practitioner ("le docteur Lefebvre prend des nouveaux patients ?"): new patients, motifs."""
+    """About one practitioner ("le docteur Durand prend des nouveaux patients ?"): new patients, motifs."""
     practitioner = practice.practitioner(practitioner_id)
     taking = "answer.introduced_taking" if practitioner.accepts_new_patients else "answer.introduced_closed"
     sentences = [say(taking, Who=_upper_first(_introduced(practice, practitioner_id)))]

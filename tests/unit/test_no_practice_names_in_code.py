@@ -29,17 +29,8 @@ ORDINARY = {
     "médicale",
     "kinésithérapie",
 }
-#: Files of issue 18's work that still carry the demo's names in their docstrings (to clean there).
-NOT_YET = {
-    "assistant/evaluation.py",
-    "assistant/dialogue/answers.py",
-    "assistant/core/practice_config.py",
-    "assistant/conversation/booking.py",
-    "assistant/conversation/motifs.py",
-    "assistant/language/fr/choices.py",
-    "assistant/language/fr/practice_mentions.py",
-    "actions/booking.py",
-}
+#: Files allowed to carry a practice's names: none.
+NOT_YET: set[str] = set()
 
 
 def practice_names() -> set[str]:

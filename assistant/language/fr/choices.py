@@ -1,5 +1,5 @@
 """Which of the options offered a patient picks: a proposed slot ("le deuxième", "celui de 15 h", "le mardi"),
-one of their appointments, a practitioner ("avec le docteur Benali", "peu importe"), or none ("aucun")."""
+one of their appointments, a practitioner ("avec le docteur Durand", "peu importe"), or none ("aucun")."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def resolve_practitioner(value: str, practice: Practice, motif: AppointmentType 
     for practitioner in candidates:
         labels = {normalise(practitioner.id), normalise(practitioner.name), normalise(practitioner.name.split()[-1])}
         if wanted == normalise(practitioner.name.split()[0]) and len(practitioner.name.split()) > 1:
-            return practitioner.id  # "avec sophie": a first name alone, said for the practitioner
+            return practitioner.id  # "avec julie": a first name alone, said for the practitioner
         if wanted in labels or any(re.search(rf"\b{re.escape(label)}\b", wanted) for label in labels if label):
             return practitioner.id
     by_specialty = [p for p in candidates if _specialty_matches(wanted, p.specialty)]
@@ -112,7 +112,7 @@ def choose_slot(
 
     Understands an ordinal ("le deuxième", "le 2", "la dernière"), a time ("celui de
     15 h", "quinze heures trente"), a weekday or day number ("le mardi", "le 26"),
-    a practitioner ("avec le docteur Benali"), or a plain yes when only one was proposed.
+    a practitioner ("avec le docteur Durand"), or a plain yes when only one was proposed.
     """
     if not proposals or refuses_all(text) or is_hold_on(text):
         # "aucun des trois", "attendez deux secondes": a number in them is not a choice
@@ -144,7 +144,7 @@ def choose_slot(
     if any(
         _names_practitioner(said, practice, p.id) for p in practice.practitioners if p.id not in offered
     ) and not any(_names_practitioner(said, practice, pid) for pid in offered):
-        return None  # "non je préfère le docteur Benali, 14 h 30 alors": someone not offered, a new search
+        return None  # "non je préfère le docteur Durand, 14 h 30 alors": someone not offered, a new search
     relative = _relative_day(said, today)
     if relative is not None:
         # "demain soir vers 17 h" while Friday was read: only a proposal on that day can be meant

@@ -80,19 +80,28 @@ def first_visit_instead(motif: AppointmentType, practice: Practice) -> Appointme
     """What a new patient can book instead of ``motif`` (kept for patients already followed), with the same people.
 
     A kinésithérapie session follows a kinésithérapie assessment, not a doctor's first consultation.
-    A motif whose id starts with "premiere" is preferred (the practice's first consultation).
+    A motif the file names as a first visit ("première consultation", synonym "premier rendez-vous") is
+    preferred: read from its names, never from an id.
     """
     same_people = [
         m
         for m in practice.appointment_types
         if m.new_patients and m.bookable_online and set(m.practitioner_ids) & set(motif.practitioner_ids)
     ]
-    return next((m for m in same_people if m.id.startswith("premiere")), same_people[0] if same_people else None)
+    return next((m for m in same_people if _is_first_visit(m)), same_people[0] if same_people else None)
+
+
+#: Words by which a practice file names a first visit ("première consultation", "nouveau patient").
+_FIRST_VISIT_WORDS = frozenset({"premier", "premiere", "nouveau", "nouvelle", "nouveaux"})
+
+
+def _is_first_visit(motif: AppointmentType) -> bool:
+    return any(_FIRST_VISIT_WORDS & set(normalise(label).split()) for label in (motif.name, *motif.synonyms))
 
 
 def _is_generic(motif: AppointmentType) -> bool:
-    """A consultation with no particular reason, or the practice's first visit ("premiere-…")."""
-    return motif.id == "consultation" or motif.id.startswith("premiere")
+    """A consultation with no particular reason (the file's motif for symptoms), or the practice's first visit."""
+    return motif.for_symptoms or _is_first_visit(motif)
 
 
 def motif_among(

@@ -198,7 +198,7 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def _sound(word: str) -> str:
-    """A rough French sound key: "lefebvre" and "lefevre", "boudiafe" and "boudiaf" sound alike."""
+    """A rough French sound key: "lefebure" and "lefeburre", "boudiafe" and "boudiaf" sound alike."""
     key = word
     for written, sound in (
         ("ph", "f"),

@@ -27,6 +27,7 @@ from assistant.language.fr.practice_mentions import (
     practice_intent,
     reconcile,
     vocabulary_of,
+    within_categories,
 )
 from assistant.nlu.step import PipelineStep
 from assistant.nlu.triage_component import override
@@ -42,7 +43,14 @@ class PracticeEntities(PipelineStep):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"unsure_below": 0.45}  # the FallbackClassifier's threshold
+        return {
+            "unsure_below": 0.45,  # the FallbackClassifier's threshold
+            # the categorical entities and their values (the synonyms of data/nlu/synonyms.yml)
+            "categories": {
+                "patient_status": ["new", "existing"],
+                "relation": ["child", "parent", "spouse", "other"],
+            },
+        }
 
     def process_one(self, message: Message, text: str) -> None:
         vocabulary = WATCH.current()
@@ -50,6 +58,7 @@ class PracticeEntities(PipelineStep):
             return
         mentions = find_mentions(text, vocabulary)
         entities = reconcile(message.get(ENTITIES, []) or [], mentions, vocabulary, text)
+        entities = within_categories(entities, self.component_config["categories"])
         message.set(ENTITIES, entities, add_to_output=True)
         ranking = [
             (str(entry.get(INTENT_NAME_KEY)), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))

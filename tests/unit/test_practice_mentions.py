@@ -13,6 +13,7 @@ from assistant.language.fr.practice_mentions import (
     practitioner_in,
     reconcile,
     vocabulary_of,
+    within_categories,
 )
 from tests.builders import make_practice, rule
 
@@ -258,3 +259,32 @@ def test_a_motif_the_model_read_is_the_practices_when_it_says_one() -> None:
     text = "il me faut un renouvelement de mon traitement"
     model = [{"entity": "motif", "value": "renouvelement de mon traitement", "start": 14, "end": 45}]
     assert [(e["entity"], e["value"]) for e in reconcile(model, [], VOCABULARY, text)] == [("motif", "renouv")]
+
+
+@pytest.mark.parametrize(
+    "text", ["avec n'importe quel médecin vendredi", "peu importe lequel", "n'importe qui", "peu importe le médecin"]
+)
+def test_whoever_is_free_is_anyone(text: str) -> None:
+    assert _practitioners(text) == ["any"]
+
+
+@pytest.mark.parametrize("text", ["n'importe quel jour", "peu importe", "peu importe le jour"])
+def test_any_time_is_not_anyone(text: str) -> None:
+    assert _practitioners(text) == []
+
+
+def test_a_profession_the_model_read_inside_a_motif_is_the_motif() -> None:
+    text = "une séance de kiné"
+    model = [{"entity": "practitioner", "value": "kiné", "start": 14, "end": 18}]
+    assert [e["entity"] for e in reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY, text)] == ["motif"]
+
+
+def test_a_categorical_entity_outside_its_categories_is_dropped() -> None:
+    entities = [
+        {"entity": "patient_status", "value": "encore"},
+        {"entity": "patient_status", "value": "existing"},
+        {"entity": "relation", "value": "child"},
+        {"entity": "last_name", "value": "Durand"},
+    ]
+    kept = within_categories(entities, {"patient_status": ["new", "existing"], "relation": ["child"]})
+    assert [e["value"] for e in kept] == ["existing", "child", "Durand"]

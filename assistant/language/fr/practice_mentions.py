@@ -385,6 +385,27 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
     return sorted(kept, key=lambda m: m.start)
 
 
+#: "N'importe quel médecin", "peu importe lequel", "n'importe qui": whoever is free (folded text).
+_ANYONE_SAID = re.compile(
+    r"\b(?:n ?importe (?:lequel|laquelle|qui)|peu importe (?:lequel|laquelle|qui)"
+    r"|(?:n ?importe quel(?:le)?|peu importe (?:le|la|l))"
+    r" (?:medecin|docteur|praticien|praticienne|kine|kinesitherapeute|radiologue|infirmiere|infirmier|sage femme))\b"
+)
+
+
+def _anyone(tokens: Sequence[_Token]) -> list[Mention]:
+    folded = " ".join(t.word for t in tokens)
+    starts = [0]
+    for token in tokens[:-1]:
+        starts.append(starts[-1] + len(token.word) + 1)
+    found = []
+    for match in _ANYONE_SAID.finditer(folded):
+        first = max(i for i, start in enumerate(starts) if start <= match.start())
+        last = max(i for i, start in enumerate(starts) if start < match.end())
+        found.append(Mention(PRACTITIONER, ANYONE, tokens[first].start, tokens[last].end, "anyone", 1.0))
+    return found
+
+
 def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
     """The practice's practitioners and motifs named in ``text``, in order; offsets index ``text``.
 
@@ -403,6 +424,7 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
     motifs = [m for m in motifs if not overlapping(m, titled)]
     spans = [(m.start, m.end) for m in motifs]
     practitioners = [m for m in named if m.evidence != "profession" or not overlapping(m, spans)]
+    practitioners += [m for m in _anyone(tokens) if not overlapping(m, [(p.start, p.end) for p in practitioners])]
     return sorted([*motifs, *practitioners], key=lambda m: m.start)
 
 
@@ -460,6 +482,8 @@ def reconcile(
             continue
         if kind == PRACTITIONER and not _names_someone(str(entity.get("value", ""))):
             continue  # "le" of "le premier disponible"
+        if kind == PRACTITIONER and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == MOTIF]):
+            continue  # "kiné" of "une séance de kiné": the motif says it
         if kind == PRACTITIONER and _says_anyone(str(entity.get("value", ""))):
             entity = {**entity, "value": ANYONE}
         if kind == MOTIF:
@@ -645,3 +669,13 @@ def motif_of_words(span: str, vocabulary: PracticeVocabulary) -> str | None:
     if score < 0.5 or (len(ranked) > 1 and ranked[1][1] >= score):
         return None
     return best
+
+
+def within_categories(entities: Sequence[dict], categories: dict[str, Iterable[str]]) -> list[dict]:
+    """The entities whose value is one of their type's categories (``{"relation": ["child", …]}``).
+
+    The model sometimes reads a word as a categorical entity the synonyms give no category ("encore",
+    "dossier" as a patient status): such a value means nothing to the dialogue and is dropped.
+    """
+    allowed = {kind: set(values) for kind, values in categories.items()}
+    return [e for e in entities if e.get("entity") not in allowed or e.get("value") in allowed[str(e.get("entity"))]]

@@ -186,6 +186,7 @@ def misunderstanding(tracker: Tracker) -> Misunderstanding:
         unsure_booking=unsure_booking(state.active_form, state.task, state.entities, state.intent_ranking),
         in_a_row=consecutive_fallbacks(tracker),
         already_said_this_turn=already_ran_this_turn(tracker, "action_handle_fallback"),
+        refused_by=state.active_form if state.intent != "nlu_fallback" else None,
     )
 
 
@@ -195,8 +196,9 @@ class ActionHandleFallback(StateAction):
     action_name = "action_handle_fallback"
 
     async def translate(self, dispatcher: Dispatcher, tracker: Tracker, state: State, practice: Practice) -> Events:
-        chosen = repair(misunderstanding(tracker))
-        decided = repair_decision(chosen, practice.phone, state.triage)
+        facts = misunderstanding(tracker)
+        chosen = repair(facts)
+        decided = repair_decision(chosen, practice.phone, state.triage, facts.refused_by)
         if decided is not None:
             return await carry_out(dispatcher, tracker, decided, practice)
         if chosen == Repair.REPEAT:  # the last answer again, not a misunderstanding

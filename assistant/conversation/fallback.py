@@ -26,6 +26,7 @@ class Repair(str, enum.Enum):
     START_BOOKING = "start_booking"  # a motif or practitioner, no request in progress: a booking
     HAND_OVER = "hand_over"  # the second misunderstanding in a row
     SILENCE = "silence"  # already said this turn
+    BACK_TO_FORM = "back_to_form"  # an answer the form could not take ("oui" to "quand ?"): its question again
     REPHRASE = "rephrase"  # the first misunderstanding: "Pouvez-vous reformuler ?"
 
 
@@ -42,6 +43,8 @@ class Misunderstanding:
     unsure_booking: bool = False
     in_a_row: int = 1
     already_said_this_turn: bool = False
+    #: the form that refused the answer, when one runs and the message was understood as something else
+    refused_by: str | None = None
 
 
 #: Misunderstandings in a row after which a person takes over.
@@ -60,13 +63,20 @@ def repair(facts: Misunderstanding) -> Repair:
         (facts.unsure_booking, Repair.START_BOOKING),
         (facts.in_a_row >= MAX_MISUNDERSTANDINGS, Repair.HAND_OVER),
         (facts.already_said_this_turn, Repair.SILENCE),
+        (facts.refused_by is not None, Repair.BACK_TO_FORM),
     )
     return next((choice for applies, choice in ordered if applies), Repair.REPHRASE)
 
 
-def repair_decision(choice: Repair, practice_phone: str, triage: Triage) -> Decision | None:
+def repair_decision(
+    choice: Repair, practice_phone: str, triage: Triage, refused_by: str | None = None
+) -> Decision | None:
     """What a repair says and does when the state is enough; None for those the action carries out
-    itself (the last answer again, a message for the secretariat, a yes kept, the domain's rephrase)."""
+    itself (the last answer again, a message for the secretariat, a yes kept, the domain's rephrase).
+
+    An answer a form refused goes back to that form, which asks its question again: left to the
+    dialogue model, "oui" to "quand souhaiteriez-vous venir ?" once jumped to the identity questions and
+    ended in a hand-over for "no slot" without a slot ever offered (QA)."""
     if choice == Repair.TAKE_YOUR_TIME:
         return Decision(said=(reply("take_your_time"),), follow="action_listen")
     if choice == Repair.TOO_CLOSE:
@@ -77,6 +87,8 @@ def repair_decision(choice: Repair, practice_phone: str, triage: Triage) -> Deci
         return Decision({"task": "book"}, follow="booking_form")
     if choice == Repair.SILENCE:
         return Decision(follow="action_listen")
+    if choice == Repair.BACK_TO_FORM and refused_by:
+        return Decision(said=(reply("not_this_answer"),), follow=refused_by)
     if choice == Repair.HAND_OVER:  # the form that was running ends; the callback number is asked next
         handover = handover_for("nlu_fallback", triage)
         changes = dict.fromkeys(HANDED_OVER_SLOTS)

@@ -327,3 +327,18 @@ def test_a_practitioner_added_while_the_servers_run_is_bookable_by_name(practice
         chat.heard
     )
     assert rows[0].start_at.astimezone(PARIS).date() >= datetime(2026, 11, 26).date()
+
+
+@pytest.mark.parametrize("practice", ["demo-lille"], indirect=True)
+def test_an_answer_the_form_refuses_gets_the_question_again_and_the_booking_goes_on(practice):
+    """ "oui" to "quand ?" once jumped to the identity and ended in a hand-over "no slot" (QA)."""
+    chat = Conversation(practice["url"])
+    chat.say("Bonjour, je voudrais une prise de sang")
+    chat.say("oui")
+    chat.hold("avec Sophie Lambert", Profile(last_name="Vandamme"))
+    rows = booked(practice["engine"], chat)
+    assert [(row.appointment_type_id, row.practitioner_id) for row in rows] == [("prise-de-sang", "lambert")], (
+        chat.heard
+    )
+    with practice["engine"].connect() as connection:
+        assert not connection.execute(select(t.escalations).where(t.escalations.c.conversation_id == chat.sender)).all()

@@ -9,7 +9,7 @@ import pytest
 from dateutil import tz
 
 from assistant.conversation.escalation import emergency_plan, handover_for, is_life_threatening
-from assistant.conversation.fallback import MAX_MISUNDERSTANDINGS, Misunderstanding, Repair, repair
+from assistant.conversation.fallback import MAX_MISUNDERSTANDINGS, Misunderstanding, Repair, repair, repair_decision
 from assistant.conversation.motifs import motif_for, symptom_motif
 from assistant.conversation.moving import move_target, says_same_time
 from assistant.conversation.replies import reply
@@ -346,3 +346,13 @@ def test_a_callback_number_is_asked_twice_at_most_and_never_before_the_question(
     assert first.changes == {"phone": None} and first.said == (reply("callback_phone_not_understood"),)
     second = callback_number(None, 2)
     assert second.changes == {"phone": NO_PHONE} and second.said == (reply("phone_not_noted"),)
+
+
+def test_an_answer_a_form_refused_goes_back_to_that_form_with_its_question() -> None:
+    facts = Misunderstanding(refused_by="booking_form")
+    assert repair(facts) == Repair.BACK_TO_FORM
+    decision = repair_decision(Repair.BACK_TO_FORM, "03 00 00 00 00", Triage(), "booking_form")
+    assert decision is not None and decision.follow == "booking_form"
+    assert decision.said == (reply("not_this_answer"),)
+    # the second in a row still hands over
+    assert repair(Misunderstanding(refused_by="booking_form", in_a_row=MAX_MISUNDERSTANDINGS)) == Repair.HAND_OVER

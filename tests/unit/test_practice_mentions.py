@@ -102,6 +102,8 @@ def test_titles_professions_and_compound_names(text: str, expected: str) -> None
         "je voudrais voir un médecin",  # two GPs: no one in particular
         "il tousse depuis trois jours",
         "c'est pour ma fille Agathe",
+        "je suis Jacques Martin, né le 19 juin 1956",  # a first name between "je suis" and the surname
+        "je m'appelle Martin, Jacques Martin, et je voudrais un rendez-vous",  # the own name said twice
         "bonjour",
         "",
     ],
@@ -288,3 +290,16 @@ def test_a_categorical_entity_outside_its_categories_is_dropped() -> None:
     ]
     kept = within_categories(entities, {"patient_status": ["new", "existing"], "relation": ["child"]})
     assert [e["value"] for e in kept] == ["existing", "child", "Durand"]
+
+
+def test_a_practitioner_is_still_named_by_title_by_a_patient_of_the_same_name() -> None:
+    assert _practitioners("je m'appelle Martin et je voudrais voir le docteur Martin") == ["martin"]
+
+
+def test_the_w_sound_written_ou() -> None:
+    practice = _practice()
+    from dataclasses import replace
+
+    extra = Practitioner("ouadghiri", "Anouk Ouadghiri", "Dr", "radiologue", schedule=GP)
+    vocabulary = vocabulary_of(replace(practice, practitioners=(*practice.practitioners, extra)))
+    assert [m.value for m in find_mentions("le docteur wad giri", vocabulary)] == ["ouadghiri"]

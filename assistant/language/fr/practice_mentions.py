@@ -211,6 +211,9 @@ def _sound(word: str) -> str:
         ("sz", "x"),
         ("ch", "x"),
         ("w", "v"),
+        ("oua", "va"),
+        ("oue", "ve"),
+        ("oui", "vi"),
         ("y", "i"),
         ("eau", "o"),
         ("au", "o"),
@@ -276,14 +279,66 @@ def _profession_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabul
     return None
 
 
+#: Words that cannot be a first name between "je suis" and a surname ("je suis Anna Durand").
+_NOT_A_FIRST_NAME = frozenset(
+    [
+        "pour",
+        "voir",
+        "avec",
+        "chez",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "rdv",
+        "rendez",
+        "vous",
+        "suivi",
+        "suivie",
+        "par",
+        "de",
+        "du",
+        "des",
+        "en",
+        "a",
+        "au",
+        "docteur",
+        "dr",
+        "patient",
+        "patiente",
+        "deja",
+        "bien",
+        "venu",
+    ]
+)
+
+
 def _own_name(text_folded: str, tokens: Sequence[_Token], start: int, end: int) -> bool:
-    """Whether the words around tokens ``start``..``end`` say that it is the caller's (or a relative's) name."""
-    before = " ".join(t.word for t in tokens[max(0, start - 5) : start])
+    """Whether the words around tokens ``start``..``end`` say that it is the caller's (or a relative's) name:
+    "je m'appelle Durand", "je suis Anna Durand" (a first name or two may come between)."""
     after = " ".join(t.word for t in tokens[end : end + 4])
-    return bool(_OWN_NAME_BEFORE.search(before) or _OWN_NAME_AFTER.search(after))
+    if _OWN_NAME_AFTER.search(after):
+        return True
+    for between in (0, 1, 2):
+        names = [t.word for t in tokens[max(0, start - between) : start]]
+        if len(names) < between or any(word in _NOT_A_FIRST_NAME for word in names):
+            break
+        before = " ".join(t.word for t in tokens[max(0, start - between - 5) : start - between])
+        if _OWN_NAME_BEFORE.search(before):
+            return True
+    return False
 
 
 def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary, folded: str) -> list[Mention]:
+    """The practitioners named, but not by the caller's own surname, however often it comes back ("je
+    m'appelle Szczepaniak, Anna Szczepaniak"): only a title ("le docteur …") names the practitioner then."""
+    own = set()
+    for i in range(len(tokens)):
+        found_name = _surname_at(tokens, i, vocabulary, CLOSE_ALONE)
+        if found_name is not None and _own_name(folded, tokens, i, found_name[1]):
+            own.add(found_name[0])
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -291,7 +346,8 @@ def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabul
         if mention is None:
             i += 1
             continue
-        found.append(mention[0])
+        if mention[0].value not in own or mention[0].evidence in ("title", "profession"):
+            found.append(mention[0])
         i = mention[1]
     return found
 

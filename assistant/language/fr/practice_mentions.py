@@ -333,7 +333,7 @@ def _own_name(text_folded: str, tokens: Sequence[_Token], start: int, end: int) 
 
 def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary, folded: str) -> list[Mention]:
     """The practitioners named, but not by the caller's own surname, however often it comes back ("je
-    m'appelle Szczepaniak, Anna Szczepaniak"): only a title ("le docteur …") names the practitioner then."""
+    m'appelle Kowalska, Anna Kowalska"): only a title ("le docteur …") names the practitioner then."""
     own = set()
     for i in range(len(tokens)):
         found_name = _surname_at(tokens, i, vocabulary, CLOSE_ALONE)

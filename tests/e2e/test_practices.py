@@ -55,6 +55,7 @@ QUESTIONS = (
     ("lequel préférez-vous", "choice"),
     ("cela vous convient", "confirm"),
     ("déjà consulté", "followed"),
+    ("déjà passé un examen", "followed"),
     ("préférence pour le praticien", "practitioner"),
     ("quel motif", "motif"),
     ("c'est pour ", "motif"),

@@ -151,7 +151,7 @@ class ValidateBookingForm(SafeFormValidation):
     async def validate_motif(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state, practice = await read(tracker)
         said = [str(v) for v in entity_values(tracker, "motif")]
-        gave_a_reason = bool(said) or bool(entity_values(tracker, "reason"))
+        gave_a_reason = bool(said)  # a symptom's words ("mal au dos") book the motif for symptoms
         who = chosen_practitioner(state.practitioner, practice)
         named = motif_understood(said, str(value or ""), state.text, who, practice)
         decision = motif_answer(named, practice, state.patient_status == "new", gave_a_reason, state.practitioner)

@@ -17,13 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.adapters.practice_watch import PracticeWatch
 from assistant.language.fr.practice_mentions import (
     PracticeVocabulary,
     find_mentions,
+    motifs_in_context,
     practice_intent,
     reconcile,
     vocabulary_of,
@@ -67,3 +68,5 @@ class PracticeEntities(PipelineStep):
         intent = practice_intent(ranking, mentions, float(self.component_config["unsure_below"]))
         if intent is not None:
             override(message, intent)
+        final = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        message.set(ENTITIES, motifs_in_context(message.get(ENTITIES, []), final), add_to_output=True)

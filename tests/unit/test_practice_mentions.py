@@ -8,6 +8,7 @@ import pytest
 from assistant.core.model import AppointmentType, Practitioner
 from assistant.language.fr.practice_mentions import (
     find_mentions,
+    motifs_in_context,
     name_similarity,
     practice_intent,
     practitioner_in,
@@ -247,14 +248,14 @@ def test_a_motif_phrase_is_resolved_by_its_telling_words() -> None:
     assert motif_of_words("mal au dos depuis une semaine", VOCABULARY) is None
 
 
-def test_a_reason_that_names_no_motif_is_a_reason_and_anyone_is_any() -> None:
+def test_a_reason_that_names_no_motif_keeps_its_words_and_anyone_is_any() -> None:
     text = "il a mal au dos depuis une semaine, peu importe le medecin du cabinet"
     model = [
         {"entity": "motif", "value": "mal au dos", "start": 5, "end": 15},
         {"entity": "practitioner", "value": "peu importe le medecin du", "start": 36, "end": 61},
     ]
     entities = reconcile(model, find_mentions(text, VOCABULARY), VOCABULARY, text)
-    assert [(e["entity"], e["value"]) for e in entities] == [("reason", "mal au dos"), ("practitioner", "any")]
+    assert [(e["entity"], e["value"]) for e in entities] == [("motif", "mal au dos"), ("practitioner", "any")]
 
 
 def test_a_motif_the_model_read_is_the_practices_when_it_says_one() -> None:
@@ -303,3 +304,9 @@ def test_the_w_sound_written_ou() -> None:
     extra = Practitioner("ouadghiri", "Anouk Ouadghiri", "Dr", "radiologue", schedule=GP)
     vocabulary = vocabulary_of(replace(practice, practitioners=(*practice.practitioners, extra)))
     assert [m.value for m in find_mentions("le docteur wad giri", vocabulary)] == ["ouadghiri"]
+
+
+def test_the_words_of_a_motif_in_a_request_for_results_are_no_motif() -> None:
+    entities = [{"entity": "motif", "value": "prise-de-sang"}, {"entity": "relation", "value": "child"}]
+    assert [e["entity"] for e in motifs_in_context(entities, "ask_results")] == ["relation"]
+    assert [e["entity"] for e in motifs_in_context(entities, "ask_documents")] == ["motif", "relation"]

@@ -543,7 +543,7 @@ def reconcile(
         if kind == PRACTITIONER and _says_anyone(str(entity.get("value", ""))):
             entity = {**entity, "value": ANYONE}
         if kind == MOTIF:
-            entity = _motif_or_reason(entity, vocabulary)
+            entity = _practice_motif(entity, vocabulary)
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
@@ -572,8 +572,6 @@ def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
 
 #: The practitioner value that means whoever is free ("peu importe", "n'importe lequel").
 ANYONE = "any"
-#: A reason the model read that names no motif of the practice: a symptom ("mal au dos depuis une semaine").
-REASON = "reason"
 
 
 def _says_anyone(value: str) -> bool:
@@ -581,14 +579,29 @@ def _says_anyone(value: str) -> bool:
     return folded != ANYONE and any(phrase in folded for phrase in ANY_ONE)
 
 
-def _motif_or_reason(entity: dict, vocabulary: PracticeVocabulary) -> dict:
-    """A motif the model read alone: the practice's motif it names, else a reason (a symptom)."""
+def _practice_motif(entity: dict, vocabulary: PracticeVocabulary) -> dict:
+    """A motif the model read alone: the practice's motif it names; else its words stay (a symptom given
+    as the reason, "mal au dos", which books the practice's motif for symptoms: docs/nlu-data.md)."""
     said = str(entity.get("value", ""))
     if said in {label.motif_id for label in vocabulary.motif_labels}:
         return entity
     named = [m.value for m in find_mentions(said, vocabulary) if m.entity == MOTIF]
     motif_id = named[0] if len(set(named)) == 1 else motif_of_words(said, vocabulary)
-    return {**entity, "value": motif_id} if motif_id else {**entity, "entity": REASON}
+    return {**entity, "value": motif_id} if motif_id else entity
+
+
+#: Intents in which the words of a motif name no visit to book or ask about (docs/nlu-data.md: "les
+#: résultats de ma prise de sang", a complaint's object, an advice question, an emergency's symptoms).
+NOT_ABOUT_A_MOTIF = frozenset(
+    {"ask_results", "request_records", "complaint", "medical_question", "out_of_scope", "emergency"}
+)
+
+
+def motifs_in_context(entities: Sequence[dict], intent: str | None) -> list[dict]:
+    """The entities, without motifs when the message's intent makes them no motif (:data:`NOT_ABOUT_A_MOTIF`)."""
+    if intent not in NOT_ABOUT_A_MOTIF:
+        return list(entities)
+    return [e for e in entities if e.get("entity") != MOTIF]
 
 
 def _is_availability(text: str, span: tuple[int, int]) -> bool:

@@ -118,3 +118,54 @@ def is_only_hesitation(text: str) -> bool:
 def is_hesitation(word: str) -> bool:
     """True for one normalised word that is a hesitation, its letters repeated any number of times."""
     return re.sub(r"(.)\1+", r"\1", word) in HESITATIONS
+
+
+#: Words of a motif phrase or answer that name no motif ("c'est pour un bilan", "un rendez-vous pour une …").
+MOTIF_FILLERS = frozenset(
+    (
+        "a",
+        "alors",
+        "au",
+        "aux",
+        "avec",
+        "avoir",
+        "ben",
+        "besoin",
+        "c",
+        "ce",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "est",
+        "et",
+        "euh",
+        "faire",
+        "fait",
+        "juste",
+        "l",
+        "la",
+        "le",
+        "les",
+        "ma",
+        "mes",
+        "mon",
+        "ou",
+        "oui",
+        "petit",
+        "petite",
+        "plutot",
+        "pour",
+        "rdv",
+        "rendez",
+        "sa",
+        "sera",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+        "vous",
+    )
+)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from assistant.core.model import AppointmentType, Practice
 from assistant.core.text import normalise
+from assistant.language.fr.lexicon import MOTIF_FILLERS
 
 
 def resolve_motif(value: str, practice: Practice) -> AppointmentType | None:
@@ -29,43 +30,13 @@ def resolve_motif(value: str, practice: Practice) -> AppointmentType | None:
     return table[close[0]] if close else None
 
 
-#: Words of a short motif answer that name nothing ("c'est pour un bilan" → "bilan").
-_MOTIF_FILLERS = frozenset(
-    [
-        "euh",
-        "ben",
-        "alors",
-        "oui",
-        "c",
-        "est",
-        "pour",
-        "un",
-        "une",
-        "le",
-        "la",
-        "les",
-        "l",
-        "de",
-        "d",
-        "du",
-        "des",
-        "a",
-        "au",
-        "plutot",
-        "ce",
-        "sera",
-        "juste",
-    ]
-)
-
-
 def motif_named_in(answer: str, motifs: Sequence[AppointmentType]) -> AppointmentType | None:
     """The one motif among ``motifs`` whose name or synonym holds every word of a short answer.
 
     "bilan", after "c'est pour un bilan de kinésithérapie ou une séance de kinésithérapie ?", is the
     first; :func:`resolve_motif` wants a whole label. None when no motif or several match.
     """
-    words = set(normalise(answer).split()) - _MOTIF_FILLERS
+    words = set(normalise(answer).split()) - MOTIF_FILLERS
     if not words or len(words) > 3:
         return None
     found = [

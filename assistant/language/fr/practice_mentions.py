@@ -34,7 +34,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from assistant.core.model import Practice, Practitioner
 from assistant.core.text import fold_keeping_offsets, normalise
-from assistant.language.fr.lexicon import ANY_ONE
+from assistant.language.fr.lexicon import ANY_ONE, MOTIF_FILLERS
 
 PRACTITIONER = "practitioner"
 MOTIF = "motif"
@@ -662,45 +662,6 @@ def practice_intent(
     return ranked[0] if ranked else PRACTICE_INTENTS[0]
 
 
-#: Words of a motif phrase that tell no motif apart ("un rendez-vous pour une …").
-_MOTIF_FILLERS = frozenset(
-    [
-        "un",
-        "une",
-        "le",
-        "la",
-        "les",
-        "l",
-        "de",
-        "d",
-        "du",
-        "des",
-        "pour",
-        "mon",
-        "ma",
-        "mes",
-        "son",
-        "sa",
-        "ses",
-        "a",
-        "au",
-        "aux",
-        "en",
-        "avec",
-        "sur",
-        "et",
-        "ou",
-        "rdv",
-        "rendez",
-        "vous",
-        "faire",
-        "fait",
-        "avoir",
-        "besoin",
-        "petit",
-        "petite",
-    ]
-)
 #: How many leading letters two words must share to be the same word said shorter ("renouveler", "renouvellement").
 _SHARED_PREFIX = 6
 
@@ -720,12 +681,12 @@ def motif_of_words(span: str, vocabulary: PracticeVocabulary) -> str | None:
     fewer motifs share it (inverse frequency: "certificat" tells one motif, "consultation" several); the
     best motif wins when it wins alone. None for a phrase that tells no motif of this practice (a symptom).
     """
-    words = [w for w in normalise(span).split() if w not in _MOTIF_FILLERS and len(w) >= 3]
+    words = [w for w in normalise(span).split() if w not in MOTIF_FILLERS and len(w) >= 3]
     if not words:
         return None
     motif_words: dict[str, set[str]] = {}
     for label in vocabulary.motif_labels:
-        motif_words.setdefault(label.motif_id, set()).update(w for w in label.words if w not in _MOTIF_FILLERS)
+        motif_words.setdefault(label.motif_id, set()).update(w for w in label.words if w not in MOTIF_FILLERS)
     scores: dict[str, float] = {}
     for word in words:
         owners = [mid for mid, known in motif_words.items() if any(_same_word(word, k) for k in known)]

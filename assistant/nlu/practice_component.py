@@ -60,7 +60,6 @@ class PracticeEntities(PipelineStep):
         mentions = find_mentions(text, vocabulary)
         entities = reconcile(message.get(ENTITIES, []) or [], mentions, vocabulary, text)
         entities = within_categories(entities, self.component_config["categories"])
-        message.set(ENTITIES, entities, add_to_output=True)
         ranking = [
             (str(entry.get(INTENT_NAME_KEY)), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
             for entry in (message.get(INTENT_RANKING_KEY) or [])
@@ -69,4 +68,4 @@ class PracticeEntities(PipelineStep):
         if intent is not None:
             override(message, intent)
         final = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        message.set(ENTITIES, motifs_in_context(message.get(ENTITIES, []), final), add_to_output=True)
+        message.set(ENTITIES, motifs_in_context(entities, final), add_to_output=True)

@@ -315,7 +315,7 @@ _NOT_A_FIRST_NAME = frozenset(
 )
 
 
-def _own_name(text_folded: str, tokens: Sequence[_Token], start: int, end: int) -> bool:
+def _own_name(tokens: Sequence[_Token], start: int, end: int) -> bool:
     """Whether the words around tokens ``start``..``end`` say that it is the caller's (or a relative's) name:
     "je m'appelle Durand", "je suis Anna Durand" (a first name or two may come between)."""
     after = " ".join(t.word for t in tokens[end : end + 4])
@@ -331,18 +331,18 @@ def _own_name(text_folded: str, tokens: Sequence[_Token], start: int, end: int) 
     return False
 
 
-def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary, folded: str) -> list[Mention]:
+def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[Mention]:
     """The practitioners named, but not by the caller's own surname, however often it comes back ("je
     m'appelle Kowalska, Anna Kowalska"): only a title ("le docteur …") names the practitioner then."""
     own = set()
     for i in range(len(tokens)):
         found_name = _surname_at(tokens, i, vocabulary, CLOSE_ALONE)
-        if found_name is not None and _own_name(folded, tokens, i, found_name[1]):
+        if found_name is not None and _own_name(tokens, i, found_name[1]):
             own.add(found_name[0])
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
-        mention = _practitioner_at(tokens, i, vocabulary, folded)
+        mention = _practitioner_at(tokens, i, vocabulary)
         if mention is None:
             i += 1
             continue
@@ -352,9 +352,7 @@ def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabul
     return found
 
 
-def _practitioner_at(
-    tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary, folded: str
-) -> tuple[Mention, int] | None:
+def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> tuple[Mention, int] | None:
     word = tokens[i].word
     previous = tokens[i - 1].word if i else ""
 
@@ -376,14 +374,14 @@ def _practitioner_at(
             found = (firsts[0], after + 1, 1.0) if len(firsts) == 1 else None
         if found is not None:
             pid, end, score = found
-            if word in CIVIL_TITLES and _own_name(folded, tokens, i, end):
+            if word in CIVIL_TITLES and _own_name(tokens, i, end):
                 return None
             return mention(pid, after, end, "title", score)  # the name's words: "docteur" is not the name
     # a first name and a surname: "Agathe Wojcik"
     firsts = _first_name_at(tokens, i, vocabulary)
     if firsts and i + 1 < len(tokens):
         found = _surname_at(tokens, i + 1, vocabulary, CLOSE_AFTER_TITLE)
-        if found is not None and found[0] in firsts and not _own_name(folded, tokens, i, found[1]):
+        if found is not None and found[0] in firsts and not _own_name(tokens, i, found[1]):
             return mention(found[0], i, found[1], "full_name", found[2])
     # a profession the practice has one person for: "le kiné"
     profession = _profession_at(tokens, i, vocabulary)
@@ -396,14 +394,14 @@ def _practitioner_at(
         previous in ("le", "la", "l") and i >= 2 and tokens[i - 2].word in ASKING_WORDS
     )
     found = _surname_at(tokens, i, vocabulary, CLOSE_AFTER_TITLE if asked else CLOSE_ALONE)
-    if found is not None and not _own_name(folded, tokens, i, found[1]):
+    if found is not None and not _own_name(tokens, i, found[1]):
         pid, end, score = found
         said = "".join(t.word for t in tokens[i:end])
         if asked:
             return mention(pid, i, end, "asked", score)
         if said not in COMMON_WORD_SURNAMES and len(said) >= 4:
             return mention(pid, i, end, "surname", score)
-    if asked and len(firsts) == 1 and not _own_name(folded, tokens, i, i + 1):
+    if asked and len(firsts) == 1 and not _own_name(tokens, i, i + 1):
         return mention(firsts[0], i, i + 1, "first_name", 1.0)
     return None
 
@@ -471,9 +469,8 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
     tokens = _tokens(text)
     if not tokens:
         return []
-    folded = " ".join(t.word for t in tokens)
     motifs = _motif_mentions(tokens, vocabulary)
-    named = _practitioner_mentions(tokens, vocabulary, folded)
+    named = _practitioner_mentions(tokens, vocabulary)
     titled = [
         (m.said_from if m.said_from >= 0 else m.start, m.end) for m in named if m.evidence in ("title", "full_name")
     ]
@@ -485,7 +482,7 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
 
 
 def overlapping(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(mention.start < end and start < mention.end for start, end in spans)
+    return _overlaps((mention.start, mention.end), spans)
 
 
 #: Entities the model reads that a practitioner's name must not also be.

@@ -239,19 +239,25 @@ class RestLine:
         request = urllib.request.Request(
             f"{self.base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
         )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
-                payload = answer.read()
-        except urllib.error.HTTPError as error:
-            raise TurnError("http", str(error.code)) from error
-        except TimeoutError as error:
-            raise TurnError("timeout") from error
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, (TimeoutError, socket.timeout)):
-                raise TurnError("timeout") from error
-            raise TurnError("connection", str(error.reason)) from error
+        with turn_errors(), urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+            payload = answer.read()
         replies = [reply.get("text") or "" for reply in json.loads(payload)]
         return [reply for reply in replies if reply.strip()]
+
+
+@contextmanager
+def turn_errors() -> Iterator[None]:
+    """A turn's HTTP, timeout and connection failures as :class:`TurnError` (chat and phone alike)."""
+    try:
+        yield
+    except urllib.error.HTTPError as error:
+        raise TurnError("http", str(error.code)) from error
+    except TimeoutError as error:
+        raise TurnError("timeout") from error
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+            raise TurnError("timeout") from error
+        raise TurnError("connection", str(error.reason)) from error
 
 
 class PhoneLine:
@@ -268,16 +274,8 @@ class PhoneLine:
 
     def _guarded(self, step: Callable[[], object]) -> list[str]:
         heard = len(self.call.heard)
-        try:
+        with turn_errors():
             step()
-        except urllib.error.HTTPError as error:
-            raise TurnError("http", str(error.code)) from error
-        except TimeoutError as error:
-            raise TurnError("timeout") from error
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, (TimeoutError, socket.timeout)):
-                raise TurnError("timeout") from error
-            raise TurnError("connection", str(error.reason)) from error
         return [said for said in self.call.heard[heard:] if said.strip()]
 
     def start(self) -> list[str]:

@@ -8,12 +8,9 @@ temporary agenda (demo practice, clock frozen on Monday 23 November 2026 at
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
-import urllib.request
-import uuid
 from datetime import date
 
 import pytest
@@ -22,6 +19,7 @@ from sqlalchemy import select
 from assistant.adapters.db import tables as t
 from assistant.launcher import ROOT
 from tests.builders import PARIS
+from tests.e2e.chat import Conversation
 from tests.e2e.servers import running_servers
 
 pytestmark = pytest.mark.e2e
@@ -41,23 +39,6 @@ SEEDED = (
 def servers(tmp_path_factory, trained_model):
     with running_servers(tmp_path_factory.mktemp("e2e"), trained_model, seeded=SEEDED) as running:
         yield running
-
-
-class Conversation:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.sender = f"e2e-{uuid.uuid4().hex[:10]}"
-        self.heard: list[str] = []
-
-    def say(self, text: str) -> list[str]:
-        body = json.dumps({"sender": self.sender, "message": text}).encode()
-        request = urllib.request.Request(
-            f"{self.base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=120) as answer:
-            replies = [reply.get("text", "") for reply in json.loads(answer.read())]
-        self.heard.extend(replies)
-        return replies
 
 
 def appointments(engine, conversation: Conversation):

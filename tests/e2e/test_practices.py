@@ -9,12 +9,9 @@ whatever the assistant asks from a profile; assertions read the agenda tables, n
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
-import urllib.request
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +23,7 @@ from assistant.adapters.db import tables as t
 from assistant.launcher import ROOT
 from tests.builders import PARIS
 from tests.e2e import phone
+from tests.e2e.chat import Conversation as ChatConversation
 from tests.e2e.servers import running_servers
 
 pytestmark = pytest.mark.e2e
@@ -70,22 +68,7 @@ QUESTIONS = (
 )
 
 
-class Conversation:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.sender = f"e2e-{uuid.uuid4().hex[:10]}"
-        self.heard: list[str] = []
-
-    def say(self, text: str) -> list[str]:
-        body = json.dumps({"sender": self.sender, "message": text}).encode()
-        request = urllib.request.Request(
-            f"{self.base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=120) as answer:
-            replies = [reply.get("text", "") for reply in json.loads(answer.read())]
-        self.heard.extend(["> " + text, *replies])
-        return replies
-
+class Conversation(ChatConversation):
     def hold(self, opening: str, profile: Profile, turns: int = 14) -> None:
         """Says ``opening``, then answers each question from ``profile`` until the booking is confirmed."""
         replies = self.say(opening)
@@ -93,10 +76,13 @@ class Conversation:
             question = _question(replies)
             if question is None:
                 return
-            answer = "aucun" if question == "phone" else "oui" if question == "confirm" else getattr(profile, question)
-            replies = self.say(answer)
+            replies = self.say(_answer(question, profile))
             if question == "confirm" and not any("?" in reply for reply in replies):
                 return
+
+
+def _answer(question: str, profile: Profile) -> str:
+    return "aucun" if question == "phone" else "oui" if question == "confirm" else getattr(profile, question)
 
 
 def _question(replies: list[str]) -> str | None:
@@ -289,7 +275,7 @@ def test_a_whole_phone_call_books_a_practitioner_by_name(practice):
         question = next((kind for words, kind in QUESTIONS if words in last), None)
         if question is None:
             break
-        call.say("aucun" if question == "phone" else "oui" if question == "confirm" else getattr(profile, question))
+        call.say(_answer(question, profile))
         if question == "confirm":
             break
     with practice["engine"].connect() as connection:

@@ -127,16 +127,22 @@ def test_the_proxy_serves_the_chat_page_and_the_console(profile):
     assert status == 200 and kind.startswith("text/html") and "password" in login
 
 
-def test_a_signed_phone_call_books_through_the_proxy(profile, monkeypatch):
-    served: list[str] = []
+@pytest.fixture
+def served(monkeypatch) -> list[str]:
+    """The Rasa server (HAProxy's X-Served-By) that answered each request of the test, in order."""
+    names: list[str] = []
     urlopen = urllib.request.urlopen
 
     def recording(request, *args, **kwargs):  # type: ignore[no-untyped-def]
         answer = urlopen(request, *args, **kwargs)
-        served.append(answer.headers.get("X-Served-By", ""))
+        names.append(answer.headers.get("X-Served-By", ""))
         return answer
 
     monkeypatch.setattr(urllib.request, "urlopen", recording)
+    return names
+
+
+def test_a_signed_phone_call_books_through_the_proxy(profile, served, monkeypatch):
     call = Call(profile["url"], caller="+33611223344")
     call.start()
     call.say("bonjour je voudrais un rendez-vous pour une prise de sang")
@@ -166,17 +172,8 @@ def test_a_signed_phone_call_books_through_the_proxy(profile, monkeypatch):
     assert refused.value.code == 403
 
 
-def test_after_a_silence_the_other_rasa_server_repeats_the_question(profile, monkeypatch):
+def test_after_a_silence_the_other_rasa_server_repeats_the_question(profile, served, monkeypatch):
     """The question to repeat is kept in Redis (call_memory_url): the server that did not ask it can repeat it."""
-    served: list[str] = []
-    urlopen = urllib.request.urlopen
-
-    def recording(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-        answer = urlopen(request, *args, **kwargs)
-        served.append(answer.headers.get("X-Served-By", ""))
-        return answer
-
-    monkeypatch.setattr(urllib.request, "urlopen", recording)
     call = Call(profile["url"], caller="+33622000111")
     call.start()
     call.say("bonjour je voudrais un rendez-vous pour une prise de sang")

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from assistant.adapters.db import tables as t
-from assistant.adapters.db.rows import columns, field_names, from_row
+from assistant.adapters.db.rows import columns, field_names, from_row, insert_row
 from assistant.core.identity import name_key
 from assistant.core.model import Channel, Patient
 from assistant.services.secretaries import Conflict, Note, Secretary, Session, Takeover
+
+Stored = TypeVar("Stored", Secretary, Note, Takeover)
+#: The id of a record not stored yet (the database gives the real one, see ``SqlSecretaryStore._add``).
+_UNSTORED = 0
 
 
 def _secretary(row: Row) -> Secretary:
@@ -42,22 +47,20 @@ class SqlSecretaryStore:
         except IntegrityError as error:
             raise Conflict(type(error.orig).__name__) from None
 
+    def _add(self, table: Table, record: Stored, **more: Any) -> Stored:
+        """Insert a new record in a transaction of its own: its fields but the id, which the database gives,
+        and ``more`` columns the domain object does not carry. The record is returned with its id."""
+        values = columns(record, (name for name in field_names(record) if name != "id"))
+        with self._tx() as c:
+            new_id = insert_row(c, table, {**values, **more})
+        return replace(record, id=new_id)
+
     # -- accounts --
 
     def add(self, login: str, display_name: str, password_hash: str, at: datetime) -> Secretary:
-        with self._tx() as c:
-            new_id = c.execute(
-                insert(t.secretaries).values(
-                    login=login,
-                    display_name=display_name,
-                    password_hash=password_hash,
-                    active=True,
-                    failed_logins=0,
-                    created_at=at,
-                    updated_at=at,
-                )
-            ).inserted_primary_key[0]
-        found = self.get(int(new_id))
+        # A new account is active, with no failed log-in, not locked; read back as the database stored it.
+        new = Secretary(_UNSTORED, login, display_name, True, 0, None, at, password_hash)
+        found = self.get(self._add(t.secretaries, new, updated_at=at).id)
         assert found is not None
         return found
 
@@ -156,17 +159,9 @@ class SqlSecretaryStore:
     # -- notes --
 
     def add_note(self, escalation_id: int, secretary: Secretary, text: str, at: datetime) -> Note:
-        with self._tx() as c:
-            new_id = c.execute(
-                insert(t.escalation_notes).values(
-                    escalation_id=escalation_id,
-                    secretary_id=secretary.id,
-                    author=secretary.display_name,
-                    text=text,
-                    at=at,
-                )
-            ).inserted_primary_key[0]
-        return Note(int(new_id), escalation_id, secretary.id, secretary.display_name, text, at)
+        return self._add(
+            t.escalation_notes, Note(_UNSTORED, escalation_id, secretary.id, secretary.display_name, text, at)
+        )
 
     def notes(self, escalation_id: int) -> list[Note]:
         n = t.escalation_notes
@@ -179,18 +174,10 @@ class SqlSecretaryStore:
     def start_takeover(
         self, conversation_id: str, channel: str, escalation_id: int | None, secretary: Secretary, at: datetime
     ) -> Takeover:
-        with self._tx() as c:
-            new_id = c.execute(
-                insert(t.conversation_takeovers).values(
-                    conversation_id=conversation_id,
-                    channel=channel,
-                    escalation_id=escalation_id,
-                    secretary_id=secretary.id,
-                    secretary_name=secretary.display_name,
-                    started_at=at,
-                )
-            ).inserted_primary_key[0]
-        return Takeover(int(new_id), conversation_id, channel, escalation_id, secretary.id, secretary.display_name, at)
+        takeover = Takeover(
+            _UNSTORED, conversation_id, channel, escalation_id, secretary.id, secretary.display_name, at
+        )
+        return self._add(t.conversation_takeovers, takeover)
 
     def active_takeover(self, conversation_id: str) -> Takeover | None:
         k = t.conversation_takeovers

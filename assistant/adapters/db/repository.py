@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import Select
 
 from assistant.adapters.db import tables as t
-from assistant.adapters.db.rows import DomainObject, columns, field_names, from_row
+from assistant.adapters.db.rows import DomainObject, columns, field_names, from_row, insert_row
 from assistant.core.escalation import ACTIVE_STATUSES, Escalation
 from assistant.core.identity import IdentityClaim, name_key, phone_key
 from assistant.core.model import Appointment, AppointmentStatus, AuditEvent, Channel, Interval, Patient
@@ -103,11 +103,6 @@ def _by_id(
     connection: Connection, table: Table, row_id: int, lock: bool, to_domain: Callable[[Row], DomainObject]
 ) -> DomainObject | None:
     return _first(connection, select(table).where(table.c.id == row_id), lock, to_domain)
-
-
-def _insert(connection: Connection, table: Table, values: dict[str, Any]) -> int:
-    """Insert one row; its new id."""
-    return connection.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[index]
 
 
 def _reassign_patient(
@@ -395,7 +390,7 @@ class EscalationRepository:
 
     def add(self, escalation: Escalation) -> Escalation:
         values = {**columns(escalation, ESCALATION_CREATION[1:]), **_escalation_values(escalation)}
-        return self.get(_insert(self.connection, t.escalations, {**values, "channel": escalation.channel.value}))  # type: ignore[return-value]
+        return self.get(insert_row(self.connection, t.escalations, {**values, "channel": escalation.channel.value}))  # type: ignore[return-value]
 
     def get(self, escalation_id: int, lock: bool = False) -> Escalation | None:
         return _by_id(self.connection, t.escalations, escalation_id, lock, _escalation)
@@ -465,7 +460,7 @@ class OutboxRepository:
 
     def add(self, message: OutboxMessage) -> OutboxMessage:
         values = columns(message, (name for name in OUTBOX_FIELDS if name != "id"))
-        return self.get(_insert(self.connection, t.sms_outbox, values))  # type: ignore[return-value]
+        return self.get(insert_row(self.connection, t.sms_outbox, values))  # type: ignore[return-value]
 
     def get(self, message_id: int, lock: bool = False) -> OutboxMessage | None:
         return _by_id(self.connection, t.sms_outbox, message_id, lock, _outbox_message)

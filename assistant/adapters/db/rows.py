@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Row
+from sqlalchemy import Table, insert
+from sqlalchemy.engine import Connection, Row
 
 DomainObject = TypeVar("DomainObject")
 
@@ -25,3 +26,8 @@ def from_row(cls: Callable[..., DomainObject], row: Row, names: Iterable[str], *
 def columns(value: object, names: Iterable[str]) -> dict[str, Any]:
     """The attributes ``names`` of a domain object, for the columns of the same names."""
     return {name: getattr(value, name) for name in names}
+
+
+def insert_row(connection: Connection, table: Table, values: dict[str, Any]) -> int:
+    """Insert one row; the id the database gave it."""
+    return int(connection.execute(insert(table).values(**values)).inserted_primary_key[0])  # type: ignore[index]

@@ -37,11 +37,12 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 from dateutil import tz as dateutil_tz
 
+from assistant.core.config_formats import LANGUAGE_CODE, iso_date
 from assistant.core.model import (
     Address,
     AppointmentType,
@@ -87,16 +88,37 @@ BOOKING_RULE_BOUNDS: dict[str, tuple[int, int]] = {
 }
 
 _NULL_TAG = "tag:yaml.org,2002:null"
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_POSTAL_CODE = re.compile(r"\d{5}")
 _PHONE = re.compile(r"\+?[0-9][0-9 .\-]*")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_WEBSITE = re.compile(r"https?://\S+")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
 _TIME = re.compile(r"(\d{1,2})(?::(\d{2})|[hH](\d{2})?)")
 _RANGE_SEPARATOR = re.compile(r"\s*[-\u2013\u2014]\s*")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt]|\s+)(\d{1,2}:\d{2})")
+
+
+class _Refused(ValueError):
+    """A text that does not read as its field expects; the message is the report's sentence."""
+
+
+class _Format(NamedTuple):
+    """What a text field must look like, and how a report names it: "'x' n'est pas <what>"."""
+
+    pattern: re.Pattern[str]
+    what: str
+
+    def check(self, value: str) -> str:
+        if not self.pattern.fullmatch(value):
+            raise _Refused(f"{value!r} n'est pas {self.what}")
+        return value
+
+
+_SLUG = _Format(
+    re.compile(r"[a-z0-9][a-z0-9-]*"),
+    "un identifiant valide : lettres minuscules, chiffres et tirets, par exemple durand ou bilan-sanguin",
+)
+_POSTAL_CODE = _Format(re.compile(r"\d{5}"), "un code postal français (5 chiffres)")
+_EMAIL = _Format(re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "une adresse électronique")
+_WEBSITE = _Format(re.compile(r"https?://\S+"), "une adresse web commençant par http:// ou https://")
+_LANGUAGE = _Format(LANGUAGE_CODE, "un code de langue comme fr ou en")
+
 
 _TRUE = frozenset({"true", "yes", "on", "oui"})
 _FALSE = frozenset({"false", "no", "off", "non"})
@@ -371,96 +393,38 @@ class _Checker:
             return None
         return value
 
-    def integer(self, node: yaml.Node, path: str, bounds: tuple[int, int]) -> int | None:
-        value = self.text(node, path)
+    def read(self, node: yaml.Node, path: str, parse: Callable[[str], T], *, nonempty: bool = False) -> T | None:
+        """``parse`` applied to the node's text, or None: not a text (or empty, with ``nonempty``), or refused.
+
+        Every typed scalar reads this way, so a refusal (:class:`_Refused`) is always reported against the
+        value's own line and field, and the walk goes on.
+        """
+        value = self.nonempty_text(node, path) if nonempty else self.text(node, path)
         if value is None:
             return None
-        if not re.fullmatch(r"[+-]?\d+", value):
-            self.error(_line(node), path, f"doit être un nombre entier, pas {value!r}")
+        try:
+            return parse(value)
+        except _Refused as refusal:
+            self.error(_line(node), path, str(refusal))
             return None
-        number = int(value)
-        low, high = bounds
-        if not low <= number <= high:
-            self.error(_line(node), path, f"doit être compris entre {low} et {high}, pas {number}")
-            return None
-        return number
+
+    def integer(self, node: yaml.Node, path: str, bounds: tuple[int, int]) -> int | None:
+        return self.read(node, path, lambda value: _integer(value, bounds))
 
     def boolean(self, node: yaml.Node, path: str) -> bool | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        lowered = value.lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-        self.error(_line(node), path, f"doit valoir true ou false (ou oui, non), pas {value!r}")
-        return None
+        return self.read(node, path, _boolean)
 
     def day(self, node: yaml.Node, path: str) -> date | None:
-        value = self.text(node, path)
-        if value is None:
-            return None
-        parsed = _parse_date(value)
-        if parsed is None:
-            self.error(
-                _line(node),
-                path,
-                f"{value!r} n'est pas une date valide ; écrivez-la AAAA-MM-JJ, par exemple 2026-11-23",
-            )
-        return parsed
+        return self.read(node, path, _day)
 
     def date_or_datetime(self, node: yaml.Node, path: str) -> date | datetime | None:
-        """A whole day (``2026-12-24``) or a local wall time (``2026-12-24 14:00``)."""
-        value = self.text(node, path)
-        if value is None:
-            return None
-        match = _DATETIME.fullmatch(value)
-        if match:
-            day = _parse_date(match.group(1))
-            at = _parse_time(match.group(2))
-            if day is not None and isinstance(at, time):
-                return datetime.combine(day, at)
-        elif _DATE.fullmatch(value):
-            day = _parse_date(value)
-            if day is not None:
-                return day
-        self.error(
-            _line(node),
-            path,
-            f"{value!r} n'est ni une date ni une date et heure valides ; écrivez AAAA-MM-JJ ou "
-            "AAAA-MM-JJ HH:MM (heure locale du cabinet, sans décalage horaire)",
-        )
-        return None
+        return self.read(node, path, _date_or_datetime)
 
-    def matching(self, node: yaml.Node, path: str, pattern: re.Pattern[str], what: str) -> str | None:
-        value = self.nonempty_text(node, path)
-        if value is None:
-            return None
-        if not pattern.fullmatch(value):
-            self.error(_line(node), path, f"{value!r} n'est pas {what}")
-            return None
-        return value
+    def matching(self, node: yaml.Node, path: str, expected: _Format) -> str | None:
+        return self.read(node, path, expected.check, nonempty=True)
 
     def phone(self, node: yaml.Node, path: str) -> str | None:
-        value = self.nonempty_text(node, path)
-        if value is None:
-            return None
-        digits = sum(ch.isdigit() for ch in value)
-        if not _PHONE.fullmatch(value) or not 2 <= digits <= 15:
-            self.error(
-                _line(node), path, f"{value!r} n'est pas un numéro de téléphone (chiffres, espaces, points, + initial)"
-            )
-            return None
-        return value
-
-    def slug(self, node: yaml.Node, path: str) -> str | None:
-        return self.matching(
-            node,
-            path,
-            _SLUG,
-            "un identifiant valide : lettres minuscules, chiffres et tirets, par exemple durand ou bilan-sanguin",
-        )
+        return self.read(node, path, _phone, nonempty=True)
 
 
 class _Section:
@@ -514,11 +478,8 @@ class _Section:
     def phone(self, key: str, default: str = "") -> str:
         return self._get(key, self.checker.phone, default)
 
-    def slug(self, key: str, default: str = "") -> str:
-        return self._get(key, self.checker.slug, default)
-
-    def matching(self, key: str, pattern: re.Pattern[str], what: str, default: str = "") -> str:
-        return self._get(key, lambda node, path: self.checker.matching(node, path, pattern, what), default)
+    def matching(self, key: str, expected: _Format, default: str = "") -> str:
+        return self._get(key, lambda node, path: self.checker.matching(node, path, expected), default)
 
     def choice(self, key: str, choices: dict[str, T], default: T, shown: Sequence[str]) -> T:
         node = self.values.get(key)
@@ -550,13 +511,55 @@ class _Section:
         return self.checker.section(self.values.get(key), self.path_of(key), keys, owner_line=self.line_of(key))
 
 
-def _parse_date(value: str) -> date | None:
-    if not _DATE.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
+def _integer(value: str, bounds: tuple[int, int]) -> int:
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise _Refused(f"doit être un nombre entier, pas {value!r}")
+    number = int(value)
+    low, high = bounds
+    if not low <= number <= high:
+        raise _Refused(f"doit être compris entre {low} et {high}, pas {number}")
+    return number
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _Refused(f"doit valoir true ou false (ou oui, non), pas {value!r}")
+
+
+def _day(value: str) -> date:
+    day = iso_date(value)
+    if day is None:
+        raise _Refused(f"{value!r} n'est pas une date valide ; écrivez-la AAAA-MM-JJ, par exemple 2026-11-23")
+    return day
+
+
+def _date_or_datetime(value: str) -> date | datetime:
+    """A whole day (``2026-12-24``) or a local wall time (``2026-12-24 14:00``)."""
+    match = _DATETIME.fullmatch(value)
+    if match:
+        day = iso_date(match.group(1))
+        at = _parse_time(match.group(2))
+        if day is not None and isinstance(at, time):
+            return datetime.combine(day, at)
+    else:
+        day = iso_date(value)
+        if day is not None:
+            return day
+    raise _Refused(
+        f"{value!r} n'est ni une date ni une date et heure valides ; écrivez AAAA-MM-JJ ou "
+        "AAAA-MM-JJ HH:MM (heure locale du cabinet, sans décalage horaire)"
+    )
+
+
+def _phone(value: str) -> str:
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE.fullmatch(value) or not 2 <= digits <= 15:
+        raise _Refused(f"{value!r} n'est pas un numéro de téléphone (chiffres, espaces, points, + initial)")
+    return value
 
 
 def _parse_time(value: str) -> time | str:
@@ -641,7 +644,7 @@ def _read_practice(checker: _Checker, root: yaml.Node) -> Practice | None:
     address_section = top.section("address", _ADDRESS_KEYS)
     address = Address(
         street=address_section.nonempty_text("street"),
-        postal_code=address_section.matching("postal_code", _POSTAL_CODE, "un code postal français (5 chiffres)"),
+        postal_code=address_section.matching("postal_code", _POSTAL_CODE),
         city=address_section.nonempty_text("city"),
         floor=address_section.text("floor"),
         access=address_section.text("access"),
@@ -690,15 +693,15 @@ def _read_practice(checker: _Checker, root: yaml.Node) -> Practice | None:
     )
 
     return Practice(
-        id=info.slug("id"),
+        id=info.matching("id", _SLUG),
         name=info.nonempty_text("name"),
         kind=info.nonempty_text("kind"),
         address=address,
         phone=info.phone("phone"),
         timezone=timezone_name,
         languages=languages,
-        email=info.matching("email", _EMAIL, "une adresse électronique"),
-        website=info.matching("website", _WEBSITE, "une adresse web commençant par http:// ou https://"),
+        email=info.matching("email", _EMAIL),
+        website=info.matching("website", _WEBSITE),
         fees=fees,
         documents_to_bring=top.texts("documents_to_bring"),
         secretariat=secretariat,
@@ -789,7 +792,7 @@ def _read_languages(checker: _Checker, info: _Section) -> tuple[str, ...]:
         return Practice.languages
     languages: list[str] = []
     for item_path, item in info.items("languages"):
-        value = checker.matching(item, item_path, _LANGUAGE, "un code de langue comme fr ou en")
+        value = checker.matching(item, item_path, _LANGUAGE)
         if value is not None:
             languages.append(value)
     node = info.node("languages")
@@ -823,7 +826,7 @@ def _read_practitioners(checker: _Checker, top: _Section) -> tuple[tuple[Practit
     node = top.node("practitioners")
     for item_path, item in top.items("practitioners"):
         section = checker.section(item, item_path, _PRACTITIONER_KEYS)
-        practitioner_id = section.slug("id")
+        practitioner_id = section.matching("id", _SLUG)
         id_node = section.node("id")
         if isinstance(id_node, yaml.ScalarNode):
             written_ids.add(str(id_node.value).strip())
@@ -1022,7 +1025,7 @@ def _read_appointment_types(checker: _Checker, top: _Section, known_ids: set[str
     node = top.node("appointment_types")
     for item_path, item in top.items("appointment_types"):
         section = checker.section(item, item_path, _TYPE_KEYS)
-        type_id = section.slug("id")
+        type_id = section.matching("id", _SLUG)
         _check_unique_id(checker, seen, type_id, section.node("id"), section.path_of("id"), "motif")
         name = section.nonempty_text("name")
         synonyms = section.texts("synonyms")

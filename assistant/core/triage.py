@@ -35,6 +35,7 @@ from pathlib import Path
 
 import yaml
 
+from assistant.core.config_formats import LANGUAGE_CODE, iso_date
 from assistant.core.model import NationalNumbers
 from assistant.core.text import normalise
 
@@ -74,8 +75,6 @@ _WORD = "[a-z0-9]"
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INTENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ]*")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ELLIPSES = ("...", "…")
 
 _TOP_KEYS = ("version", "updated", "language", "max_gap", "ignore_words", "numbers", "intents", "shared", "rules")
@@ -584,17 +583,14 @@ class _Reader:
         value = self.text(node, where)
         if value is None:
             return None
-        try:
-            if not _DATE.fullmatch(value):
-                raise ValueError(value)
-            return date.fromisoformat(value)
-        except ValueError:
+        day = iso_date(value)
+        if day is None:
             self.problem(node, where, f"une date AAAA-MM-JJ est attendue, pas « {value} »")
-            return None
+        return day
 
     def language(self, node: yaml.Node) -> str | None:
         value = self.text(node, "language")
-        if value is not None and not _LANGUAGE.fullmatch(value):
+        if value is not None and not LANGUAGE_CODE.fullmatch(value):
             self.problem(node, "language", f"un code de langue (« fr ») est attendu, pas « {value} »")
             return None
         return value

@@ -17,6 +17,7 @@ from actions.state_adapter import caller_number, channel_of, emergency_category,
 from assistant.conversation.escalation import HANDED_OVER_SLOTS, no_booking_after, summary
 from assistant.conversation.escalation import transfers_call as is_live_transfer
 from assistant.conversation.replies import Reply, reply
+from assistant.core.escalation import EscalationRequest
 from assistant.core.model import Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.dialogue.speech import say_when
@@ -45,8 +46,7 @@ async def open_escalation(
     callback = caller_number(tracker) or ("" if phone in (None, NO_PHONE) else str(phone))
     verified = tracker.get_slot("verified_patient_id")
     service = runtime.container().escalations
-    escalation = await runtime.off_loop(
-        service.open,
+    request = EscalationRequest(
         channel=channel_of(tracker),
         conversation_id=tracker.sender_id,
         reason=reason,
@@ -57,6 +57,7 @@ async def open_escalation(
         patient_id=int(verified) if verified else None,
         callback_number=callback or None,
     )
+    escalation = await runtime.off_loop(service.open, request)
     if announce and transfers_call(tracker, practice, runtime.now()):
         # On the phone, in staffed hours: a warm transfer. The channel dials the secretariat, who first
         # hears the one-sentence summary; if nobody answers, the channel offers a callback itself.

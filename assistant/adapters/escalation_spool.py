@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.core.escalation import EscalationError
+from assistant.core.escalation import EscalationError, EscalationRequest
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,19 @@ class PendingEscalation:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
+
+    def request(self) -> EscalationRequest:
+        """The hand-over to record (a callback asked for is set on it once it is recorded)."""
+        return EscalationRequest(
+            self.channel,
+            self.conversation_id,
+            self.reason,
+            self.category,
+            self.urgency,
+            understood=self.understood,
+            transcript=self.transcript,
+            callback_number=self.callback_number,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> PendingEscalation:

@@ -145,51 +145,56 @@ class Escalation:
 # -- building and changing ------------------------------------------------------------
 
 
-def new_escalation(
-    *,
-    practice_id: str,
-    channel: Channel | str,
-    conversation_id: str,
-    reason: str,
-    category: str,
-    urgency: str,
-    now: datetime,
-    understood: Mapping[str, object] | None = None,
-    transcript: Iterable[Sequence[str]] = (),
-    patient_id: int | None = None,
-    callback_number: str | None = None,
-) -> Escalation:
+@dataclass(frozen=True)
+class EscalationRequest:
+    """A hand-over as its sender asks for it: the dialogue, the turn guard's spool, the SMS worker.
+
+    One value for every sender and for the service that records it, so that what a hand-over says is
+    written once; :func:`new_escalation` checks and normalises it into an :class:`Escalation`.
+    """
+
+    channel: Channel | str
+    conversation_id: str
+    reason: str = field(repr=False)  # the patient's words stay out of repr(), as on the escalation
+    category: str
+    urgency: str
+    understood: Mapping[str, object] | None = field(default=None, repr=False)
+    transcript: Iterable[Sequence[str]] = field(default=(), repr=False)  # (speaker, text), oldest first
+    patient_id: int | None = None  # only when the dialogue verified the identity
+    callback_number: str | None = field(default=None, repr=False)
+
+
+def new_escalation(request: EscalationRequest, *, practice_id: str, now: datetime) -> Escalation:
     """A validated, normalised new escalation (raises :class:`EscalationError` on bad input).
 
     A callback number that is not a usable phone number is dropped rather than
     refused: the hand-over itself must never fail because of it.
     """
-    validate(category, urgency)
-    conversation_id = (conversation_id or "").strip()
+    validate(request.category, request.urgency)
+    conversation_id = (request.conversation_id or "").strip()
     if not conversation_id:
         raise EscalationError("invalid_escalation", detail="conversation manquante")
     if len(conversation_id) > 100:
         raise EscalationError("invalid_escalation", detail="identifiant de conversation trop long")
     try:
-        channel = Channel(channel)
+        channel = Channel(request.channel)
     except ValueError:
-        raise EscalationError("invalid_escalation", detail=f"canal inconnu {channel!r}") from None
-    reason = _clean_reason(reason) or CATEGORY_LABELS[category].capitalize()
+        raise EscalationError("invalid_escalation", detail=f"canal inconnu {request.channel!r}") from None
     utc_now = _utc(now)
     return Escalation(
         id=None,
         practice_id=practice_id,
         channel=channel,
         conversation_id=conversation_id,
-        reason=reason,
-        category=category,
-        urgency=urgency,
+        reason=_clean_reason(request.reason) or CATEGORY_LABELS[request.category].capitalize(),
+        category=request.category,
+        urgency=request.urgency,
         created_at=utc_now,
         updated_at=utc_now,
-        understood=clean_understood(understood or {}),
-        transcript=clean_transcript(transcript),
-        patient_id=patient_id,
-        callback_number=normalise_phone(callback_number),
+        understood=clean_understood(request.understood or {}),
+        transcript=clean_transcript(request.transcript),
+        patient_id=request.patient_id,
+        callback_number=normalise_phone(request.callback_number),
     )
 
 

@@ -442,15 +442,6 @@ EXPIRED = "expired"  # the error code of a message given up because its appointm
 UNREACHED_URGENT_WITHIN = timedelta(hours=48)  # an appointment this close: call the patient today
 
 
-@dataclass(frozen=True)
-class UnreachedPatient:
-    """What the secretariat must do when a confirmation did not reach the patient: call them."""
-
-    conversation_id: str  # one per appointment: a second failure about it updates the same request
-    reason: str = field(repr=False)
-    urgency: str  # "urgent" (the appointment is within 48 h) or "routine"
-
-
 def unreached_urgency(message: OutboxMessage, appointment: Appointment | None, now: datetime) -> str | None:
     """Whether ``message`` calls for a request to the secretariat, and how urgent: "urgent", "routine" or None.
 

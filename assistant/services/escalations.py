@@ -13,14 +13,14 @@ the reason, what the patient said, a name or a phone number.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from assistant.clock import Clock, get_timezone
 from assistant.core import escalation as rules
-from assistant.core.escalation import Escalation, EscalationError
+from assistant.core.escalation import Escalation, EscalationError, EscalationRequest
 from assistant.core.model import AuditEvent, Channel, Patient, Practice
 from assistant.core.secretariat import is_staffed, next_staffed
 from assistant.services.agenda import Actor
@@ -40,38 +40,13 @@ class EscalationService:
 
     # -- from the conversation ------------------------------------------------------
 
-    def open(
-        self,
-        *,
-        channel: Channel | str,
-        conversation_id: str,
-        reason: str,
-        category: str,
-        urgency: str,
-        understood: Mapping[str, object] | None = None,
-        transcript: Iterable[Sequence[str]] = (),
-        patient_id: int | None = None,
-        callback_number: str | None = None,
-    ) -> Escalation:
+    def open(self, request: EscalationRequest) -> Escalation:
         """Record a hand-over; a second one in the same conversation updates the one in progress.
 
         At most one escalation per conversation is open or taken (a partial unique
         index guarantees it): when two hand-overs race, the loser retries and merges.
         """
-        practice = self.practice()
-        incoming = rules.new_escalation(
-            practice_id=practice.id,
-            channel=channel,
-            conversation_id=conversation_id,
-            reason=reason,
-            category=category,
-            urgency=urgency,
-            now=self.clock.now(),
-            understood=understood,
-            transcript=transcript,
-            patient_id=patient_id,
-            callback_number=callback_number,
-        )
+        incoming = rules.new_escalation(request, practice_id=self.practice().id, now=self.clock.now())
         try:
             return self._open(incoming)
         except ConstraintViolation:

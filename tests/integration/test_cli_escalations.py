@@ -9,6 +9,7 @@ import pytest
 
 from assistant.bootstrap import build
 from assistant.cli import main
+from assistant.core.escalation import EscalationRequest
 from assistant.core.model import Channel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,24 +38,30 @@ def handovers(cli):
     container = build()
     service = container.escalations
     routine = service.open(
-        channel=Channel.CHAT,
-        conversation_id="chat-1",
-        reason="Demande de résultats",
-        category="sensitive",
-        urgency="routine",
-        understood={"demande": "résultats"},
-        transcript=[("patient", "Je voudrais mes résultats de prise de sang"), ("assistant", "Je transmets.")],
+        EscalationRequest(
+            channel=Channel.CHAT,
+            conversation_id="chat-1",
+            reason="Demande de résultats",
+            category="sensitive",
+            urgency="routine",
+            understood={"demande": "résultats"},
+            transcript=[("patient", "Je voudrais mes résultats de prise de sang"), ("assistant", "Je transmets.")],
+        )
     )
     emergency = service.open(
-        channel=Channel.PHONE,
-        conversation_id="call-2",
-        reason="Douleur thoracique",
-        category="emergency",
-        urgency="immediate",
-        callback_number="+33601020304",
+        EscalationRequest(
+            channel=Channel.PHONE,
+            conversation_id="call-2",
+            reason="Douleur thoracique",
+            category="emergency",
+            urgency="immediate",
+            callback_number="+33601020304",
+        )
     )
     urgent = service.open(
-        channel=Channel.CHAT, conversation_id="chat-3", reason="Fièvre forte", category="urgent", urgency="urgent"
+        EscalationRequest(
+            channel=Channel.CHAT, conversation_id="chat-3", reason="Fièvre forte", category="urgent", urgency="urgent"
+        )
     )
     service.set_callback(urgent.id, "07 11 22 33 44")
     container.close()

@@ -21,6 +21,7 @@ from assistant.adapters.console.store import SqlSecretaryStore
 from assistant.adapters.db import tables as t
 from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.clock import SystemClock
+from assistant.core.escalation import EscalationRequest
 from assistant.core.model import Channel
 from assistant.services.agenda import Actor, AgendaService
 from assistant.services.escalations import EscalationService
@@ -123,12 +124,14 @@ def world(engine):
 
 def open_escalation(world, conversation: str = "web-1", urgency: str = "routine", category: str = "human"):
     return world["escalations"].open(
-        channel=Channel.CHAT,
-        conversation_id=conversation,
-        reason="Le patient demande à parler à une personne",
-        category=category,
-        urgency=urgency,
-        transcript=[["patient", "je veux parler à quelqu'un"]],
+        EscalationRequest(
+            channel=Channel.CHAT,
+            conversation_id=conversation,
+            reason="Le patient demande à parler à une personne",
+            category=category,
+            urgency=urgency,
+            transcript=[["patient", "je veux parler à quelqu'un"]],
+        )
     )
 
 
@@ -331,12 +334,14 @@ def test_a_takeover_pauses_the_assistant_relays_messages_and_hands_back(world):
 
 def test_an_sms_conversation_is_answered_through_the_sms_channel(world):
     escalation = world["escalations"].open(
-        channel=Channel.SMS,
-        conversation_id="sms-42",
-        reason="Question sur une ordonnance",
-        category="sensitive",
-        urgency="routine",
-        transcript=[["patient", "j'ai une question sur mon ordonnance"]],
+        EscalationRequest(
+            channel=Channel.SMS,
+            conversation_id="sms-42",
+            reason="Question sur une ordonnance",
+            category="sensitive",
+            urgency="routine",
+            transcript=[["patient", "j'ai une question sur mon ordonnance"]],
+        )
     )
     rasa, sms = world["rasa"], world["sms"]
     rasa.trackers["sms-42"] = [
@@ -384,20 +389,24 @@ def test_log_out_hands_her_conversations_back_to_the_assistant(world):
 def test_phone_hand_overs_show_the_transfer_and_the_number_to_call_back(world):
     service = world["escalations"]
     transferred = service.open(
-        channel=Channel.PHONE,
-        conversation_id="CA-1",
-        reason="Demande à parler au secrétariat",
-        category="human",
-        urgency="routine",
+        EscalationRequest(
+            channel=Channel.PHONE,
+            conversation_id="CA-1",
+            reason="Demande à parler au secrétariat",
+            category="human",
+            urgency="routine",
+        )
     )
     service.record_call_outcome("CA-1", 125, "no-answer")
     callback = service.open(
-        channel=Channel.PHONE,
-        conversation_id="CA-2",
-        reason="Rappel demandé",
-        category="human",
-        urgency="routine",
-        callback_number="06 01 02 03 04",
+        EscalationRequest(
+            channel=Channel.PHONE,
+            conversation_id="CA-2",
+            reason="Rappel demandé",
+            category="human",
+            urgency="routine",
+            callback_number="06 01 02 03 04",
+        )
     )
     service.set_callback(callback.id, "06 01 02 03 04")
     browser, csrf = log_in(world)

@@ -14,7 +14,7 @@ from assistant.adapters.db import tables as t
 from assistant.adapters.db.engine import create_agenda_engine
 from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.core.booking import BookingRequest
-from assistant.core.escalation import EscalationError
+from assistant.core.escalation import EscalationError, EscalationRequest
 from assistant.core.model import Channel, Patient, Secretariat
 from assistant.services.agenda import Actor, AgendaService
 from assistant.services.escalations import EscalationService
@@ -66,7 +66,7 @@ def open_results(service: EscalationService, conversation: str = "conv-1", **ove
         "transcript": TRANSCRIPT,
     }
     values.update(overrides)
-    return service.open(**values)
+    return service.open(EscalationRequest(**values))
 
 
 def audit_rows(engine) -> list:

@@ -15,6 +15,7 @@ from assistant.adapters.db import tables as t
 from assistant.adapters.db.unit_of_work import uow_factory_for
 from assistant.core.booking import BookingRequest
 from assistant.core.errors import AgendaError
+from assistant.core.escalation import EscalationRequest
 from assistant.core.identity import SAME_LAST_NAME, IdentityClaim
 from assistant.core.model import Channel, Patient
 from assistant.services.agenda import Actor
@@ -40,12 +41,14 @@ def two_records(agenda, engine, clock):
     agenda.cancel(second.id, BOT)
     escalations = EscalationService(uow_factory_for(engine), clock, agenda.practice)
     handover = escalations.open(
-        channel=Channel.PHONE,
-        conversation_id="call-1",
-        reason="Résultats",
-        category="human",
-        urgency="routine",
-        patient_id=first.patient_id,
+        EscalationRequest(
+            channel=Channel.PHONE,
+            conversation_id="call-1",
+            reason="Résultats",
+            category="human",
+            urgency="routine",
+            patient_id=first.patient_id,
+        )
     )
     return kept, first, second, handover
 

@@ -137,7 +137,7 @@ class BrokenEscalations:
     def __init__(self, practice) -> None:
         self.practice = practice
 
-    def open(self, **_: object) -> None:
+    def open(self, _request: object) -> None:
         raise RuntimeError("escalation store down")
 
 

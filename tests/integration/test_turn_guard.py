@@ -376,8 +376,8 @@ def test_a_spooled_callback_request_becomes_a_callback_on_the_escalation(tmp_pat
         def __init__(self) -> None:
             self.calls: list[tuple[str, Any]] = []
 
-        def open(self, **fields: Any) -> Any:
-            self.calls.append(("open", fields["conversation_id"]))
+        def open(self, request: Any) -> Any:
+            self.calls.append(("open", request.conversation_id))
             return type("Opened", (), {"id": 7})()
 
         def set_callback(self, escalation_id: int, phone: str) -> None:

@@ -17,18 +17,16 @@ NOW = at(2026, 11, 23, 10, 0)
 LEA = Patient(4, "Martin", "Léa", date(1990, 2, 3), "06 01 02 03 04")
 
 
-def make(**overrides: object) -> Escalation:
+def make(practice_id: str = "test", now: datetime = NOW, **overrides: object) -> Escalation:
     values: dict[str, object] = {
-        "practice_id": "test",
         "channel": Channel.CHAT,
         "conversation_id": "conv-1",
         "reason": "Demande de résultats",
         "category": "sensitive",
         "urgency": "routine",
-        "now": NOW,
     }
     values.update(overrides)
-    return esc.new_escalation(**values)  # type: ignore[arg-type]
+    return esc.new_escalation(esc.EscalationRequest(**values), practice_id=practice_id, now=now)  # type: ignore[arg-type]
 
 
 # -- building ---------------------------------------------------------------------

@@ -443,6 +443,8 @@ def test_an_unreached_patient_is_urgent_within_48_hours(hours_ahead, urgency):
     unreached = wording.unreached_patient(failed, appointment(start), make_practice(), NOW)
     assert unreached is not None and unreached.urgency == urgency
     assert unreached.conversation_id == "sms-rdv-7"
+    assert (unreached.channel, unreached.category) == (Channel.SMS, "unreached")
+    assert (unreached.patient_id, unreached.callback_number) == (3, "+33612345678")  # the number not reached
     assert unreached.reason.startswith("SMS de confirmation non remis (numéro invalide) : rendez-vous du ")
 
 

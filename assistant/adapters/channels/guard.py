@@ -422,16 +422,7 @@ def record_in_container(pending: PendingEscalation) -> None:
 
 def open_pending(escalations: EscalationService, pending: PendingEscalation) -> None:
     """Open (or merge into the conversation's) the hand-over a spooled request describes, with its callback."""
-    escalation = escalations.open(
-        channel=pending.channel,
-        conversation_id=pending.conversation_id,
-        reason=pending.reason,
-        category=pending.category,
-        urgency=pending.urgency,
-        understood=dict(pending.understood),
-        transcript=[list(line) for line in pending.transcript],
-        callback_number=pending.callback_number,
-    )
+    escalation = escalations.open(pending.request())
     if pending.callback_requested and pending.callback_number and escalation.id is not None:
         escalations.set_callback(escalation.id, pending.callback_number)
 

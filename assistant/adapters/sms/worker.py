@@ -47,7 +47,6 @@ from typing import TYPE_CHECKING, Any
 from assistant.adapters.sms.sender import SmsSender
 from assistant.clock import Clock
 from assistant.core import sms as rules
-from assistant.core.escalation import UNREACHED
 from assistant.core.model import AuditEvent, Channel
 from assistant.core.sms import OutboxError, OutboxMessage, SmsSendError
 from assistant.language.fr.sms import unreached_patient
@@ -230,18 +229,10 @@ class OutboxWorker:
         try:
             with self.uow_factory() as uow:
                 appointment = uow.appointments.get(message.appointment_id)
-            unreached = unreached_patient(message, appointment, self.escalations.practice(), self.clock.now())
-            if unreached is None or appointment is None:
+            request = unreached_patient(message, appointment, self.escalations.practice(), self.clock.now())
+            if request is None:
                 return
-            opened = self.escalations.open(
-                channel=Channel.SMS,
-                conversation_id=unreached.conversation_id,
-                reason=unreached.reason,
-                category=UNREACHED,
-                urgency=unreached.urgency,
-                patient_id=appointment.patient_id,
-                callback_number=message.to_number,
-            )
+            opened = self.escalations.open(request)
             log.warning("SMS %s: patient not reached, request %s for the secretariat", message.id, opened.id)
         except Exception as error:
             log.error("SMS %s: the request for the secretariat failed (%s)", message.id, type(error).__name__)

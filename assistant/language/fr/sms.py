@@ -15,7 +15,8 @@ from datetime import date, datetime
 
 from assistant.clock import get_timezone
 from assistant.core import sms as rules
-from assistant.core.model import Appointment, Practice
+from assistant.core.escalation import UNREACHED, EscalationRequest
+from assistant.core.model import Appointment, Channel, Practice
 from assistant.language.fr.dates import say_date, say_time
 from assistant.language.fr.practitioners import practitioner_phrase
 
@@ -162,9 +163,9 @@ UNREACHED_WHAT = {
 
 def unreached_patient(
     message: rules.OutboxMessage, appointment: Appointment | None, practice: Practice, now: datetime
-) -> rules.UnreachedPatient | None:
-    """The request to open when ``message`` will never reach the patient, or None when none is needed
-    (:func:`assistant.core.sms.unreached_urgency` decides)."""
+) -> EscalationRequest | None:
+    """The request to the secretariat, to call the patient ``message`` will never reach, or None when none
+    is needed (:func:`assistant.core.sms.unreached_urgency` decides, and how urgent)."""
     urgency = rules.unreached_urgency(message, appointment, now)
     if urgency is None or appointment is None:
         return None
@@ -174,8 +175,12 @@ def unreached_patient(
         when=_when(appointment.start, practice, now.astimezone(get_timezone(practice.timezone)).date()),
         who=practitioner_phrase(practice, appointment.practitioner_id),
     )
-    return rules.UnreachedPatient(
-        conversation_id=f"sms-rdv-{message.appointment_id}",
+    return EscalationRequest(
+        channel=Channel.SMS,
+        conversation_id=f"sms-rdv-{message.appointment_id}",  # one per appointment: a second failure updates it
         reason=f"{head} : {what}. Prévenir le patient par téléphone.",
+        category=UNREACHED,
         urgency=urgency,
+        patient_id=appointment.patient_id,
+        callback_number=message.to_number,  # the number the SMS did not reach
     )

@@ -38,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.adapters.channels.naming import NamedChannel
 from assistant.adapters.channels.rest import SENDER_ID
 from assistant.adapters.console.push import push_channel
 
@@ -123,12 +124,10 @@ async def tracker_events(request: Request, sender: str) -> list[dict[str, Any]]:
     return [event.as_dict() for event in tracker.events]
 
 
-class ChatPushInput(InputChannel):
+class ChatPushInput(NamedChannel, InputChannel):
     """See the module docstring; it receives nothing (messages go through the REST channel)."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "chat_push"
+    channel_name = "chat_push"
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:

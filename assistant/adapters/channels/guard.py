@@ -37,9 +37,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from assistant.adapters import privacy_logs
+from assistant.adapters.channels.naming import NamedChannel
 from assistant.adapters.escalation_spool import EscalationSpool, PendingEscalation
 from assistant.conversation.replies import say
 from assistant.core.model import Channel, Practice
@@ -55,7 +56,7 @@ from assistant.dialogue.safety_net import (
     too_long_reply,
 )
 from assistant.services.escalations import EscalationService
-from assistant.settings import Settings
+from assistant.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -485,3 +486,46 @@ def process_guard() -> TurnGuard:
     practice refresh and one spool drain loop, whatever the number of channels Rasa starts (each channel
     built its own: three refresh loops, three drain loops and, on the phone, a second practice cache)."""
     return build_guard(Settings.from_env())
+
+
+class GuardedInput(NamedChannel):
+    """An input channel whose turns this guard runs (chat, SMS, phone); put it first among the bases.
+
+    What every such channel needs is written once here: when Rasa builds it (``from_credentials``), the
+    settings are read (a bad one names the channel) and Rasa's custom-action calls are watched
+    (:func:`watch_remote_actions`: without the watch, a failed action would look like a quiet dialogue);
+    then :meth:`configured` builds the channel itself. Each turn is collected by :meth:`collector`.
+    """
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        try:
+            settings = Settings.from_env()
+        except SettingsError as error:
+            raise SettingsError(f"{cls.channel_name}: {error}") from None
+        watch_remote_actions(settings.action_timeout_seconds)
+        return cls.configured(credentials)
+
+    @classmethod
+    def configured(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """The channel from its entry in ``credentials.yml``, checked (settings and watch already done)."""
+        raise NotImplementedError
+
+    @classmethod
+    def collector(cls) -> CollectingOutputChannel:
+        """A collector for one turn, which :meth:`TurnGuard.handle` needs; named like the channel, so that the
+        domain's responses give this channel's variants."""
+        return _collector_class(cls.channel_name)()
+
+
+@functools.cache
+def _collector_class(name: str) -> type[CollectingOutputChannel]:
+    """The collector class of channel ``name``, made once: Rasa's ``name()`` is a class method, so each
+    channel's collector needs a class of its own."""
+
+    class TurnCollector(NamedChannel, CollectingOutputChannel):
+        """Collects one turn's replies for the guard."""
+
+        channel_name = name
+
+    return TurnCollector

@@ -26,15 +26,14 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.adapters.channels.guard import TurnGuard, process_guard, watch_remote_actions
+from assistant.adapters.channels.guard import GuardedInput, TurnGuard, process_guard
 from assistant.core.model import Channel
-from assistant.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -75,28 +74,13 @@ def read_chat_request(body: bytes) -> tuple[str, str]:
     return sender, message
 
 
-class ChatCollector(CollectingOutputChannel):
-    """Collects one turn's replies; its name selects the chat variants of the domain's responses."""
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
-
-
-class SafeRestInput(RestInput):
+class SafeRestInput(GuardedInput, RestInput):
     """See the module docstring."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
+    channel_name = CHANNEL_NAME
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        try:
-            settings = Settings.from_env()
-        except SettingsError as error:
-            raise SettingsError(f"{CHANNEL_NAME}: {error}") from None
-        watch_remote_actions(settings.action_timeout_seconds)
+    def configured(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls(process_guard())
 
     def __init__(self, guard: TurnGuard) -> None:
@@ -121,7 +105,7 @@ class SafeRestInput(RestInput):
                 sender, text = read_chat_request(request.body or b"")
             except ChatRequestError as error:
                 return response.json({"error": str(error)}, status=error.status)
-            message = UserMessage(text, ChatCollector(), sender, input_channel=CHANNEL_NAME, metadata=None)
+            message = UserMessage(text, self.collector(), sender, input_channel=CHANNEL_NAME, metadata=None)
             turn = await self.guard.handle(on_new_message, message, Channel.CHAT)
             return response.json(turn.messages)
 

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -38,7 +38,8 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 
-from assistant.adapters.channels.guard import TurnGuard, process_guard, watch_remote_actions
+from assistant.adapters.channels.guard import GuardedInput, TurnGuard, process_guard
+from assistant.adapters.channels.naming import NamedChannel
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
     TwilioSignature,
@@ -52,7 +53,6 @@ from assistant.adapters.channels.twiml import caller_number
 from assistant.adapters.sms.twilio_sender import OUTBOX_QUERY_KEY
 from assistant.bootstrap import PROCESS_CONTAINER, Container, LazyContainer
 from assistant.core.model import Channel
-from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.adapters.sms.worker import OutboxWorker
@@ -107,12 +107,10 @@ class ContainerDeliveryReports:
         return self.worker().record_delivery(provider_sid, reported, error, outbox_id)
 
 
-class TwilioTextOutput(TwilioOutput):
+class TwilioTextOutput(NamedChannel, TwilioOutput):
     """Replies through Twilio's Messages API, at a configurable base URL, without blocking the loop."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
+    channel_name = CHANNEL_NAME
 
     def __init__(
         self, account_sid: str, auth_token: str, twilio_number: str, api_base_url: str = DEFAULT_API_BASE_URL
@@ -147,23 +145,13 @@ class TwilioTextOutput(TwilioOutput):
         return None
 
 
-class SmsCollector(CollectingOutputChannel):
-    """Collects one SMS turn for the guard; its name selects the SMS variants of the domain's responses."""
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
-
-
-class TwilioTextInput(TwilioInput):
+class TwilioTextInput(GuardedInput, TwilioInput):
     """Twilio SMS/WhatsApp with signature checks and validated credentials: see the module docstring."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
+    channel_name = CHANNEL_NAME
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+    def configured(cls, credentials: dict[str, Any] | None) -> InputChannel:
         name = CHANNEL_NAME
         if not credentials:
             raise ChannelConfigError(
@@ -180,7 +168,6 @@ class TwilioTextInput(TwilioInput):
             raise ChannelConfigError(
                 f"{name}: 'twilio_number' must be in E.164 form (+33…), optionally prefixed with 'whatsapp:'."
             )
-        watch_remote_actions(Settings.from_env().action_timeout_seconds)
         api_base_url = DEFAULT_API_BASE_URL
         if credentials.get("api_base_url"):
             api_base_url = https_url_from(credentials, "api_base_url", name)
@@ -217,7 +204,7 @@ class TwilioTextInput(TwilioInput):
         async def guarded(message: UserMessage) -> None:
             # The turn is collected, checked by the guard (size, deadline, emergency numbers, failures), then sent.
             output = message.output_channel
-            message.output_channel = SmsCollector()
+            message.output_channel = self.collector()
             turn = await guard.handle(on_new_message, message, Channel.SMS)
             for reply in turn.messages:
                 content = {key: value for key, value in reply.items() if key != "recipient_id"}

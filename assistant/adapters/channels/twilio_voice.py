@@ -45,7 +45,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -62,11 +62,11 @@ from assistant.adapters.channels.call_memory import (
     redis_location,
 )
 from assistant.adapters.channels.guard import (
+    GuardedInput,
     TurnGuard,
     build_guard,
     open_pending,
     process_guard,
-    watch_remote_actions,
 )
 from assistant.adapters.channels.signature import (
     ChannelConfigError,
@@ -310,14 +310,6 @@ def _handover_from(payload: Mapping[str, Any]) -> Handover:
 # --- the channel -------------------------------------------------------------------------------------
 
 
-class VoiceCollector(CollectingOutputChannel):
-    """Collects the bot's messages of one turn; its name selects phone variants of domain responses."""
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
-
-
 def _twiml(document: VoiceResponse) -> HTTPResponse:
     return response.text(str(document), content_type="text/xml; charset=utf-8")
 
@@ -390,17 +382,14 @@ def _callback_phone(caller: str) -> str:
     return national_form(caller) or caller
 
 
-class TwilioVoiceFrInput(InputChannel):
+class TwilioVoiceFrInput(GuardedInput, InputChannel):
     """Twilio Voice in French: see the module docstring."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL_NAME
+    channel_name = CHANNEL_NAME
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+    def configured(cls, credentials: dict[str, Any] | None) -> InputChannel:
         config = VoiceChannelConfig.from_credentials(credentials)
-        watch_remote_actions(Settings.from_env().action_timeout_seconds)
         return cls(config, memory=call_memory_for(config))
 
     def __init__(
@@ -581,7 +570,7 @@ class TwilioVoiceFrInput(InputChannel):
         if input_kind == "speech" and confidence:
             with contextlib.suppress(ValueError):
                 metadata["asr_confidence"] = float(confidence)
-        collector = VoiceCollector()
+        collector = self.collector()
         message = UserMessage(text, collector, call_sid, input_channel=self.name(), metadata=metadata)
         guarded = await self.guard.handle(on_new_message, message, Channel.PHONE)
         if guarded.failed and guarded.emergency is not None and guarded.emergency.category == "suicide":

@@ -9,20 +9,14 @@ import pytest
 from assistant.core.config_formats import LANGUAGE_CODE, iso_date
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-11-23", date(2026, 11, 23)),
-        ("2028-02-29", date(2028, 2, 29)),
-        ("2026-02-30", None),  # no such day
-        ("23/11/2026", None),
-        ("2026-11-23 14:00", None),
-        ("20261123", None),
-        ("", None),
-    ],
-)
-def test_a_date_is_written_aaaa_mm_jj(text, expected):
-    assert iso_date(text) == expected
+def test_a_date_is_written_aaaa_mm_jj():
+    assert iso_date("2026-11-23") == date(2026, 11, 23)
+    assert iso_date("2028-02-29") == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "23/11/2026", "2026-11-23 14:00", "20261123", ""])
+def test_anything_else_is_no_date(text):
+    assert iso_date(text) is None  # "2026-02-30": no such day
 
 
 @pytest.mark.parametrize(("text", "ok"), [("fr", True), ("ber", True), ("FR", False), ("fr-FR", False), ("f", False)])

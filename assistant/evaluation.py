@@ -1,16 +1,16 @@
 """The open evaluation: how well the assistant understands French patients.
 
     python -m assistant.evaluation [--folds 5] [--skip-cv] [--no-train] [--out results/evaluation]
-    python -m assistant.evaluation --only dev     # quick: the development set alone, with its errors
+    python -m assistant.evaluation --only dev     # quick: the development sets alone, with their errors
     python -m assistant.evaluation --only heldout # the blind sets' scores alone (never their errors)
 
 1. NLU cross-validation on the training data (``rasa test nlu --cross-validation``), published for
    information: since issue 18 the training data holds roles with invented names, not a practice's
    people and motifs, so it no longer measures what a patient of a practice gets;
 2. the test sets, each read by the whole pipeline of the trained model with its practice file loaded
-   (see :func:`read_sets`): the development set ``tests/nlu/dev_fr.yml`` (its errors were read while
-   the training data was improved, so it is reported for information, not against the targets) and
-   the held-out sets, written blind — without access to the training data or to earlier errors,
+   (see :func:`read_sets`): the development sets ``tests/nlu/dev_fr.yml``, ``dev_douai.yml`` and
+   ``dev_dunkerque.yml``, one per practice (their errors are read while the training data is improved,
+   so they are reported for information, not against the targets) and the held-out sets, written blind — without access to the training data or to earlier errors,
    never trained on, phone transcripts included: ``heldout_fr.yml`` for the demo practice,
    ``heldout_douai.yml`` and ``heldout_dunkerque.yml`` for the two others (a set not written yet is
    skipped, and the table says so);
@@ -76,8 +76,14 @@ TEST_SETS = (
     GoldSet("held-out demo", HELDOUT, DEMO, blind=True),
     GoldSet("held-out douai", TESTS / "heldout_douai.yml", PRACTICES / "douai-kine.yml", blind=True),
     GoldSet("held-out dunkerque", TESTS / "heldout_dunkerque.yml", PRACTICES / "dunkerque-radiologie.yml", blind=True),
+    # development sets of the two other practices (2026-12-07): their errors are read, like dev_fr.yml's
+    GoldSet("dev douai", TESTS / "dev_douai.yml", PRACTICES / "douai-kine.yml", blind=False),
+    GoldSet("dev dunkerque", TESTS / "dev_dunkerque.yml", PRACTICES / "dunkerque-radiologie.yml", blind=False),
 )
-ONLY = {"dev": ("dev",), "heldout": tuple(s.label for s in TEST_SETS if s.blind)}
+ONLY = {
+    "dev": tuple(s.label for s in TEST_SETS if not s.blind),
+    "heldout": tuple(s.label for s in TEST_SETS if s.blind),
+}
 
 
 # --- Scoring: pure, from what was annotated and what was understood (no Rasa here) ---------------------
@@ -529,10 +535,10 @@ def missed_targets(scored: dict[str, SetScores], blind: set[str]) -> list[str]:
     return problems
 
 
-def print_dev_mistakes(readings: Sequence[Reading]) -> None:
-    """The development set's mistakes, one line each, and how many of each kind."""
+def print_dev_mistakes(readings: Sequence[Reading], label: str = "dev") -> None:
+    """A development set's mistakes, one line each, and how many of each kind."""
     lines = mistakes(readings)
-    print(f"\nDevelopment set: {len(lines)} sentences with a mistake")
+    print(f"\nDevelopment set {label!r}: {len(lines)} sentences with a mistake")
     print("\n".join(lines))
     counts = mistake_counts(readings)
     print("\n" + ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
@@ -586,8 +592,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.only:
         print("\n" + "\n".join(headline(scored, blind)))
-        if "dev" in readings:
-            print_dev_mistakes(readings["dev"])
+        for test_set in sets:
+            if not test_set.blind and test_set.label in readings:  # never a blind set's mistakes
+                print_dev_mistakes(readings[test_set.label], test_set.label)
     else:
         cv: Pair = (None, None)
         if not args.skip_cv:

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.evaluation import (
     ALL_BLIND,
+    ONLY,
     TEST_SETS,
     Counts,
     GoldSet,
@@ -193,8 +194,12 @@ def test_every_held_out_set_has_its_practice_and_the_dev_set_is_no_target():
         ("heldout_fr.yml", "demo-lille.yml", True),
         ("heldout_douai.yml", "douai-kine.yml", True),
         ("heldout_dunkerque.yml", "dunkerque-radiologie.yml", True),
+        ("dev_douai.yml", "douai-kine.yml", False),
+        ("dev_dunkerque.yml", "dunkerque-radiologie.yml", False),
     ]
     assert all(s.practice.exists() for s in TEST_SETS)
+    assert ONLY["dev"] == ("dev", "dev douai", "dev dunkerque")
+    assert ONLY["heldout"] == ("held-out demo", "held-out douai", "held-out dunkerque")
 
 
 def test_stories_summary_counts_failures(tmp_path):

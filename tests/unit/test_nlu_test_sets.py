@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAINING_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 HELDOUT = ROOT / "tests" / "nlu" / "heldout_fr.yml"
 DEV = ROOT / "tests" / "nlu" / "dev_fr.yml"
+#: The development sets of the two other practices (written 2026-12-07): new sentences, never trained on.
+PRACTICE_DEVS = [ROOT / "tests" / "nlu" / "dev_douai.yml", ROOT / "tests" / "nlu" / "dev_dunkerque.yml"]
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
 
 
@@ -56,10 +58,20 @@ def test_normalise_ignores_markup_case_accents_and_punctuation():
     assert normalise("[Marie](first_name)  DUPONT") == "marie dupont"
 
 
-@pytest.mark.parametrize("path", [HELDOUT], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [HELDOUT, *PRACTICE_DEVS], ids=lambda p: p.name)
 def test_no_held_out_utterance_is_in_the_training_data(path, training):
     copied = [text for _, text in examples(path) if normalise(text) in training]
     assert copied == [], f"{len(copied)} held-out utterances are training examples: {copied[:5]}"
+
+
+@pytest.mark.parametrize("path", PRACTICE_DEVS, ids=lambda p: p.name)
+def test_a_practice_development_set_is_big_enough_and_covers_every_intent(path):
+    sentences = examples(path)
+    assert len(sentences) >= 150
+    assert len({normalise(text) for _, text in sentences}) == len(sentences), f"duplicates in {path.name}"
+    intents = {intent for intent, _ in sentences}
+    assert intents <= domain_intents()
+    assert domain_intents() - {"nlu_fallback"} <= intents
 
 
 def test_the_held_out_set_is_big_enough_and_covers_every_intent():
@@ -73,5 +85,6 @@ def test_the_held_out_set_is_big_enough_and_covers_every_intent():
 
 def test_the_test_sets_are_never_in_the_training_paths():
     """``rasa train`` reads ``data/``: the sets live under ``tests/nlu`` only."""
-    assert HELDOUT.exists() and DEV.exists()
-    assert not any(path.name in {HELDOUT.name, DEV.name} for path in (ROOT / "data").rglob("*.yml"))
+    assert HELDOUT.exists() and DEV.exists() and all(path.exists() for path in PRACTICE_DEVS)
+    names = {HELDOUT.name, DEV.name, *(path.name for path in PRACTICE_DEVS)}
+    assert not any(path.name in names for path in (ROOT / "data").rglob("*.yml"))

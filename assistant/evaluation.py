@@ -257,6 +257,7 @@ def read_sets(model: Path, practice_file: Path, paths: Sequence[Path]) -> dict[s
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.utils.log_utils import configure_structlog
 
+    from assistant.adapters import lean_model_loading
     from assistant.core.practice_config import load_practice_file
     from assistant.nlu.practice_component import WATCH
 
@@ -266,6 +267,7 @@ def read_sets(model: Path, practice_file: Path, paths: Sequence[Path]) -> dict[s
     # The empty agenda is expected here: its warning each second would drown the output.
     logging.getLogger("assistant.adapters.practice_watch").setLevel(logging.ERROR)
     expected = load_practice_file(practice_file).id
+    lean_model_loading.install()  # loaded as the server loads it: what is scored is what is served
     agent = Agent.load(str(model))
 
     def practice_read() -> str | None:

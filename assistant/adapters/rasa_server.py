@@ -13,7 +13,9 @@
   ``sys.argv`` inside the process only: it never appears in ``/proc/<pid>/cmdline``
   nor in ``ps``. With ``--enable-api`` and no token, the server refuses to start;
   a token given on the command line is refused too;
-- :func:`configure_runtime` applies the project's other start-up settings.
+- :func:`configure_runtime` applies the project's other start-up settings;
+- :func:`assistant.adapters.lean_model_loading.install` loads the model for serving only (spaCy once,
+  no training step): about 0.9 GB less per process, the same predictions.
 """
 
 from __future__ import annotations
@@ -91,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     from rasa.__main__ import main as rasa_main
+
+    from assistant.adapters import lean_model_loading
+
+    lean_model_loading.install()
 
     sys.argv = ["rasa", *args]  # in this process's memory only, not in /proc/<pid>/cmdline
     rasa_main()

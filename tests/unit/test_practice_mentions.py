@@ -246,6 +246,13 @@ def test_a_motif_phrase_is_resolved_by_its_telling_words() -> None:
     # a word two motifs share tells neither; a symptom tells none
     assert motif_of_words("kinesitherapie", VOCABULARY) is None
     assert motif_of_words("mal au dos depuis une semaine", VOCABULARY) is None
+    # a misspelling is forgiven, another word of the same ending is not
+    assert motif_of_words("une echografie du pelvis", VOCABULARY) == "echo-pelv"
+    vocabulary = vocabulary_of(
+        make_practice(appointment_types=(AppointmentType("tdm", "tomodensitométrie", 15, ("dupont",)),))
+    )
+    assert motif_of_words("une osteodensitometrie", vocabulary) is None
+    assert motif_of_words("une tomodensitometrie", vocabulary) == "tdm"
 
 
 def test_a_reason_that_names_no_motif_keeps_its_words_and_anyone_is_any() -> None:
@@ -310,3 +317,112 @@ def test_the_words_of_a_motif_in_a_request_for_results_are_no_motif() -> None:
     entities = [{"entity": "motif", "value": "prise-de-sang"}, {"entity": "relation", "value": "child"}]
     assert [e["entity"] for e in motifs_in_context(entities, "ask_results")] == ["relation"]
     assert [e["entity"] for e in motifs_in_context(entities, "ask_documents")] == ["motif", "relation"]
+
+
+def _physio_and_imaging():
+    """Two kinés (so "le kiné" is nobody in particular), "kiné" also a motif's synonym, a manipulateur
+    whose specialty names radiology too, imaging motifs."""
+    practitioners = (
+        Practitioner("wojcik", "Agathe Wojcik", "Mme", "masseuse-kinésithérapeute", schedule=GP),
+        Practitioner("durand", "Marc Durand", "M.", "masseur-kinésithérapeute", schedule=GP),
+        Practitioner("leroux", "Paul Leroux", "M.", "manipulateur en radiologie", schedule=GP),
+        Practitioner("kaci", "Lina Kaci", "Dr", "radiologue", schedule=GP),
+    )
+    motifs = (
+        AppointmentType("seance", "séance de kinésithérapie", 30, ("wojcik",), synonyms=("séance", "kiné")),
+        AppointmentType("drainage", "drainage lymphatique", 45, ("wojcik",), synonyms=("drainage",)),
+        AppointmentType("radio", "radiographie", 10, ("leroux",), synonyms=("radio", "radios")),
+        AppointmentType(
+            "respi", "kiné respiratoire", 30, ("durand",), synonyms=("kiné respi", "kiné pour la bronchiolite")
+        ),
+    )
+    return vocabulary_of(make_practice(practitioners=practitioners, appointment_types=motifs))
+
+
+def test_the_profession_said_first_is_the_practitioners() -> None:
+    from assistant.language.fr.practice_mentions import profession_of
+
+    assert profession_of("manipulateur en radiologie") == "manipulat"
+    assert profession_of("radiologue, spécialiste de l'imagerie du sein") == "radiolog"
+    said = find_mentions("un rendez-vous chez le manipulateur pour une radio", _physio_and_imaging())
+    assert [(m.entity, m.value) for m in said] == [("practitioner", "leroux"), ("motif", "radio")]
+
+
+@pytest.mark.parametrize(
+    ("text", "motifs"),
+    [
+        ("une ordonnance de kiné pour mon dos", ["seance"]),  # the care
+        ("on voudrait commencer la kiné", ["seance"]),
+        ("rdv kiné mardi", ["seance"]),
+        ("il y a un kiné de garde le dimanche", []),  # a person
+        ("vous avez un kiné spécialisé dans le sport", []),
+        ("peu importe le kiné", []),
+        ("je veux parler à votre kiné", []),
+        ("bonjour le cabinet de kiné", []),  # the place
+        ("je dois apporter mes anciennes radios", []),  # papers of past exams
+        ("une radio du genou", ["radio"]),
+        ("des séances de drainage", ["drainage"]),  # the session says what for
+        ("une séance de drainage puis une séance", ["drainage", "seance"]),
+    ],
+)
+def test_a_motif_word_where_it_names_no_visit(text: str, motifs: list[str]) -> None:
+    said = find_mentions(text, _physio_and_imaging())
+    assert [m.value for m in said if m.entity == "motif"] == motifs
+
+
+def test_a_motif_the_model_read_where_it_names_no_visit_is_dropped() -> None:
+    text = "il y a un kiné de garde"
+    model = [{"entity": "motif", "value": "kiné", "start": 10, "end": 14}]
+    assert reconcile(model, find_mentions(text, _physio_and_imaging()), _physio_and_imaging(), text) == []
+    text = "mes anciennes radios"
+    model = [{"entity": "motif", "value": "radios", "start": 14, "end": 20}]
+    assert reconcile(model, [], _physio_and_imaging(), text) == []
+
+
+def test_the_models_words_that_go_on_naming_a_motif_are_that_motif() -> None:
+    vocabulary = _physio_and_imaging()
+    text = "une radio de la hanche"
+    model = [{"entity": "motif", "value": "hanche", "start": 16, "end": 22}]
+    entities = reconcile(model, find_mentions(text, vocabulary), vocabulary, text)
+    assert [(e["entity"], e["value"]) for e in entities] == [("motif", "radio")]
+
+
+def test_a_reason_said_beside_the_motif_it_tells_keeps_its_words() -> None:
+    vocabulary = _physio_and_imaging()
+    model = [{"entity": "motif", "value": "bronchiolite", "start": 0, "end": 12}]
+    alone = reconcile(model, [], vocabulary, "bronchiolite")
+    assert alone[0]["value"] == "respi"  # alone, its telling words name the motif
+    text = "de la kiné respiratoire pour sa bronchiolite"
+    model = [{"entity": "motif", "value": "bronchiolite", "start": 32, "end": 44}]
+    beside = reconcile(model, find_mentions(text, vocabulary), vocabulary, text)
+    assert sorted(e["value"] for e in beside) == ["bronchiolite", "respi"]
+
+
+def test_a_name_the_caller_gives_as_their_own_is_no_practitioner() -> None:
+    text = "bonjour c'est madame Verschuere je voudrais décaler"
+    model = [{"entity": "practitioner", "value": "Verschuere", "start": 21, "end": 31}]
+    assert [(e["entity"], e["value"]) for e in reconcile(model, [], VOCABULARY, text)] == [("last_name", "Verschuere")]
+    text = "je voudrais voir le docteur Verschuere"
+    model = [{"entity": "practitioner", "value": "Verschuere", "start": 28, "end": 38}]
+    assert reconcile(model, [], VOCABULARY, text)[0]["entity"] == "practitioner"
+
+
+def test_a_profession_several_share_or_a_paper_the_motifs_never_say_is_dropped() -> None:
+    vocabulary = _physio_and_imaging()  # two kinés, no motif says "ordonnance"
+    model = [
+        {"entity": "practitioner", "value": "le kiné", "start": 0, "end": 7},
+        {"entity": "last_name", "value": "kiné", "start": 8, "end": 12},
+        {"entity": "last_name", "value": "le radiologue", "start": 8, "end": 12},
+        {"entity": "motif", "value": "mon ordonnance", "start": 13, "end": 27},
+    ]
+    assert reconcile(model, [], vocabulary) == []
+    demo = reconcile([{"entity": "motif", "value": "ordonnance", "start": 0, "end": 10}], [], VOCABULARY)
+    assert demo[0]["value"] == "renouv"  # a practice whose motif says "ordonnance": the renewal
+
+
+def test_a_question_about_a_service_keeps_the_practices_motifs_only() -> None:
+    entities = [{"entity": "motif", "value": "pacemaker"}, {"entity": "motif", "value": "radio"}]
+    assert [e["value"] for e in motifs_in_context(entities, "ask_documents", {"radio"})] == ["radio"]
+    assert [e["value"] for e in motifs_in_context(entities, "book_appointment", {"radio"})] == ["pacemaker", "radio"]
+    alone = [{"entity": "motif", "value": "mal de dos"}]
+    assert motifs_in_context(alone, "ask_fees", {"radio"}) == alone  # nothing of the practice's named

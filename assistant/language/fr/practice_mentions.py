@@ -20,7 +20,10 @@ Spelling is forgiven in proportion to the evidence: after a title a close spelli
 patient's name or the practitioner) is the dialogue's to weigh: both may read the same word.
 
 Motifs: the motif's name and its synonyms, exactly (folded) or closely spelled ("ordonance",
-"echographie abdominal").
+"echographie abdominal"), except where the words name no visit: a profession said as a person ("le kiné",
+"un kiné de garde", where "kiné" is also the name of the care), a place ("le cabinet de kiné"), papers
+of past exams ("mes anciennes radios"); a visit word followed by the motif it is for is that motif ("des
+séances de drainage").
 """
 
 from __future__ import annotations
@@ -152,7 +155,9 @@ class PracticeVocabulary:
 def profession_of(specialty: str) -> str:
     """The key of :data:`PROFESSIONS` a specialty written in a practice file belongs to, or ""."""
     folded = normalise(specialty)
-    return next((key for key in PROFESSIONS if key in folded), "")
+    # the profession said first: "manipulateur en radiologie" is a manipulateur, not a radiologue
+    found = [(folded.find(key), key) for key in PROFESSIONS if key in folded]
+    return min(found)[1] if found else ""
 
 
 def _names(practitioner: Practitioner) -> PractitionerNames:
@@ -408,6 +413,32 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
 
 #: Words after a motif's label that make it a time: "le premier rdv dispo", "la première consultation libre".
 _AVAILABLE = frozenset({"disponible", "disponibles", "dispo", "dispos", "libre", "libres", "possible", "qui"})
+#: Words before a profession that make it a person, not the care it gives: "le kiné", "un kiné", "quel kiné"
+#: ("de la kiné", "une ordonnance de kiné", "commencer la kiné" are the care).
+_PERSON_BEFORE = frozenset(
+    {"le", "l", "un", "quel", "mon", "ton", "son", "votre", "notre", "du", "au", "ce", "cet", "autre", "chaque"}
+)
+#: Places named after what they do: "le cabinet de kiné", "le centre de radio", "la salle de radio".
+_PLACES = frozenset({"cabinet", "cabinets", "centre", "centres", "service", "salle", "institut", "maison"})
+#: Words before a motif's label that make it papers of past exams: "mes anciennes radios".
+_PAST = frozenset(
+    {"ancien", "ancienne", "anciens", "anciennes", "precedent", "precedente", "precedents", "precedentes", "vieilles"}
+)
+#: Words that name a visit without saying what for: "des séances de drainage" are drainages.
+_SESSION_WORDS = frozenset({"seance", "seances", "consultation", "consultations", "examen", "examens"})
+_OF = frozenset({"de", "d", "du", "des"})
+_PROFESSION_FORMS = frozenset(form for forms in PROFESSIONS.values() for form in forms)
+
+
+def _no_motif_here(words: Sequence[str], start: int, end: int) -> bool:
+    """Whether the label ``words[start:end]`` names no visit where it is said: a profession said as a person
+    ("le kiné", "un kiné de garde"), a place ("le cabinet de kiné"), old papers ("mes anciennes radios")."""
+    before = words[start - 1] if start else ""
+    if before in _PAST:
+        return True
+    if " ".join(words[start:end]) in _PROFESSION_FORMS and before in _PERSON_BEFORE:
+        return True
+    return before in _OF and start >= 2 and words[start - 2] in _PLACES
 
 
 def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[Mention]:
@@ -430,13 +461,32 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
             end = i + size
             if end < len(words) and words[end] in _AVAILABLE:
                 continue  # "le premier rendez-vous disponible" asks for the earliest time, not a first visit
+            if _no_motif_here(words, i, end):
+                continue
             candidates.append(Mention(MOTIF, label.motif_id, tokens[i].start, tokens[end - 1].end, evidence, score))
     candidates.sort(key=lambda m: (-(m.end - m.start), -m.score))
     kept: list[Mention] = []
     for candidate in candidates:
         if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
-    return sorted(kept, key=lambda m: m.start)
+    return _said_what_for(sorted(kept, key=lambda m: m.start), tokens)
+
+
+def _said_what_for(motifs: list[Mention], tokens: Sequence[_Token]) -> list[Mention]:
+    """Without a visit word followed by the motif it is for: "des séances de drainage" is a drainage."""
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    ends = {t.end: i for i, t in enumerate(tokens)}
+    kept = []
+    for n, motif in enumerate(motifs):
+        following = motifs[n + 1] if n + 1 < len(motifs) else None
+        first, last = starts.get(motif.start), ends.get(motif.end)
+        if following is not None and following.value != motif.value and first is not None and last is not None:
+            said = {t.word for t in tokens[first : last + 1]}
+            between = [t.word for t in tokens[last + 1 : starts.get(following.start, last + 1)]]
+            if said <= _SESSION_WORDS and between and all(word in _OF or word in ("la", "l") for word in between):
+                continue
+        kept.append(motif)
+    return kept
 
 
 #: "N'importe quel médecin", "peu importe lequel", "n'importe qui": whoever is free (folded text).
@@ -519,8 +569,13 @@ def reconcile(
     found alone is resolved against the practice when it can be (else its words stay, for the dialogue
     to say that nobody here has that name); a patient's first or last name over a practitioner's
     name is dropped (the name questions read the whole answer anyway). A motif the model read in "le premier
-    rendez-vous disponible" is a time, not a motif (``text`` is the message).
+    rendez-vous disponible" is a time, not a motif (``text`` is the message), and so are the words that go on
+    naming the practice's motif ("hanche" of "une échographie de la hanche"); a reason whose words tell a
+    motif already named keeps its words ("une kiné respiratoire pour sa bronchiolite"). A surname the model
+    read as a practitioner that names nobody here and that the caller gives as their own ("c'est madame
+    Dupuis") is the caller's last name.
     """
+    motif_mentions = [m for m in mentions if m.entity == MOTIF]
     practitioner_spans = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in _CERTAIN]
     named_spans = [
         (m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in ("title", "full_name")
@@ -531,22 +586,35 @@ def reconcile(
         kind = entity.get("entity")
         if kind in (PRACTITIONER, MOTIF) and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == kind]):
             continue
-        if kind == MOTIF and (_overlaps(span, named_spans) or _is_availability(text, span)):
+        if kind == MOTIF and (
+            _overlaps(span, named_spans)
+            or _is_availability(text, span)
+            or _no_motif_in(text, span)
+            or _goes_on_naming(text, span, motif_mentions)
+        ):
             continue
         if kind == PRACTITIONER and not _names_someone(str(entity.get("value", ""))):
             continue  # "le" of "le premier disponible"
+        if kind == PRACTITIONER and _profession_of_several(str(entity.get("value", "")), vocabulary):
+            continue  # "le kiné" where four kinés work: nobody in particular
+        if kind in PERSON_NAME_ENTITIES and _profession_only(str(entity.get("value", ""))):
+            continue  # "le kiné", "le radiologue" is nobody's name
+        if kind == MOTIF and _paper_only(str(entity.get("value", "")), vocabulary):
+            continue  # "j'ai une ordonnance pour une radio": the paper is no motif here
         if kind == PRACTITIONER and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == MOTIF]):
             continue  # "kiné" of "une séance de kiné": the motif says it
         if kind == PRACTITIONER and _says_anyone(str(entity.get("value", ""))):
             entity = {**entity, "value": ANYONE}
         if kind == MOTIF:
-            entity = _practice_motif(entity, vocabulary)
+            entity = _practice_motif(entity, vocabulary, {m.value for m in motif_mentions})
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
             resolved = practitioner_in(str(entity["value"]), vocabulary)
             if resolved is not None:
                 entity = {**entity, "value": resolved}
+            elif _given_as_own_name(text, span):
+                entity = {**entity, "entity": "last_name", "value": text[span[0] : span[1]]}
         kept.append(entity)
     for mention in mentions:
         kept.append(
@@ -576,15 +644,50 @@ def _says_anyone(value: str) -> bool:
     return folded != ANYONE and any(phrase in folded for phrase in ANY_ONE)
 
 
-def _practice_motif(entity: dict, vocabulary: PracticeVocabulary) -> dict:
+def _practice_motif(entity: dict, vocabulary: PracticeVocabulary, named_already: set[str] | None = None) -> dict:
     """A motif the model read alone: the practice's motif it names; else its words stay (a symptom given
-    as the reason, "mal au dos", which books the practice's motif for symptoms: docs/nlu-data.md)."""
+    as the reason, "mal au dos", which books the practice's motif for symptoms: docs/nlu-data.md). A reason
+    whose telling words point to a motif the message names already is that reason, said beside it."""
     said = str(entity.get("value", ""))
     if said in {label.motif_id for label in vocabulary.motif_labels}:
         return entity
     named = [m.value for m in find_mentions(said, vocabulary) if m.entity == MOTIF]
-    motif_id = named[0] if len(set(named)) == 1 else motif_of_words(said, vocabulary)
-    return {**entity, "value": motif_id} if motif_id else entity
+    if len(set(named)) == 1:
+        return {**entity, "value": named[0]}
+    motif_id = motif_of_words(said, vocabulary)
+    if motif_id is None or motif_id in (named_already or set()):
+        return entity
+    return {**entity, "value": motif_id}
+
+
+#: Words between a motif and what goes on naming it: "échographie de la hanche", "écho-doppler".
+_JOINING = frozenset({"de", "du", "des", "d", "la", "l", "le", "les"})
+
+
+def _goes_on_naming(text: str, span: tuple[int, int], motifs: Sequence[Mention]) -> bool:
+    """Whether the model's motif span only goes on naming a practice motif said just before it."""
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        return False
+    for motif in motifs:
+        if motif.end <= start and all(t.word in _JOINING for t in _tokens(text[motif.end : start])):
+            return True
+    return False
+
+
+def _given_as_own_name(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words around ``span`` give it as the caller's (or a relative's) name: "c'est madame …"."""
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        return False
+    tokens = _tokens(text)
+    inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= end]
+    if not inside:
+        return False
+    first = inside[0]
+    if first and tokens[first - 1].word in CIVIL_TITLES:
+        first -= 1  # "c'est madame Dupuis": the title belongs to the name
+    return _own_name(tokens, first, inside[-1] + 1)
 
 
 #: Intents in which the words of a motif name no visit to book or ask about (docs/nlu-data.md: "les
@@ -594,11 +697,22 @@ NOT_ABOUT_A_MOTIF = frozenset(
 )
 
 
-def motifs_in_context(entities: Sequence[dict], intent: str | None) -> list[dict]:
-    """The entities, without motifs when the message's intent makes them no motif (:data:`NOT_ABOUT_A_MOTIF`)."""
-    if intent not in NOT_ABOUT_A_MOTIF:
-        return list(entities)
-    return [e for e in entities if e.get("entity") != MOTIF]
+#: Questions about a service: the service is the practice's motif; other words read as a motif beside it
+#: are what the question is about ("je porte un pacemaker, je peux passer une IRM ?"), not a reason.
+ABOUT_A_SERVICE = frozenset({"ask_documents", "ask_fees", "ask_hours", "ask_address", "ask_practitioners"})
+
+
+def motifs_in_context(entities: Sequence[dict], intent: str | None, motif_ids: Iterable[str] = ()) -> list[dict]:
+    """The entities, without motifs when the message's intent makes them no motif (:data:`NOT_ABOUT_A_MOTIF`),
+    and, in a question about a service that names one of the practice's motifs (``motif_ids``), without the
+    motifs that are none of the practice's (:data:`ABOUT_A_SERVICE`)."""
+    if intent in NOT_ABOUT_A_MOTIF:
+        return [e for e in entities if e.get("entity") != MOTIF]
+    ids = set(motif_ids)
+    motifs = [e for e in entities if e.get("entity") == MOTIF]
+    if intent in ABOUT_A_SERVICE and any(e.get("value") in ids for e in motifs):
+        return [e for e in entities if e.get("entity") != MOTIF or e.get("value") in ids]
+    return list(entities)
 
 
 def _is_availability(text: str, span: tuple[int, int]) -> bool:
@@ -609,6 +723,39 @@ def _is_availability(text: str, span: tuple[int, int]) -> bool:
     inside = [t.word for t in _tokens(text[start:end])]
     after = _tokens(text[end:])
     return any(word in _AVAILABLE for word in inside) or (bool(after) and after[0].word in _AVAILABLE)
+
+
+def _no_motif_in(text: str, span: tuple[int, int]) -> bool:
+    """Whether the model's motif span names no visit where it is said (:func:`_no_motif_here`)."""
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        return False
+    tokens = _tokens(text)
+    inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= end]
+    return bool(inside) and _no_motif_here([t.word for t in tokens], inside[0], inside[-1] + 1)
+
+
+#: Papers a patient brings or asks about: a motif only where the practice's motifs say them ("renouvellement
+#: d'ordonnance"), else no motif ("j'ai une ordonnance pour une radio").
+_PAPERS = frozenset({"ordonnance", "ordonnances", "ordo", "ordos", "prescription", "prescriptions", "courrier"})
+
+
+def _paper_only(value: str, vocabulary: PracticeVocabulary) -> bool:
+    words = [w for w in normalise(value).split() if w not in MOTIF_FILLERS and len(w) > 2]
+    used = {w for label in vocabulary.motif_labels for w in label.words}
+    return bool(words) and all(w in _PAPERS and w not in used for w in words)
+
+
+def _profession_only(value: str) -> bool:
+    words = [w for w in normalise(value).split() if w not in _NOBODY]
+    return bool(words) and " ".join(words) in _PROFESSION_FORMS
+
+
+def _profession_of_several(value: str, vocabulary: PracticeVocabulary) -> bool:
+    """Whether a practitioner the model read is only a profession word that several here share ("le kiné")."""
+    words = [w for w in normalise(value).split() if w not in _NOBODY and w not in CIVIL_TITLES]
+    said = " ".join(words)
+    return any(said in PROFESSIONS[key] and len(ids) > 1 for key, ids in vocabulary.professions)
 
 
 #: Words that name nobody on their own, when the model reads them as a practitioner.
@@ -668,7 +815,8 @@ def _same_word(said: str, label_word: str) -> bool:
         return True
     if min(len(said), len(label_word)) >= _SHARED_PREFIX and said[:_SHARED_PREFIX] == label_word[:_SHARED_PREFIX]:
         return True
-    return len(said) >= 5 and fuzz.ratio(said, label_word) >= 85
+    # misspelt, not another word of the same ending: "tomodensitometrie" is no "osteodensitometrie"
+    return len(said) >= 5 and said[:1] == label_word[:1] and fuzz.ratio(said, label_word) >= 85
 
 
 def motif_of_words(span: str, vocabulary: PracticeVocabulary) -> str | None:

@@ -675,19 +675,26 @@ def _goes_on_naming(text: str, span: tuple[int, int], motifs: Sequence[Mention])
     return False
 
 
-def _given_as_own_name(text: str, span: tuple[int, int]) -> bool:
-    """Whether the words around ``span`` give it as the caller's (or a relative's) name: "c'est madame …"."""
+def _words_of_span(text: str, span: tuple[int, int]) -> tuple[list[_Token], int, int] | None:
+    """The message's tokens and the token range ``[first, last)`` that the model's character ``span`` covers
+    (None for a span out of the text or covering no whole word)."""
     start, end = span
     if not 0 <= start < end <= len(text):
-        return False
+        return None
     tokens = _tokens(text)
     inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= end]
-    if not inside:
+    return (tokens, inside[0], inside[-1] + 1) if inside else None
+
+
+def _given_as_own_name(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words around ``span`` give it as the caller's (or a relative's) name: "c'est madame …"."""
+    words = _words_of_span(text, span)
+    if words is None:
         return False
-    first = inside[0]
+    tokens, first, last = words
     if first and tokens[first - 1].word in CIVIL_TITLES:
         first -= 1  # "c'est madame Dupuis": the title belongs to the name
-    return _own_name(tokens, first, inside[-1] + 1)
+    return _own_name(tokens, first, last)
 
 
 #: Intents in which the words of a motif name no visit to book or ask about (docs/nlu-data.md: "les
@@ -727,12 +734,11 @@ def _is_availability(text: str, span: tuple[int, int]) -> bool:
 
 def _no_motif_in(text: str, span: tuple[int, int]) -> bool:
     """Whether the model's motif span names no visit where it is said (:func:`_no_motif_here`)."""
-    start, end = span
-    if not 0 <= start < end <= len(text):
+    words = _words_of_span(text, span)
+    if words is None:
         return False
-    tokens = _tokens(text)
-    inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= end]
-    return bool(inside) and _no_motif_here([t.word for t in tokens], inside[0], inside[-1] + 1)
+    tokens, first, last = words
+    return _no_motif_here([t.word for t in tokens], first, last)
 
 
 #: Papers a patient brings or asks about: a motif only where the practice's motifs say them ("renouvellement

@@ -68,5 +68,4 @@ class PracticeEntities(PipelineStep):
         if intent is not None:
             override(message, intent)
         final = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        motif_ids = {label.motif_id for label in vocabulary.motif_labels}
-        message.set(ENTITIES, motifs_in_context(entities, final, motif_ids), add_to_output=True)
+        message.set(ENTITIES, motifs_in_context(entities, final, vocabulary.motif_ids), add_to_output=True)

@@ -28,6 +28,7 @@ séances de drainage").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,16 @@ class PracticeVocabulary:
     motif_labels: tuple[MotifLabel, ...]
     #: profession key → the ids of the practitioners who have it
     professions: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @functools.cached_property
+    def motif_ids(self) -> frozenset[str]:
+        """The practice's motif ids (read for every message: derived once per vocabulary)."""
+        return frozenset(label.motif_id for label in self.motif_labels)
+
+    @functools.cached_property
+    def motif_words(self) -> frozenset[str]:
+        """Every word of every motif's names and synonyms (folded)."""
+        return frozenset(word for label in self.motif_labels for word in label.words)
 
 
 def profession_of(specialty: str) -> str:
@@ -649,7 +660,7 @@ def _practice_motif(entity: dict, vocabulary: PracticeVocabulary, named_already:
     as the reason, "mal au dos", which books the practice's motif for symptoms: docs/nlu-data.md). A reason
     whose telling words point to a motif the message names already is that reason, said beside it."""
     said = str(entity.get("value", ""))
-    if said in {label.motif_id for label in vocabulary.motif_labels}:
+    if said in vocabulary.motif_ids:
         return entity
     named = [m.value for m in find_mentions(said, vocabulary) if m.entity == MOTIF]
     if len(set(named)) == 1:
@@ -748,8 +759,7 @@ _PAPERS = frozenset({"ordonnance", "ordonnances", "ordo", "ordos", "prescription
 
 def _paper_only(value: str, vocabulary: PracticeVocabulary) -> bool:
     words = [w for w in normalise(value).split() if w not in MOTIF_FILLERS and len(w) > 2]
-    used = {w for label in vocabulary.motif_labels for w in label.words}
-    return bool(words) and all(w in _PAPERS and w not in used for w in words)
+    return bool(words) and all(w in _PAPERS and w not in vocabulary.motif_words for w in words)
 
 
 def _profession_only(value: str) -> bool:

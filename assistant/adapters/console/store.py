@@ -58,8 +58,17 @@ class SqlSecretaryStore:
     # -- accounts --
 
     def add(self, login: str, display_name: str, password_hash: str, at: datetime) -> Secretary:
-        # A new account is active, with no failed log-in, not locked; read back as the database stored it.
-        new = Secretary(_UNSTORED, login, display_name, True, 0, None, at, password_hash)
+        new = Secretary(
+            id=_UNSTORED,
+            login=login,
+            display_name=display_name,
+            active=True,
+            failed_logins=0,
+            locked_until=None,
+            created_at=at,
+            password_hash=password_hash,
+        )
+        # read back as the database stored it
         found = self.get(self._add(t.secretaries, new, updated_at=at).id)
         assert found is not None
         return found

@@ -2,11 +2,12 @@
 
 Rasa builds a component with ``create`` (training, and tests) or ``load`` (a trained model about
 to serve); both get the pipeline entry, the model storage, the component's resource and the
-execution context. Here both go through :meth:`PipelineStep.build`, which by default makes the
-component from its configuration alone (nothing trained, nothing stored). A step that starts
-something before the first message overrides :meth:`PipelineStep.warm_up` (run by ``load`` only);
-one with a stored model overrides ``build``. Every step reads French, and most rewrite each
-message that has some text: they give :meth:`PipelineStep.process_one`.
+execution context. Here ``load`` is ``create`` for serving, and both go through
+:meth:`PipelineStep.build`, which by default makes the component from its configuration alone
+(nothing trained, nothing stored). A step that starts something before the first message
+overrides :meth:`PipelineStep.warm_up` (run by ``load`` only); one with a stored model overrides
+``build``. Every step reads French, and most rewrite each message that has some text: they give
+:meth:`PipelineStep.process_one`.
 """
 
 from __future__ import annotations
@@ -43,21 +44,20 @@ class PipelineStep(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
+        *,
+        serving: bool = False,
     ) -> T:
-        """Rasa's constructor for training: :meth:`build`."""
-        return cls.build(config, model_storage, resource, serving=False)
+        """Rasa's constructor for training (``serving``: for :meth:`load`): :meth:`build`."""
+        return cls.build(config, model_storage, resource, serving)
 
     @classmethod
-    def load(
-        cls: type[T],
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> T:
-        """Rasa's constructor for a trained model about to serve: :meth:`build`, then :meth:`warm_up`."""
-        component = cls.build(config, model_storage, resource, serving=True)
+    def load(cls: type[T], *args: Any, **kwargs: Any) -> T:
+        """Rasa's constructor for a trained model about to serve: :meth:`create` for serving, then :meth:`warm_up`.
+
+        It takes the arguments of :meth:`create`, written there once: Rasa passes them by keyword
+        (and outputs of earlier nodes only to a constructor that names them, which no step does).
+        """
+        component = cls.create(*args, serving=True, **kwargs)
         component.warm_up()
         return component
 

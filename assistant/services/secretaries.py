@@ -85,9 +85,10 @@ class Secretary:
     id: int
     login: str
     display_name: str
-    active: bool
-    failed_logins: int
-    locked_until: datetime | None
+    # A new account, as the table's defaults have it: active, no failed log-in, not locked.
+    active: bool = field(default=True, kw_only=True)
+    failed_logins: int = field(default=0, kw_only=True)
+    locked_until: datetime | None = field(default=None, kw_only=True)
     created_at: datetime
     password_hash: str = field(repr=False, default="")
 

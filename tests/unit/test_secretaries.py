@@ -53,7 +53,7 @@ class MemoryStore:
     def add(self, login, display_name, password_hash, at):
         if any(s.login == login for s in self.secretaries.values()):
             raise Conflict("login")
-        new = Secretary(len(self.secretaries) + 1, login, display_name, True, 0, None, at, password_hash)
+        new = Secretary(len(self.secretaries) + 1, login, display_name, created_at=at, password_hash=password_hash)
         self.secretaries[new.id] = new
         return new
 

@@ -59,14 +59,7 @@ class SqlSecretaryStore:
 
     def add(self, login: str, display_name: str, password_hash: str, at: datetime) -> Secretary:
         new = Secretary(
-            id=_UNSTORED,
-            login=login,
-            display_name=display_name,
-            active=True,
-            failed_logins=0,
-            locked_until=None,
-            created_at=at,
-            password_hash=password_hash,
+            id=_UNSTORED, login=login, display_name=display_name, created_at=at, password_hash=password_hash
         )
         # read back as the database stored it
         found = self.get(self._add(t.secretaries, new, updated_at=at).id)

@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 
 from assistant.core.errors import AgendaError
 from assistant.core.identity import is_valid_french_phone, phone_key
-from assistant.core.model import Channel, Patient
+from assistant.core.model import Channel, Patient, utc
 
 # -- vocabulary -------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ def new_escalation(request: EscalationRequest, *, practice_id: str, now: datetim
         channel = Channel(request.channel)
     except ValueError:
         raise EscalationError("invalid_escalation", detail=f"canal inconnu {request.channel!r}") from None
-    utc_now = _utc(now)
+    utc_now = utc(now)
     return Escalation(
         id=None,
         practice_id=practice_id,
@@ -222,14 +222,14 @@ def merge(existing: Escalation, incoming: Escalation, now: datetime) -> Escalati
         transcript=incoming.transcript or existing.transcript,
         patient_id=incoming.patient_id if incoming.patient_id is not None else existing.patient_id,
         callback_number=incoming.callback_number or existing.callback_number,
-        updated_at=_utc(now),
+        updated_at=utc(now),
     )
 
 
 def take(escalation: Escalation, secretary: str, now: datetime) -> Escalation:
     """A secretary takes the escalation in hand (again, if a colleague had it)."""
     _require_not_closed(escalation)
-    return replace(escalation, status=TAKEN, taken_by=_person(secretary), taken_at=_utc(now), updated_at=_utc(now))
+    return replace(escalation, status=TAKEN, taken_by=_person(secretary), taken_at=utc(now), updated_at=utc(now))
 
 
 def close(escalation: Escalation, outcome: str, by: str, now: datetime) -> Escalation:
@@ -237,7 +237,7 @@ def close(escalation: Escalation, outcome: str, by: str, now: datetime) -> Escal
     if outcome not in OUTCOMES:
         raise EscalationError("invalid_outcome", outcome=outcome, allowed=", ".join(OUTCOMES))
     return replace(
-        escalation, status=CLOSED, outcome=outcome, closed_by=_person(by), closed_at=_utc(now), updated_at=_utc(now)
+        escalation, status=CLOSED, outcome=outcome, closed_by=_person(by), closed_at=utc(now), updated_at=utc(now)
     )
 
 
@@ -251,8 +251,8 @@ def request_callback(escalation: Escalation, phone: str, after: datetime | None,
         escalation,
         callback_number=number,
         callback_requested=True,
-        callback_after=_utc(after) if after is not None else None,
-        updated_at=_utc(now),
+        callback_after=utc(after) if after is not None else None,
+        updated_at=utc(now),
     )
 
 
@@ -261,7 +261,7 @@ def record_call(escalation: Escalation, duration_seconds: int, outcome: str, now
     if isinstance(duration_seconds, bool) or not isinstance(duration_seconds, int) or duration_seconds < 0:
         raise EscalationError("invalid_escalation", detail="durée d'appel invalide")
     call_outcome = normalise_call_outcome(outcome)
-    return replace(escalation, call_outcome=call_outcome, call_duration_seconds=duration_seconds, updated_at=_utc(now))
+    return replace(escalation, call_outcome=call_outcome, call_duration_seconds=duration_seconds, updated_at=utc(now))
 
 
 def normalise_call_outcome(outcome: str) -> str:
@@ -353,12 +353,6 @@ def _person(name: str) -> str:
 def _require_not_closed(escalation: Escalation) -> None:
     if escalation.status == CLOSED:
         raise EscalationError("escalation_closed", escalation_id=escalation.id)
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("escalation times must be timezone-aware")
-    return value.astimezone(timezone.utc)
 
 
 # -- summaries ----------------------------------------------------------------------------

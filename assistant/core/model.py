@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -286,3 +286,10 @@ class Interval:
 
     def overlaps(self, other: Interval) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+def utc(instant: datetime) -> datetime:
+    """``instant`` in UTC, as the records keep their times; a naive datetime is refused (ValueError)."""
+    if instant.tzinfo is None:
+        raise ValueError(f"times must be timezone-aware, not {instant.isoformat()}")
+    return instant.astimezone(timezone.utc)

@@ -25,11 +25,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from assistant.core.booking import PATIENT_CHANNELS
 from assistant.core.errors import AgendaError
-from assistant.core.model import Appointment, Channel
+from assistant.core.model import Appointment, Channel, utc
 
 # -- vocabulary -------------------------------------------------------------------
 
@@ -331,7 +331,7 @@ def new_message(
     number = mobile_e164(phone)
     if number is None:
         return None
-    utc_now = _utc(now)
+    utc_now = utc(now)
     return OutboxMessage(
         id=None,
         practice_id=practice_id,
@@ -357,7 +357,7 @@ def next_attempt(attempts: int, now: datetime) -> datetime | None:
 
 def claim(message: OutboxMessage, now: datetime, lease: timedelta = SENDING_LEASE) -> OutboxMessage:
     """A worker takes the message for one attempt; if it dies, the lease expires and another retries."""
-    return replace(message, status=SENDING, attempts=message.attempts + 1, next_attempt_at=_utc(now) + lease)
+    return replace(message, status=SENDING, attempts=message.attempts + 1, next_attempt_at=utc(now) + lease)
 
 
 def mark_sent(message: OutboxMessage, provider_sid: str, now: datetime) -> OutboxMessage:
@@ -368,7 +368,7 @@ def mark_sent(message: OutboxMessage, provider_sid: str, now: datetime) -> Outbo
     id on ``message``, and is kept.
     """
     sid = provider_sid[:64] or None
-    sent = replace(message, status=SENT, provider_sid=sid, sent_at=_utc(now), last_error_code=None)
+    sent = replace(message, status=SENT, provider_sid=sid, sent_at=utc(now), last_error_code=None)
     if sid is not None and message.provider_sid == sid:
         return sent
     return replace(sent, delivery_status=None, delivery_error_code=None, delivery_updated_at=None)
@@ -376,7 +376,7 @@ def mark_sent(message: OutboxMessage, provider_sid: str, now: datetime) -> Outbo
 
 def after_failure(message: OutboxMessage, code: str, permanent: bool, now: datetime) -> OutboxMessage:
     """Back to pending at the next time of the schedule, or failed (permanent error, or no try left)."""
-    when = None if permanent else next_attempt(message.attempts, _utc(now))
+    when = None if permanent else next_attempt(message.attempts, utc(now))
     if when is None:
         return replace(message, status=FAILED, last_error_code=code[:20])
     return replace(message, status=PENDING, next_attempt_at=when, last_error_code=code[:20])
@@ -391,7 +391,7 @@ def requeue(message: OutboxMessage, now: datetime) -> OutboxMessage:
     """A failed message, tried again from scratch (after an outage longer than the schedule)."""
     if message.status != FAILED:
         raise OutboxError("sms_not_failed", sms_id=message.id, status=STATUS_LABELS.get(message.status))
-    return replace(message, status=PENDING, attempts=0, next_attempt_at=_utc(now), last_error_code=None)
+    return replace(message, status=PENDING, attempts=0, next_attempt_at=utc(now), last_error_code=None)
 
 
 # -- delivery reports ---------------------------------------------------------------------------
@@ -422,7 +422,7 @@ def record_delivery(message: OutboxMessage, reported: str, error: str | None, no
         return None
     code = (error or "").strip()
     kept = code[:20] if status in DELIVERY_FAILURES and code.isdigit() else None
-    return replace(message, delivery_status=status, delivery_error_code=kept, delivery_updated_at=_utc(now))
+    return replace(message, delivery_status=status, delivery_error_code=kept, delivery_updated_at=utc(now))
 
 
 def awaits_provider_id(message: OutboxMessage) -> bool:
@@ -462,9 +462,3 @@ def unreached_urgency(message: OutboxMessage, appointment: Appointment | None, n
 def error_label(code: str | None) -> str | None:
     """A Twilio error code in a few French words ("30003" → "téléphone éteint…"); None if not known."""
     return ERROR_LABELS.get((code or "").strip())
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("outbox times must be timezone-aware")
-    return value.astimezone(timezone.utc)

@@ -180,7 +180,6 @@ def new_escalation(request: EscalationRequest, *, practice_id: str, now: datetim
         channel = Channel(request.channel)
     except ValueError:
         raise EscalationError("invalid_escalation", detail=f"canal inconnu {request.channel!r}") from None
-    utc_now = utc(now)
     return Escalation(
         id=None,
         practice_id=practice_id,
@@ -189,8 +188,8 @@ def new_escalation(request: EscalationRequest, *, practice_id: str, now: datetim
         reason=_clean_reason(request.reason) or CATEGORY_LABELS[request.category].capitalize(),
         category=request.category,
         urgency=request.urgency,
-        created_at=utc_now,
-        updated_at=utc_now,
+        created_at=utc(now),
+        updated_at=utc(now),
         understood=clean_understood(request.understood or {}),
         transcript=clean_transcript(request.transcript),
         patient_id=request.patient_id,

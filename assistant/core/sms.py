@@ -331,7 +331,6 @@ def new_message(
     number = mobile_e164(phone)
     if number is None:
         return None
-    utc_now = utc(now)
     return OutboxMessage(
         id=None,
         practice_id=practice_id,
@@ -341,8 +340,8 @@ def new_message(
         body=body,
         status=PENDING,
         attempts=0,
-        next_attempt_at=utc_now,
-        created_at=utc_now,
+        next_attempt_at=utc(now),
+        created_at=utc(now),
     )
 
 

@@ -122,7 +122,11 @@ class OutboxRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction and its repositories; only ``commit()`` keeps what was written."""
+    """One transaction and its repositories; only ``commit()`` keeps what was written.
+
+    The repositories are read-only properties: a plain attribute of a protocol is settable, hence
+    invariant for mypy, and the SQL unit of work's concrete repositories would no longer satisfy it.
+    """
 
     @property
     def practices(self) -> PracticeRepository: ...

@@ -307,8 +307,9 @@ class OutboxMessage:
     kind: str
     to_number: str = field(repr=False)  # E.164; shown masked (:func:`mask_number`), never logged
     body: str = field(repr=False)
-    status: str
-    attempts: int
+    # A new message: pending, not tried yet.
+    status: str = field(default=PENDING, kw_only=True)
+    attempts: int = field(default=0, kw_only=True)
     next_attempt_at: datetime
     created_at: datetime
     last_error_code: str | None = None
@@ -338,8 +339,6 @@ def new_message(
         kind=kind,
         to_number=number,
         body=body,
-        status=PENDING,
-        attempts=0,
         next_attempt_at=utc(now),
         created_at=utc(now),
     )

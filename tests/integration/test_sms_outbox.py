@@ -516,8 +516,6 @@ def queue_many(engine, how_many: int) -> None:
                     kind="booked",
                     to_number=f"+336{i:08d}",
                     body=f"message {i}",
-                    status="pending",
-                    attempts=0,
                     next_attempt_at=NOW,
                     created_at=NOW,
                 )

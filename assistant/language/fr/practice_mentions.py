@@ -38,6 +38,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from assistant.core.model import Practice, Practitioner
 from assistant.core.text import fold_keeping_offsets, normalise
+from assistant.language.fr.conditions import condition_spans, names_no_reason
 from assistant.language.fr.lexicon import ANY_ONE, MOTIF_FILLERS
 
 PRACTITIONER = "practitioner"
@@ -584,9 +585,14 @@ def reconcile(
     naming the practice's motif ("hanche" of "une échographie de la hanche"); a reason whose words tell a
     motif already named keeps its words ("une kiné respiratoire pour sa bronchiolite"). A surname the model
     read as a practitioner that names nobody here and that the caller gives as their own ("c'est madame
-    Dupuis") is the caller's last name.
+    Dupuis") is the caller's last name. A condition given as the reason (:mod:`assistant.language.fr.conditions`:
+    "un lumbago", "une entorse de la cheville") is a motif with its words, whole where the model read a piece
+    of it ("cou" of "une bosse au cou"), and no name ("Osgood" of "une maladie d'Osgood"); a body part or a
+    pain alone ("mon genou" of "la rééducation de mon genou") is no motif.
     """
     motif_mentions = [m for m in mentions if m.entity == MOTIF]
+    mention_spans = [(m.start, m.end) for m in motif_mentions]
+    conditions = [span for span in condition_spans(text) if not _overlaps(span, mention_spans)]
     practitioner_spans = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in _CERTAIN]
     named_spans = [
         (m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in ("title", "full_name")
@@ -597,8 +603,14 @@ def reconcile(
         kind = entity.get("entity")
         if kind in (PRACTITIONER, MOTIF) and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == kind]):
             continue
+        condition = next((c for c in conditions if c[0] <= span[0] and span[1] <= c[1]), None)
+        if kind in (PRACTITIONER, *PERSON_NAME_ENTITIES) and _overlaps(span, conditions):
+            continue  # "Osgood" of "une maladie d'Osgood"
+        if kind == MOTIF and condition is not None:
+            continue  # the condition's whole words are added below
         if kind == MOTIF and (
-            _overlaps(span, named_spans)
+            names_no_reason(text[span[0] : span[1]] if 0 <= span[0] < span[1] <= len(text) else "")
+            or _overlaps(span, named_spans)
             or _is_availability(text, span)
             or _no_motif_in(text, span)
             or _goes_on_naming(text, span, motif_mentions)
@@ -627,6 +639,11 @@ def reconcile(
             elif _given_as_own_name(text, span):
                 entity = {**entity, "entity": "last_name", "value": text[span[0] : span[1]]}
         kept.append(entity)
+    motif_spans = [(int(e.get("start", -1)), int(e.get("end", -1))) for e in kept if e.get("entity") == MOTIF]
+    for start, end in conditions:
+        if not _overlaps((start, end), motif_spans):
+            reason = {"entity": MOTIF, "value": text[start:end], "start": start, "end": end, **_LEXICON}
+            kept.append(_practice_motif(reason, vocabulary, {m.value for m in motif_mentions}))
     for mention in mentions:
         kept.append(
             {
@@ -639,6 +656,10 @@ def reconcile(
             }
         )
     return sorted(kept, key=lambda e: (int(e.get("start", 0)), str(e.get("entity"))))
+
+
+#: How an entity this module adds says where it comes from.
+_LEXICON = {"confidence_entity": 1.0, "extractor": "PracticeEntities"}
 
 
 def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:

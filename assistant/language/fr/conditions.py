@@ -1,0 +1,288 @@
+"""Conditions and pains that patients give as the reason for a visit, and the body parts they name.
+
+The annotation guide (docs/nlu-data.md) makes "a symptom or illness given as the reason" a motif that
+keeps its words ("j'ai une [sciatique]", "pour mon [torticolis]", "[mal au dos]"), which books the
+practice's motif for symptoms. The trained model learns that role from a few hundred examples, but
+it cannot know every condition's name: "lumbago", "scoliose" or "maladie d'Osgood" look like nothing
+it has seen. These are everyday French words, the same for every practice, so they are a lexicon
+here, not training data nor a practice's file.
+
+A body part alone is no reason ("la rééducation de mon [genou]" is a rééducation): the model often
+cuts one out of a longer phrase, and :func:`names_no_reason` tells such a span.
+
+Pure functions on folded text, with offsets into the original (:func:`fold_keeping_offsets`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.text import fold_keeping_offsets, normalise
+
+#: Conditions a patient names as the reason for a visit (folded; a space stands for any separator).
+CONDITIONS = (
+    "sciatique",
+    "sciatalgie",
+    "cruralgie",
+    "lumbago",
+    "lombalgie",
+    "lombalgies",
+    "cervicalgie",
+    "cervicalgies",
+    "dorsalgie",
+    "torticolis",
+    "scoliose",
+    "hernie discale",
+    "hernie",
+    "arthrose",
+    "arthrite",
+    "polyarthrite",
+    "tendinite",
+    "tendinites",
+    "tendinopathie",
+    "capsulite",
+    "bursite",
+    "epicondylite",
+    "periarthrite",
+    "fasciite plantaire",
+    "aponevrosite plantaire",
+    "canal carpien",
+    "syndrome du canal carpien",
+    "hallux valgus",
+    "entorse",
+    "foulure",
+    "luxation",
+    "fracture",
+    "claquage",
+    "elongation",
+    "contracture",
+    "dechirure musculaire",
+    "rupture des ligaments croises",
+    "rupture du ligament croise",
+    "lymphoedeme",
+    "lymphœdeme",
+    "bronchiolite",
+    "bronchite",
+    "pneumonie",
+    "sinusite",
+    "rhinopharyngite",
+    "otite",
+    "angine",
+    "laryngite",
+    "conjonctivite",
+    "cystite",
+    "infection urinaire",
+    "gastro",
+    "gastro enterite",
+    "grippe",
+    "rhume",
+    "toux",
+    "fievre",
+    "migraine",
+    "migraines",
+    "vertiges",
+    "eczema",
+    "psoriasis",
+    "urticaire",
+    "zona",
+    "varicelle",
+    "verrue",
+    "verrues",
+    "mycose",
+    "kyste",
+    "nodule",
+    "ganglion",
+    "incontinence",
+    "fuites urinaires",
+    "descente d organes",
+    "constipation",
+    "brulures d estomac",
+    "reflux",
+    "insomnie",
+    "acouphenes",
+)
+
+#: Body parts, folded, as a reason names them ("mal au [genou]", "une entorse de la [cheville]").
+BODY_PARTS = frozenset(
+    {
+        "tete",
+        "cou",
+        "nuque",
+        "gorge",
+        "oreille",
+        "oreilles",
+        "oeil",
+        "œil",
+        "yeux",
+        "nez",
+        "dent",
+        "dents",
+        "machoire",
+        "epaule",
+        "epaules",
+        "bras",
+        "coude",
+        "coudes",
+        "poignet",
+        "poignets",
+        "main",
+        "mains",
+        "doigt",
+        "doigts",
+        "pouce",
+        "dos",
+        "lombaires",
+        "cervicales",
+        "dorsales",
+        "colonne",
+        "reins",
+        "rein",
+        "thorax",
+        "poitrine",
+        "sein",
+        "seins",
+        "ventre",
+        "abdomen",
+        "estomac",
+        "vessie",
+        "bassin",
+        "hanche",
+        "hanches",
+        "fesse",
+        "cuisse",
+        "cuisses",
+        "genou",
+        "genoux",
+        "jambe",
+        "jambes",
+        "mollet",
+        "mollets",
+        "tibia",
+        "cheville",
+        "chevilles",
+        "pied",
+        "pieds",
+        "talon",
+        "orteil",
+        "orteils",
+        "tendon",
+        "tendon d achille",
+        "achille",
+        "menisque",
+        "ligament",
+        "ligaments",
+        "muscle",
+        "muscles",
+        "peau",
+        "perinee",
+        "plancher pelvien",
+    }
+)
+
+#: Words that say a pain without saying where: a reason only with the body part that follows them.
+PAIN_WORDS = frozenset({"mal", "douleur", "douleurs", "maux"})
+#: Words that name a condition only with the body part that follows them: "une bosse au cou", "une rupture du
+#: tendon d'Achille" ("une boule" alone, "une rupture" alone may be anything).
+_NEEDS_A_PLACE = frozenset({*PAIN_WORDS, "bosse", "boule", "grosseur", "rupture", "gonflement", "raideur"})
+
+#: Words between a condition or a pain and the body part it concerns: "de la", "au", "à l'", "dans le".
+_LINKS = r"(?:(?:du|des|de\s+la|de\s+l'|de|d'|au|aux|a\s+la|a\s+l'|a|dans\s+(?:le|la|l'|les)|sur\s+(?:le|la|l'))\s*)"
+_POSSESSIVES = r"(?:(?:mon|ma|mes|son|sa|ses)\s+)?"
+_SIDES = r"(?:\s+(?:droit|droite|gauche|gauches|droits|droites))?"
+
+
+def _alternatives(words: tuple[str, ...] | frozenset[str]) -> str:
+    """A regex alternation of ``words``, longest first, each space any run of spaces or a dash or apostrophe."""
+    return "|".join(re.escape(word).replace(r"\ ", r"[\s'-]+") for word in sorted(words, key=lambda w: (-len(w), w)))
+
+
+_BODY_PART = rf"(?:{_alternatives(BODY_PARTS)})"
+#: A condition, then where it is if the patient says so: "une entorse de la cheville droite".
+_CONDITION = re.compile(
+    rf"(?<![\w'])(?:{_alternatives(CONDITIONS)})(?:\s+{_LINKS}{_POSSESSIVES}{_BODY_PART}{_SIDES})?(?![\w'])"
+)
+#: A pain and where: "mal au dos", "des douleurs dans la jambe", "mal aux genoux".
+_PAIN = re.compile(
+    rf"(?<![\w'])(?:{_alternatives(_NEEDS_A_PLACE)})\s+{_LINKS}{_POSSESSIVES}{_BODY_PART}{_SIDES}(?![\w'])"
+)
+#: An illness named after someone: "une maladie d'Osgood", "la maladie de Parkinson", "maladie d'Osgood-Schlatter".
+_NAMED_ILLNESS = re.compile(r"(?<![\w'])maladie\s+(?:de\s+|d')([^\W\d_]+)(?:[\s-]+([^\W\d_]+))?")
+#: Words that are no one's name: "maladie de la peau", "maladie depuis hier" name nobody.
+_NOT_A_NAME = frozenset({"la", "le", "les", "l", "depuis", "qui", "et", "mais", "donc", "pour", "avec", "je", "il"})
+
+
+#: What a vaccine is against is no condition of the patient's: "le vaccin contre la grippe", "vaccin de la grippe".
+_PROTECTED_AGAINST = re.compile(
+    r"(?:\bcontre|\banti|\bvaccins?\s+(?:de\s+la|du|de\s+l'|de|d'))[\s-]*(?:la\s+|le\s+|les\s+|l')?$"
+)
+
+
+def condition_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of ``text`` that name a condition or a pain given with where it hurts.
+
+    Longest first where they overlap; in the order of the text.
+    """
+    folded = fold_keeping_offsets(text)
+    found: list[tuple[int, int]] = []
+    for pattern in (_CONDITION, _PAIN):
+        found += [
+            (m.start(), m.end()) for m in pattern.finditer(folded) if not _PROTECTED_AGAINST.search(folded[: m.start()])
+        ]
+    for match in _NAMED_ILLNESS.finditer(folded):
+        if match.group(1) in _NOT_A_NAME:
+            continue
+        second = match.group(2)
+        found.append((match.start(), match.end(2) if second and second not in _NOT_A_NAME else match.end(1)))
+    found.sort(key=lambda span: (-(span[1] - span[0]), span[0]))
+    kept: list[tuple[int, int]] = []
+    for start, end in found:
+        if all(end <= other_start or start >= other_end for other_start, other_end in kept):
+            kept.append((start, end))
+    return sorted(kept)
+
+
+#: Words that carry no meaning of their own in a span the model read as a motif.
+_EMPTY = frozenset(
+    {
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "d",
+        "au",
+        "aux",
+        "a",
+        "dans",
+        "sur",
+        "mon",
+        "ma",
+        "mes",
+        "son",
+        "sa",
+        "ses",
+        "droit",
+        "droite",
+        "gauche",
+        "tres",
+        "trop",
+    }
+)
+
+
+def names_no_reason(span: str) -> bool:
+    """Whether a span read as a motif is only a body part, or a pain without where ("genou", "dans la jambe",
+    "mal"), or a phrase cut from its head ("du sport"): no reason for a visit on its own."""
+    words = normalise(span).split()
+    if not words:
+        return False
+    if words[0] in ("du", "des", "dans", "sur", "depuis"):
+        return True
+    meaningful = [w for w in words if w not in _EMPTY]
+    if not meaningful:
+        return False
+    return all(w in BODY_PARTS for w in meaningful) or all(w in PAIN_WORDS for w in meaningful)

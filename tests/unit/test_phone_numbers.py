@@ -212,3 +212,21 @@ def test_any_french_number_said_any_way_reads_back_to_itself(case: tuple[str, st
     said, national = case
     assert read_phone(said) == national
     assert parse_phone(said) == national
+
+
+@pytest.mark.parametrize(
+    ("span", "message", "is_phone"),
+    [
+        ("dix-huit", "celui de dix-huit heures trente", False),
+        ("neuf cent", "née le douze février mille neuf cent soixante-dix-huit", False),
+        ("cinquante", "c'est pour le dépistage j'ai cinquante-deux ans", False),
+        ("zéro six douze", "zéro six douze trente-quatre cinquante-six soixante-dix-huit", True),  # a piece of it
+        ("06 12 34 56 78", "rappelez-moi au 06 12 34 56 78", True),
+    ],
+)
+def test_number_words_name_a_phone_number_only_where_the_message_gives_one(
+    span: str, message: str, is_phone: bool
+) -> None:
+    from assistant.language.fr.phone import names_a_phone_number
+
+    assert names_a_phone_number(span, message) is is_phone

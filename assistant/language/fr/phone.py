@@ -72,6 +72,16 @@ def read_phone(text: str) -> str | None:
     return None
 
 
+def names_a_phone_number(span: str, message: str) -> bool:
+    """Whether a span the model read as a phone number is one, or part of the one the message gives.
+
+    The model reads numbers in words as a phone number wherever they stand: "dix-huit" of "celui de
+    dix-huit heures trente", "neuf cent" of a birth year, "cinquante" of "j'ai cinquante-deux ans".
+    Such a reading would fill the callback number in the middle of a booking.
+    """
+    return read_phone(span) is not None or read_phone(message) is not None
+
+
 def national_form(number: str) -> str | None:
     """A French number written any usual way ("+33612345678", "0033 6…", "06.12…") as "06 12 34 56 78".
 

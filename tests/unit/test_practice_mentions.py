@@ -426,3 +426,103 @@ def test_a_question_about_a_service_keeps_the_practices_motifs_only() -> None:
     assert [e["value"] for e in motifs_in_context(entities, "book_appointment", {"radio"})] == ["pacemaker", "radio"]
     alone = [{"entity": "motif", "value": "mal de dos"}]
     assert motifs_in_context(alone, "ask_fees", {"radio"}) == alone  # nothing of the practice's named
+
+
+# -- first names said otherwise, asked for in more ways; names and cares the model mixed up --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "practitioner"),
+    [
+        ("d'habitude mon fils voit agathe pour sa séance", "wojcik"),  # "voit" asks for someone
+        ("je voudrais parler à agathe c'est personnel", "wojcik"),
+        ("un bilan avec madame agate", "wojcik"),  # a first name spelled otherwise after a title
+        ("le mettre avec juju plutôt", None),  # too short to be a first name said short
+        ("le mettre avec jul plutôt", None),
+        ("agathe elle travaille le samedi", "wojcik"),  # a person talked about
+        ("c'est pour mon fils Paul il a de la fièvre", None),  # the caller's son, not Dr Martin
+    ],
+)
+def test_first_names_are_found_where_the_words_ask_for_someone(text: str, practitioner: str | None) -> None:
+    found = _practitioners(text)
+    assert found == ([practitioner] if practitioner else [])
+
+
+def test_the_second_of_two_first_names_is_asked_for_too() -> None:
+    assert _practitioners("une séance avec Nour ou Agathe, celle qui a de la place") == ["boudiaf", "wojcik"]
+
+
+def test_a_first_name_said_short_after_an_asking_word() -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("lefort", "Alexandre Lefort", "M.", "masseur-kinésithérapeute", schedule=GP),),
+        appointment_types=(AppointmentType("seance", "séance de kinésithérapie", 30, ("lefort",)),),
+    )
+    said = find_mentions("je peux le mettre avec alex plutôt", vocabulary_of(practice))
+    assert [(m.entity, m.value) for m in said] == [("practitioner", "lefort")]
+
+
+def test_a_practitioners_first_name_with_another_surname_is_a_patient() -> None:
+    assert _practitioners("Agathe Wojcik") == ["wojcik"]
+    assert _practitioners("Agathe Wojcick") == ["wojcik"]  # misspelt: still her
+    assert _practitioners("Agathe Woillez") == []  # a patient called Agathe
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour il me faudrait une séance avec le premier kiné disponible",
+        "je voudrais un bilan avec le premier disponible",
+        "une séance avec n'importe quel autre kiné",
+    ],
+)
+def test_the_first_one_free_is_anyone(text: str) -> None:
+    """In a practice with two kinés (one kiné would be that kiné)."""
+    said = find_mentions(text, _physio_and_imaging())
+    assert [m.value for m in said if m.entity == "practitioner"] == ["any"]
+
+
+def test_the_first_free_appointment_is_a_time_not_anyone() -> None:
+    assert _practitioners("je voudrais le premier rendez-vous disponible") == []
+
+
+def _reconciled(text: str, model: list[tuple[str, str]], vocabulary=VOCABULARY) -> list[tuple[str, str]]:
+    entities = [
+        {"entity": kind, "value": words, "start": text.index(words), "end": text.index(words) + len(words)}
+        for kind, words in model
+    ]
+    return [(e["entity"], e["value"]) for e in reconcile(entities, find_mentions(text, vocabulary), vocabulary, text)]
+
+
+def test_a_practitioners_name_the_model_read_as_a_motif_is_the_practitioner() -> None:
+    assert _reconciled("une séance de kiné avec agathe demain", [("motif", "agathe")]) == [
+        ("motif", "seance"),
+        ("practitioner", "wojcik"),
+    ]
+    # without an asking word the practice finds nobody, the model's motif is still a name
+    assert ("practitioner", "wojcik") in _reconciled("une séance agathe demain", [("motif", "agathe")])
+
+
+def test_a_profession_the_model_read_as_a_motif_is_no_motif() -> None:
+    text = "une échographie pelvienne avec n'importe lequel de vos radiologues"
+    assert ("motif", "radiologues") not in _reconciled(text, [("motif", "radiologues")])
+
+
+def test_the_caller_with_a_practitioners_surname_is_the_caller() -> None:
+    text = "c'est madame Wojcik à l'appareil"
+    assert _reconciled(text, [("practitioner", "Wojcik")]) == [("last_name", "Wojcik")]
+    text = "nom Boudiaf prénom Sarah"
+    assert ("practitioner", "boudiaf") not in _reconciled(text, [("practitioner", "Boudiaf")])
+    text = "c'est monsieur boudiaf j'annule ma consultation de jeudi"
+    assert ("last_name", "boudiaf") in _reconciled(text, [("motif", "boudiaf")])
+    # "c'est Boudiaf" may answer "avec qui ?": the practitioner
+    assert _reconciled("c'est Boudiaf", [("practitioner", "Boudiaf")]) == [("practitioner", "boudiaf")]
+
+
+def test_a_misspelt_motif_said_alone_is_nobodys_first_name() -> None:
+    text = "échographi pelviene"
+    assert _reconciled(text, [("first_name", "pelviene")]) == [("motif", "echo-pelv")]
+
+
+def test_the_first_free_appointment_read_as_a_motif_is_a_time() -> None:
+    text = "le premier rendez-vous disponible avec le docteur Martin"
+    assert _reconciled(text, [("motif", "premier")]) == [("practitioner", "martin")]

@@ -276,11 +276,11 @@ _EMPTY = frozenset(
 
 def names_no_reason(span: str) -> bool:
     """Whether a span read as a motif is only a body part, or a pain without where ("genou", "dans la jambe",
-    "mal"), or a phrase cut from its head ("du sport"): no reason for a visit on its own."""
+    "mal"), or a phrase cut from its head ("du sport", "de la coiffe"): no reason for a visit on its own."""
     words = normalise(span).split()
     if not words:
         return False
-    if words[0] in ("du", "des", "dans", "sur", "depuis"):
+    if words[0] in ("de", "d", "du", "des", "dans", "sur", "depuis"):
         return True
     meaningful = [w for w in words if w not in _EMPTY]
     if not meaningful:

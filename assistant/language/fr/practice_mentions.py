@@ -49,12 +49,20 @@ DOCTOR_TITLES = frozenset({"docteur", "docteure", "doctoresse", "dr", "dre", "do
 #: Titles a patient carries too ("madame Dupont à l'appareil").
 CIVIL_TITLES = frozenset({"madame", "mme", "monsieur", "m", "mr", "mademoiselle", "mlle", "mam", "msieur"})
 #: Words before a name that ask for a person: "avec", "chez", "voir"...
-ASKING_WORDS = frozenset({"avec", "chez", "voir", "consulter", "aupres", "par", "rencontrer", "revoir"})
+ASKING_WORDS = frozenset(
+    {"avec", "chez", "voir", "voit", "vois", "voient", "verra", "vu", "consulter", "consulte", "aupres", "par"}
+    | {"rencontrer", "revoir", "revoit"}
+)
+#: Verbs after which "à" asks for a person: "parler à Bastien", "passer à Nadège".
+_ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser"})
+#: Words after a first name that talk about that person: "Nadège elle travaille le samedi ?".
+_THIRD_PERSON = frozenset({"il", "elle"})
 #: Words after which a name is the caller's own ("je m'appelle", "au nom de", "c'est ... à l'appareil").
 _OWN_NAME_BEFORE = re.compile(
     r"(?:\bm appelle|\bappelle|\bnom (?:est|c est|de famille(?: est| c est)?|de naissance)|\bnom c est|\bau nom de"
     r"|\bnom de|\bje suis|\bmoi c est|\bici|\bc est|\bde la part de|\bmon (?:fils|mari|pere|frere|conjoint|compagnon)"
-    r"|\bma (?:fille|femme|mere|soeur|conjointe|compagne))(?: (?:madame|monsieur|mme|mr|m|mademoiselle|mlle))?$"
+    r"|\bma (?:fille|femme|mere|soeur|conjointe|compagne)|^nom|^prenom|\bmon nom|\bmon prenom)"
+    r"(?: (?:madame|monsieur|mme|mr|m|mademoiselle|mlle))?$"
 )
 _OWN_NAME_AFTER = re.compile(r"^(?:a l appareil|au telephone|qui (?:appelle|vous appelle|parle)|j appelle)\b")
 #: Surnames that are also everyday words: never a practitioner without a title or an asking word.
@@ -239,6 +247,7 @@ def _sound(word: str) -> str:
         ("h", ""),
     ):
         key = key.replace(written, sound)
+    key = re.sub(r"gu(?=[ei])", "g", key)  # "Verhague" sounds as "Verhaeghe"
     key = re.sub(r"c(?=[eiy])", "s", key)
     key = re.sub(r"c", "k", key)
     key = re.sub(r"(.)\1+", r"\1", key)
@@ -260,6 +269,12 @@ def name_similarity(said: str, name: str) -> float:
 #: How close a name must be, by evidence: after a title or an asking word, alone.
 CLOSE_AFTER_TITLE = 0.8
 CLOSE_ALONE = 0.96
+#: After a practitioner's first name, a surname this close is theirs; "Bastien Leroy" is a patient beside a Dr Bastien Lefort.
+CLOSE_IN_FULL_NAME = 0.85
+#: A first name said otherwise than the file writes it ("Matis", "Nadege") sounds the same.
+CLOSE_FIRST_NAME = 0.95
+#: A first name said short ("Alex" for "Alexandre") has at least this many letters.
+_SHORT_FIRST_NAME = 4
 
 
 def _surname_at(
@@ -282,8 +297,38 @@ def _surname_at(
     return best
 
 
-def _first_name_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> list[str]:
-    return [n.id for n in vocabulary.practitioners if n.first_name and tokens[i].word == n.first_name]
+def _first_name_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary, close: bool = False) -> list[str]:
+    """The practitioners whose first name is said at token ``i``: as written in the file, or, with ``close``
+    (a title or an asking word before it), sounding the same ("Matis", "Nadege") or said short ("Alex")."""
+    word = tokens[i].word
+    exact = [n.id for n in vocabulary.practitioners if n.first_name and word == n.first_name]
+    if exact or not close:
+        return exact
+    return [
+        n.id
+        for n in vocabulary.practitioners
+        if n.first_name
+        and (
+            name_similarity(word, n.first_name) >= CLOSE_FIRST_NAME
+            or (len(word) >= _SHORT_FIRST_NAME and len(n.first_name) > len(word) and n.first_name.startswith(word))
+        )
+    ]
+
+
+def _asked_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> bool:
+    """Whether the words before token ``i`` ask for a person: "avec …", "chez le …", "parler à …", and the
+    second of two names ("avec Bastien ou Mathis")."""
+    before = [t.word for t in tokens[max(0, i - 3) : i]]
+    if before and before[-1] in ASKING_WORDS:
+        return True
+    if len(before) >= 2 and before[-1] in ("le", "la", "l") and before[-2] in ASKING_WORDS:
+        return True
+    if len(before) >= 2 and before[-1] == "a" and before[-2] in _ASKING_BEFORE_A:
+        return True
+    if len(before) >= 2 and before[-1] in ("ou", "et"):
+        other = before[-2]
+        return any(other in (n.first_name, n.surname) for n in vocabulary.practitioners)
+    return False
 
 
 def _profession_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> tuple[str, int] | None:
@@ -340,7 +385,7 @@ def _own_name(tokens: Sequence[_Token], start: int, end: int) -> bool:
         return True
     for between in (0, 1, 2):
         names = [t.word for t in tokens[max(0, start - between) : start]]
-        if len(names) < between or any(word in _NOT_A_FIRST_NAME for word in names):
+        if len(names) < between or any(word in _NOT_A_FIRST_NAME or word in ASKING_WORDS for word in names):
             break
         before = " ".join(t.word for t in tokens[max(0, start - between - 5) : start - between])
         if _OWN_NAME_BEFORE.search(before):
@@ -371,7 +416,6 @@ def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabul
 
 def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> tuple[Mention, int] | None:
     word = tokens[i].word
-    previous = tokens[i - 1].word if i else ""
 
     def mention(pid: str, first: int, end: int, evidence: str, score: float) -> tuple[Mention, int]:
         start = tokens[first].start
@@ -382,7 +426,7 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
         after = i + 1
         if after < len(tokens) and tokens[after].word in ("la", "le") and word in DOCTOR_TITLES:
             after += 1
-        firsts = _first_name_at(tokens, after, vocabulary) if after < len(tokens) else []
+        firsts = _first_name_at(tokens, after, vocabulary, close=True) if after < len(tokens) else []
         start_surname = after + 1 if firsts else after
         found = (
             _surname_at(tokens, start_surname, vocabulary, CLOSE_AFTER_TITLE) if start_surname < len(tokens) else None
@@ -397,7 +441,7 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
     # a first name and a surname: "Agathe Wojcik"
     firsts = _first_name_at(tokens, i, vocabulary)
     if firsts and i + 1 < len(tokens):
-        found = _surname_at(tokens, i + 1, vocabulary, CLOSE_AFTER_TITLE)
+        found = _surname_at(tokens, i + 1, vocabulary, CLOSE_IN_FULL_NAME)
         if found is not None and found[0] in firsts and not _own_name(tokens, i, found[1]):
             return mention(found[0], i, found[1], "full_name", found[2])
     # a profession the practice has one person for: "le kiné"
@@ -407,9 +451,7 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
         if len(ids) == 1:
             return mention(ids[0], i, profession[1], "profession", 1.0)
         return None
-    asked = previous in ASKING_WORDS or (
-        previous in ("le", "la", "l") and i >= 2 and tokens[i - 2].word in ASKING_WORDS
-    )
+    asked = _asked_at(tokens, i, vocabulary)
     found = _surname_at(tokens, i, vocabulary, CLOSE_AFTER_TITLE if asked else CLOSE_ALONE)
     if found is not None and not _own_name(tokens, i, found[1]):
         pid, end, score = found
@@ -418,8 +460,11 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
             return mention(pid, i, end, "asked", score)
         if said not in COMMON_WORD_SURNAMES and len(said) >= 4:
             return mention(pid, i, end, "surname", score)
-    if asked and len(firsts) == 1 and not _own_name(tokens, i, i + 1):
-        return mention(firsts[0], i, i + 1, "first_name", 1.0)
+    talked_about = i + 1 < len(tokens) and tokens[i + 1].word in _THIRD_PERSON
+    if asked or talked_about:
+        firsts = _first_name_at(tokens, i, vocabulary, close=True)
+        if len(firsts) == 1 and not _own_name(tokens, i, i + 1):
+            return mention(firsts[0], i, i + 1, "first_name", 1.0)
     return None
 
 
@@ -428,7 +473,7 @@ _AVAILABLE = frozenset({"disponible", "disponibles", "dispo", "dispos", "libre",
 #: Words before a profession that make it a person, not the care it gives: "le kiné", "un kiné", "quel kiné"
 #: ("de la kiné", "une ordonnance de kiné", "commencer la kiné" are the care).
 _PERSON_BEFORE = frozenset(
-    {"le", "l", "un", "quel", "mon", "ton", "son", "votre", "notre", "du", "au", "ce", "cet", "autre", "chaque"}
+    {"le", "l", "un", "quel", "mon", "ton", "son", "votre", "notre", "du", "au", "ce", "cet", "autre", "chaque", "meme"}
 )
 #: Places named after what they do: "le cabinet de kiné", "le centre de radio", "la salle de radio".
 _PLACES = frozenset({"cabinet", "cabinets", "centre", "centres", "service", "salle", "institut", "maison"})
@@ -504,8 +549,10 @@ def _said_what_for(motifs: list[Mention], tokens: Sequence[_Token]) -> list[Ment
 #: "N'importe quel médecin", "peu importe lequel", "n'importe qui": whoever is free (folded text).
 _ANYONE_SAID = re.compile(
     r"\b(?:n ?importe (?:lequel|laquelle|qui)|peu importe (?:lequel|laquelle|qui)"
-    r"|(?:n ?importe quel(?:le)?|peu importe (?:le|la|l))"
-    r" (?:medecin|docteur|praticien|praticienne|kine|kinesitherapeute|radiologue|infirmiere|infirmier|sage femme))\b"
+    r"|(?:n ?importe quel(?:le)?(?: autre)?|peu importe (?:le|la|l))"
+    r" (?:medecin|docteur|praticien|praticienne|kine|kinesitherapeute|radiologue|infirmiere|infirmier|sage femme)"
+    r"|(?<=avec )le premier (?:(?:medecin|docteur|praticien|kine|radiologue) )?(?:disponible|dispo|libre)"
+    r"|le premier (?:medecin|docteur|praticien|kine|radiologue) (?:disponible|dispo|libre))\b"
 )
 
 
@@ -603,11 +650,22 @@ def reconcile(
         kind = entity.get("entity")
         if kind in (PRACTITIONER, MOTIF) and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == kind]):
             continue
-        condition = next((c for c in conditions if c[0] <= span[0] and span[1] <= c[1]), None)
+        # the model's span inside a condition ("cou" of "une bosse au cou"), or a condition and more words
+        # ("entorse à la cheville au foot"): the condition's words
+        condition = next((c for c in conditions if (c[0] <= span[0] and span[1] <= c[1]) or c[0] == span[0]), None)
         if kind in (PRACTITIONER, *PERSON_NAME_ENTITIES) and _overlaps(span, conditions):
             continue  # "Osgood" of "une maladie d'Osgood"
         if kind == MOTIF and condition is not None:
             continue  # the condition's whole words are added below
+        if kind == MOTIF and _overlaps(span, practitioner_spans):
+            continue  # "Nadège" of "avec Nadège": the practitioner says it
+        if kind == MOTIF and _profession_only(str(entity.get("value", ""))):
+            continue  # "n'importe lequel de vos radiologues": a person, not a care
+        if kind == MOTIF and _someone_not_a_care(entity, vocabulary):
+            entity = {**entity, "entity": PRACTITIONER}  # "un rdv irm avec Bastien": read below as a name
+            kind = PRACTITIONER
+        if kind in PERSON_NAME_ENTITIES and _overlaps(span, [(m.start, m.end) for m in motif_mentions]):
+            continue  # "mamographie" said alone is the motif, nobody's name
         if kind == MOTIF and (
             names_no_reason(text[span[0] : span[1]] if 0 <= span[0] < span[1] <= len(text) else "")
             or _overlaps(span, named_spans)
@@ -634,10 +692,12 @@ def reconcile(
             continue
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
             resolved = practitioner_in(str(entity["value"]), vocabulary)
-            if resolved is not None:
+            if resolved is not None and not _said_as_own_name(text, span):
                 entity = {**entity, "value": resolved}
             elif _given_as_own_name(text, span):
                 entity = {**entity, "entity": "last_name", "value": text[span[0] : span[1]]}
+            elif resolved is not None:
+                entity = {**entity, "value": resolved}
         kept.append(entity)
     motif_spans = [(int(e.get("start", -1)), int(e.get("end", -1))) for e in kept if e.get("entity") == MOTIF]
     for start, end in conditions:
@@ -718,6 +778,36 @@ def _words_of_span(text: str, span: tuple[int, int]) -> tuple[list[_Token], int,
     return (tokens, inside[0], inside[-1] + 1) if inside else None
 
 
+def _someone_not_a_care(entity: dict, vocabulary: PracticeVocabulary) -> bool:
+    """Whether a span the model read as a motif is a practitioner's name and no motif's words."""
+    said = str(entity.get("value", ""))
+    return (
+        said not in vocabulary.motif_ids
+        and not any(m.entity == MOTIF for m in find_mentions(said, vocabulary))
+        and practitioner_in(said, vocabulary) is not None
+    )
+
+
+#: Words before a name that surely give it as the caller's own, even where a practitioner has that name:
+#: "c'est madame …", "je m'appelle …", "nom … prénom …" (a bare "c'est …" may answer "avec qui ?").
+_SURELY_OWN_BEFORE = re.compile(
+    r"(?:\bm appelle|\bnom|\bprenom|\bnom (?:est|c est)|\bau nom de|\bde la part de)$"
+    r"|\b(?:c est|je suis|ici|moi c est) (?:madame|monsieur|mme|mr|m|mademoiselle|mlle)$"
+)
+
+
+def _said_as_own_name(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words around ``span`` surely make it the caller's name: "c'est madame … à l'appareil",
+    "je m'appelle …", "nom … prénom …"."""
+    words = _words_of_span(text, span)
+    if words is None:
+        return False
+    tokens, first, last = words
+    after = " ".join(t.word for t in tokens[last : last + 4])
+    before = " ".join(t.word for t in tokens[max(0, first - 4) : first])
+    return bool(_OWN_NAME_AFTER.search(after) or _SURELY_OWN_BEFORE.search(before))
+
+
 def _given_as_own_name(text: str, span: tuple[int, int]) -> bool:
     """Whether the words around ``span`` give it as the caller's (or a relative's) name: "c'est madame …"."""
     words = _words_of_span(text, span)
@@ -760,8 +850,14 @@ def _is_availability(text: str, span: tuple[int, int]) -> bool:
     if not 0 <= start <= end <= len(text):
         return False
     inside = [t.word for t in _tokens(text[start:end])]
-    after = _tokens(text[end:])
-    return any(word in _AVAILABLE for word in inside) or (bool(after) and after[0].word in _AVAILABLE)
+    after = [t.word for t in _tokens(text[end:])][:4]
+    while after and after[0] in _VISIT_WORDS:  # "le premier rendez-vous disponible"
+        after = after[1:]
+    return any(word in _AVAILABLE for word in inside) or (bool(after) and after[0] in _AVAILABLE)
+
+
+#: Words for a visit between an ordinal and "disponible": "le premier rendez-vous disponible".
+_VISIT_WORDS = frozenset({"rendez", "vous", "rdv", "creneau", "creneaux", "place", "horaire"})
 
 
 def _no_motif_in(text: str, span: tuple[int, int]) -> bool:

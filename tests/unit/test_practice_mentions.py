@@ -526,3 +526,49 @@ def test_a_misspelt_motif_said_alone_is_nobodys_first_name() -> None:
 def test_the_first_free_appointment_read_as_a_motif_is_a_time() -> None:
     text = "le premier rendez-vous disponible avec le docteur Martin"
     assert _reconciled(text, [("motif", "premier")]) == [("practitioner", "martin")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis déjà venue pour une séance de kiné il y a deux ans",  # a visit made
+        "on m'a fait une échographie pelvienne l'an dernier",
+        "je change de kiné je déménage",  # a person
+        "est-ce que je dois apporter le carnet de consultation",  # a paper
+        "quels sont les jours de consultation",  # a time
+    ],
+)
+def test_a_motif_said_where_no_visit_is_asked_for_is_none(text: str) -> None:
+    assert [value for entity, value, _ in _said(text) if entity == "motif"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "motif"),
+    [
+        ("vous faites des échographies pelviennes ?", "echo-pelv"),  # a service asked about, not a past visit
+        ("je voudrais faire une séance de kiné", "seance"),
+        ("j'ai une séance de kiné à déplacer", "seance"),
+    ],
+)
+def test_a_motif_asked_about_or_booked_is_one(text: str, motif: str) -> None:
+    assert [value for entity, value, _ in _said(text) if entity == "motif"] == [motif]
+
+
+def test_the_manipulateur_radio_is_a_person_not_an_x_ray() -> None:
+    said = find_mentions("c'est qui le manipulateur radio chez vous", _physio_and_imaging())
+    assert [(m.entity, m.value) for m in said] == [("practitioner", "leroux")]
+
+
+def test_the_caller_named_where_the_model_read_a_motif_is_the_callers_name() -> None:
+    text = "bonjour c'est monsieur lefrançois je voudrais reporter la séance de kiné de demain"
+    assert ("last_name", "lefrançois") in _reconciled(text, [("motif", "lefrançois")])
+
+
+def test_in_a_move_only_the_practices_motif_is_what_the_appointment_is_for() -> None:
+    entities = [
+        {"entity": "motif", "value": "seance"},
+        {"entity": "motif", "value": "prise de sang"},
+    ]
+    for intent in ("reschedule_appointment", "cancel_appointment", "check_appointment"):
+        assert motifs_in_context(entities, intent, {"seance"}) == [{"entity": "motif", "value": "seance"}]
+    assert motifs_in_context(entities, "book_appointment", {"seance"}) == entities

@@ -108,7 +108,15 @@ PROFESSIONS: dict[str, tuple[str, ...]] = {
     "infirm": ("infirmier", "infirmiere", "infirmieres", "infirmiers", "idel", "ide"),
     "sage femme": ("sage femme", "sage femmes", "sagefemme"),
     "radiolog": ("radiologue", "radiologues", "radiologiste"),
-    "manipulat": ("manipulateur", "manipulatrice", "manip", "manipulateurs"),
+    "manipulat": (
+        "manipulateur radio",
+        "manipulatrice radio",
+        "manip radio",
+        "manipulateur",
+        "manipulatrice",
+        "manip",
+        "manipulateurs",
+    ),
     "generaliste": ("generaliste", "medecin generaliste", "medecin traitant", "medecin"),
     "osteopath": ("osteo", "osteopathe"),
     "orthophon": ("orthophoniste", "ortho"),
@@ -487,10 +495,36 @@ _OF = frozenset({"de", "d", "du", "des"})
 _PROFESSION_FORMS = frozenset(form for forms in PROFESSIONS.values() for form in forms)
 
 
+#: Words after which "de" + a motif's words name no visit: "le carnet de vaccination", "les jours de consultation",
+#: "je change de kiné" (a person), "le manipulateur radio".
+_NOT_A_VISIT_OF = frozenset({"carnet", "jours", "jour", "heures", "horaires", "change", "changer", "changes"})
+_WHO_DOES_IT = frozenset({"manipulateur", "manipulatrice", "manip", "manipulateurs", "manipulatrices"})
+#: Words just before a motif that make it a visit already made: "je suis déjà venue pour une mammo", and after
+#: an auxiliary, "j'ai fait une écho l'an dernier", "on m'a fait une radio", "j'ai eu une IRM" ("il fait les
+#: échographies ?", "vous faites des IRM ?" ask about a service).
+_CAME = frozenset({"venu", "venue", "venus", "venues"})
+_DONE = frozenset({"fait", "faite", "eu", "passe", "passee"})
+_AUXILIARIES = frozenset({"ai", "a", "as", "avez", "avons", "ont", "deja"})
+
+
+def _done_before(words: Sequence[str], start: int) -> bool:
+    """Whether the three words before ``start`` say that the visit was made already."""
+    for k in range(max(0, start - 3), start):
+        if words[k] in _CAME or (words[k] in _DONE and k and words[k - 1] in _AUXILIARIES):
+            return True
+    return False
+
+
 def _no_motif_here(words: Sequence[str], start: int, end: int) -> bool:
     """Whether the label ``words[start:end]`` names no visit where it is said: a profession said as a person
-    ("le kiné", "un kiné de garde"), a place ("le cabinet de kiné"), old papers ("mes anciennes radios")."""
+    ("le kiné", "un kiné de garde"), a place ("le cabinet de kiné"), old papers ("mes anciennes radios"),
+    a visit already made ("je suis déjà venue pour une mammo"), what a paper or a time is of ("le carnet de
+    vaccination", "les jours de consultation")."""
     before = words[start - 1] if start else ""
+    if before in _WHO_DOES_IT or _done_before(words, start):
+        return True
+    if before in _OF and start >= 2 and words[start - 2] in _NOT_A_VISIT_OF:
+        return True
     if before in _PAST:
         return True
     if " ".join(words[start:end]) in _PROFESSION_FORMS and before in _PERSON_BEFORE:
@@ -661,6 +695,9 @@ def reconcile(
             continue  # "Nadège" of "avec Nadège": the practitioner says it
         if kind == MOTIF and _profession_only(str(entity.get("value", ""))):
             continue  # "n'importe lequel de vos radiologues": a person, not a care
+        if kind == MOTIF and _said_as_own_name(text, span):
+            entity = {**entity, "entity": "last_name", "value": text[span[0] : span[1]]}  # "c'est monsieur …"
+            kind = "last_name"
         if kind == MOTIF and _someone_not_a_care(entity, vocabulary):
             entity = {**entity, "entity": PRACTITIONER}  # "un rdv irm avec Bastien": read below as a name
             kind = PRACTITIONER
@@ -829,6 +866,9 @@ NOT_ABOUT_A_MOTIF = frozenset(
 #: Questions about a service: the service is the practice's motif; other words read as a motif beside it
 #: are what the question is about ("je porte un pacemaker, je peux passer une IRM ?"), not a reason.
 ABOUT_A_SERVICE = frozenset({"ask_documents", "ask_fees", "ask_hours", "ask_address", "ask_practitioners"})
+#: Moving, cancelling or checking an appointment for one of the practice's motifs: other words read as a motif
+#: say why ("sa prise de sang ne sera pas prête"), not what the appointment is for.
+ABOUT_AN_APPOINTMENT = frozenset({"reschedule_appointment", "cancel_appointment", "check_appointment"})
 
 
 def motifs_in_context(entities: Sequence[dict], intent: str | None, motif_ids: Iterable[str] = ()) -> list[dict]:
@@ -839,7 +879,7 @@ def motifs_in_context(entities: Sequence[dict], intent: str | None, motif_ids: I
         return [e for e in entities if e.get("entity") != MOTIF]
     ids = set(motif_ids)
     motifs = [e for e in entities if e.get("entity") == MOTIF]
-    if intent in ABOUT_A_SERVICE and any(e.get("value") in ids for e in motifs):
+    if intent in ABOUT_A_SERVICE | ABOUT_AN_APPOINTMENT and any(e.get("value") in ids for e in motifs):
         return [e for e in entities if e.get("entity") != MOTIF or e.get("value") in ids]
     return list(entities)
 

@@ -30,3 +30,21 @@ def test_the_component_turns_a_hesitation_into_a_certain_fallback_and_leaves_the
     assert hesitation.get(INTENT) == {"name": "nlu_fallback", "confidence": 1.0}
     assert hesitation.get(INTENT_RANKING_KEY)[0]["name"] == "nlu_fallback"
     assert answer.get(INTENT) == {"name": "affirm", "confidence": 0.99}
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("bon alors avec gregoire", "nlu_fallback"),  # a name the model did not know: the call went on
+        ("avec le dr machin", "nlu_fallback"),
+        ("ok merci c'est parfait", "thank"),
+        ("au revoir et merci", "goodbye"),
+        ("bonne journée", "goodbye"),
+        ("à mardi alors", "goodbye"),
+        ("a+", "goodbye"),
+    ],
+)
+def test_a_goodbye_the_caller_did_not_say_ends_nothing(said, intent):
+    message = Message(data={TEXT: said, INTENT: {"name": "goodbye", "confidence": 0.8}})
+    HesitationFallback().process([message])
+    assert message.get(INTENT)["name"] == intent

@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant.adapters.practice_watch import PracticeWatch
 from assistant.language.fr.practice_mentions import (
     PracticeVocabulary,
+    condition_mentions,
     find_mentions,
     motifs_in_context,
     practice_intent,
@@ -64,7 +65,9 @@ class PracticeEntities(PipelineStep):
             (str(entry.get(INTENT_NAME_KEY)), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
             for entry in (message.get(INTENT_RANKING_KEY) or [])
         ]
-        intent = practice_intent(ranking, mentions, float(self.component_config["unsure_below"]))
+        # a condition given as the reason ("bonjour j'ai un lumbago") is about a visit too
+        evidence = [*mentions, *condition_mentions(text)]
+        intent = practice_intent(ranking, evidence, float(self.component_config["unsure_below"]))
         if intent is not None:
             override(message, intent)
         final = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

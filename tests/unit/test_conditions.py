@@ -121,3 +121,44 @@ def test_what_a_vaccine_protects_against_is_no_condition() -> None:
     assert _said("le vaccin contre la grippe c'est combien") == []
     assert _said("un vaccin de la grippe pour ma mère") == []
     assert _said("ma mère a la grippe") == ["grippe"]
+
+
+def test_a_condition_with_a_body_part_books_no_exam_of_that_body_part() -> None:
+    """ "une bosse au cou" in a radiology centre with an "échographie du cou": the exam is asked, not chosen."""
+    from assistant.core.model import AppointmentType, Practitioner
+    from assistant.language.fr.practice_mentions import vocabulary_of
+    from tests.builders import make_practice
+    from tests.unit.test_practice_mentions import GP
+
+    practice = make_practice(
+        practitioners=(Practitioner("kaci", "Lina Kaci", "Dr", "radiologue", schedule=GP),),
+        appointment_types=(
+            AppointmentType("echo", "échographie", 20, ("kaci",), synonyms=("échographie du cou", "écho du cou")),
+            AppointmentType("radio", "radiographie", 10, ("kaci",), synonyms=("radio de la cheville",)),
+        ),
+    )
+    vocabulary = vocabulary_of(practice)
+    for text, condition in (
+        ("euh j'ai une bosse au cou", "bosse au cou"),
+        ("c'est pour une entorse de la cheville", "entorse de la cheville"),
+    ):
+        entities = reconcile([], find_mentions(text, vocabulary), vocabulary, text)
+        assert [(e["entity"], e["value"]) for e in entities] == [("motif", condition)]
+
+
+def test_a_condition_alone_makes_an_unsure_message_a_booking() -> None:
+    from assistant.language.fr.practice_mentions import condition_mentions, practice_intent
+
+    said = condition_mentions("bonjour j'ai un lumbago")
+    assert [m.value for m in said] == ["lumbago"]
+    assert practice_intent([("greet", 0.5), ("book_appointment", 0.3)], said, 0.45) == "book_appointment"
+    assert practice_intent([("book_appointment", 0.4), ("inform", 0.3)], said, 0.45) == "book_appointment"
+    # an advice question or an emergency is never lowered
+    assert practice_intent([("medical_question", 0.4), ("book_appointment", 0.3)], said, 0.45) is None
+    assert practice_intent([("greet", 0.5)], condition_mentions("bonjour"), 0.45) is None
+
+
+def test_an_ordinal_is_no_reason() -> None:
+    assert names_no_reason("premier")
+    assert names_no_reason("la première")
+    assert not names_no_reason("première consultation")

@@ -241,6 +241,9 @@ def condition_spans(text: str) -> list[tuple[int, int]]:
     return sorted(kept)
 
 
+#: Ordinals the model reads as a motif ("premier" of "le premier avril", of "le premier rendez-vous").
+_ORDINALS = frozenset({"premier", "premiere", "1er", "1ere", "deuxieme", "second", "seconde", "troisieme", "dernier"})
+
 #: Words that carry no meaning of their own in a span the model read as a motif.
 _EMPTY = frozenset(
     {
@@ -276,7 +279,8 @@ _EMPTY = frozenset(
 
 def names_no_reason(span: str) -> bool:
     """Whether a span read as a motif is only a body part, or a pain without where ("genou", "dans la jambe",
-    "mal"), or a phrase cut from its head ("du sport", "de la coiffe"): no reason for a visit on its own."""
+    "mal"), or a phrase cut from its head ("du sport", "de la coiffe"), or an ordinal ("premier"): no reason for a visit on
+    its own."""
     words = normalise(span).split()
     if not words:
         return False
@@ -285,4 +289,6 @@ def names_no_reason(span: str) -> bool:
     meaningful = [w for w in words if w not in _EMPTY]
     if not meaningful:
         return False
+    if all(w in _ORDINALS for w in meaningful):
+        return True
     return all(w in BODY_PARTS for w in meaningful) or all(w in PAIN_WORDS for w in meaningful)

@@ -38,7 +38,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from assistant.core.model import Practice, Practitioner
 from assistant.core.text import fold_keeping_offsets, normalise
-from assistant.language.fr.conditions import condition_spans, names_no_reason
+from assistant.language.fr.conditions import BODY_PARTS, condition_spans, names_no_reason
 from assistant.language.fr.lexicon import ANY_ONE, MOTIF_FILLERS
 
 PRACTITIONER = "practitioner"
@@ -624,6 +624,12 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
     return sorted([*motifs, *practitioners], key=lambda m: m.start)
 
 
+def condition_mentions(text: str) -> list[Mention]:
+    """The conditions given as a reason in ``text`` (:func:`assistant.language.fr.conditions.condition_spans`),
+    as mentions: evidence, beside the practice's own words, that the message is about a visit."""
+    return [Mention(MOTIF, text[start:end], start, end, "condition", 1.0) for start, end in condition_spans(text)]
+
+
 def overlapping(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:
     return _overlaps((mention.start, mention.end), spans)
 
@@ -783,6 +789,8 @@ def _practice_motif(entity: dict, vocabulary: PracticeVocabulary, named_already:
     named = [m.value for m in find_mentions(said, vocabulary) if m.entity == MOTIF]
     if len(set(named)) == 1:
         return {**entity, "value": named[0]}
+    if condition_spans(said):  # "une bosse au cou" tells no "échographie du cou": the body part is no exam
+        said = " ".join(word for word in normalise(said).split() if word not in BODY_PARTS)
     motif_id = motif_of_words(said, vocabulary)
     if motif_id is None or motif_id in (named_already or set()):
         return entity

@@ -23,11 +23,11 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant.adapters.practice_watch import PracticeWatch
 from assistant.language.fr.practice_mentions import (
     PracticeVocabulary,
-    condition_mentions,
     find_mentions,
     motifs_in_context,
     practice_intent,
     reconcile,
+    visit_evidence,
     vocabulary_of,
     within_categories,
 )
@@ -65,8 +65,7 @@ class PracticeEntities(PipelineStep):
             (str(entry.get(INTENT_NAME_KEY)), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
             for entry in (message.get(INTENT_RANKING_KEY) or [])
         ]
-        # a condition given as the reason ("bonjour j'ai un lumbago") is about a visit too
-        evidence = [*mentions, *condition_mentions(text)]
+        evidence = visit_evidence(mentions, text, ranking[0][0] if ranking else None)
         intent = practice_intent(ranking, evidence, float(self.component_config["unsure_below"]))
         if intent is not None:
             override(message, intent)

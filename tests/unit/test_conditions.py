@@ -162,3 +162,14 @@ def test_an_ordinal_is_no_reason() -> None:
     assert names_no_reason("premier")
     assert names_no_reason("la première")
     assert not names_no_reason("première consultation")
+
+
+def test_someone_elses_condition_out_of_scope_stays_out_of_scope() -> None:
+    from assistant.language.fr.practice_mentions import practice_intent, visit_evidence
+
+    text = "mon cheval a une tendinite vous pouvez venir le masser"
+    ranking = [("out_of_scope", 0.4), ("book_appointment", 0.35)]
+    assert practice_intent(ranking, visit_evidence([], text, "out_of_scope"), 0.45) is None
+    text = "bonjour j'ai une tendinite"
+    ranking = [("greet", 0.4), ("book_appointment", 0.35)]
+    assert practice_intent(ranking, visit_evidence([], text, "greet"), 0.45) == "book_appointment"

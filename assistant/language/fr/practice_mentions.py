@@ -626,8 +626,17 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
 
 def condition_mentions(text: str) -> list[Mention]:
     """The conditions given as a reason in ``text`` (:func:`assistant.language.fr.conditions.condition_spans`),
-    as mentions: evidence, beside the practice's own words, that the message is about a visit."""
+    as mentions."""
     return [Mention(MOTIF, text[start:end], start, end, "condition", 1.0) for start, end in condition_spans(text)]
+
+
+def visit_evidence(mentions: Sequence[Mention], text: str, top_intent: str | None) -> list[Mention]:
+    """What says that a message is about a visit here (for :func:`practice_intent`): the practice's own words,
+    and a condition given as the reason ("bonjour j'ai un lumbago") unless the model read the message as out of
+    scope ("mon cheval a une tendinite": someone else's condition)."""
+    if top_intent == "out_of_scope":
+        return list(mentions)
+    return [*mentions, *condition_mentions(text)]
 
 
 def overlapping(mention: Mention, spans: Iterable[tuple[int, int]]) -> bool:

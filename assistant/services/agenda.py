@@ -103,8 +103,9 @@ class AgendaService:
             raise AgendaError("practice_not_loaded")
         if self._practice_cache and self._practice_cache[0] == current_hash:
             return self._practice_cache[1]
-        config = uow.practices.get_config()
-        assert config is not None
+        current = uow.practices.current_config()  # hash and file of one row: a load may have committed since
+        assert current is not None
+        current_hash, config = current
         practice = practice_from_dict(config)
         self._practice_cache = (current_hash, practice, OpeningCalendar(practice))
         return practice

@@ -33,7 +33,10 @@ class ConstraintViolation(Exception):
 
 
 class PracticeRepository(Protocol):
-    def get_config(self) -> dict[str, Any] | None: ...
+    def current_config(self) -> tuple[str, dict[str, Any]] | None:
+        """The hash and configuration of the practice loaded last (whatever the clock said), read together."""
+        ...
+
     def current_hash(self) -> str | None: ...
     def save_config(
         self, practice_id: str, name: str, config: dict[str, Any], config_hash: str, source: str, at: datetime

@@ -16,7 +16,7 @@ from assistant.adapters.db.migrate import alembic_config, upgrade
 from assistant.adapters.db.tables import metadata
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-HEAD = "0007"  # the latest migration
+HEAD = "0008"  # the latest migration
 
 
 def head_revision(engine) -> str:
@@ -181,6 +181,7 @@ def test_sms_delivery_migration_keeps_outbox_rows_and_goes_back_down(database_ur
             for d in schema_differences(engine)
             if (d[0] != "add_index" or d[1].table.name not in {"patients", *later})
             and (d[0] != "add_table" or d[1].name not in later)
+            and (d[0] != "add_column" or (d[2], d[3].name) != ("practices", "load_number"))  # 0008
         ] == []
         inspector = inspect(engine)
         assert delivery_columns <= {column["name"] for column in inspector.get_columns("sms_outbox")}
@@ -371,6 +372,55 @@ def test_patient_identity_migration_merges_duplicates_and_goes_back_down(databas
                 for m in connection.execute(select(au).where(au.action == "patient_merge"))
             ]
             assert merged == [second, third, again]
+        assert schema_differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_load_number_migration_makes_the_practice_loaded_last_current_and_goes_back_down(database_url):
+    """QA: with a frozen clock, the demo practice then Douai were loaded at the same ``loaded_at`` and the demo
+    kept answering. 0008 numbers the loads in the order of their last ``practice_load`` audit row."""
+    from assistant.adapters.db.repository import PracticeRepository
+
+    engine = create_agenda_engine(database_url)
+    p = t.practices.c
+    try:
+        upgrade(engine, "0007")
+        with engine.begin() as connection:
+            for practice_id in ("douai-kine", "demo-lille", "douai-kine"):  # the same clock time each time
+                connection.execute(
+                    insert(t.audit_events).values(
+                        at=AT,
+                        actor="operator",
+                        channel="cli",
+                        action="practice_load",
+                        details={"practice_id": practice_id},
+                    )
+                )
+            for practice_id in ("demo-lille", "douai-kine", "dunkerque"):  # dunkerque: no audit row
+                connection.execute(
+                    insert(t.practices).values(
+                        id=practice_id, name=practice_id, config={}, config_hash=practice_id, source="", loaded_at=AT
+                    )
+                )
+            connection.execute(insert(t.practitioners).values(id="dr", practice_id="douai-kine", name="Dr"))  # kept
+
+        upgrade(engine)
+        assert current_revision(engine) == HEAD
+        assert schema_differences(engine) == []
+        with engine.connect() as connection:
+            numbers = dict(connection.execute(select(p.id, p.load_number)).all())
+            assert numbers == {"dunkerque": 1, "demo-lille": 2, "douai-kine": 3}
+            assert PracticeRepository(connection).current_hash() == "douai-kine"
+            assert connection.execute(select(p.loaded_at).distinct()).scalars().all() == [AT]  # the audit time kept
+
+        downgrade(engine, "0007")
+        assert current_revision(engine) == "0007"
+        assert "load_number" not in {column["name"] for column in inspect(engine).get_columns("practices")}
+        with engine.connect() as connection:
+            assert connection.execute(select(func.count()).select_from(t.practices)).scalar() == 3
+            assert connection.execute(select(t.practitioners.c.practice_id)).scalar() == "douai-kine"
+        upgrade(engine)
         assert schema_differences(engine) == []
     finally:
         engine.dispose()

@@ -27,34 +27,46 @@ from assistant.core.sms import PENDING, SENDING, OutboxMessage
 
 ACTIVE = AppointmentStatus.BOOKED.value
 MAX_APPOINTMENT = timedelta(hours=12)  # longer than any motif (the configuration caps them at 8 hours)
+#: The current practice first: the one loaded last (then, for rows no load numbered, the latest stamp).
+_CURRENT_FIRST = (t.practices.c.load_number.desc(), t.practices.c.loaded_at.desc(), t.practices.c.id)
 
 
 class PracticeRepository:
+    """The practices loaded; the current one is the one loaded last (the highest ``load_number``), never the
+    one with the latest ``loaded_at``: that is the clock's time, the same for every load when it is frozen."""
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def get_config(self) -> dict[str, Any] | None:
-        row = self.connection.execute(select(t.practices.c.config).order_by(t.practices.c.loaded_at.desc())).first()
-        return None if row is None else dict(row.config)
+    def current_config(self) -> tuple[str, dict[str, Any]] | None:
+        """The current practice's hash and configuration, read together (one row, never two loads mixed)."""
+        row = self.connection.execute(
+            select(t.practices.c.config_hash, t.practices.c.config).order_by(*_CURRENT_FIRST)
+        ).first()
+        return None if row is None else (row.config_hash, dict(row.config))
 
     def current_hash(self) -> str | None:
-        return self.connection.execute(
-            select(t.practices.c.config_hash).order_by(t.practices.c.loaded_at.desc())
-        ).scalar()
+        return self.connection.execute(select(t.practices.c.config_hash).order_by(*_CURRENT_FIRST)).scalar()
 
     def save_config(
         self, practice_id: str, name: str, config: dict[str, Any], config_hash: str, source: str, at: datetime
     ) -> None:
-        existing = self.connection.execute(select(t.practices.c.id)).scalars().all()
+        """Store the practice as the one loaded last; ``at`` is only recorded (``loaded_at``)."""
+        c = t.practices.c
+        # Loads at the same moment (PostgreSQL) number themselves one after the other: each first locks the
+        # practices' rows. NO KEY UPDATE: a booking, whose foreign key only shares the key, is not held up.
+        existing = self.connection.execute(select(c.id).order_by(c.id).with_for_update(key_share=True)).scalars().all()
+        number = (self.connection.execute(select(func.max(c.load_number))).scalar() or 0) + 1
         values = {
             "name": name,
             "config": config,
             "config_hash": config_hash,
             "source": source,
             "loaded_at": at,
+            "load_number": number,
         }
         if practice_id in existing:
-            self.connection.execute(update(t.practices).where(t.practices.c.id == practice_id).values(**values))
+            self.connection.execute(update(t.practices).where(c.id == practice_id).values(**values))
         else:
             self.connection.execute(insert(t.practices).values(id=practice_id, **values))
 

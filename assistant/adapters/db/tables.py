@@ -92,7 +92,10 @@ practices = Table(
     Column("config", JSON, nullable=False),
     Column("config_hash", String(64), nullable=False),
     Column("source", String(500), nullable=False, server_default=""),
-    Column("loaded_at", UTCDateTime(), nullable=False),
+    Column("loaded_at", UTCDateTime(), nullable=False),  # the clock's time of the load, for the audit
+    # Which load came last: the current practice is the row with the highest number, whatever the clock said
+    # (a frozen ASSISTANT_NOW stamps every load with the same loaded_at). 0: a row no load numbered.
+    Column("load_number", Integer, nullable=False, server_default="0"),
 )
 
 

@@ -3,9 +3,11 @@
 The NLU reads a practice's people and motifs from the practice file loaded in the agenda database
 (issue 18), so a ``assistant practice load`` must take effect without retraining or restarting. A
 pipeline component runs on the server's event loop, where no database call may wait: a daemon thread
-here asks the agenda every second whether the loaded file changed (one indexed read of its hash, through
-:meth:`assistant.services.agenda.AgendaService.practice`), and the component reads whatever was last
-seen, never waiting. When the database cannot be read at start (down, or no practice loaded yet: a
+here asks the agenda every second whether the loaded file changed (one read of the hash of the practice
+loaded last, through :meth:`assistant.services.agenda.AgendaService.practice`), and the component reads
+whatever was last seen, never waiting. "Loaded last" is the order of the loads, never the clock's time
+(a frozen ``ASSISTANT_NOW`` gives every load the same one): another practice, or the same one edited, is
+another hash, so it is seen at the next look; the same file loaded again changes nothing to see. When the database cannot be read at start (down, or no practice loaded yet: a
 model evaluated on its own), the practice file of the settings stands in until it can.
 """
 

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.language.fr.names import MAX_NAME_LENGTH, MAX_NAME_WORDS, clean_name, never_a_name
+from assistant.language.fr.names import (
+    MAX_NAME_LENGTH,
+    MAX_NAME_WORDS,
+    clean_name,
+    labelled_names,
+    name_in_answer,
+    never_a_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -148,3 +155,90 @@ def test_code_insults_and_placeholders_are_never_names(said):
 )
 def test_spelled_and_corrected_names_are_read_as_the_name(said, name):
     assert clean_name(said) == name
+
+
+# --- the caller's words around a name, and both names in one answer (phone QA over REST: stored
+# « Szczepaniak Prénom Marek », « Ouadghiri Prénom », « Kheddouci À L'appareil »)
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("c'est madame kheddouci à l'appareil", "Kheddouci"),
+        ("c'est madame martin à l'appareil", "Martin"),
+        ("Kheddouci à l'appareil", "Kheddouci"),
+        ("kheddouci au téléphone", "Kheddouci"),
+        ("ici madame Martin", "Martin"),
+        ("ici monsieur Van der Berghe", "Van der Berghe"),
+        ("monsieur Le Gall au téléphone", "Le Gall"),
+        ("Jean-Pierre à l’appareil", "Jean-Pierre"),
+        ("mon nom c'est Van der Berghe", "Van der Berghe"),
+        ("c'est au nom de Dubois", "Dubois"),
+        ("au nom de madame Le Gall", "Le Gall"),
+        ("Martin au bout du fil", "Martin"),
+    ],
+)
+def test_the_words_a_caller_says_around_a_name_are_not_the_name(said, name):
+    assert clean_name(said) == name
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "à l'appareil",
+        "au téléphone",
+        "c'est moi à l'appareil",
+        "oui à l'appareil",
+        "le premier au téléphone",
+        "😀 à l'appareil",
+        "ici",
+        "prénom",
+        "nom prénom",
+        # two names said with their labels are not one name (read with ``labelled_names``)
+        "nom szczepaniak prénom marek",
+        "Dubois prénom Marc",
+    ],
+)
+def test_filler_words_are_never_kept_inside_a_name(said):
+    assert clean_name(said) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "last_name", "first_name"),
+    [
+        ("nom szczepaniak prénom marek", "Szczepaniak", "Marek"),
+        ("nom ouadghiri prénom samira", "Ouadghiri", "Samira"),
+        ("nom dubois prénom marc", "Dubois", "Marc"),
+        ("Nom : Dubois. Prénom : Marc.", "Dubois", "Marc"),
+        ("prénom Marc nom Dubois", "Dubois", "Marc"),
+        ("mon nom c'est Dubois et mon prénom c'est Marc", "Dubois", "Marc"),
+        ("nom de famille Van der Berghe, prénom Jean-Pierre", "Van der Berghe", "Jean-Pierre"),
+        ("nom madame Le Gall prénom Sylvie", "Le Gall", "Sylvie"),
+        ("Le Gall prénom Yann", "Le Gall", "Yann"),  # said for the surname, the first name labelled
+        ("c'est Dubois, prénom Marc", "Dubois", "Marc"),
+        ("Jean-Pierre nom Le Gall", "Le Gall", "Jean-Pierre"),  # said for the first name
+        ("euh alors nom Dubois prénom Marc", "Dubois", "Marc"),
+        ("prénom Marc", None, "Marc"),
+        ("mon nom c'est Dubois", "Dubois", None),
+        ("nom 😀 prénom Marc", None, "Marc"),
+        ("nom le premier prénom oui", None, None),
+    ],
+)
+def test_names_said_with_their_labels_are_read_apart(said, last_name, first_name):
+    names = labelled_names(said)
+    assert names is not None and (names.last_name, names.first_name) == (last_name, first_name)
+    assert name_in_answer(said, "last_name") == last_name and name_in_answer(said, "first_name") == first_name
+
+
+@pytest.mark.parametrize("said", ["Dubois", "Van der Berghe", "je m'appelle Marc Dubois", "c'est madame Martin", "😀"])
+def test_an_answer_without_labels_is_read_whole(said):
+    assert labelled_names(said) is None
+    assert name_in_answer(said, "last_name") == clean_name(said) == name_in_answer(said, "first_name")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["nom", "prénom", "Dubois", "le", "😀", "à l'appareil", "et", "c'est", "Marc", "1"])))
+def test_labelled_names_never_raise_and_are_names(words):
+    names = labelled_names(" ".join(words))
+    for name in (names.last_name, names.first_name) if names else ():
+        assert name is None or clean_name(name) == name

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from assistant.core.text import normalise
 from assistant.language.fr.lexicon import is_hesitation
@@ -47,8 +48,11 @@ _NAME_FILLERS = re.compile(
     r"^(?:(?:euh+|bah|ben|alors|oui|donc|voila|bonjour)\s+)*"
     r"(?:(?:je m appelle|je suis|moi c est|c est|mon nom(?: de famille)? (?:c est|est)|nom(?: de famille)?|"
     r"son nom(?: de famille)? (?:c est|est)|il s appelle|elle s appelle|mon prenom (?:c est|est)|prenom|"
-    r"son prenom (?:c est|est)|madame|monsieur|mademoiselle|mme|m)\s+)*",
+    r"son prenom (?:c est|est)|au nom(?: de)?|ici|madame|monsieur|mademoiselle|mme|m)\s+)*",
 )
+#: Words a caller says after their name on the phone: "c'est madame Martin à l'appareil" was stored
+#: « Martin À L'appareil » (QA over REST), "Martin au téléphone", "Dupont au bout du fil".
+_AFTER_NAME = re.compile(r"(?:(?:^|\s)(?:a l appareil|au telephone|au bout du fil|qui (?:vous )?(?:appelle|parle)))+$")
 
 #: Words that make an answer something other than a name: "pas avant dix-sept heures" was saved as
 #: the surname "Pas Avant Dix-Sept Heures", and "non" after the first name as "Camille Non".
@@ -81,6 +85,8 @@ _NOT_NAMES_EITHER = frozenset(
         "je", "j", "tu", "vous", "nous", "est", "suis", "quel", "quelle", "quels", "quelles", "qui", "que", "qu",
         "peux", "peut", "pourriez", "voulez", "dites", "desole", "desolee", "excusez", "comprends",
         "connais", "allo", "bonjour", "bonsoir", "revoir", "ca", "cela", "aujourdhui", "sil", "cest",
+        # the words around a name, never in it (QA over REST: « Dubois Prénom Marc », « Martin À L'appareil »)
+        "nom", "prenom", "moi", "ici", "appareil", "telephone",
     }
 )  # fmt: skip
 
@@ -134,7 +140,7 @@ def clean_name(text: str) -> str | None:
     if not original or re.search(r"\d", original):
         return None
     words = [word.strip("'-") for word in original.split() if word.strip("'-")]  # "'Dupont" is Dupont
-    words = _unspelled(_without_spelling_hint(_after_correction(words)))
+    words = _unspelled(_without_spelling_hint(_without_words_after_name(_after_correction(words))))
     # normalise() splits "m'appelle" into two words; count words on the same basis, and glue back the
     # parts of one word ("N'Diaye" was stored "N' Diaye", then never found again as "Ndiaye").
     expanded: list[tuple[int, str]] = []
@@ -194,6 +200,18 @@ def _after_correction(words: list[str]) -> list[str]:
         return words
     after = [word for word, start in zip(words, starts, strict=True) if start >= ends[-1]]
     return after or words  # "Camille non": nothing after, the answer stays what it is (no name)
+
+
+def _without_words_after_name(words: list[str]) -> list[str]:
+    """The name without what a caller says after it ("Martin à l'appareil" → "Martin").
+
+    Nothing is left of an answer that is only those words ("à l'appareil"): it is no name.
+    """
+    folded, starts = _folded_words(words)
+    match = _AFTER_NAME.search(folded)
+    if match is None:
+        return words
+    return [word for word, start in zip(words, starts, strict=True) if start < match.start()]
 
 
 def _without_spelling_hint(words: list[str]) -> list[str]:
@@ -300,6 +318,69 @@ def _capitalise(word: str) -> str:
     if word.isupper() and len(word) > 1:
         word = word.lower()
     return "-".join(piece[:1].upper() + piece[1:] for piece in word.split("-"))
+
+
+#: The labels of the two names in one answer, on the phone: "nom Dubois prénom Marc" (QA stored the
+#: surname « Dubois Prénom Marc » and asked "Et le prénom ?" again), "prénom Marc nom Dubois", "mon nom
+#: c'est Dubois et mon prénom c'est Marc", "nom de famille …", "c'est au nom de …". Read on the text as said.
+_LAST_NAME_LABEL = (
+    r"(?:c'est\s+)?au\s+nom(?:\s+de)?"
+    r"|(?:(?:mon|son|le|votre)\s+)?nom(?:\s+de\s+famille|\s+de\s+naissance|\s+de\s+jeune\s+fille|\s+d'usage)?"
+)
+_FIRST_NAME_LABEL = r"(?:(?:mon|son|le|votre)\s+)?pr[ée]nom"
+_NAME_LABEL = re.compile(
+    rf"(?<![\w'-])(?:(?:et|puis)\s+)?(?:(?P<last_name>{_LAST_NAME_LABEL})|(?P<first_name>{_FIRST_NAME_LABEL}))"
+    r"(?:\s+(?:c'est|est|ce\s+sera|ça\s+sera))?(?![\w'-])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class LabelledNames:
+    """The surname and the first name an answer labels, each None when not said (or no name)."""
+
+    last_name: str | None = None
+    first_name: str | None = None
+
+
+def labelled_names(text: str) -> LabelledNames | None:
+    """The names an answer says with their labels, each read by :func:`clean_name`; None when it labels none.
+
+    "nom Dubois prénom Marc" and "prénom Marc nom Dubois" give both; a name said before the one label of
+    the other ("Le Gall prénom Yann", said for the surname; "Jean-Pierre nom Le Gall") is the other name.
+    A label whose words are no name ("nom 😀") gives None for that name, as :func:`clean_name` would.
+    """
+    said = unicodedata.normalize("NFC", text).replace("’", "'").replace("‘", "'").replace(":", " ")
+    labels = list(_NAME_LABEL.finditer(said))
+    if not labels:
+        return None
+    if never_a_name(text):
+        return LabelledNames()
+    names: dict[str, str | None] = {}
+    for index, label in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(said)
+        slot = str(label.lastgroup)
+        name = clean_name(said[label.end() : end])
+        if name is not None or slot not in names:  # "nom Dubois non pardon nom Dupont": the last one said
+            names[slot] = name
+    kinds = {str(label.lastgroup) for label in labels}
+    before = said[: labels[0].start()]
+    if len(kinds) == 1 and not _NAME_FILLERS.fullmatch(normalise(before) + " "):  # "bah nom Dubois": no name before
+        other = "first_name" if "last_name" in kinds else "last_name"
+        names[other] = clean_name(before)
+    return LabelledNames(names.get("last_name"), names.get("first_name"))
+
+
+def name_in_answer(text: str, which: str) -> str | None:
+    """The ``which`` name ("last_name" or "first_name") in an answer to a name question.
+
+    An answer that labels its names is read by its labels (:func:`labelled_names`), whichever name was
+    asked; any other answer is one name (:func:`clean_name`).
+    """
+    labelled = labelled_names(text)
+    if labelled is None:
+        return clean_name(text)
+    return labelled.last_name if which == "last_name" else labelled.first_name
 
 
 def name_without_other(name: str | None, other_names: Iterable[str | None]) -> str | None:

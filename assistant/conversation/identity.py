@@ -19,7 +19,7 @@ from assistant.conversation.replies import reply
 from assistant.core.model import Practice, Slot
 from assistant.core.text import normalise
 from assistant.dialogue.speech import say_birth_date, say_slot
-from assistant.language.fr.names import clean_name, name_without_other, never_a_name
+from assistant.language.fr.names import clean_name, labelled_names, name_in_answer, name_without_other, never_a_name
 
 NAME_SLOTS = ("last_name", "first_name")
 #: The value of the phone slot when the patient has none ("aucun").
@@ -41,7 +41,12 @@ def is_a_name_answer(requested: str | None, rules_matched: bool, text: str) -> b
     are what recall rests on, so without a rule match a plausible name answering a name question is
     a name. Anything else stays an emergency.
     """
-    return requested in NAME_SLOTS and not rules_matched and clean_name(text) is not None and len(text.split()) <= 4
+    if requested not in NAME_SLOTS or rules_matched or len(text.split()) > 4:
+        return False
+    labelled = labelled_names(text)  # "nom Dubois prénom Marc", "prénom Marc"
+    if labelled is not None:
+        return labelled.last_name is not None or labelled.first_name is not None
+    return clean_name(text) is not None
 
 
 def earlier_name_kept(requested: str | None, slot: str, new: str | None, earlier: Any, corrects: bool) -> str | None:
@@ -59,6 +64,61 @@ def earlier_name_kept(requested: str | None, slot: str, new: str | None, earlier
     if not earlier or normalise(str(earlier)) == normalise(new) or corrects:
         return None
     return str(earlier)
+
+
+#: Intents the model reads in a name answer it does not understand: "nom Dubois prénom Marc" taken for
+#: out of scope, "non pardon, nom Durant" for a change of mind. Labelled names in them are names.
+MISREAD_NAME_ANSWERS = frozenset({"out_of_scope", "change_mind"})
+
+
+def labelled_name(
+    text: str,
+    slot: str,
+    requested: str | None,
+    intent: str | None = None,
+    interruptions: Iterable[str] = (),
+) -> str | None:
+    """The ``slot`` name an answer to a name question labels, whichever name was asked: "nom Dubois
+    prénom Marc" said for the surname gives the first name too (QA: "Et le prénom ?" was asked again and
+    the surname stored « Dubois Prénom Marc »). None without a label, away from the names, or in a
+    message that interrupts (``intent`` among ``interruptions``, the intents the name slots never take a
+    message of: "je veux parler à la secrétaire, nom Dubois" goes to the secretariat)."""
+    if requested not in NAME_SLOTS or (intent in set(interruptions) - MISREAD_NAME_ANSWERS):
+        return None
+    labelled = labelled_names(text)
+    if labelled is None:
+        return None
+    return labelled.last_name if slot == "last_name" else labelled.first_name
+
+
+def _labelled_answer(slot: str, text: str, requested: str | None, earlier: Any) -> Decision | None:
+    """What an answer that labels its names keeps for ``slot``: the name of its label (an answer to its
+    question, whichever was asked), or the name as it was when only the other name is labelled ("prénom
+    Marc" said for the surname: the first name is taken, the surname asked again, not stored « Marc »).
+    None when the answer labels no name: it is read whole.
+
+    A surname given earlier changes at the first-name question only with the first name ("prénom Marc
+    nom Dubois") or set right ("mon nom c'est Durant" after Durand): "non, Marc", heard "nom Marc", is
+    not the surname Marc."""
+    labelled = labelled_names(text)
+    if labelled is None:
+        return None
+    name = labelled.last_name if slot == "last_name" else labelled.first_name
+    other = labelled.first_name if slot == "last_name" else labelled.last_name
+    if (
+        name is not None
+        and slot == "last_name"
+        and requested == "first_name"
+        and earlier
+        and other is None
+        and not _sounds_like(name, str(earlier))
+    ):
+        return Decision({slot: str(earlier)})
+    if name is not None:
+        return Decision({slot: name})
+    if other is not None:
+        return Decision({slot: str(earlier) if earlier else None})
+    return None  # "nom 😀": no name in it, read as any answer (not understood)
 
 
 def _kept(slot: str, name: str | None, requested: str | None, earlier: Any, corrects: bool) -> Decision:
@@ -99,8 +159,11 @@ def last_name_answer(
     ``rules_matched``: a red-flag rule matched the message."""
     if no_name_in(text, rules_matched):
         return refused_name("last_name", requested, earlier)
-    name = clean_name(said)
-    whole = clean_name(text) if requested == "last_name" else None
+    labelled = _labelled_answer("last_name", text, requested, earlier) if requested in NAME_SLOTS else None
+    if labelled is not None:
+        return labelled
+    name = name_in_answer(said, "last_name")  # "dubois prénom": the entity ran over a label
+    whole = name_in_answer(text, "last_name") if requested == "last_name" else None
     part = normalise(name) if name else normalise(said)  # a lone particle ("Da") is no name on its own
     if part and whole and len(whole.split()) <= 3 and part in normalise(whole):
         name = whole  # "Le Gall", "Da Costa": the particle the entity left out (stored "Gall", "Da")
@@ -121,8 +184,11 @@ def first_name_answer(
     first name too ("Bernard Bernard" was read back and "Et le prénom ?" never asked: phone QA)."""
     if no_name_in(text, rules_matched):
         return refused_name("first_name", requested, earlier)
-    name = clean_name(said)
-    whole = clean_name(text) if requested == "last_name" else None
+    labelled = _labelled_answer("first_name", text, requested, earlier) if requested in NAME_SLOTS else None
+    if labelled is not None:
+        return labelled
+    name = name_in_answer(said, "first_name")
+    whole = name_in_answer(text, "last_name") if requested == "last_name" else None
     if name and whole and normalise(name) == normalise(whole):
         return Decision({"first_name": str(earlier) if earlier else None})
     if (
@@ -151,7 +217,7 @@ def corrected_last_name(
     sounds like the surname given is the surname set right."""
     if requested not in NAME_SLOTS or not corrects or rules_matched:
         return None
-    name = clean_name(text)
+    name = name_in_answer(text, "last_name")
     if name is None:
         return None
     if requested == "last_name" or (earlier and _sounds_like(name, str(earlier))):

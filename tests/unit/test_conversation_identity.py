@@ -19,6 +19,7 @@ from assistant.conversation.identity import (
     identity_interruption,
     identity_questions,
     is_a_name_answer,
+    labelled_name,
     last_name_answer,
     other_choice,
     phone_answer,
@@ -86,6 +87,80 @@ def test_a_name_given_earlier_is_not_overwritten_by_an_answer_to_another_questio
 def test_a_surname_alone_is_not_the_first_name_too() -> None:
     assert first_name_answer("Bernard", "Bernard.", "last_name", [], "Léa", False).changes == {"first_name": "Léa"}
     assert first_name_answer("Bernard", "Bernard.", "last_name", [], None, False).changes == {"first_name": None}
+
+
+def test_both_names_said_with_their_labels_are_read_apart_whichever_was_asked() -> None:
+    # phone QA over REST: stored « Szczepaniak Prénom Marek » and asked "Et le prénom ?" again
+    text = "nom szczepaniak prénom marek"
+    assert last_name_answer(text, text, "last_name", [], None, False).changes == {"last_name": "Szczepaniak"}
+    assert labelled_name(text, "first_name", "last_name") == "Marek"
+    assert first_name_answer("Marek", text, "last_name", [text], None, False).changes == {"first_name": "Marek"}
+    # the first name an entity, the surname the whole answer: « Marc Dubois Prénom », « Ouadghiri Prénom »
+    text = "nom dubois prénom marc"
+    assert last_name_answer(text, text, "last_name", ["marc"], None, False).changes == {"last_name": "Dubois"}
+    assert last_name_answer("dubois prénom", text, "last_name", ["marc"], None, False).changes == {
+        "last_name": "Dubois"
+    }
+    # at the first-name question
+    text = "prénom Marek nom Szczepaniak"
+    assert first_name_answer(text, text, "first_name", ["Szczepaniak"], None, False).changes == {"first_name": "Marek"}
+    assert labelled_name(text, "last_name", "first_name") == "Szczepaniak"
+    assert labelled_name(text, "last_name", "birth_date") is None  # only at a name question
+    assert labelled_name("Dubois", "last_name", "last_name") is None  # no label: the form's own reading
+
+
+def test_labelled_names_are_taken_unless_the_message_interrupts() -> None:
+    interruptions = frozenset({"request_human", "out_of_scope", "change_mind"})
+    text = "je veux parler à la secrétaire, nom Dubois"
+    assert labelled_name(text, "last_name", "last_name", "request_human", interruptions) is None
+    # what the model reads in a name it does not know, or in "non pardon": the names said are taken
+    assert labelled_name("nom Dubois prénom Marc", "last_name", "last_name", "out_of_scope", interruptions) == "Dubois"
+    assert labelled_name("non pardon, nom Durant", "last_name", "first_name", "change_mind", interruptions) == "Durant"
+
+
+def test_a_labelled_name_outweighs_an_entity_and_an_earlier_answer() -> None:
+    text = "Szczepaniak prénom Marek"
+    assert last_name_answer("Marek", text, "last_name", [], None, False).changes == {"last_name": "Szczepaniak"}
+    assert first_name_answer("Szczepaniak", text, "last_name", [], None, False).changes == {"first_name": "Marek"}
+    # the surname said again with its label at the first-name question sets it right
+    text = "prénom Marek nom Szczepaniak"
+    decision = last_name_answer("Szczepaniak", text, "first_name", ["Marek"], "Chepaniak", False)
+    assert decision.changes == {"last_name": "Szczepaniak"}
+    text = "mon nom c'est Durant"
+    assert last_name_answer(text, text, "first_name", [], "Durand", False).changes == {"last_name": "Durant"}
+    # "non, Marc" heard "nom Marc" at the first-name question: not the surname Marc
+    assert last_name_answer("Marc", "nom Marc", "first_name", [], "Dubois", False).changes == {"last_name": "Dubois"}
+
+
+def test_only_the_other_name_labelled_is_no_failed_answer() -> None:
+    # "prénom Marc" said for the surname: the first name is taken, the surname asked again (not « Marc »)
+    decision = last_name_answer("prénom Marc", "prénom Marc", "last_name", ["Marc"], None, False)
+    assert decision.changes == {"last_name": None} and decision.failed is None
+    decision = first_name_answer("mon nom c'est Dubois", "mon nom c'est Dubois", "first_name", [], "Marc", False)
+    assert decision.changes == {"first_name": "Marc"} and decision.failed is None
+
+
+def test_the_callers_words_around_the_surname_are_not_kept() -> None:
+    for text, name in (
+        ("c'est madame kheddouci à l'appareil", "Kheddouci"),
+        ("c'est madame martin à l'appareil", "Martin"),
+        ("Van der Berghe au téléphone", "Van der Berghe"),
+        ("ici monsieur Le Gall", "Le Gall"),
+    ):
+        assert last_name_answer(text, text, "last_name", [], None, False).changes == {"last_name": name}, text
+
+
+def test_labelled_answers_that_are_no_names_are_still_refused() -> None:
+    text = "nom le premier prénom 😀"
+    assert last_name_answer(text, text, "last_name", [], None, False).failed == "last_name"
+    assert labelled_name(text, "first_name", "last_name") is None
+    assert last_name_answer("à l'appareil", "à l'appareil", "last_name", [], None, False).failed == "last_name"
+
+
+def test_a_labelled_answer_is_a_name_answer() -> None:
+    assert is_a_name_answer("last_name", False, "nom Dubois prénom Marc")
+    assert is_a_name_answer("first_name", False, "prénom Marc")
+    assert not is_a_name_answer("last_name", True, "nom Dubois prénom Marc")
 
 
 def test_a_practitioners_first_name_without_a_title_is_the_patients() -> None:

@@ -30,6 +30,19 @@ def practitioner_word_as_name(state: ConversationState, practice: Any) -> str | 
     return identity.practitioner_word_as_name(state.text, state.entity_spans, state.requested_slot, practice)
 
 
+def name_interruptions(domain: Domain, slot: str) -> list[str]:
+    """The intents whose message the ``slot`` name is never taken from (its ``from_text`` mapping's ``not_intent``)."""
+    mappings = ((domain.get("slots") or {}).get(slot) or {}).get("mappings") or []
+    return [str(intent) for m in mappings if m.get("type") == "from_text" for intent in m.get("not_intent") or []]
+
+
+def labelled_name(state: ConversationState, slot: str, domain: Domain) -> str | None:
+    """The ``slot`` name the answer labels ("nom Dubois prénom Marc"), whichever name was asked."""
+    return identity.labelled_name(
+        state.text, slot, state.requested_slot, state.intent, name_interruptions(domain, slot)
+    )
+
+
 def spoken(state: ConversationState, slot: str, value: Any) -> str:
     """The words said for the ``slot`` entity whose value is ``value`` (not its synonym: M. Petit stays Petit)."""
     return spoken_entity_text({"text": state.text, "entities": state.entity_spans}, slot, str(value or ""))
@@ -86,7 +99,8 @@ class ValidateIdentityForm(SafeFormValidation):
         return events
 
     async def extract_last_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
-        """ "non pardon c'est Durant avec un t": the surname set right, whatever intent the NLU read in it."""
+        """ "non pardon c'est Durant avec un t": the surname set right, whatever intent the NLU read in it;
+        "prénom Marc nom Dubois": the surname said with its label at the first-name question."""
         if entity_value(tracker, "last_name") is not None:
             return {}
         state = read_state(tracker)
@@ -94,13 +108,15 @@ class ValidateIdentityForm(SafeFormValidation):
         corrects = corrects_earlier_answer(state.text)
         name = identity.corrected_last_name(
             state.text, state.requested_slot, earlier, corrects, bool(state.triage.rules)
-        )
+        ) or labelled_name(state, "last_name", domain)  # "prénom Marc nom Dubois", for the first name
         return {"last_name": name} if name else {}
 
     async def extract_first_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         if entity_value(tracker, "first_name") is not None:
             return {}
-        name = practitioner_word_as_name(read_state(tracker), await runtime.practice())
+        state = read_state(tracker)
+        # "nom Dubois prénom Marc", said for the surname: QA asked "Et le prénom ?" again
+        name = practitioner_word_as_name(state, await runtime.practice()) or labelled_name(state, "first_name", domain)
         return {"first_name": name} if name else {}
 
     async def required_slots(

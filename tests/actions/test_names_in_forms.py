@@ -97,3 +97,74 @@ def test_a_surname_set_right_is_not_the_first_name_either(container, domain):
     events, _ = run_action(ValidateIdentityForm(), tracker, domain)
     slots = slot_events(events)
     assert slots["last_name"] == "Durant" and slots["first_name"] is None and "failed_answers" not in slots
+
+
+def test_both_names_said_with_their_labels_fill_both_slots(container, domain):
+    # QA over REST: « Et le prénom ? » asked again, the surname stored « Szczepaniak Prénom Marek »
+    for text, last_name, first_name in (
+        ("nom szczepaniak prénom marek", "Szczepaniak", "Marek"),
+        ("nom ouadghiri prénom samira", "Ouadghiri", "Samira"),
+        ("nom de famille Van der Berghe, prénom Jean-Pierre", "Van der Berghe", "Jean-Pierre"),
+    ):
+        events, said = run_action(ValidateIdentityForm(), name_turn("last_name", text), domain)
+        slots = slot_events(events)
+        assert (slots["last_name"], slots["first_name"]) == (last_name, first_name), text
+        assert said == [] and "failed_answers" not in slots, text
+
+
+def test_the_first_name_entity_and_the_labelled_surname(container, domain):
+    # QA: read back « Marc Dubois Prénom »
+    text = "nom dubois prénom marc"
+    tracker = name_turn("last_name", text, [("first_name", "marc")], {"last_name": text, "first_name": "marc"})
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert (slots["last_name"], slots["first_name"]) == ("Dubois", "Marc") and said == []
+
+
+def test_both_names_said_for_the_first_name_set_the_surname_too(container, domain):
+    text = "prénom Marek nom Szczepaniak"
+    tracker = make_tracker(
+        {**BOOKING, "requested_slot": "first_name", "last_name": "Chepaniak"},
+        text=text,
+        active_loop="identity_form",
+        events=[{"event": "slot", "name": "last_name", "value": "Chepaniak"}],
+        candidates={"first_name": text},
+    )
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert (slots["last_name"], slots["first_name"]) == ("Szczepaniak", "Marek") and said == []
+
+
+def test_labelled_names_the_model_read_as_out_of_scope_are_names(container, domain):
+    tracker = name_turn("last_name", "nom szczepaniak prénom marek", candidates={})
+    tracker.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.8}
+    events, said = run_action(ValidateIdentityForm(), tracker, domain)
+    slots = slot_events(events)
+    assert (slots["last_name"], slots["first_name"]) == ("Szczepaniak", "Marek") and said == []
+
+
+def test_the_callers_words_around_the_surname_are_not_stored(container, domain):
+    # QA over REST: read back « Fatima Kheddouci À L'appareil », « Sylvie Martin À L'appareil »
+    for text, name in (
+        ("c'est madame kheddouci à l'appareil", "Kheddouci"),
+        ("c'est madame martin à l'appareil", "Martin"),
+        ("Le Gall au téléphone", "Le Gall"),
+        ("ici monsieur Van der Berghe", "Van der Berghe"),
+    ):
+        events, said = run_action(ValidateIdentityForm(), name_turn("last_name", text), domain)
+        slots = slot_events(events)
+        assert slots["last_name"] == name and not slots.get("first_name") and said == [], text
+
+
+def test_the_first_name_alone_said_with_its_label_for_the_surname_is_no_surname(container, domain):
+    events, said = run_action(ValidateIdentityForm(), name_turn("last_name", "prénom Samira"), domain)
+    slots = slot_events(events)
+    assert slots["last_name"] is None and slots["first_name"] == "Samira" and "failed_answers" not in slots
+    assert said == []  # the form asks for the surname again, no « Je n'ai pas compris »
+
+
+def test_a_labelled_answer_that_is_no_name_is_still_refused(container, domain):
+    events, said = run_action(ValidateIdentityForm(), name_turn("last_name", "nom le premier"), domain)
+    slots = slot_events(events)
+    assert slots["last_name"] is None and slots["failed_answers"] == {"last_name": 1}
+    assert said == [NOT_UNDERSTOOD["last_name"]]

@@ -9,6 +9,11 @@ is the pure :func:`assistant.language.fr.practice_mentions.find_mentions`,
 :func:`~assistant.language.fr.practice_mentions.practice_intent`; the practice comes from
 :class:`assistant.adapters.practice_watch.PracticeWatch`, which never makes a message wait on the database.
 
+Beside the practice's words, two everyday French patterns the model misses from one training to the next
+are read here by rule, the same for every practice: a condition given as the reason ("un lumbago",
+:mod:`assistant.language.fr.conditions`) and the relative the call is about ("mon fils",
+:func:`assistant.language.fr.relatives.relatives_in`).
+
     - name: assistant.nlu.practice_component.PracticeEntities
 """
 
@@ -31,6 +36,7 @@ from assistant.language.fr.practice_mentions import (
     vocabulary_of,
     within_categories,
 )
+from assistant.language.fr.relatives import relatives_in
 from assistant.nlu.step import PipelineStep
 from assistant.nlu.triage_component import override
 
@@ -70,4 +76,5 @@ class PracticeEntities(PipelineStep):
         if intent is not None:
             override(message, intent)
         final = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        message.set(ENTITIES, motifs_in_context(entities, final, vocabulary.motif_ids), add_to_output=True)
+        entities = relatives_in(motifs_in_context(entities, final, vocabulary.motif_ids), text, final)
+        message.set(ENTITIES, entities, add_to_output=True)

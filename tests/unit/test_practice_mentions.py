@@ -572,3 +572,15 @@ def test_in_a_move_only_the_practices_motif_is_what_the_appointment_is_for() -> 
     for intent in ("reschedule_appointment", "cancel_appointment", "check_appointment"):
         assert motifs_in_context(entities, intent, {"seance"}) == [{"entity": "motif", "value": "seance"}]
     assert motifs_in_context(entities, "book_appointment", {"seance"}) == entities
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ma fille voit bien agathe samedi", "est-ce que je peux parler directement à agathe", "je veux parler à agathe"],
+)
+def test_an_adverb_between_the_asking_word_and_the_name(text: str) -> None:
+    assert _practitioners(text) == ["wojcik"]
+
+
+def test_a_word_that_names_nobody_is_no_patients_name() -> None:
+    assert _reconciled("euh le premier disponible", [("last_name", "le")]) == []

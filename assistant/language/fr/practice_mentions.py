@@ -55,6 +55,8 @@ ASKING_WORDS = frozenset(
 )
 #: Verbs after which "à" asks for a person: "parler à Bastien", "passer à Nadège".
 _ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser"})
+#: Adverbs that may come between an asking word and the name: "voit bien", "parler directement à".
+_ADVERBS = frozenset({"bien", "toujours", "encore", "aussi", "plutot", "directement", "seulement", "juste"})
 #: Words after a first name that talk about that person: "Nadège elle travaille le samedi ?".
 _THIRD_PERSON = frozenset({"il", "elle"})
 #: Words after which a name is the caller's own ("je m'appelle", "au nom de", "c'est ... à l'appareil").
@@ -326,7 +328,8 @@ def _first_name_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabul
 def _asked_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> bool:
     """Whether the words before token ``i`` ask for a person: "avec …", "chez le …", "parler à …", and the
     second of two names ("avec Bastien ou Mathis")."""
-    before = [t.word for t in tokens[max(0, i - 3) : i]]
+    # without the adverbs between: "voit bien Agathe", "parler directement à Agathe"
+    before = [t.word for t in tokens[max(0, i - 5) : i] if t.word not in _ADVERBS]
     if before and before[-1] in ASKING_WORDS:
         return True
     if len(before) >= 2 and before[-1] in ("le", "la", "l") and before[-2] in ASKING_WORDS:
@@ -730,6 +733,8 @@ def reconcile(
             continue  # "le" of "le premier disponible"
         if kind == PRACTITIONER and _profession_of_several(str(entity.get("value", "")), vocabulary):
             continue  # "le kiné" where four kinés work: nobody in particular
+        if kind in PERSON_NAME_ENTITIES and not _names_someone(str(entity.get("value", ""))):
+            continue  # "le" of "le premier disponible"
         if kind in PERSON_NAME_ENTITIES and _profession_only(str(entity.get("value", ""))):
             continue  # "le kiné", "le radiologue" is nobody's name
         if kind == MOTIF and _paper_only(str(entity.get("value", "")), vocabulary):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.text import fold_keeping_offsets, normalise
+from assistant.language.fr.lexicon import ARTICLES
 
 #: Conditions a patient names as the reason for a visit (folded; a space stands for any separator).
 CONDITIONS = (
@@ -245,36 +246,8 @@ def condition_spans(text: str) -> list[tuple[int, int]]:
 _ORDINALS = frozenset({"premier", "premiere", "1er", "1ere", "deuxieme", "second", "seconde", "troisieme", "dernier"})
 
 #: Words that carry no meaning of their own in a span the model read as a motif.
-_EMPTY = frozenset(
-    {
-        "le",
-        "la",
-        "les",
-        "l",
-        "un",
-        "une",
-        "des",
-        "du",
-        "de",
-        "d",
-        "au",
-        "aux",
-        "a",
-        "dans",
-        "sur",
-        "mon",
-        "ma",
-        "mes",
-        "son",
-        "sa",
-        "ses",
-        "droit",
-        "droite",
-        "gauche",
-        "tres",
-        "trop",
-    }
-)
+_EMPTY = ARTICLES | {"au", "aux", "a", "dans", "sur", "mon", "ma", "mes", "son", "sa", "ses", "tres", "trop"}
+_EMPTY |= {"droit", "droite", "gauche"}  # the side
 
 
 def names_no_reason(span: str) -> bool:

@@ -13,19 +13,63 @@ from __future__ import annotations
 import re
 
 from assistant.core.text import normalise
+from assistant.language.fr.lexicon import WEEKDAYS
 
-_WEEKDAYS = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+#: Words that take leave on their own.
+_PARTING_WORDS = ("au revoir", "revoir", "bye", "ciao", "tchao", "salut", "adieu", "bisous", "bisou", "au plaisir")
+#: "à …": when the caller will be seen or heard again.
+_UNTIL = (
+    "bientot",
+    "tres bientot",
+    "plus",
+    "toute",
+    "tout a l heure",
+    "la prochaine",
+    "la revoyure",
+    "demain",
+    "la semaine",
+    *WEEKDAYS,
+)
+#: "bon(ne) …", "bonnes …": what the caller wishes.
+_WISHES = ("journee", "soiree", "nuit", "fin", "week", "we", "aprem", "apres", "continuation", "courage")
+_WISHES_TOO = ("dimanche", "semaine", "fete", "fetes", "annee", "vacances", "route")
+#: How a caller says they are going.
+_LEAVING = (
+    "je vous laisse",
+    "je vais vous laisser",
+    "je raccroche",
+    "je coupe",
+    "je file",
+    "je dois y aller",
+    "on se reparle",
+    "on se rappelle",
+    "on se dit",
+    "on se voit",
+    "on se verra",
+    "nous nous verrons",
+    "prenez soin",
+    "passez un",
+    "passez une",
+    "je vous souhaite",
+    "joyeux",
+    "excellente journee",
+    "excellent journee",
+    "excellente soiree",
+)
 
 #: How French callers take leave (folded: no accents, apostrophes as spaces).
 _FAREWELL = re.compile(
-    r"\b(?:au revoir|revoir|bye|ciao|tchao|salut|adieu|bisous?"
-    r"|a (?:bientot|plus|toute|tout a l heure|la prochaine|la revoyure|demain|tres bientot|la semaine"
-    rf"|(?:ce |cet |cette )?(?:{_WEEKDAYS}))"
-    r"|au plaisir|bon(?:ne)? (?:journee|soiree|nuit|fin|week|we|aprem|apres|continuation|courage|dimanche|semaine"
-    r"|fete|fetes|annee|vacances|route)|bonnes (?:fetes|vacances)|joyeux|excellente? (?:journee|soiree)"
-    r"|je vous laisse|je raccroche|je coupe|je file|je dois y aller|je vais vous laisser|on se (?:reparle|rappelle|dit|voit)"
-    r"|nous nous verrons|on se verra|prenez soin|passez (?:un|une)|je vous souhaite)"
-    r"(?![a-z])"
+    r"\b(?:"
+    + "|".join(
+        (
+            *_PARTING_WORDS,
+            rf"a (?:(?:ce |cet |cette )?(?:{'|'.join(_UNTIL)}))",
+            rf"bon(?:ne)? (?:{'|'.join(_WISHES + _WISHES_TOO)})",
+            r"bonnes (?:fetes|vacances)",
+            *_LEAVING,
+        )
+    )
+    + r")(?![a-z])"
 )
 
 

@@ -100,6 +100,9 @@ ANY_ONE = (
 
 # -- hesitations
 
+#: Articles, folded ("l'" and "d'" as "l" and "d"): words that name nothing on their own.
+ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "de", "d"})
+
 #: Sounds of a phone transcript that carry no meaning on their own (letters repeated any number
 #: of times are read once: "euuuh", "hmmm", "pfff").
 HESITATIONS = frozenset({"euh", "eu", "heu", "hum", "hm", "m", "mh", "ben", "bah", "beh", "hein", "pf"})

@@ -39,7 +39,7 @@ from rapidfuzz.distance import JaroWinkler
 from assistant.core.model import Practice, Practitioner
 from assistant.core.text import fold_keeping_offsets, normalise
 from assistant.language.fr.conditions import BODY_PARTS, condition_spans, names_no_reason
-from assistant.language.fr.lexicon import ANY_ONE, MOTIF_FILLERS
+from assistant.language.fr.lexicon import ANY_ONE, ARTICLES, MOTIF_FILLERS
 
 PRACTITIONER = "practitioner"
 MOTIF = "motif"
@@ -353,27 +353,18 @@ def _profession_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabul
 
 
 #: Words that cannot be a first name between "je suis" and a surname ("je suis Anna Durand").
-_NOT_A_FIRST_NAME = frozenset(
+_NOT_A_FIRST_NAME = ARTICLES | frozenset(
     [
         "pour",
         "voir",
         "avec",
         "chez",
-        "le",
-        "la",
-        "les",
-        "l",
-        "un",
-        "une",
         "rdv",
         "rendez",
         "vous",
         "suivi",
         "suivie",
         "par",
-        "de",
-        "du",
-        "des",
         "en",
         "a",
         "au",

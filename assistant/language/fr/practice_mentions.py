@@ -682,6 +682,7 @@ def reconcile(
     """
     motif_mentions = [m for m in mentions if m.entity == MOTIF]
     mention_spans = [(m.start, m.end) for m in motif_mentions]
+    named_motifs = {m.value for m in motif_mentions}
     conditions = [span for span in condition_spans(text) if not _overlaps(span, mention_spans)]
     practitioner_spans = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in _CERTAIN]
     named_spans = [
@@ -710,7 +711,7 @@ def reconcile(
         if kind == MOTIF and _someone_not_a_care(entity, vocabulary):
             entity = {**entity, "entity": PRACTITIONER}  # "un rdv irm avec Bastien": read below as a name
             kind = PRACTITIONER
-        if kind in PERSON_NAME_ENTITIES and _overlaps(span, [(m.start, m.end) for m in motif_mentions]):
+        if kind in PERSON_NAME_ENTITIES and _overlaps(span, mention_spans):
             continue  # "mamographie" said alone is the motif, nobody's name
         if kind == MOTIF and (
             names_no_reason(text[span[0] : span[1]] if 0 <= span[0] < span[1] <= len(text) else "")
@@ -720,22 +721,20 @@ def reconcile(
             or _goes_on_naming(text, span, motif_mentions)
         ):
             continue
-        if kind == PRACTITIONER and not _names_someone(str(entity.get("value", ""))):
+        if kind in (PRACTITIONER, *PERSON_NAME_ENTITIES) and not _names_someone(str(entity.get("value", ""))):
             continue  # "le" of "le premier disponible"
         if kind == PRACTITIONER and _profession_of_several(str(entity.get("value", "")), vocabulary):
             continue  # "le kiné" where four kinés work: nobody in particular
-        if kind in PERSON_NAME_ENTITIES and not _names_someone(str(entity.get("value", ""))):
-            continue  # "le" of "le premier disponible"
         if kind in PERSON_NAME_ENTITIES and _profession_only(str(entity.get("value", ""))):
             continue  # "le kiné", "le radiologue" is nobody's name
         if kind == MOTIF and _paper_only(str(entity.get("value", "")), vocabulary):
             continue  # "j'ai une ordonnance pour une radio": the paper is no motif here
-        if kind == PRACTITIONER and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == MOTIF]):
+        if kind == PRACTITIONER and _overlaps(span, mention_spans):
             continue  # "kiné" of "une séance de kiné": the motif says it
         if kind == PRACTITIONER and _says_anyone(str(entity.get("value", ""))):
             entity = {**entity, "value": ANYONE}
         if kind == MOTIF:
-            entity = _practice_motif(entity, vocabulary, {m.value for m in motif_mentions})
+            entity = _practice_motif(entity, vocabulary, named_motifs)
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
@@ -751,7 +750,7 @@ def reconcile(
     for start, end in conditions:
         if not _overlaps((start, end), motif_spans):
             reason = {"entity": MOTIF, "value": text[start:end], "start": start, "end": end, **_LEXICON}
-            kept.append(_practice_motif(reason, vocabulary, {m.value for m in motif_mentions}))
+            kept.append(_practice_motif(reason, vocabulary, named_motifs))
     for mention in mentions:
         kept.append(
             {

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.text import fold_keeping_offsets, normalise
-from assistant.language.fr.lexicon import ARTICLES
+from assistant.language.fr.lexicon import ARTICLES, alternation
 
 #: Conditions a patient names as the reason for a visit (folded; a space stands for any separator).
 CONDITIONS = (
@@ -192,19 +192,14 @@ _POSSESSIVES = r"(?:(?:mon|ma|mes|son|sa|ses)\s+)?"
 _SIDES = r"(?:\s+(?:droit|droite|gauche|gauches|droits|droites))?"
 
 
-def _alternatives(words: tuple[str, ...] | frozenset[str]) -> str:
-    """A regex alternation of ``words``, longest first, each space any run of spaces or a dash or apostrophe."""
-    return "|".join(re.escape(word).replace(r"\ ", r"[\s'-]+") for word in sorted(words, key=lambda w: (-len(w), w)))
-
-
-_BODY_PART = rf"(?:{_alternatives(BODY_PARTS)})"
+_BODY_PART = rf"(?:{alternation(BODY_PARTS)})"
 #: A condition, then where it is if the patient says so: "une entorse de la cheville droite".
 _CONDITION = re.compile(
-    rf"(?<![\w'])(?:{_alternatives(CONDITIONS)})(?:\s+{_LINKS}{_POSSESSIVES}{_BODY_PART}{_SIDES})?(?![\w'])"
+    rf"(?<![\w'])(?:{alternation(CONDITIONS)})(?:\s+{_LINKS}{_POSSESSIVES}{_BODY_PART}{_SIDES})?(?![\w'])"
 )
 #: A pain and where: "mal au dos", "des douleurs dans la jambe", "mal aux genoux".
 _PAIN = re.compile(
-    rf"(?<![\w'])(?:{_alternatives(_NEEDS_A_PLACE)})\s+{_LINKS}{_POSSESSIVES}{_BODY_PART}{_SIDES}(?![\w'])"
+    rf"(?<![\w'])(?:{alternation(_NEEDS_A_PLACE)})\s+{_LINKS}{_POSSESSIVES}{_BODY_PART}{_SIDES}(?![\w'])"
 )
 #: An illness named after someone: "une maladie d'Osgood", "la maladie de Parkinson", "maladie d'Osgood-Schlatter".
 _NAMED_ILLNESS = re.compile(r"(?<![\w'])maladie\s+(?:de\s+|d')([^\W\d_]+)(?:[\s-]+([^\W\d_]+))?")

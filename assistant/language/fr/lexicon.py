@@ -8,6 +8,7 @@ patterns that keep apostrophes and offsets).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import time
 
 from assistant.core.model import TimeRange
@@ -99,6 +100,13 @@ ANY_ONE = (
 
 
 # -- hesitations
+
+
+def alternation(words: Iterable[str], between: str = r"[\s'-]+") -> str:
+    """A regex alternation of folded ``words``, longest first (so that "grand mere" wins over "mere"), each space
+    in a word matching ``between`` (spaces, a dash, an apostrophe: "belle-mère", "grand'mère")."""
+    return "|".join(re.escape(word).replace(r"\ ", between) for word in sorted(words, key=lambda w: (-len(w), w)))
+
 
 #: Articles, folded ("l'" and "d'" as "l" and "d"): words that name nothing on their own.
 ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "de", "d"})

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.core.text import fold_keeping_offsets
+from assistant.language.fr.lexicon import alternation
 
 #: Relatives, folded, and their ``relation`` value (the values of data/nlu/synonyms.yml's relation block).
 RELATIVES: dict[str, str] = {
@@ -68,7 +69,7 @@ RELATIVES: dict[str, str] = {
     ),
 }
 
-_WORDS = "|".join(re.escape(word).replace(r"\ ", r"[\s-]+") for word in sorted(RELATIVES, key=lambda w: (-len(w), w)))
+_WORDS = alternation(RELATIVES, between=r"[\s-]+")
 #: A relative with a first-person possessive ("mon fils", "ma petite fille", "nos enfants"), or the baby.
 _MINE = re.compile(
     rf"(?<![\w'])(?:(?:mon|ma|mes|notre|nos)\s+(?:(?:petit|petite|grand|grande|jeune|cher|chere)\s+)?({_WORDS})"

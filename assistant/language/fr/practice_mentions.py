@@ -232,6 +232,7 @@ def _tokens(text: str) -> list[_Token]:
     return [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
 
 
+@functools.lru_cache(maxsize=8192)
 def _sound(word: str) -> str:
     """A rough French sound key: "lefebure" and "lefeburre", "boudiafe" and "boudiaf" sound alike."""
     key = word
@@ -264,8 +265,13 @@ def _sound(word: str) -> str:
     return re.sub(r"(?<=.)(?:e|es|s|t|d|x|z)$", "", key) or key
 
 
+@functools.lru_cache(maxsize=65536)
 def name_similarity(said: str, name: str) -> float:
-    """How close a folded word (or joined words) is to a folded name, from 0 to 1: spelling or sound."""
+    """How close a folded word (or joined words) is to a folded name, from 0 to 1: spelling or sound.
+
+    Cached: every word of a message (alone and joined with the next ones) is compared with every surname,
+    and the same words come back from message to message ("bonjour", "rendez", "vous").
+    """
     if not said or not name:
         return 0.0
     if said == name:

@@ -584,3 +584,119 @@ def test_an_adverb_between_the_asking_word_and_the_name(text: str) -> None:
 
 def test_a_word_that_names_nobody_is_no_patients_name() -> None:
     assert _reconciled("euh le premier disponible", [("last_name", "le")]) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("vandenbergue", "vandenberghe"),  # the Flemish "gh" said "gu"
+        ("vandaele", "vandale"),  # the Flemish "ae" said "a"
+        ("chtesny", "szczesny"),  # the Polish "szcz" said "cht"
+        ("shtesny", "szczesny"),
+        ("vendeur", "vandeur"),  # "en" said "an"
+    ],
+)
+def test_names_of_the_nord_said_by_ear_sound_the_same(said: str, name: str) -> None:
+    assert name_similarity(said, name) >= 0.95
+
+
+@pytest.mark.parametrize(("said", "name"), [("sans", "seins"), ("drenage", "dranage")])
+def test_other_sounds_stay_apart(said: str, name: str) -> None:
+    assert name_similarity(said, name) < 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "motif"),
+    [
+        ("euh une seance kine jeudi", "seance"),  # "de" left out of "séance de kiné"
+        ("annulez ma seance kine de jeudi", "seance"),
+        ("pour une echographie pelvienn", "echo-pelv"),
+        ("une ékographi pelvienne", "echo-pelv"),  # other letters, the same sounds
+    ],
+)
+def test_a_motif_typed_short_or_by_ear_is_the_motif(text: str, motif: str) -> None:
+    assert ("motif", motif) in [(entity, value) for entity, value, _ in _said(text)]
+    assert "wojcik" not in _practitioners(text)  # "kiné" of the care is no person
+
+
+def test_a_motif_said_by_ear_needs_long_words() -> None:
+    assert [value for entity, value, _ in _said("faire ma radio sans rendez-vous") if entity == "motif"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "passez moi Agathe la kiné",  # a first name and the profession
+        "Agathe la kiné elle est là demain",
+        "avec Agate Wojcik",  # both names said otherwise, both the same practitioner's
+        "je suis suivie par Wojcik Agathe",  # surname then first name: one practitioner, said once
+        "avec madame Wojcik Agathe jeudi",
+    ],
+)
+def test_a_practitioner_named_with_their_profession_or_surname_first_is_one_mention(text: str) -> None:
+    assert _practitioners(text) == ["wojcik"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("avec Nour ou sinon Agathe", ["boudiaf", "wojcik"]),
+        ("pas Martin plutôt Boudiaf", ["martin", "boudiaf"]),
+        ("ah non je voulais dire Agathe", ["wojcik"]),
+        ("vous pouvez prévenir Agathe que je serai en retard", ["wojcik"]),
+    ],
+)
+def test_practitioners_said_as_alternatives_or_asked_for_are_each_found(text: str, expected: list[str]) -> None:
+    assert _practitioners(text) == expected
+
+
+def test_a_first_name_the_model_read_as_the_callers_is_the_practitioner_asked_for() -> None:
+    text = "je serai en retard vous pouvez dire à Agathe"
+    assert _reconciled(text, [("first_name", "Agathe")]) == [("practitioner", "wojcik")]
+    text = "Nour ou sinon Agathe ça m'est égal"
+    assert _reconciled(text, [("first_name", "Nour"), ("first_name", "Agathe")]) == [
+        ("practitioner", "boudiaf"),
+        ("practitioner", "wojcik"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        ("Agathe", [("first_name", "Agathe")]),  # a bare answer may be the caller's first name
+        ("c'est Agathe", [("first_name", "Agathe")]),
+        ("le rdv de Agathe ma fille est lundi", [("first_name", "Agathe")]),  # a relative
+        ("c'est Agathe Durand qui appelle pour un rdv", [("first_name", "Agathe"), ("last_name", "Durand")]),
+        ("je m'appelle Agathe et je voudrais un rdv", [("first_name", "Agathe")]),
+    ],
+)
+def test_a_first_name_given_as_the_callers_own_stays_theirs(text: str, model: list[tuple[str, str]]) -> None:
+    assert ("first_name", "Agathe") in _reconciled(text, model)
+    assert ("practitioner", "wojcik") not in _reconciled(text, model)
+
+
+def test_a_practitioners_surname_said_with_another_first_name_is_a_patient() -> None:
+    assert _reconciled("Boudiaf Tomasz", [("last_name", "Boudiaf"), ("first_name", "Tomasz")]) == [
+        ("last_name", "Boudiaf"),
+        ("first_name", "Tomasz"),
+    ]
+    # the model read only the first name: the surname is still the caller's, once
+    assert _reconciled("Boudiaf Tomasz", [("first_name", "Tomasz")]) == [
+        ("last_name", "Boudiaf"),
+        ("first_name", "Tomasz"),
+    ]
+    # with the practitioner's own first name it is the practitioner
+    assert _reconciled("Boudiaf Nour", [("first_name", "Nour")]) == [("practitioner", "boudiaf")]
+
+
+def test_a_practitioners_surname_given_as_the_callers_is_their_last_name_even_unread() -> None:
+    text = "je m'appelle Boudiaf Sarah je voudrais un rdv"
+    assert _reconciled(text, [("first_name", "Sarah")]) == [("last_name", "Boudiaf"), ("first_name", "Sarah")]
+    assert _reconciled("Boudiaf c'est mon nom aussi", []) == [("last_name", "Boudiaf")]
+
+
+def test_a_name_after_a_doctors_title_is_not_the_callers() -> None:
+    text = "le docteur Bastien m'a prescrit dix séances de kiné"
+    assert ("first_name", "Bastien") not in _reconciled(text, [("first_name", "Bastien")])
+    text = "c'est Nour Boudiaf qui fait les consultations le samedi"
+    assert _practitioners(text) == ["boudiaf"]

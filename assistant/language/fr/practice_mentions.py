@@ -8,9 +8,11 @@ for; :func:`find_mentions` finds it in one message, with the character offsets o
 What counts as a practitioner, most certain first:
 
 - a title and a name: "docteur Boudiaf", "Dr Boudiafe", "madame Wojcik", "le docteur bou diaf";
-- a first name and a surname: "Agathe Wojcik";
+- a first name and a surname, in either order: "Agathe Wojcik", "Wojcik Agathe";
+- a first name and the profession: "Agathe la kiné";
 - a profession the practice has one person for: "le kiné", "l'infirmière", "la sage-femme";
-- a surname or first name after a word that asks for someone: "avec Wojcik", "chez Agathe", "voir Boudiaf";
+- a surname or first name after a word that asks for someone: "avec Wojcik", "chez Agathe", "voir Boudiaf",
+  or beside another practitioner's as an alternative ("Agathe ou sinon Nour");
 - a surname alone, spelled as in the file (accents and case aside), unless it is one of the common
   words a surname can be ("Petit", "Blanc"), or the message says it is the patient's own name
   ("je m'appelle …", "c'est madame … à l'appareil", "au nom de …").
@@ -31,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
@@ -51,10 +53,12 @@ CIVIL_TITLES = frozenset({"madame", "mme", "monsieur", "m", "mr", "mademoiselle"
 #: Words before a name that ask for a person: "avec", "chez", "voir"...
 ASKING_WORDS = frozenset(
     {"avec", "chez", "voir", "voit", "vois", "voient", "verra", "vu", "consulter", "consulte", "aupres", "par"}
-    | {"rencontrer", "revoir", "revoit"}
+    | {"rencontrer", "revoir", "revoit", "prevenir", "previent", "dire"}
 )
 #: Verbs after which "à" asks for a person: "parler à Bastien", "passer à Nadège".
-_ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser"})
+_ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser", "demander", "dire"})
+#: Words between two names said as alternatives: "avec Nadège ou sinon Bastien", "pas Nadège plutôt Bastien".
+_ALTERNATIVES = frozenset({"ou", "et", "sinon", "plutot", "alors", "bien", "non", "pas"})
 #: Adverbs that may come between an asking word and the name: "voit bien", "parler directement à".
 _ADVERBS = frozenset({"bien", "toujours", "encore", "aussi", "plutot", "directement", "seulement", "juste"})
 #: Words after a first name that talk about that person: "Nadège elle travaille le samedi ?".
@@ -66,7 +70,12 @@ _OWN_NAME_BEFORE = re.compile(
     r"|\bma (?:fille|femme|mere|soeur|conjointe|compagne)|^nom|^prenom|\bmon nom|\bmon prenom)"
     r"(?: (?:madame|monsieur|mme|mr|m|mademoiselle|mlle))?$"
 )
-_OWN_NAME_AFTER = re.compile(r"^(?:a l appareil|au telephone|qui (?:appelle|vous appelle|parle)|j appelle)\b")
+_OWN_NAME_AFTER = re.compile(
+    r"^(?:a l appareil|au telephone|qui (?:appelle|vous appelle|parle)|j appelle|c est (?:mon|ma) (?:nom|prenom)"
+    r"|(?:mon|ma) (?:fils|fille|mari|femme|pere|mere|frere|soeur|bebe|enfant|garcon|conjoint|conjointe))\b"
+)
+#: Words after a name that say what that person does: "c'est Nadège Bastien qui fait les frottis ?".
+_TALKED_ABOUT_AFTER = re.compile(r"^qui (?!appelle|vous appelle|parle)")
 #: Surnames that are also everyday words: never a practitioner without a title or an asking word.
 COMMON_WORD_SURNAMES = frozenset(
     {
@@ -206,6 +215,12 @@ def vocabulary_of(practice: Practice) -> PracticeVocabulary:
             words = tuple(normalise(label).split())
             if words:
                 labels.setdefault(words, motif.id)  # the file refuses one phrase for two motifs
+    for motif in practice.appointment_types:  # then as typed short: "séance kiné", "prise sang"
+        for label in (motif.name, *motif.synonyms):
+            words = tuple(normalise(label).split())
+            short = tuple(word for word in words if word not in _OF)
+            if len(short) >= 2 and short != words:
+                labels.setdefault(short, motif.id)
     by_profession: dict[str, list[str]] = {}
     for names in practitioners:
         if names.profession:
@@ -234,9 +249,13 @@ def _tokens(text: str) -> list[_Token]:
 
 @functools.lru_cache(maxsize=8192)
 def _sound(word: str) -> str:
-    """A rough French sound key: "lefebure" and "lefeburre", "boudiafe" and "boudiaf" sound alike."""
-    key = word
+    """A rough French sound key: "lefebure" and "lefeburre", "boudiafe" and "boudiaf" sound alike; the
+    spellings of the names of the Nord said by ear: the Flemish "ae" ("Van Daele", "vandale"), the Polish
+    "szcz" ("Szczesny", "chtesny"), "en" said as "an" ("vendeur ague")."""
+    key = re.sub(r"en(?![aeiouy])", "an", word)  # "vendeur", "vandeur"; not "drenage"
     for written, sound in (
+        ("szcz", "xt"),
+        ("sh", "x"),
         ("ph", "f"),
         ("bv", "v"),
         ("ck", "k"),
@@ -258,6 +277,8 @@ def _sound(word: str) -> str:
         ("h", ""),
     ):
         key = key.replace(written, sound)
+    key = key.replace("ae", "a")  # Flemish: "Verhaeghe" is said "Verhague"
+    key = re.sub(r"m(?=[pbf])", "n", key)  # "lymphatique", "linfatique"
     key = re.sub(r"gu(?=[ei])", "g", key)  # "Verhague" sounds as "Verhaeghe"
     key = re.sub(r"c(?=[eiy])", "s", key)
     key = re.sub(r"c", "k", key)
@@ -342,8 +363,13 @@ def _asked_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) 
         return True
     if len(before) >= 2 and before[-1] == "a" and before[-2] in _ASKING_BEFORE_A:
         return True
-    if len(before) >= 2 and before[-1] in ("ou", "et"):
-        other = before[-2]
+    if len(before) >= 2 and before[-1] == "moi" and before[-2] in _ASKING_BEFORE_A:
+        return True  # "passez-moi Nadège"
+    joining = 0
+    while joining < len(before) and before[-1 - joining] in _ALTERNATIVES:
+        joining += 1
+    if joining and joining < len(before) and before[-1] != "pas":
+        other = before[-1 - joining]
         return any(other in (n.first_name, n.surname) for n in vocabulary.practitioners)
     return False
 
@@ -391,6 +417,8 @@ def _own_name(tokens: Sequence[_Token], start: int, end: int) -> bool:
     after = " ".join(t.word for t in tokens[end : end + 4])
     if _OWN_NAME_AFTER.search(after):
         return True
+    if _TALKED_ABOUT_AFTER.search(after):
+        return False  # "c'est Nadège Bastien qui fait les frottis ?"
     for between in (0, 1, 2):
         names = [t.word for t in tokens[max(0, start - between) : start]]
         if len(names) < between or any(word in _NOT_A_FIRST_NAME or word in ASKING_WORDS for word in names):
@@ -404,11 +432,7 @@ def _own_name(tokens: Sequence[_Token], start: int, end: int) -> bool:
 def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[Mention]:
     """The practitioners named, but not by the caller's own surname, however often it comes back ("je
     m'appelle Kowalska, Anna Kowalska"): only a title ("le docteur …") names the practitioner then."""
-    own = set()
-    for i in range(len(tokens)):
-        found_name = _surname_at(tokens, i, vocabulary, CLOSE_ALONE)
-        if found_name is not None and _own_name(tokens, i, found_name[1]):
-            own.add(found_name[0])
+    own = {pid for pid, _start, _end in _own_surnames(tokens, vocabulary)}
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -416,10 +440,30 @@ def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabul
         if mention is None:
             i += 1
             continue
-        if mention[0].value not in own or mention[0].evidence in ("title", "profession"):
-            found.append(mention[0])
-        i = mention[1]
+        said, end = mention
+        if end < len(tokens) and said.value in _first_name_at(tokens, end, vocabulary, close=True):
+            said, end = replace(said, end=tokens[end].end), end + 1  # "Bastien Nadège": surname, first name
+        if said.value not in own or said.evidence in ("title", "profession"):
+            found.append(said)
+        i = end
     return found
+
+
+def _own_surnames(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[tuple[str, int, int]]:
+    """The practitioners' surnames the caller gives as their own ("je m'appelle Kowalska"): the practitioner's
+    id and the token range."""
+    found = []
+    for i in range(len(tokens)):
+        found_name = _surname_at(tokens, i, vocabulary, CLOSE_ALONE)
+        if found_name is not None and _own_name(tokens, i, found_name[1]):
+            found.append((found_name[0], i, found_name[1]))
+    return found
+
+
+def own_surname_spans(text: str, vocabulary: PracticeVocabulary) -> list[tuple[int, int]]:
+    """Where ``text`` gives a practitioner's surname as the caller's own (:func:`_own_surnames`), in characters."""
+    tokens = _tokens(text)
+    return [(tokens[start].start, tokens[end - 1].end) for _pid, start, end in _own_surnames(tokens, vocabulary)]
 
 
 def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> tuple[Mention, int] | None:
@@ -446,12 +490,20 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
             if word in CIVIL_TITLES and _own_name(tokens, i, end):
                 return None
             return mention(pid, after, end, "title", score)  # the name's words: "docteur" is not the name
-    # a first name and a surname: "Agathe Wojcik"
-    firsts = _first_name_at(tokens, i, vocabulary)
+    # a first name and a surname: "Agathe Wojcik", "Agate Wojcik" (both must be the same practitioner's)
+    firsts = _first_name_at(tokens, i, vocabulary, close=True)
     if firsts and i + 1 < len(tokens):
         found = _surname_at(tokens, i + 1, vocabulary, CLOSE_IN_FULL_NAME)
         if found is not None and found[0] in firsts and not _own_name(tokens, i, found[1]):
             return mention(found[0], i, found[1], "full_name", found[2])
+    # a first name and the profession: "Nadège l'infirmière", "Bastien le kiné" (where another has that name)
+    if firsts:
+        after = i + 2 if i + 1 < len(tokens) and tokens[i + 1].word in ("le", "la", "l") else i + 1
+        found_profession = _profession_at(tokens, after, vocabulary) if after < len(tokens) else None
+        if found_profession is not None:
+            owners = [pid for pid in firsts if pid in dict(vocabulary.professions)[found_profession[0]]]
+            if len(owners) == 1 and not _own_name(tokens, i, i + 1):
+                return mention(owners[0], i, found_profession[1], "full_name", 1.0)
     # a profession the practice has one person for: "le kiné"
     profession = _profession_at(tokens, i, vocabulary)
     if profession is not None:
@@ -545,7 +597,9 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
                 score, evidence = 1.0, "label"
             elif len(joined) >= 6 and window[0][:1] == label.words[0][:1]:
                 score, evidence = fuzz.ratio(" ".join(window), joined) / 100, "close_label"
-                if score < 0.88:
+                if score < 0.88 and all(len(w) > 3 for w in window) and _sounds_as(window, label.words):
+                    score = CLOSE_SOUNDING_LABEL  # "drénage linfatique"
+                elif score < 0.88:
                     continue
             else:
                 continue
@@ -561,6 +615,15 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
         if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
     return _said_what_for(sorted(kept, key=lambda m: m.start), tokens)
+
+
+#: The score of a label said with other letters for the same sounds.
+CLOSE_SOUNDING_LABEL = 0.9
+
+
+def _sounds_as(words: Sequence[str], label: Sequence[str]) -> bool:
+    """Whether every word sounds as the label's word in its place ("linfatique", "lymphatique")."""
+    return all(_sound(word) == _sound(other) for word, other in zip(words, label, strict=True))
 
 
 def _said_what_for(motifs: list[Mention], tokens: Sequence[_Token]) -> list[Mention]:
@@ -686,6 +749,9 @@ def reconcile(
     of it ("cou" of "une bosse au cou"), and no name ("Osgood" of "une maladie d'Osgood"); a body part or a
     pain alone ("mon genou" of "la rééducation de mon genou") is no motif.
     """
+    mentions, patients = _patients_named_like(mentions, entities, vocabulary, text)
+    mentions = _professions_inside_cares(mentions, entities, vocabulary)
+    entities = [*entities, *patients, *_own_surnames_unread(entities, mentions, vocabulary, text)]
     motif_mentions = [m for m in mentions if m.entity == MOTIF]
     mention_spans = [(m.start, m.end) for m in motif_mentions]
     named_motifs = {m.value for m in motif_mentions}
@@ -743,6 +809,11 @@ def reconcile(
             entity = _practice_motif(entity, vocabulary, named_motifs)
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
+        if kind in PERSON_NAME_ENTITIES and _after_doctor_title(text, span):
+            continue  # "le docteur Bastien m'a prescrit …": another doctor, not the caller
+        if kind == "first_name" and (asked_for := _practitioner_by_first_name(text, span, vocabulary, entities)):
+            entity = {**entity, "entity": PRACTITIONER, "value": asked_for}  # "vous pouvez prévenir Nadège"
+            kind = PRACTITIONER
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
             resolved = practitioner_in(str(entity["value"]), vocabulary)
             if resolved is not None and not _said_as_own_name(text, span):
@@ -769,6 +840,126 @@ def reconcile(
             }
         )
     return sorted(kept, key=lambda e: (int(e.get("start", 0)), str(e.get("entity"))))
+
+
+def _patients_named_like(
+    mentions: Sequence[Mention], entities: Sequence[dict], vocabulary: PracticeVocabulary, text: str
+) -> tuple[list[Mention], list[dict]]:
+    """The mentions without the practitioners' surnames said beside another first name, which the model read
+    ("Bastien Tomasz", "Tomasz Bastien" beside a Dr Nadège Bastien: a patient of that name), and those
+    surnames as the patient's last names."""
+    first_names = [e for e in entities if e.get("entity") == "first_name"]
+    practitioners = {n.id: n for n in vocabulary.practitioners}
+    kept: list[Mention] = []
+    patients: list[dict] = []
+    for mention in mentions:
+        names = practitioners.get(mention.value)
+        beside = [
+            e
+            for e in first_names
+            if _adjacent((mention.start, mention.end), (int(e.get("start", -1)), int(e.get("end", -1))), text)
+        ]
+        if (
+            mention.entity == PRACTITIONER
+            and mention.evidence == "surname"
+            and names is not None
+            and beside
+            and all(normalise(str(e.get("value", ""))) != names.first_name for e in beside)
+        ):
+            span = (mention.start, mention.end)
+            if not any(
+                e.get("entity") in PERSON_NAME_ENTITIES
+                and _overlaps(span, [(int(e.get("start", -1)), int(e.get("end", -1)))])
+                for e in entities
+            ):
+                said = text[mention.start : mention.end]
+                patients.append({"entity": "last_name", "value": said, "start": span[0], "end": span[1], **_LEXICON})
+            continue
+        kept.append(mention)
+    return kept, patients
+
+
+def _own_surnames_unread(
+    entities: Sequence[dict], mentions: Sequence[Mention], vocabulary: PracticeVocabulary, text: str
+) -> list[dict]:
+    """A practitioner's surname given as the caller's ("je m'appelle Bastien Jacqueline") that the model read
+    as nothing: the caller's last name."""
+    taken = [_span_of(e) for e in entities if e.get("entity") in (PRACTITIONER, *PERSON_NAME_ENTITIES)]
+    taken += [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER]
+    return [
+        {"entity": "last_name", "value": text[start:end], "start": start, "end": end, **_LEXICON}
+        for start, end in own_surname_spans(text, vocabulary)
+        if not _overlaps((start, end), taken)
+    ]
+
+
+def _professions_inside_cares(
+    mentions: Sequence[Mention], entities: Sequence[dict], vocabulary: PracticeVocabulary
+) -> list[Mention]:
+    """The mentions without a profession inside a care the model read as the motif ("kiné" of "ma séance kiné"
+    where the file says "séance de kiné"): the care is said, not the person."""
+    cares = [
+        _span_of(e)
+        for e in entities
+        if e.get("entity") == MOTIF and _practice_motif(e, vocabulary).get("value") in vocabulary.motif_ids
+    ]
+    return [
+        m
+        for m in mentions
+        if m.evidence != "profession"
+        or not any(start <= m.start and m.end <= end and (start, end) != (m.start, m.end) for start, end in cares)
+    ]
+
+
+def _span_of(entity: dict) -> tuple[int, int]:
+    return int(entity.get("start", -1)), int(entity.get("end", -1))
+
+
+def _adjacent(span: tuple[int, int], other: tuple[int, int], text: str) -> bool:
+    """Whether two spans of ``text`` follow each other with only spaces or punctuation between."""
+    (start, end), (other_start, other_end) = sorted([span, other])
+    return start >= 0 and end <= other_start and other_end <= len(text) and not normalise(text[end:other_start])
+
+
+def _after_doctor_title(text: str, span: tuple[int, int]) -> bool:
+    """Whether a name comes just after a doctor's title ("le docteur Bastien", "dr Nadège"): a doctor, not
+    the caller or a relative."""
+    words = _words_of_span(text, span)
+    if words is None:
+        return False
+    tokens, first, _last = words
+    before = [t.word for t in tokens[max(0, first - 2) : first]]
+    if before and before[-1] in ("le", "la"):
+        before = before[:-1]
+    return bool(before) and before[-1] in DOCTOR_TITLES
+
+
+#: Fewest words in a message for a practitioner's first name alone to name them: a bare "Nadège" or "c'est
+#: Nadège" may answer "votre prénom ?" (the name questions read the whole answer anyway).
+_FEWEST_WORDS_FOR_A_FIRST_NAME = 4
+
+
+def _practitioner_by_first_name(
+    text: str, span: tuple[int, int], vocabulary: PracticeVocabulary, entities: Sequence[dict]
+) -> str | None:
+    """The practitioner whose first name the model read as the caller's, where the message gives it as no
+    one's own (no "je m'appelle", "mon fils …", "… à l'appareil", no surname the model read beside it):
+    "vous pouvez prévenir Nadège", "Nadège ou sinon Bastien"."""
+    words = _words_of_span(text, span)
+    if words is None:
+        return None
+    tokens, first, last = words
+    if last - first != 1 or len(tokens) < _FEWEST_WORDS_FOR_A_FIRST_NAME:
+        return None
+    ids = _first_name_at(tokens, first, vocabulary, close=True)
+    if len(ids) != 1 or _own_name(tokens, first, last) or _said_as_own_name(text, span):
+        return None
+    if any(
+        e.get("entity") == "last_name" and _adjacent(span, (int(e.get("start", -1)), int(e.get("end", -1))), text)
+        for e in entities
+    ):
+        return None
+    return ids[0]
 
 
 #: How an entity this module adds says where it comes from.

@@ -227,6 +227,9 @@ def test_a_message_naming_the_practices_motif_is_about_the_practice() -> None:
     assert practice_intent([("greet", 0.3), ("ask_fees", 0.2)], mentions, 0.45) == "ask_fees"
     assert practice_intent([("out_of_scope", 0.9)], mentions, 0.45) == "book_appointment"
     assert practice_intent([("ask_documents", 0.3), ("book_appointment", 0.25)], mentions, 0.45) == "ask_documents"
+    # an unsure medical question or result about the practice's motif is a question about it, not "not understood"
+    assert practice_intent([("medical_question", 0.37), ("ask_documents", 0.22)], mentions, 0.45) == "ask_documents"
+    assert practice_intent([("ask_results", 0.39), ("check_appointment", 0.3)], mentions, 0.45) == "check_appointment"
 
 
 def test_a_sure_intent_or_a_message_without_the_practices_words_keeps_its_intent() -> None:
@@ -234,6 +237,9 @@ def test_a_sure_intent_or_a_message_without_the_practices_words_keeps_its_intent
     assert practice_intent([("ask_fees", 0.8)], mentions, 0.45) is None
     assert practice_intent([("complaint", 0.7)], mentions, 0.45) is None  # sure, and not ours to change
     assert practice_intent([("emergency", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
+    assert practice_intent([("medical_question", 0.6), ("ask_documents", 0.3)], mentions, 0.45) is None
+    assert practice_intent([("request_human", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
+    assert practice_intent([("complaint", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
     assert practice_intent([("out_of_scope", 0.9)], [], 0.45) is None
 
 

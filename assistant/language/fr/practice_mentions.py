@@ -1165,6 +1165,11 @@ PRACTICE_INTENTS = (
 )
 #: What the model's first intent may be, unsure or not, and still give way to a practice intent.
 _GIVES_WAY = frozenset({"out_of_scope", "nlu_fallback", "bot_challenge", "greet", "thank", "goodbye", "affirm"})
+#: Intents never turned into a practice intent, however unsure: an emergency (the triage rules have their own
+#: say), a person asked for, a complaint. Any other intent gives way when the model is unsure of it ("j'ai un
+#: stérilet, c'est gênant pour l'IRM ?", an unsure medical question, is a question about the IRM): the fallback
+#: would otherwise answer "je n'ai pas compris".
+_NEVER_LOWERED = frozenset({"emergency", "request_human", "complaint"})
 
 
 def practice_intent(
@@ -1175,15 +1180,16 @@ def practice_intent(
     The model never saw this practice's words ("une écho du ventre", "un drainage lymphatique") and may
     call the message out of scope or be unsure; naming the practice's motif or practitioner makes it a
     message about the practice: the best-ranked practice intent (:data:`PRACTICE_INTENTS`) is taken,
-    booking when none is ranked. None when the model was sure of an intent that keeps its meaning.
+    booking when none is ranked. None when the model was sure of an intent that keeps its meaning, and for the
+    intents never lowered (:data:`_NEVER_LOWERED`).
     """
     if not mentions or not ranking:
         return None
     top, confidence = ranking[0]
     if top in PRACTICE_INTENTS and confidence >= unsure_below:
         return None
-    if top not in PRACTICE_INTENTS and top not in _GIVES_WAY:
-        return None  # an emergency, a medical question, a complaint...: never lowered, however unsure
+    if top not in PRACTICE_INTENTS and top not in _GIVES_WAY and (top in _NEVER_LOWERED or confidence >= unsure_below):
+        return None  # sure of a medical question, a result…, or an emergency, a complaint: kept
     ranked = [name for name, _ in ranking if name in PRACTICE_INTENTS]
     return ranked[0] if ranked else PRACTICE_INTENTS[0]
 

@@ -706,3 +706,19 @@ def test_a_name_after_a_doctors_title_is_not_the_callers() -> None:
     assert ("first_name", "Bastien") not in _reconciled(text, [("first_name", "Bastien")])
     text = "c'est Nour Boudiaf qui fait les consultations le samedi"
     assert _practitioners(text) == ["boudiaf"]
+
+
+def test_a_long_label_said_with_a_body_part_inside_is_the_motif() -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("boudiaf", "Nour Boudiaf", "Dr", "radiologue", schedule=GP),),
+        appointment_types=(
+            AppointmentType("scan", "scanner", 20, ("boudiaf",)),
+            AppointmentType("scan-inj", "scanner avec injection", 30, ("boudiaf",)),
+        ),
+    )
+    vocabulary = vocabulary_of(practice)
+    said = [(m.value, m.evidence) for m in find_mentions("un scanner abdominal avec injection demain", vocabulary)]
+    assert said == [("scan-inj", "close_label")]
+    # an article or a short word between is another phrase: the plain scanner
+    said = [m.value for m in find_mentions("un scanner et le avec injection", vocabulary)]
+    assert said == ["scan"]

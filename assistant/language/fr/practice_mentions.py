@@ -609,12 +609,44 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
             if _no_motif_here(words, i, end):
                 continue
             candidates.append(Mention(MOTIF, label.motif_id, tokens[i].start, tokens[end - 1].end, evidence, score))
+        for i, end in _label_with_words_between(words, label.words):
+            if not _no_motif_here(words, i, end):
+                candidates.append(
+                    Mention(MOTIF, label.motif_id, tokens[i].start, tokens[end - 1].end, "close_label", WORDS_BETWEEN)
+                )
     candidates.sort(key=lambda m: (-(m.end - m.start), -m.score))
     kept: list[Mention] = []
     for candidate in candidates:
         if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
     return _said_what_for(sorted(kept, key=lambda m: m.start), tokens)
+
+
+#: The score of a label said with a word or two between its first word and the rest ("scanner abdominal avec
+#: injection" for "scanner avec injection").
+WORDS_BETWEEN = 0.9
+#: How many words may come between a label's first word and the rest.
+_MOST_WORDS_BETWEEN = 2
+
+
+def _label_with_words_between(words: Sequence[str], label: Sequence[str]) -> list[tuple[int, int]]:
+    """Where a label of three words or more is said with one or two words (a body part, an adjective) after its
+    first word: the token range of the whole."""
+    if len(label) < 3:
+        return []
+    found = []
+    for i, word in enumerate(words):
+        if word != label[0]:
+            continue
+        for between in range(1, _MOST_WORDS_BETWEEN + 1):
+            rest = i + 1 + between
+            inserted = words[i + 1 : rest]
+            if any(len(w) < 4 or w in ARTICLES or w in _OF for w in inserted):
+                break
+            if tuple(words[rest : rest + len(label) - 1]) == tuple(label[1:]):
+                found.append((i, rest + len(label) - 1))
+                break
+    return found
 
 
 #: The score of a label said with other letters for the same sounds.

@@ -38,13 +38,16 @@ from actions.state_adapter import (
     entity_values,
     latest_text,
     read_state,
+    set_by_latest_message,
     slot_events,
     slot_values,
+    starts_with_latest_message,
     time_wish_of,
     value_before_latest_message,
 )
 from actions.translate import carry_out
 from assistant.conversation import booking
+from assistant.conversation.identity import names_in_request
 from assistant.conversation.motifs import chosen_practitioner, motif_answer, motif_understood
 from assistant.conversation.slot_choice import ChoiceAnswer, alternatives, choice_answer
 from assistant.conversation.slot_choice import search_changes as new_search
@@ -132,7 +135,14 @@ class ValidateBookingForm(SafeFormValidation):
         if found is not None:
             return await hand_secretariat_only_motif(found, dispatcher, tracker)
         state = read_state(tracker, practice.timezone)
-        another = booking.another_patient(state.intent, bool(state.identity.last_name))
+        given_now = set_by_latest_message(tracker, booking.IDENTITY_SLOTS)  # "c'est Nadège Bastien, pour un rdv"
+        known_before = bool(value_before_latest_message(tracker, "last_name")) or (
+            bool(state.identity.last_name) and "last_name" not in given_now
+        )
+        named = names_in_request(state.text, state.entity_spans)  # read as two first names by the NLU
+        # a new request: the form starts, or the message names someone else ("aussi pour mon père")
+        new_request = starts_with_latest_message(tracker, "booking_form") or "relation" in state.entities
+        another = booking.another_patient(state.intent, known_before, {**given_now, **named}, new_request) or named
         return [*slot_events(**another), *await super().run(dispatcher, tracker, domain)]
 
     async def required_slots(

@@ -29,7 +29,7 @@ from actions.base import (
     form_answer,
 )
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
-from actions.handover import FORM_SLOTS, open_escalation, transfers_call
+from actions.handover import FORM_SLOTS, asked_for, open_escalation, transfers_call
 from actions.say import utter
 from actions.state_adapter import (
     already_ran_this_turn,
@@ -119,7 +119,8 @@ class ActionEscalate(SafeAction):
         confirmed = await confirm_if_yes(dispatcher, tracker) or []
         if hands_over(confirmed):
             return confirmed
-        handover = handover_for(latest_intent(tracker), triage_of(tracker))
+        asked = asked_for(tracker, await runtime.practice())  # "passez-moi Nadège": whom, for the secretary
+        handover = handover_for(latest_intent(tracker), triage_of(tracker), asked)
         if handover.acknowledgement:
             await utter(dispatcher, tracker, handover.acknowledgement)
         events = await open_escalation(

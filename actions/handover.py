@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import runtime
 from actions.say import utter
 from actions.state_adapter import caller_number, channel_of, emergency_category, read_state, transcript
-from assistant.conversation.escalation import HANDED_OVER_SLOTS, no_booking_after, summary
+from assistant.conversation.escalation import HANDED_OVER_SLOTS, no_booking_after, person_asked_for, summary
 from assistant.conversation.escalation import transfers_call as is_live_transfer
 from assistant.conversation.replies import Reply, reply
 from assistant.core.escalation import EscalationRequest
@@ -52,7 +52,7 @@ async def open_escalation(
         reason=reason,
         category=category,
         urgency=urgency,
-        understood=summary(read_state(tracker)),
+        understood=summary(read_state(tracker), asked_for(tracker, practice)),
         transcript=transcript(tracker),
         patient_id=int(verified) if verified else None,
         callback_number=callback or None,
@@ -79,6 +79,12 @@ async def open_escalation(
     # A known number fills the callback form at once; otherwise the form asks for one.
     events.append(SlotSet("phone", callback or None))
     return events
+
+
+def asked_for(tracker: Tracker, practice: Practice) -> str | None:
+    """The person the latest message asks to speak to ("passez-moi Nadège"), as the secretary reads them."""
+    state = read_state(tracker)
+    return person_asked_for(state.intent, state.entity_spans, state.text, practice)
 
 
 def transfers_call(tracker: Tracker, practice: Practice, now: Any) -> bool:

@@ -13,7 +13,14 @@ from rasa_sdk.events import SlotSet
 
 from actions import runtime
 from actions.base import Dispatcher, Domain, Events, SafeFormValidation, Slots, form_answer, read
-from actions.state_adapter import entity_value, entity_values, read_state, value_before_latest_message
+from actions.state_adapter import (
+    birth_date_said_unasked,
+    entity_value,
+    entity_values,
+    read_state,
+    starts_with_latest_message,
+    value_before_latest_message,
+)
 from actions.translate import carry_out
 from assistant.conversation import identity
 from assistant.conversation.decision import Decision
@@ -75,6 +82,22 @@ def name_answer(tracker: Tracker, slot: str, value: Any) -> Decision:
     )
 
 
+def form_starts(tracker: Tracker) -> bool:
+    """The identity form starts with the latest message, which answers none of its questions: the request
+    itself ("bonjour c'est Nadège Bastien, née le 3 mars 1980, je voudrais annuler mon rendez-vous")."""
+    asked = tracker.get_slot("requested_slot") in identity.identity_questions(None)
+    return not asked and starts_with_latest_message(tracker, "identity_form")
+
+
+def names_in_request(tracker: Tracker) -> dict[str, str]:
+    """ "bonjour c'est Nadège Bastien, née le …": the first name and surname the request that starts the form
+    gives as the caller's own, when the NLU read them as two first names (empty otherwise)."""
+    if not form_starts(tracker):
+        return {}
+    state = read_state(tracker)
+    return identity.names_in_request(state.text, state.entity_spans)
+
+
 class ValidateIdentityForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_identity_form"
@@ -82,7 +105,9 @@ class ValidateIdentityForm(SafeFormValidation):
     async def run(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Events:
         state, practice = await read(tracker)
         is_name = identity.is_a_name_answer(state.requested_slot, bool(state.triage.rules), state.text)
-        ended = identity.identity_interruption(state.intent, is_name, state.task, "motif" in state.entities)
+        ended = identity.identity_interruption(
+            state.intent, is_name, state.task, "motif" in state.entities, "time_wish" in state.entities
+        )
         if ended is not None:
             return await carry_out(dispatcher, tracker, ended, practice)
         today, option = runtime.now().date(), entity_value(tracker, "option")
@@ -101,6 +126,9 @@ class ValidateIdentityForm(SafeFormValidation):
     async def extract_last_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         """ "non pardon c'est Durant avec un t": the surname set right, whatever intent the NLU read in it;
         "prénom Marc nom Dubois": the surname said with its label at the first-name question."""
+        named = names_in_request(tracker)
+        if "last_name" in named:
+            return {"last_name": named["last_name"]}
         if entity_value(tracker, "last_name") is not None:
             return {}
         state = read_state(tracker)
@@ -112,6 +140,9 @@ class ValidateIdentityForm(SafeFormValidation):
         return {"last_name": name} if name else {}
 
     async def extract_first_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
+        named = names_in_request(tracker)
+        if "first_name" in named:
+            return {"first_name": named["first_name"]}
         if entity_value(tracker, "first_name") is not None:
             return {}
         state = read_state(tracker)
@@ -136,9 +167,10 @@ class ValidateIdentityForm(SafeFormValidation):
         return await form_answer(dispatcher, tracker, name_answer(tracker, "first_name", value))
 
     async def validate_birth_date(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
-        return await form_answer(
-            dispatcher, tracker, identity.birth_date_answer(parse_birth_date(str(value or ""), runtime.now()))
-        )
+        # the form starts with a birth date given before it: said as one, or the appointment's date?
+        unasked = birth_date_said_unasked(tracker) if form_starts(tracker) else None
+        born = parse_birth_date(str(value or ""), runtime.now())
+        return await form_answer(dispatcher, tracker, identity.birth_date_answer(born, unasked))
 
     async def validate_phone(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state = read_state(tracker)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -132,6 +132,51 @@ def value_before_latest_message(tracker: Tracker, slot: str) -> Any:
         elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
+
+
+def starts_with_latest_message(tracker: Tracker, form: str) -> bool:
+    """Whether ``form`` was not active when the patient's latest message came: it starts in this turn (Rasa shows
+    the form active already to the validation of its first turn, so ``active_loop`` cannot tell)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "active_loop":
+            return event.get("name") != form
+    return True
+
+
+def set_by_latest_message(tracker: Tracker, slots: Iterable[str]) -> dict[str, Any]:
+    """The ``slots`` the patient's latest message filled (their values now), even with the value they had."""
+    wanted, given = set(slots), {}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        name = event.get("name")
+        if event.get("event") == "slot" and name in wanted and name not in given:
+            given[str(name)] = tracker.get_slot(str(name))
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def birth_date_said_unasked(tracker: Tracker) -> str | None:
+    """The patient's message that gave the birth date its value while no form was asking anything of the
+    patient's identity or of the slots (none active, or the booking's: a request, a greeting, "c'est Nadège
+    Bastien, née le 3 mars 1980, je voudrais annuler"), or None: the date answered a question, or an action
+    stored it. Only then must it be said as a birth date: "mon rendez-vous du 20 novembre" is none."""
+    value = tracker.get_slot("birth_date")
+    if value is None:
+        return None
+    loop: str | None = None
+    said: str | None = None
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "active_loop":
+            loop = event.get("name")
+        elif kind == "user":
+            entities = (event.get("parse_data") or {}).get("entities") or []
+            if any(e.get("entity") == "birth_date" and e.get("value") == value for e in entities):
+                said = str(event.get("text") or "") if loop in (None, "booking_form") else None
+    return said
 
 
 NAME_SLOTS = ("last_name", "first_name")  # the only slots a form takes from an emergency's text

@@ -7,6 +7,7 @@ arranges. The action reads the answer (the French toolkit understands it) and sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -222,13 +223,24 @@ def plural(name: str) -> str:
     return f"{word} {rest}".strip()
 
 
-def another_patient(intent: str | None, identity_known: bool) -> dict[str, Any]:
+def another_patient(
+    intent: str | None, identity_known: bool, given_now: Mapping[str, Any] | None = None, new_request: bool = True
+) -> dict[str, Any]:
     """A second booking request in the conversation starts without the first patient's identity.
 
     Phone QA: "il faudrait aussi un rendez-vous pour mon père" was read back "pour Marc Fontaine", the
     caller, with his birth date. A plain "oui" would have booked for the wrong person.
+
+    ``identity_known``: an identity was given *before* this message; ``given_now``: the identity this very
+    message gives ("c'est Nadège Bastien, née le 3 mars 1980, pour un rendez-vous demain"), which is the
+    patient's and is kept (QA: the first message's name was emptied by its own booking request and asked again).
+    ``new_request``: the booking form starts with this message, or it names someone else ("aussi pour mon
+    père"); an answer to one of the form's questions that reads as a booking request ("un rendez-vous pour
+    un vaccin", after "c'est Nadège Bastien, je voudrais un rendez-vous") is no second request.
     """
-    return dict.fromkeys(IDENTITY_SLOTS) if intent == "book_appointment" and identity_known else {}
+    if intent != "book_appointment" or not identity_known or not new_request:
+        return {}
+    return {**dict.fromkeys(IDENTITY_SLOTS), **{k: v for k, v in (given_now or {}).items() if k in IDENTITY_SLOTS}}
 
 
 def secretariat_handover(found: SecretariatMotif) -> Decision:

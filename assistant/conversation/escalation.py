@@ -5,18 +5,22 @@ Pure: the actions read the state, call these, record the escalation and say the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.conversation.decision import Decision, Handover
+from assistant.conversation.decision import ANY_PRACTITIONER, Decision, Handover
+from assistant.conversation.identity import NAME_ENTITIES
 from assistant.conversation.replies import Reply, reply, say
 from assistant.conversation.state import ConversationState, Triage
 from assistant.core.escalation import IDENTITY_KEY
-from assistant.core.model import Channel, EmergencyNumbers, Practice
+from assistant.core.model import Channel, EmergencyNumbers, Practice, Practitioner
 from assistant.core.secretariat import is_staffed
+from assistant.language.fr.choices import resolve_practitioner
+from assistant.language.fr.names import clean_name
 from assistant.language.fr.phone import NO_PHONE
+from assistant.language.fr.requests import asks_for_the_desk, name_asked_for
 
 #: What a hand-over or an emergency empties: the form in progress and the request's answers.
 HANDED_OVER_SLOTS = ("requested_slot", "chosen_slot", "proposed_slots", "time_wish", "motif", "practitioner")
@@ -43,10 +47,15 @@ ACKNOWLEDGEMENTS = {
 }
 
 
-def handover_for(intent: str | None, triage: Triage) -> Handover:
-    """The hand-over a request calls for: by its intent, unless the red-flag rules found it urgent."""
+def handover_for(intent: str | None, triage: Triage, asked_for: str | None = None) -> Handover:
+    """The hand-over a request calls for: by its intent, unless the red-flag rules found it urgent.
+
+    ``asked_for``: the person a request for someone names (:func:`person_asked_for`), in its reason:
+    « Demande à parler à Dr Nadège Bastien » (QA: the secretary read « Demande à parler au secrétariat »)."""
     category, urgency = INTENT_POLICY.get(intent or "", ("human", "routine"))
     reason = say(f"reason.{intent}") if intent in INTENT_POLICY else say("reason.other")
+    if intent == "request_human" and asked_for:
+        reason = say("reason.request_person", who=asked_for)
     if triage.category == "urgent":
         return Handover("; ".join(triage.reasons) or reason, "urgent", "urgent", "no_medical_advice")
     if intent in ACKNOWLEDGEMENTS or category == "sensitive":
@@ -219,14 +228,68 @@ def callback_changed(escalation_id: int | None, phone: str | None, words: int) -
     return Decision({"phone": number}, said, follow="utter_anything_else", callback_number=number)
 
 
-def summary(state: ConversationState) -> dict[str, str]:
+def practitioner_display(practitioner: Practitioner) -> str:
+    """A practitioner as the secretary reads them: "Dr Nadège Bastien"."""
+    return f"{practitioner.title} {practitioner.name}".strip()
+
+
+def _person(words: str, practice: Practice) -> str | None:
+    """The person ``words`` name: the practitioner's display name when the practice knows them, else the words
+    as said; None for the desk or anyone ("la secrétaire", "n'importe qui")."""
+    if asks_for_the_desk(words):
+        return None
+    found = resolve_practitioner(words, practice)
+    if found == ANY_PRACTITIONER:
+        return None
+    if found is not None:
+        return practitioner_display(practice.practitioner(found))
+    return clean_name(words) or " ".join(words.split()) or None
+
+
+def _spanned(entity: Mapping[str, Any]) -> bool:
+    return isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int)
+
+
+def person_asked_for(
+    intent: str | None, entities: Sequence[Mapping[str, Any]], text: str, practice: Practice
+) -> str | None:
+    """Whom "je voudrais parler à Nadège" or "passez-moi le docteur Bastien" asks for (QA: the hand-over lost it).
+
+    A practitioner the NLU read first (its value the practice's id, or the words said for someone the
+    practice does not know), else the first name or surname (or spaCy's person: "passez-moi Nadège" may get
+    no other) said right after the words that ask for someone
+    (:func:`~assistant.language.fr.requests.name_asked_for`; the caller's own name is no one asked for).
+    Only for a request for a person (``request_human``)."""
+    if intent != "request_human":
+        return None
+    for entity in entities:
+        if entity.get("entity") != "practitioner":
+            continue
+        value = str(entity.get("value") or "")
+        said = text[entity["start"] : entity["end"]] if _spanned(entity) else value
+        if value == ANY_PRACTITIONER:
+            continue
+        known = next((p for p in practice.practitioners if p.id == value), None)
+        if known is not None:
+            return practitioner_display(known)
+        person = _person(said or value, practice)
+        if person is not None:
+            return person
+    names = [(e["start"], e["end"]) for e in entities if e.get("entity") in NAME_ENTITIES and _spanned(e)]
+    span = name_asked_for(text, names)
+    return _person(text[span[0] : span[1]], practice) if span else None
+
+
+def summary(state: ConversationState, asked_for: str | None = None) -> dict[str, str]:
     """What the dialogue understood so far, for the secretary's written summary: no phone, no birth date.
 
     The names the patient gave are in it (checked or not: :data:`IDENTITY_KEY` says which, as the
     escalation core reads it), so that a hand-over after answers that could not be understood does not
-    start the secretary from zero. Labels from the catalogue (``summary.*``).
+    start the secretary from zero; so is the person the caller asked for (``asked_for``, see
+    :func:`person_asked_for`). Labels from the catalogue (``summary.*``).
     """
     fields = {
+        say("summary.asked_for"): asked_for,
         say("summary.motif"): state.motif,
         say("summary.practitioner"): state.practitioner,
         say("summary.task"): state.task,

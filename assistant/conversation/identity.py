@@ -19,7 +19,16 @@ from assistant.conversation.replies import reply
 from assistant.core.model import Practice, Slot
 from assistant.core.text import normalise
 from assistant.dialogue.speech import say_birth_date, say_slot
-from assistant.language.fr.names import clean_name, labelled_names, name_in_answer, name_without_other, never_a_name
+from assistant.language.fr.birth_dates import mentions_birth
+from assistant.language.fr.names import (
+    clean_name,
+    labelled_names,
+    name_in_answer,
+    name_without_other,
+    never_a_name,
+    own_name_in,
+    split_full_name,
+)
 
 NAME_SLOTS = ("last_name", "first_name")
 #: The value of the phone slot when the patient has none ("aucun").
@@ -251,8 +260,45 @@ def practitioner_word_as_name(
     return None
 
 
-def birth_date_answer(born: date | None) -> Decision:
-    """QA: asked up to ten times in a row; now once again, then the secretariat."""
+#: The entities that read a person's name: the NLU's, and spaCy's hint (``PER``).
+NAME_ENTITIES = ("first_name", "last_name", "PER")
+
+
+def names_in_request(text: str, entities: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The names a message that answers no name question gives as the caller's own ("bonjour c'est Nadège
+    Bastien, née le 3 mars 1980, je voudrais annuler mon rendez-vous"), first name then surname, where the NLU
+    read only one of them (QA: it read "Nadège" and "Bastien" as two first names, the first name was stored
+    « Nadège Bastien » and the surname asked again; in "c'est Alex Carpentier, né le…" it read the surname
+    only, and "Et le prénom ?" was asked). Empty when the NLU read both, or nothing to add: what the NLU read
+    is kept as it read it, and one word is no full name. ``entities``: the message's, as the NLU gave them."""
+    spanned = [e for e in entities if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    practitioners = [(e["start"], e["end"]) for e in spanned if e.get("entity") == "practitioner"]
+    # a practitioner's name is nobody's own ("Alex Carpentier a de la place demain ?", spaCy's person over it)
+    spanned = [e for e in spanned if not any(e["start"] < end and start < e["end"] for start, end in practitioners)]
+    surnames = [text[e["start"] : e["end"]] for e in spanned if e.get("entity") == "last_name"]
+    has_first_name = any(e.get("entity") == "first_name" for e in spanned)
+    if surnames and has_first_name:
+        return {}
+    own = own_name_in(text, [(e["start"], e["end"]) for e in spanned if e.get("entity") in NAME_ENTITIES])
+    if not surnames:
+        split = split_full_name(own)
+        return {"first_name": split[0], "last_name": split[1]} if split else {}
+    words, surname = (own or "").split(), surnames[0].split()
+    before = words[: len(words) - len(surname)]
+    if before and normalise(" ".join(words[len(before) :])) == normalise(surnames[0]):
+        return {"first_name": " ".join(before)}  # "Alex Carpentier", the surname read: Alex is the first name
+    return {}
+
+
+def birth_date_answer(born: date | None, said_unasked: str | None = None) -> Decision:
+    """QA: asked up to ten times in a row; now once again, then the secretariat.
+
+    ``said_unasked``: the message that gave the date while nothing asked for it (the request itself, a
+    greeting: "bonjour c'est Nadège Bastien née le 3 mars 1980, je voudrais annuler mon rendez-vous"). It is
+    the birth date only when said as one ("née le", "date de naissance"): "annuler mon rendez-vous du 20
+    novembre 2026" gives the appointment's date, and the birth date is asked, not checked against it."""
+    if born is not None and said_unasked is not None and not mentions_birth(said_unasked):
+        return Decision({"birth_date": None})
     return Decision({"birth_date": born}) if born is not None else not_understood("birth_date")
 
 
@@ -286,13 +332,17 @@ def phone_answer(
     return not_understood("phone")
 
 
-def identity_interruption(intent: str | None, name_answer: bool, task: str | None, motif_said: bool) -> Decision | None:
+def identity_interruption(
+    intent: str | None, name_answer: bool, task: str | None, motif_said: bool, time_said: bool = False
+) -> Decision | None:
     """What ends the identity form before any answer is read: an emergency (names are taken from the
     whole text, emergencies included), or a symptom as a first message ("J'ai mal au dos depuis une
-    semaine": no request to check an appointment was made, and a lookup followed, QA), which is a booking."""
+    semaine": no request to check an appointment was made, and a lookup followed, QA), which is a booking;
+    so is a time wished with no request made ("bonjour c'est Nadège Bastien née le 3 mars 1980 pour prendre
+    rdv demain", read as a mere answer: QA got « C'est à quel nom ? » and no booking)."""
     if intent == "emergency" and not name_answer:
         return Decision({"requested_slot": None}, follow="action_handle_emergency", stop_form=True)
-    if task is None and motif_said:
+    if task is None and (motif_said or time_said):
         return Decision({"requested_slot": None, "task": "book"}, follow="booking_form", stop_form=True)
     return None
 

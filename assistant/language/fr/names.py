@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.core.text import normalise
@@ -396,3 +396,41 @@ def name_without_other(name: str | None, other_names: Iterable[str | None]) -> s
     kept = [word for word in name.split() if normalise(word) not in others] or name.split()
     once = [word for index, word in enumerate(kept) if index == 0 or normalise(word) != normalise(kept[index - 1])]
     return " ".join(once)
+
+
+#: Words right before a name that give it as the caller's own, within a longer message: "bonjour c'est Nadège
+#: Bastien née le …", "je m'appelle …", "moi c'est …", "de la part de …" (a civil title may follow).
+_OWN_NAME_BEFORE = re.compile(
+    r"(?:(?:\bje m appelle|\bje suis|\bmoi c est|\bc est|\bici|\bmon nom (?:c est|est)|\bde la part de)"
+    r"|^(?:(?:bonjour|bonsoir|allo|oui|euh)\s*)*)"  # or what the message starts with: "Bonjour, Nadège Bastien, …"
+    r"(?: ?(?:madame|monsieur|mademoiselle|mme|mlle|m))?$"
+)
+
+
+def own_name_in(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    """The name a message gives as the caller's own ("bonjour c'est Nadège Bastien, née le 3 mars 1980…"), among
+    the names read in it (``spans``: character offsets; adjacent ones are one name), read by :func:`clean_name`;
+    None when no name follows words that give it as one's own."""
+    ordered = sorted((start, end) for start, end in spans if 0 <= start < end <= len(text))
+    runs: list[tuple[int, int]] = []
+    for start, end in ordered:
+        if runs and (start < runs[-1][1] or not text[runs[-1][1] : start].strip(" -")):
+            runs[-1] = (runs[-1][0], max(end, runs[-1][1]))  # adjacent or overlapping: one name
+        else:
+            runs.append((start, end))
+    for start, end in runs:
+        if _OWN_NAME_BEFORE.search(normalise(text[:start])):
+            return clean_name(text[start:end])
+    return None
+
+
+def split_full_name(name: str | None) -> tuple[str, str] | None:
+    """A full name said the usual way, first name then surname: "Nadège Bastien" → ("Nadège", "Bastien"),
+    "Anne Marie Le Gall" → ("Anne Marie", "Le Gall") (particles go with the surname); None for one word."""
+    words = (name or "").split()
+    if len(words) < 2:
+        return None
+    start = len(words) - 1
+    while start > 1 and normalise(words[start - 1]) in PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.core.text import normalise
 from assistant.language.fr.lexicon import WEEKDAYS
@@ -91,3 +92,42 @@ def asks_for_the_secretariat(text: str) -> bool:
     caller did exactly what the greeting asked.
     """
     return bool(_SECRETARIAT_ONLY.fullmatch(normalise(text)))
+
+
+#: Words right before a name that ask for that person: "parler à", "passez-moi", "joindre", "avoir", "en relation
+#: avec", with what may come between ("parler directement au docteur", "passez-moi madame").
+_ASKS_FOR_SOMEONE = re.compile(
+    r"\b(?:parler|parle|causer|passer|passez|passe|joindre|avoir|voir|relation)"
+    r"(?: (?:moi|me|nous|directement|juste|seulement|plutot|bien|a|au|avec|le|la|l|madame|monsieur|mme|mlle"
+    r"|mademoiselle|m|mr|docteur|docteure|doctoresse|dr))*$"
+)
+#: Words that ask for the desk, nobody in particular: "parler à la secrétaire", "à quelqu'un".
+_THE_DESK = frozenset(
+    {"secretariat", "secretaire", "secretaires", "standard", "standardiste", "accueil", "quelqu"}
+    | {"personne", "humain", "conseiller", "conseillere", "operateur", "operatrice", "vrai", "vraie"}
+)
+
+
+def name_asked_for(text: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where ``text`` names the person asked for, among the name ``spans`` (character offsets of the names
+    read in it): the first one right after words asking for someone ("je voudrais parler à Nadège",
+    "passez-moi madame Bastien"), with the names that follow it directly ("parler à Nadège Bastien").
+
+    A name given as the caller's own ("c'est Alex, je voudrais parler au secrétariat") asks for nobody.
+    """
+    ordered = sorted((start, end) for start, end in spans if 0 <= start < end <= len(text))
+    for index, (start, end) in enumerate(ordered):
+        if not _ASKS_FOR_SOMEONE.search(normalise(text[:start])):
+            continue
+        for next_start, next_end in ordered[index + 1 :]:
+            if next_start >= end and text[end:next_start].strip(" -"):
+                break
+            end = max(end, next_end)  # the next name, or one read twice ("Nadège", and "Nadège Bastien")
+        return start, end
+    return None
+
+
+def asks_for_the_desk(words: str) -> bool:
+    """Whether ``words``, read as a person asked for, are the desk or anyone ("la secrétaire", "quelqu'un")."""
+    folded = normalise(words)
+    return not folded or any(word in _THE_DESK for word in folded.split())

@@ -722,3 +722,15 @@ def test_a_long_label_said_with_a_body_part_inside_is_the_motif() -> None:
     # an article or a short word between is another phrase: the plain scanner
     said = [m.value for m in find_mentions("un scanner et le avec injection", vocabulary)]
     assert said == ["scan"]
+
+
+def test_a_label_whose_words_are_each_said_short_is_the_motif() -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("boudiaf", "Nour Boudiaf", "Dr", "médecin généraliste", schedule=GP),),
+        appointment_types=(
+            AppointmentType("consult", "consultation", 20, ("boudiaf",), synonyms=("consult",)),
+            AppointmentType("first", "première consultation", 30, ("boudiaf",)),
+        ),
+    )
+    said = [m.value for m in find_mentions("euh première consult pour moi", vocabulary_of(practice))]
+    assert said == ["first"]

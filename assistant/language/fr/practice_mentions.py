@@ -599,6 +599,8 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
                 score, evidence = fuzz.ratio(" ".join(window), joined) / 100, "close_label"
                 if score < 0.88 and all(len(w) > 3 for w in window) and _sounds_as(window, label.words):
                     score = CLOSE_SOUNDING_LABEL  # "drénage linfatique"
+                elif score < 0.88 and size >= 2 and all(map(_same_word, window, label.words)):
+                    score = CLOSE_SOUNDING_LABEL  # "première consult", each word the label's said short
                 elif score < 0.88:
                     continue
             else:

@@ -45,6 +45,8 @@ from assistant.language.fr.lexicon import ANY_ONE, ARTICLES, MOTIF_FILLERS
 
 PRACTITIONER = "practitioner"
 MOTIF = "motif"
+#: The evidence of a condition given as the reason (:func:`condition_mentions`), no word of the practice's.
+CONDITION = "condition"
 
 #: Titles that only a practitioner carries.
 DOCTOR_TITLES = frozenset({"docteur", "docteure", "doctoresse", "dr", "dre", "doc", "professeur", "pr", "toubib"})
@@ -724,7 +726,7 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
 def condition_mentions(text: str) -> list[Mention]:
     """The conditions given as a reason in ``text`` (:func:`assistant.language.fr.conditions.condition_spans`),
     as mentions."""
-    return [Mention(MOTIF, text[start:end], start, end, "condition", 1.0) for start, end in condition_spans(text)]
+    return [Mention(MOTIF, text[start:end], start, end, CONDITION, 1.0) for start, end in condition_spans(text)]
 
 
 def visit_evidence(mentions: Sequence[Mention], text: str, top_intent: str | None) -> list[Mention]:
@@ -1215,14 +1217,20 @@ def practice_intent(
     call the message out of scope or be unsure; naming the practice's motif or practitioner makes it a
     message about the practice: the best-ranked practice intent (:data:`PRACTICE_INTENTS`) is taken,
     booking when none is ranked. None when the model was sure of an intent that keeps its meaning, and for the
-    intents never lowered (:data:`_NEVER_LOWERED`).
+    intents never lowered (:data:`_NEVER_LOWERED`); an unsure medical question is lowered only for the practice's
+    own words, not for a condition alone ("j'ai un lumbago, c'est grave ?").
     """
     if not mentions or not ranking:
         return None
     top, confidence = ranking[0]
     if top in PRACTICE_INTENTS and confidence >= unsure_below:
         return None
-    if top not in PRACTICE_INTENTS and top not in _GIVES_WAY and (top in _NEVER_LOWERED or confidence >= unsure_below):
+    practice_said = any(m.evidence != CONDITION for m in mentions)  # not only a condition ("un lumbago")
+    if (
+        top not in PRACTICE_INTENTS
+        and top not in _GIVES_WAY
+        and (top in _NEVER_LOWERED or confidence >= unsure_below or not practice_said)
+    ):
         return None  # sure of a medical question, a result…, or an emergency, a complaint: kept
     ranked = [name for name, _ in ranking if name in PRACTICE_INTENTS]
     return ranked[0] if ranked else PRACTICE_INTENTS[0]

@@ -227,8 +227,7 @@ def test_a_message_naming_the_practices_motif_is_about_the_practice() -> None:
     assert practice_intent([("greet", 0.3), ("ask_fees", 0.2)], mentions, 0.45) == "ask_fees"
     assert practice_intent([("out_of_scope", 0.9)], mentions, 0.45) == "book_appointment"
     assert practice_intent([("ask_documents", 0.3), ("book_appointment", 0.25)], mentions, 0.45) == "ask_documents"
-    # an unsure medical question or result about the practice's motif is a question about it, not "not understood"
-    assert practice_intent([("medical_question", 0.37), ("ask_documents", 0.22)], mentions, 0.45) == "ask_documents"
+    # an unsure result or record request about the practice's motif is about it, not "not understood"
     assert practice_intent([("ask_results", 0.39), ("check_appointment", 0.3)], mentions, 0.45) == "check_appointment"
 
 
@@ -238,6 +237,7 @@ def test_a_sure_intent_or_a_message_without_the_practices_words_keeps_its_intent
     assert practice_intent([("complaint", 0.7)], mentions, 0.45) is None  # sure, and not ours to change
     assert practice_intent([("emergency", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
     assert practice_intent([("medical_question", 0.6), ("ask_documents", 0.3)], mentions, 0.45) is None
+    assert practice_intent([("medical_question", 0.37), ("ask_documents", 0.22)], mentions, 0.45) is None  # no advice
     assert practice_intent([("request_human", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
     assert practice_intent([("complaint", 0.3), ("book_appointment", 0.29)], mentions, 0.45) is None
     assert practice_intent([("out_of_scope", 0.9)], [], 0.45) is None
@@ -734,3 +734,10 @@ def test_a_label_whose_words_are_each_said_short_is_the_motif() -> None:
     )
     said = [m.value for m in find_mentions("euh première consult pour moi", vocabulary_of(practice))]
     assert said == ["first"]
+
+
+def test_a_profession_inside_a_care_the_model_read_is_the_care_not_inside_a_long_span() -> None:
+    text = "annulez ma séance kiné de jeudi"
+    assert _reconciled(text, [("motif", "séance kiné")]) == [("motif", "seance")]
+    text = "est-ce que le kiné peut faire une séance de kiné demain"
+    assert ("practitioner", "wojcik") in _reconciled(text, [("motif", "kiné peut faire une séance")])

@@ -937,7 +937,9 @@ def _professions_inside_cares(
     cares = [
         _span_of(e)
         for e in entities
-        if e.get("entity") == MOTIF and _practice_motif(e, vocabulary).get("value") in vocabulary.motif_ids
+        if e.get("entity") == MOTIF
+        and len(str(e.get("value", "")).split()) <= _CARE_WORDS  # not "infirmière peut venir à domicile"
+        and _practice_motif(e, vocabulary).get("value") in vocabulary.motif_ids
     ]
     return [
         m
@@ -945,6 +947,10 @@ def _professions_inside_cares(
         if m.evidence != "profession"
         or not any(start <= m.start and m.end <= end and (start, end) != (m.start, m.end) for start, end in cares)
     ]
+
+
+#: The most words of a care named with its profession ("séance kiné", "soins infirmiers à domicile").
+_CARE_WORDS = 4
 
 
 def _span_of(entity: dict) -> tuple[int, int]:
@@ -1202,10 +1208,11 @@ PRACTICE_INTENTS = (
 #: What the model's first intent may be, unsure or not, and still give way to a practice intent.
 _GIVES_WAY = frozenset({"out_of_scope", "nlu_fallback", "bot_challenge", "greet", "thank", "goodbye", "affirm"})
 #: Intents never turned into a practice intent, however unsure: an emergency (the triage rules have their own
-#: say), a person asked for, a complaint. Any other intent gives way when the model is unsure of it ("j'ai un
-#: stérilet, c'est gênant pour l'IRM ?", an unsure medical question, is a question about the IRM): the fallback
-#: would otherwise answer "je n'ai pas compris".
-_NEVER_LOWERED = frozenset({"emergency", "request_human", "complaint"})
+#: say), a medical question (no practice answer stands for advice: "mon pansement est mouillé, je le change
+#: moi-même ?" is better not understood, then handed over), a person asked for, a complaint. Any other intent
+#: gives way when the model is unsure of it (an unsure result or record request naming the practice's motif):
+#: the fallback would otherwise answer "je n'ai pas compris".
+_NEVER_LOWERED = frozenset({"emergency", "medical_question", "request_human", "complaint"})
 
 
 def practice_intent(
@@ -1217,8 +1224,8 @@ def practice_intent(
     call the message out of scope or be unsure; naming the practice's motif or practitioner makes it a
     message about the practice: the best-ranked practice intent (:data:`PRACTICE_INTENTS`) is taken,
     booking when none is ranked. None when the model was sure of an intent that keeps its meaning, and for the
-    intents never lowered (:data:`_NEVER_LOWERED`); an unsure medical question is lowered only for the practice's
-    own words, not for a condition alone ("j'ai un lumbago, c'est grave ?").
+    intents never lowered (:data:`_NEVER_LOWERED`); an unsure other intent is lowered only for the practice's
+    own words, not for a condition alone.
     """
     if not mentions or not ranking:
         return None
@@ -1231,7 +1238,7 @@ def practice_intent(
         and top not in _GIVES_WAY
         and (top in _NEVER_LOWERED or confidence >= unsure_below or not practice_said)
     ):
-        return None  # sure of a medical question, a result…, or an emergency, a complaint: kept
+        return None  # sure of a result, a record…, or an emergency, a medical question, a complaint: kept
     ranked = [name for name, _ in ranking if name in PRACTICE_INTENTS]
     return ranked[0] if ranked else PRACTICE_INTENTS[0]
 

@@ -741,3 +741,17 @@ def test_a_profession_inside_a_care_the_model_read_is_the_care_not_inside_a_long
     assert _reconciled(text, [("motif", "séance kiné")]) == [("motif", "seance")]
     text = "est-ce que le kiné peut faire une séance de kiné demain"
     assert ("practitioner", "wojcik") in _reconciled(text, [("motif", "kiné peut faire une séance")])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rdv pour Agathe demain matin svp",  # the patient the appointment is for
+        "c'est pour Agathe elle a de la fièvre depuis hier",
+        "bonjour je suis la maman de Agathe elle a besoin d'un vaccin",
+        "Agathe a rendez-vous demain elle ne pourra pas venir",
+    ],
+)
+def test_a_patient_with_a_practitioners_first_name_is_no_practitioner(text: str) -> None:
+    assert _practitioners(text) == []
+    assert ("first_name", "Agathe") in _reconciled(text, [("first_name", "Agathe")])

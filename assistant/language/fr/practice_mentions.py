@@ -69,7 +69,8 @@ _THIRD_PERSON = frozenset({"il", "elle"})
 _OWN_NAME_BEFORE = re.compile(
     r"(?:\bm appelle|\bappelle|\bnom (?:est|c est|de famille(?: est| c est)?|de naissance)|\bnom c est|\bau nom de"
     r"|\bnom de|\bje suis|\bmoi c est|\bici|\bc est|\bde la part de|\bmon (?:fils|mari|pere|frere|conjoint|compagnon)"
-    r"|\bma (?:fille|femme|mere|soeur|conjointe|compagne)|^nom|^prenom|\bmon nom|\bmon prenom)"
+    r"|\bma (?:fille|femme|mere|soeur|conjointe|compagne)|^nom|^prenom|\bmon nom|\bmon prenom"
+    r"|\bpour|\b(?:maman|mere|papa|pere|parents?|grand mere|grand pere|tuteur|tutrice) de)"
     r"(?: (?:madame|monsieur|mme|mr|m|mademoiselle|mlle))?$"
 )
 _OWN_NAME_AFTER = re.compile(
@@ -370,10 +371,24 @@ def _asked_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) 
     joining = 0
     while joining < len(before) and before[-1 - joining] in _ALTERNATIVES:
         joining += 1
-    if joining and joining < len(before) and before[-1] != "pas":
-        other = before[-1 - joining]
-        return any(other in (n.first_name, n.surname) for n in vocabulary.practitioners)
-    return False
+    if (
+        joining
+        and joining < len(before)
+        and before[-1] != "pas"
+        and _names_a_practitioner(before[-1 - joining], vocabulary)
+    ):
+        return True
+    # the first of two: "Nadège ou sinon Bastien"
+    after = [t.word for t in tokens[i + 1 : i + 4]]
+    joining = 0
+    while joining < len(after) and after[joining] in _ALTERNATIVES and after[joining] != "pas":
+        joining += 1
+    return 0 < joining < len(after) and _names_a_practitioner(after[joining], vocabulary)
+
+
+def _names_a_practitioner(word: str, vocabulary: PracticeVocabulary) -> bool:
+    """Whether a word is a practitioner's first name or surname, as the file writes it (folded)."""
+    return any(word in (n.first_name, n.surname) for n in vocabulary.practitioners)
 
 
 def _profession_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) -> tuple[str, int] | None:
@@ -847,9 +862,6 @@ def reconcile(
             continue
         if kind in PERSON_NAME_ENTITIES and _after_doctor_title(text, span):
             continue  # "le docteur Bastien m'a prescrit …": another doctor, not the caller
-        if kind == "first_name" and (asked_for := _practitioner_by_first_name(text, span, vocabulary, entities)):
-            entity = {**entity, "entity": PRACTITIONER, "value": asked_for}  # "vous pouvez prévenir Nadège"
-            kind = PRACTITIONER
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
             resolved = practitioner_in(str(entity["value"]), vocabulary)
             if resolved is not None and not _said_as_own_name(text, span):
@@ -974,34 +986,6 @@ def _after_doctor_title(text: str, span: tuple[int, int]) -> bool:
     if before and before[-1] in ("le", "la"):
         before = before[:-1]
     return bool(before) and before[-1] in DOCTOR_TITLES
-
-
-#: Fewest words in a message for a practitioner's first name alone to name them: a bare "Nadège" or "c'est
-#: Nadège" may answer "votre prénom ?" (the name questions read the whole answer anyway).
-_FEWEST_WORDS_FOR_A_FIRST_NAME = 4
-
-
-def _practitioner_by_first_name(
-    text: str, span: tuple[int, int], vocabulary: PracticeVocabulary, entities: Sequence[dict]
-) -> str | None:
-    """The practitioner whose first name the model read as the caller's, where the message gives it as no
-    one's own (no "je m'appelle", "mon fils …", "… à l'appareil", no surname the model read beside it):
-    "vous pouvez prévenir Nadège", "Nadège ou sinon Bastien"."""
-    words = _words_of_span(text, span)
-    if words is None:
-        return None
-    tokens, first, last = words
-    if last - first != 1 or len(tokens) < _FEWEST_WORDS_FOR_A_FIRST_NAME:
-        return None
-    ids = _first_name_at(tokens, first, vocabulary, close=True)
-    if len(ids) != 1 or _own_name(tokens, first, last) or _said_as_own_name(text, span):
-        return None
-    if any(
-        e.get("entity") == "last_name" and _adjacent(span, (int(e.get("start", -1)), int(e.get("end", -1))), text)
-        for e in entities
-    ):
-        return None
-    return ids[0]
 
 
 #: How an entity this module adds says where it comes from.

@@ -755,3 +755,7 @@ def test_a_profession_inside_a_care_the_model_read_is_the_care_not_inside_a_long
 def test_a_patient_with_a_practitioners_first_name_is_no_practitioner(text: str) -> None:
     assert _practitioners(text) == []
     assert ("first_name", "Agathe") in _reconciled(text, [("first_name", "Agathe")])
+
+
+def test_pour_que_asks_for_the_practitioner_after_it() -> None:
+    assert _practitioners("c'est pour que madame Wojcik vienne à domicile chez mon père") == ["wojcik"]

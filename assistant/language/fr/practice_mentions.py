@@ -424,6 +424,9 @@ _NOT_A_FIRST_NAME = ARTICLES | frozenset(
         "deja",
         "bien",
         "venu",
+        "que",
+        "qu",
+        "qui",
     ]
 )
 

@@ -759,3 +759,8 @@ def test_a_patient_with_a_practitioners_first_name_is_no_practitioner(text: str)
 
 def test_pour_que_asks_for_the_practitioner_after_it() -> None:
     assert _practitioners("c'est pour que madame Wojcik vienne à domicile chez mon père") == ["wojcik"]
+
+
+@pytest.mark.parametrize("text", ["Agathe et Nour ont besoin de leurs vaccins", "j'ai deux enfants Nour et Agathe"])
+def test_two_first_names_joined_by_et_are_no_practitioners(text: str) -> None:
+    assert _practitioners(text) == []

@@ -59,8 +59,9 @@ ASKING_WORDS = frozenset(
 )
 #: Verbs after which "à" asks for a person: "parler à Bastien", "passer à Nadège".
 _ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser", "demander", "dire"})
-#: Words between two names said as alternatives: "avec Nadège ou sinon Bastien", "pas Nadège plutôt Bastien".
-_ALTERNATIVES = frozenset({"ou", "et", "sinon", "plutot", "alors", "bien", "non", "pas"})
+#: Words between two names said as alternatives: "avec Nadège ou sinon Bastien", "pas Nadège plutôt Bastien"
+#: (not "et": "mes enfants Nadège et Bastien" are patients).
+_ALTERNATIVES = frozenset({"ou", "sinon", "plutot", "alors", "bien", "non", "pas"})
 #: Adverbs that may come between an asking word and the name: "voit bien", "parler directement à".
 _ADVERBS = frozenset({"bien", "toujours", "encore", "aussi", "plutot", "directement", "seulement", "juste"})
 #: Words after a first name that talk about that person: "Nadège elle travaille le samedi ?".

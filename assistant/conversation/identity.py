@@ -21,6 +21,7 @@ from assistant.core.text import normalise
 from assistant.dialogue.speech import say_birth_date, say_slot
 from assistant.language.fr.birth_dates import mentions_birth
 from assistant.language.fr.names import (
+    PARTICLES,
     clean_name,
     labelled_names,
     name_in_answer,
@@ -209,7 +210,27 @@ def first_name_answer(
         # "non pardon c'est Durant" after "Durand": the surname set right, not the first name
         return Decision({"first_name": str(earlier) if earlier else None})
     name = name_without_other(name, last_names)
-    return _kept("first_name", name, requested, earlier, corrects)
+    decision = _kept("first_name", name, requested, earlier, corrects)
+    surname = _surname_without_first_name(last_names, decision.changes.get("first_name"), requested)
+    return Decision({**decision.changes, "last_name": surname}) if surname else decision
+
+
+def _surname_without_first_name(last_names: Iterable[str], first_name: Any, requested: str | None) -> str | None:
+    """The surname kept before, without the first name the caller has just given, where the whole name was
+    said for the surname ("Nadège Leroux" to "C'est à quel nom ?", then "Nadège"): QA stored the surname
+    « Nadège Leroux » and read back « Nadège Nadège Leroux ». None where nothing is to change."""
+    if requested != "first_name" or not first_name or len(str(first_name).split()) != 1:
+        return None
+    given = normalise(str(first_name))
+    for surname in last_names:
+        words = str(surname or "").split()
+        if len(words) < 2 or given not in (normalise(words[0]), normalise(words[-1])):
+            continue
+        rest = words[1:] if normalise(words[0]) == given else words[:-1]
+        if all(normalise(word) in PARTICLES for word in rest):
+            continue  # "Le Gall" is no first name and a surname
+        return " ".join(rest)
+    return None
 
 
 def _sounds_like(name: str, other: str) -> bool:

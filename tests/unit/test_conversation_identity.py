@@ -297,3 +297,17 @@ def test_after_a_corrected_birth_date_the_identity_is_checked_once_more_at_most(
         Where("cancel", None, False, False, 2), ChangeOfMind(fixed_birth_date=date(1979, 5, 2)), PRACTICE
     )
     assert decision.said[0].id == "no_more_checks_call" and decision.follow == "utter_anything_else"
+
+
+def test_a_whole_name_said_for_the_surname_loses_the_first_name_given_next() -> None:
+    # "C'est à quel nom ?" "nadège bastien" (kept whole), then "Et le prénom ?" "nadège"
+    decision = first_name_answer("nadège", "nadège", "first_name", ["Nadège Bastien"], None, False)
+    assert decision.changes == {"first_name": "Nadège", "last_name": "Bastien"}
+    # said surname first
+    decision = first_name_answer("Nadège", "Nadège", "first_name", ["Bastien Nadège"], None, False)
+    assert decision.changes == {"first_name": "Nadège", "last_name": "Bastien"}
+    # a surname with a particle keeps it; another first name changes nothing else
+    assert first_name_answer("Le", "Le", "first_name", ["Le Gall"], None, False).changes.get("last_name") is None
+    assert first_name_answer("Alex", "Alex", "first_name", ["Nadège Bastien"], None, False).changes == {
+        "first_name": "Alex"
+    }

@@ -70,6 +70,7 @@ from assistant.language.fr.choices import (
 )
 from assistant.language.fr.motifs import resolve_motif
 from assistant.language.fr.patient_status import patient_status_of, says_who_follows
+from assistant.language.fr.practitioners import preferred_practitioner
 from assistant.language.fr.requests import is_hold_on
 from assistant.services.agenda import Actor
 
@@ -121,6 +122,15 @@ async def hand_secretariat_only_motif(
 ) -> list[EventType]:
     """Say that the secretariat arranges the motif, and pass the request on (then the callback number)."""
     return await carry_out(dispatcher, tracker, booking.secretariat_handover(found))
+
+
+def _placed_practitioner(entity: Any) -> bool:
+    """Whether an entity of the latest message is a practitioner with its place in the text."""
+    return (
+        entity.get("entity") == "practitioner"
+        and isinstance(entity.get("start"), int)
+        and isinstance(entity.get("end"), int)
+    )
 
 
 class ValidateBookingForm(SafeFormValidation):
@@ -182,7 +192,10 @@ class ValidateBookingForm(SafeFormValidation):
         state, practice = await read(tracker)
         earlier = value_before_latest_message(tracker, "practitioner")
         kept = booking.who_follows_answer(earlier, state.requested_slot, says_who_follows(state.text))
-        motif, said = current_motif(state, practice), str(value or "")
+        named = [
+            (int(e["start"]), int(e["end"]), str(e.get("value"))) for e in state.entity_spans if _placed_practitioner(e)
+        ]
+        motif, said = current_motif(state, practice), preferred_practitioner(state.text, named) or str(value or "")
         chosen = resolve_practitioner(said, practice, motif) or resolve_practitioner(state.text, practice, motif)
         anyone = resolve_practitioner(said, practice) if chosen is None else None
         decision = kept or booking.practitioner_answer(chosen, anyone, motif, state.patient_status == "new", practice)

@@ -764,3 +764,20 @@ def test_pour_que_asks_for_the_practitioner_after_it() -> None:
 @pytest.mark.parametrize("text", ["Agathe et Nour ont besoin de leurs vaccins", "j'ai deux enfants Nour et Agathe"])
 def test_two_first_names_joined_by_et_are_no_practitioners(text: str) -> None:
     assert _practitioners(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("avec Nour ou sinon Agathe", "boudiaf"),
+        ("pas Nour plutôt Agathe", "wojcik"),
+        ("ah non pas avec Nour je voulais dire Agathe", "wojcik"),
+        ("avec Nour et Agathe", None),  # neither a choice nor a correction: left to the dialogue
+        ("avec Nour", None),
+    ],
+)
+def test_the_practitioner_wanted_among_several_named(text: str, expected: str | None) -> None:
+    from assistant.language.fr.practitioners import preferred_practitioner
+
+    named = [(m.start, m.end, m.value) for m in find_mentions(text, VOCABULARY) if m.entity == "practitioner"]
+    assert preferred_practitioner(text, named) == expected

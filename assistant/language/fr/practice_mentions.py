@@ -369,15 +369,11 @@ def _asked_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) 
         return True
     if len(before) >= 2 and before[-1] == "moi" and before[-2] in _ASKING_BEFORE_A:
         return True  # "passez-moi Nadège"
+    said = [t.word for t in tokens[max(0, i - 5) : i]]  # "plutôt" is an adverb, and here joins two names
     joining = 0
-    while joining < len(before) and before[-1 - joining] in _ALTERNATIVES:
+    while joining < len(said) and said[-1 - joining] in _ALTERNATIVES:
         joining += 1
-    if (
-        joining
-        and joining < len(before)
-        and before[-1] != "pas"
-        and _names_a_practitioner(before[-1 - joining], vocabulary)
-    ):
+    if joining and joining < len(said) and said[-1] != "pas" and _names_a_practitioner(said[-1 - joining], vocabulary):
         return True
     # the first of two: "Nadège ou sinon Bastien"
     after = [t.word for t in tokens[i + 1 : i + 4]]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.core.model import Practice, Practitioner
+from assistant.core.text import normalise
 
 #: The titles a practitioner's name is said with, by gender ("" when the file does not say).
 _SPOKEN_TITLES = {
@@ -35,3 +38,28 @@ def practitioner_phrase(practice: Practice, practitioner_id: str) -> str:
     titles = _SPOKEN_TITLES.get(key)
     title = titles[practitioner_gender(practitioner)] if titles else practitioner.title
     return f"{title} {last}".strip()
+
+
+#: Words between two practitioners named in one message that make the first the one wanted ("avec Nadège ou
+#: sinon Bastien"), and those that make the last one wanted ("pas Nadège plutôt Bastien", "non pas avec Nadège,
+#: je voulais dire Bastien").
+_FIRST_OF_ALTERNATIVES = frozenset({"ou", "sinon"})
+_LAST_AFTER_CORRECTION = frozenset({"plutot", "dire", "pas", "non"})
+
+
+def preferred_practitioner(text: str, named: Sequence[tuple[int, int, str]]) -> str | None:
+    """The practitioner wanted among those a message names (``named``: start, end and id of each, in any
+    order): the first of alternatives, the last after a correction; None when fewer than two are named or the
+    words between say neither (Rasa keeps the last entity of a message for a slot: "avec Nadège ou sinon
+    Bastien" offered the second, QA)."""
+    ordered = sorted(named)
+    if len({pid for _start, _end, pid in ordered}) < 2:
+        return None
+    first, second = ordered[0], ordered[1]
+    between = set(normalise(text[first[1] : second[0]]).split())
+    before = normalise(text[max(0, first[0] - 12) : first[0]]).split()[-2:]
+    if between & {"plutot", "dire"} or "pas" in before:
+        return ordered[-1][2]
+    if between & _FIRST_OF_ALTERNATIVES and not between & _LAST_AFTER_CORRECTION:
+        return first[2]
+    return None

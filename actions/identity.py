@@ -98,6 +98,17 @@ def names_in_request(tracker: Tracker) -> dict[str, str]:
     return identity.names_in_request(state.text, state.entity_spans)
 
 
+def name_given_or_read(tracker: Tracker, slot: str) -> Slots | None:
+    """The ``slot`` name the request that starts the form gives (:func:`names_in_request`), nothing more to
+    extract ({}) when the NLU read it; None when the extractor must look for it in the words."""
+    named = names_in_request(tracker)
+    if slot in named:
+        return {slot: named[slot]}
+    if entity_value(tracker, slot) is not None:
+        return {}
+    return None
+
+
 class ValidateIdentityForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_identity_form"
@@ -126,11 +137,9 @@ class ValidateIdentityForm(SafeFormValidation):
     async def extract_last_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         """ "non pardon c'est Durant avec un t": the surname set right, whatever intent the NLU read in it;
         "prénom Marc nom Dubois": the surname said with its label at the first-name question."""
-        named = names_in_request(tracker)
-        if "last_name" in named:
-            return {"last_name": named["last_name"]}
-        if entity_value(tracker, "last_name") is not None:
-            return {}
+        given = name_given_or_read(tracker, "last_name")
+        if given is not None:
+            return given
         state = read_state(tracker)
         earlier = value_before_latest_message(tracker, "last_name")
         corrects = corrects_earlier_answer(state.text)
@@ -140,11 +149,9 @@ class ValidateIdentityForm(SafeFormValidation):
         return {"last_name": name} if name else {}
 
     async def extract_first_name(self, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
-        named = names_in_request(tracker)
-        if "first_name" in named:
-            return {"first_name": named["first_name"]}
-        if entity_value(tracker, "first_name") is not None:
-            return {}
+        given = name_given_or_read(tracker, "first_name")
+        if given is not None:
+            return given
         state = read_state(tracker)
         # "nom Dubois prénom Marc", said for the surname: QA asked "Et le prénom ?" again
         name = practitioner_word_as_name(state, await runtime.practice()) or labelled_name(state, "first_name", domain)

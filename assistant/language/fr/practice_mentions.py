@@ -813,7 +813,7 @@ def reconcile(
     ]
     kept: list[dict] = []
     for entity in entities:
-        span = (int(entity.get("start", -1)), int(entity.get("end", -1)))
+        span = _span_of(entity)
         kind = entity.get("entity")
         if kind in (PRACTITIONER, MOTIF) and _overlaps(span, [(m.start, m.end) for m in mentions if m.entity == kind]):
             continue
@@ -871,7 +871,7 @@ def reconcile(
             elif resolved is not None:
                 entity = {**entity, "value": resolved}
         kept.append(entity)
-    motif_spans = [(int(e.get("start", -1)), int(e.get("end", -1))) for e in kept if e.get("entity") == MOTIF]
+    motif_spans = [_span_of(e) for e in kept if e.get("entity") == MOTIF]
     for start, end in conditions:
         if not _overlaps((start, end), motif_spans):
             reason = {"entity": MOTIF, "value": text[start:end], "start": start, "end": end, **_LEXICON}
@@ -902,11 +902,7 @@ def _patients_named_like(
     patients: list[dict] = []
     for mention in mentions:
         names = practitioners.get(mention.value)
-        beside = [
-            e
-            for e in first_names
-            if _adjacent((mention.start, mention.end), (int(e.get("start", -1)), int(e.get("end", -1))), text)
-        ]
+        beside = [e for e in first_names if _adjacent((mention.start, mention.end), _span_of(e), text)]
         if (
             mention.entity == PRACTITIONER
             and mention.evidence == "surname"
@@ -915,11 +911,7 @@ def _patients_named_like(
             and all(normalise(str(e.get("value", ""))) != names.first_name for e in beside)
         ):
             span = (mention.start, mention.end)
-            if not any(
-                e.get("entity") in PERSON_NAME_ENTITIES
-                and _overlaps(span, [(int(e.get("start", -1)), int(e.get("end", -1)))])
-                for e in entities
-            ):
+            if not any(e.get("entity") in PERSON_NAME_ENTITIES and _overlaps(span, [_span_of(e)]) for e in entities):
                 said = text[mention.start : mention.end]
                 patients.append({"entity": "last_name", "value": said, "start": span[0], "end": span[1], **_LEXICON})
             continue

@@ -1,8 +1,9 @@
 """What the services need from storage: a unit of work and its repositories, as interfaces.
 
 The services (agenda, escalations) and the SMS worker are written against these
-protocols, never against SQLAlchemy: the composition root (:mod:`assistant.bootstrap`)
-hands them :class:`assistant.adapters.db.unit_of_work.SqlUnitOfWork`, which satisfies them.
+interfaces (an abstract unit of work, repository protocols), never against SQLAlchemy: the
+composition root (:mod:`assistant.bootstrap`) hands them
+:class:`assistant.adapters.db.unit_of_work.SqlUnitOfWork`, which implements them.
 
     with uow_factory() as uow:
         uow.appointments.add(...)
@@ -17,6 +18,7 @@ on active ``(practitioner, start)``, one open escalation per conversation) surfa
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -124,33 +126,37 @@ class OutboxRepository(Protocol):
     def count_by_delivery_status(self) -> dict[str, int]: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(abc.ABC):
     """One transaction and its repositories; only ``commit()`` keeps what was written.
 
-    The repositories are read-only properties: a plain attribute of a protocol is settable, hence
-    invariant for mypy, and the SQL unit of work's concrete repositories would no longer satisfy it.
+    An abstract base class rather than a protocol (as in *Architecture Patterns with Python*): the
+    repositories are plain attributes that the storage's unit of work sets on entering, and a
+    protocol's plain attributes would be invariant for mypy, refusing the concrete repositories.
     """
 
-    @property
-    def practices(self) -> PracticeRepository: ...
-    @property
-    def patients(self) -> PatientRepository: ...
-    @property
-    def appointments(self) -> AppointmentRepository: ...
-    @property
-    def audit(self) -> AuditRepository: ...
-    @property
-    def escalations(self) -> EscalationRepository: ...
-    @property
-    def outbox(self) -> OutboxRepository: ...
+    practices: PracticeRepository
+    patients: PatientRepository
+    appointments: AppointmentRepository
+    audit: AuditRepository
+    escalations: EscalationRepository
+    outbox: OutboxRepository
 
+    @abc.abstractmethod
     def __enter__(self) -> UnitOfWork: ...
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        self.close(exc)
+
+    @abc.abstractmethod
+    def close(self, error: BaseException | None) -> None:
+        """Roll back whatever was not committed and release the storage; ``error`` left the block, if any."""
+
+    @abc.abstractmethod
     def commit(self) -> None: ...
 
 

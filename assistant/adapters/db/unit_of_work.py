@@ -16,7 +16,6 @@ imports SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import TracebackType
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -32,14 +31,7 @@ from assistant.adapters.db.repository import (
 from assistant.services.unit_of_work import ConstraintViolation, UnitOfWork
 
 
-class SqlUnitOfWork:
-    practices: PracticeRepository
-    patients: PatientRepository
-    appointments: AppointmentRepository
-    audit: AuditRepository
-    escalations: EscalationRepository
-    outbox: OutboxRepository
-
+class SqlUnitOfWork(UnitOfWork):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Connection | None = None
@@ -55,12 +47,7 @@ class SqlUnitOfWork:
         self.outbox = OutboxRepository(self._connection)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self, error: BaseException | None) -> None:
         try:
             if self._transaction.is_active:
                 self._transaction.rollback()
@@ -68,8 +55,8 @@ class SqlUnitOfWork:
             assert self._connection is not None
             self._connection.close()
             self._connection = None
-        if isinstance(exc, IntegrityError):
-            raise ConstraintViolation(type(exc.orig).__name__) from exc
+        if isinstance(error, IntegrityError):
+            raise ConstraintViolation(type(error.orig).__name__) from error
 
     def commit(self) -> None:
         try:

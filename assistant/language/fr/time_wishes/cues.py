@@ -7,7 +7,7 @@ from datetime import time, timedelta
 
 from assistant.core.model import TimeRange
 from assistant.core.windows import END_OF_DAY
-from assistant.language.fr.lexicon import WEEKDAYS
+from assistant.language.fr.lexicon import MONTHS, WEEKDAYS
 
 WHOLE_DAY = TimeRange(time(0, 0), END_OF_DAY)
 
@@ -35,6 +35,8 @@ NOT_BEFORE_EARLIEST = re.compile(r"\b(?:pas|rien|n'est)\s+(?:(?:si|tres|trop|d'|
 
 MODIFIER_KINDS = ("soonest", "at_the_latest", "by")
 WEEKDAY_RE = "|".join(WEEKDAYS)
+MONTH_RE = "|".join(MONTHS)
+SEASON_RE = "ete|hiver|printemps|automne"
 HABITUAL = re.compile(rf"\b(?:(?:tous|toutes)\s+les\s+|les\s+|chaque\s+)?({WEEKDAY_RE})s\b|\bchaque\s+({WEEKDAY_RE})\b")
 NEXT_WEEK_START = re.compile(r"\b(?:en\s+|au\s+)?(?:tout\s+)?debut\s+de\s+(?:la\s+)?semaine\s+prochaine\b")
 NEXT_WEEK_END = re.compile(r"\b(?:en\s+|a\s+la\s+)?fin\s+de\s+(?:la\s+)?semaine\s+prochaine\b")
@@ -63,21 +65,21 @@ _NUMBER_WORDS = (
     "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|premier"
 )
 DAY_CUE = re.compile(
-    rf"\b(?:aujourd'?\s?hui|demain|apres[- ]demain|hier|{WEEKDAY_RE}|janvier|fevrier|mars|avril|mai|juin|juillet"
-    r"|aout|septembre|octobre|novembre|decembre|semaines?|week[- ]?ends?|mois|jours?|quinzaine|en\s+huit)\b"
+    rf"\b(?:aujourd'?\s?hui|demain|apres[- ]demain|hier|{WEEKDAY_RE}|{MONTH_RE}"
+    r"|semaines?|week[- ]?ends?|mois|jours?|quinzaine|en\s+huit)\b"
     r"|\b(?:ce|cet|cette)\s+(?:matin|matinee|soir|soiree|midi|apres|aprem|nuit)"
     rf"|\d{{1,2}}/\d{{1,2}}|\b(?:le|du|au)\s+(?:\d{{1,2}}|{_NUMBER_WORDS})\b"
 )
 TIME_CUE = re.compile(
     rf"\d|\b(?:heures?|midi|minuit|matin|matinee|soir|soiree|apres[- ]?midi|nuit|aujourd|demain|hier|{WEEKDAY_RE}"
-    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|semaines?|week"
-    r"|mois|jours?|journee|quinzaine|quart|demie?|prochaine?|derniere?|ete|hiver|printemps|automne|maintenant|suite|tard|tot)\b"
+    rf"|{MONTH_RE}|semaines?|week|mois|jours?|journee|quinzaine|quart|demie?|prochaine?|derniere?|{SEASON_RE}"
+    r"|maintenant|suite|tard|tot)\b"
     rf"|\b(?:le|du|au)\s+(?:{_NUMBER_WORDS})"
 )
 _AMOUNT = r"(?:(?:\d+|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|quelques|demi|et|quart)[\s-]*)+"
 RELATIVE_SHORT = re.compile(rf"\bdans\s+{_AMOUNT}(?:heures?|minutes?|min|h)\b")
 RELATIVE_DAYS = re.compile(rf"\b(?:dans|d'ici)\s+{_AMOUNT}(?:jours?|semaines?|mois|quinzaine)\b")
-SEASON = re.compile(r"^(?:ete|hiver|printemps|automne)$")
+SEASON = re.compile(rf"^(?:{SEASON_RE})$")
 SEASON_KEEP = re.compile(r"\b(?:cet|en|l'|pendant\s+l'|durant\s+l')\s*$")
 BARE_UNIT = re.compile(r"^(?:la\s+|le\s+|une\s+|un\s+)?(?:semaine|jour|mois|an|annee|journee)$")
 ORDINAL_ALONE = re.compile(r"^(?:le|la)\s+(?:premier|premiere|1er|1ere|dernier|derniere)$")

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh || exit 1
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=30 "$@"
 status=$?
 if [ "$status" -eq 5 ]; then
   echo "Aucun test n'a été exécuté : échec." >&2

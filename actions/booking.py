@@ -46,7 +46,8 @@ from actions.state_adapter import (
     value_before_latest_message,
 )
 from actions.translate import carry_out
-from assistant.conversation import booking
+from assistant.conversation import booking, slot_choice
+from assistant.conversation.decision import excluded_practitioners
 from assistant.conversation.identity import names_in_request
 from assistant.conversation.motifs import chosen_practitioner, motif_answer, motif_understood
 from assistant.conversation.slot_choice import ChoiceAnswer, alternatives, choice_answer
@@ -70,7 +71,7 @@ from assistant.language.fr.choices import (
 )
 from assistant.language.fr.motifs import resolve_motif
 from assistant.language.fr.patient_status import patient_status_of, says_who_follows
-from assistant.language.fr.practitioners import preferred_practitioner
+from assistant.language.fr.practitioners import asks_another_practitioner, preferred_practitioner
 from assistant.language.fr.requests import is_hold_on
 from assistant.services.agenda import Actor
 
@@ -87,17 +88,29 @@ def search_changes(tracker: Tracker, practice: Practice) -> dict[str, Any]:
     said = entity_value(tracker, "time_wish")
     wish = time_wish_of(said, practice.timezone)
     named = entity_value(tracker, "practitioner")
+    state = read_state(tracker, practice.timezone)
     practitioner = None
     if named is not None:
-        motif = current_motif(read_state(tracker, practice.timezone), practice)
-        practitioner = resolve_practitioner(str(named), practice, motif) or ANY_PRACTITIONER
+        practitioner = resolve_practitioner(str(named), practice, current_motif(state, practice)) or ANY_PRACTITIONER
     # the wish before this message: the form has already put the new one in the slot
     kept = (
         None
         if wish is None or booking.is_open(wish)
         else narrowed_wish(value_before_latest_message(tracker, "time_wish"), said)
     )
-    return new_search(kept, practitioner)
+    another_than = state.proposals if asks_another_practitioner(state.text) else ()  # "un autre kiné"
+    return new_search(kept, practitioner, another_than, value_before_latest_message(tracker, "practitioner"))
+
+
+async def another_practitioner_instead(dispatcher: Dispatcher, tracker: Tracker) -> Events | None:
+    """ "pas avec lui, quelqu'un d'autre" read as a request for a person or a question while the slots are read
+    out: the new search (``assistant.conversation.slot_choice.another_practitioner_instead``), or None."""
+    practice = await runtime.practice()
+    state = read_state(tracker, practice.timezone)
+    decided = slot_choice.another_practitioner_instead(
+        state.intent, state.active_form, search_changes(tracker, practice)
+    )
+    return None if decided is None else await carry_out(dispatcher, tracker, decided, practice)
 
 
 def slot_query(state: ConversationState, practice: Practice) -> SlotQuery | None:
@@ -108,7 +121,7 @@ def slot_query(state: ConversationState, practice: Practice) -> SlotQuery | None
         return None
     practitioner = resolve_practitioner(str(state.practitioner), practice, motif) if state.practitioner else None
     wish = state.time_wish or TimeWish()
-    return booking.slot_query(motif, practitioner, wish, state.patient_status == "new")
+    return booking.slot_query(motif, practitioner, wish, state.patient_status == "new", state.practitioner)
 
 
 def secretariat_only_motif(tracker: Tracker, practice: Practice) -> booking.SecretariatMotif | None:
@@ -274,6 +287,18 @@ class ActionAskChosenSlot(StateAction):
         return [SlotSet("chosen_slot", {"none": True}), SlotSet("proposed_slots", [])]
 
 
+def _another_practitioner_kept(asked: Any, events: list[dict[str, Any]]) -> list[EventType]:
+    """The search for anyone but the practitioner read out (``asked``: "n'importe quel autre kiné"), set again
+    after the validation started a new search: rasa-sdk drops a slot the form does not ask for when Rasa
+    extracted it from the message too (the entity "kiné"), whichever validator set it first."""
+    set_now = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+    if "proposed_slots" not in set_now or set_now["proposed_slots"] is not None:
+        return []
+    if not excluded_practitioners(asked) or set_now.get("practitioner") == asked:
+        return []
+    return [SlotSet("practitioner", asked)]
+
+
 class ValidateSlotChoiceForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_slot_choice_form"
@@ -284,7 +309,9 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         On the answer to the booking form's last question, "peu importe" (the practitioner) once
         erased "jeudi matin" that way, and today was proposed: the earlier wish is set back last.
         """
+        asked = search_changes(tracker, await runtime.practice()).get("practitioner")  # before the validation
         events = await super().run(dispatcher, tracker, domain)
+        events = [*events, *_another_practitioner_kept(asked, events)]
         earlier = value_before_latest_message(tracker, "time_wish")
         now = read_state(tracker).time_wish
         no_time = booking.is_no_time(now, entity_value(tracker, "practitioner"))

@@ -28,6 +28,7 @@ from actions.base import (
     StateAction,
     form_answer,
 )
+from actions.booking import another_practitioner_instead
 from actions.confirmation import confirm_if_yes, hands_over, says_yes_to_read_back
 from actions.handover import FORM_SLOTS, asked_for, open_escalation, transfers_call
 from actions.say import utter
@@ -114,6 +115,9 @@ class ActionEscalate(SafeAction):
         return "action_escalate"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        instead = await another_practitioner_instead(dispatcher, tracker)  # "pas avec lui, quelqu'un d'autre"
+        if instead is not None:
+            return instead
         # "oui. et si la fièvre monte cette nuit je fais quoi ?" to a read-back: booked first, then the
         # question goes to the secretariat (the booking was dropped without a word: phone QA).
         confirmed = await confirm_if_yes(dispatcher, tracker) or []

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.base import Dispatcher, Events, SafeAction, State, StateAction, caller_number, utter
-from actions.booking import hand_secretariat_only_motif, secretariat_only_motif
+from actions.booking import another_practitioner_instead, hand_secretariat_only_motif, secretariat_only_motif
 from actions.confirmation import confirm_if_yes, hands_over
 from actions.handover import open_escalation, transfers_call
 from actions.state_adapter import entity_value, entity_values, intent_of, previous_question, time_wish_of
@@ -84,6 +84,9 @@ class ActionAnswerInfo(StateAction):
         confirmed = await confirm_if_yes(dispatcher, tracker)
         if confirmed is not None and hands_over(confirmed):
             return confirmed  # refused (the slot was just taken…): that answer comes first
+        instead = await another_practitioner_instead(dispatcher, tracker)  # "un autre praticien", slots read out
+        if instead is not None:
+            return instead
         found = secretariat_only_motif(tracker, practice) if state.intent == "ask_practitioners" else None
         if found is not None:  # "l'infirmière peut passer à domicile ?": a motif only the secretariat arranges
             return [*(confirmed or []), *await hand_secretariat_only_motif(found, dispatcher, tracker)]

@@ -13,7 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from assistant.clock import get_timezone
-from assistant.conversation.decision import ANY_PRACTITIONER, Decision, Handover, not_understood
+from assistant.conversation.decision import (
+    ANY_PRACTITIONER,
+    Decision,
+    Handover,
+    excluded_practitioners,
+    not_understood,
+)
 from assistant.conversation.replies import Reply, reply, say
 from assistant.conversation.state import Identity
 from assistant.core.errors import TIME_REFUSALS
@@ -172,10 +178,14 @@ def is_loose(wish: TimeWish) -> bool:
     return sum((i.end - i.start for i in wish.intervals), timedelta()) > timedelta(days=1)
 
 
-def slot_query(motif: AppointmentType, practitioner: str | None, wish: TimeWish, new_patient: bool) -> SlotQuery:
+def slot_query(
+    motif: AppointmentType, practitioner: str | None, wish: TimeWish, new_patient: bool, asked: Any = None
+) -> SlotQuery:
     """Three slots for ``motif`` with ``practitioner`` (anyone when None or "any"), spread over days
-    when the wish is loose, at least half an hour (or the motif's length) apart."""
+    when the wish is loose, at least half an hour (or the motif's length) apart; anyone but those the
+    practitioner slot (``asked``) sets aside ("un autre kiné")."""
     return SlotQuery(
+        excluded_practitioner_ids=excluded_practitioners(asked),
         appointment_type_id=motif.id,
         practitioner_ids=() if practitioner in (None, ANY_PRACTITIONER) else (str(practitioner),),
         wish=wish,

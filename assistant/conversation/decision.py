@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,21 @@ class Handover:
 
 #: The value of the practitioner slot when the patient lets anyone receive them ("peu importe").
 ANY_PRACTITIONER = "any"
+#: How the practitioner slot starts when the patient wants anyone but some ("un autre kiné"): every reader of a
+#: practitioner reads it as :data:`ANY_PRACTITIONER`, the search as anyone but them (:func:`excluded_practitioners`).
+ANYONE_BUT = "any-but:"
+
+
+def anyone_but(practitioner_ids: Iterable[str]) -> str:
+    """The practitioner slot's value for anyone but ``practitioner_ids``."""
+    return ANYONE_BUT + ",".join(sorted({str(pid) for pid in practitioner_ids if pid}))
+
+
+def excluded_practitioners(value: Any) -> tuple[str, ...]:
+    """The practitioners a practitioner slot's value excludes (none but for :func:`anyone_but`'s)."""
+    if not isinstance(value, str) or not value.startswith(ANYONE_BUT):
+        return ()
+    return tuple(pid for pid in value[len(ANYONE_BUT) :].split(",") if pid)
 
 
 @dataclass(frozen=True)

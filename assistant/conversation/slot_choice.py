@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from assistant.conversation.decision import Decision, not_understood
+from assistant.conversation.decision import Decision, anyone_but, excluded_practitioners, not_understood
 from assistant.conversation.replies import Reply, reply
 from assistant.core.model import Slot
 from assistant.core.slots import SlotQuery
@@ -68,6 +68,8 @@ class ChoiceAnswer:
 def choice_answer(proposals: Sequence[Slot], answer: ChoiceAnswer, earlier_wish: Any) -> Decision:
     """The choice, or why it is none. Rasa has already put any time said into the wish: when the
     answer is not a new wish, the wish before it (``earlier_wish``) is set back."""
+    if excluded_practitioners(answer.new_search.get("practitioner")):
+        return Decision(answer.new_search)  # "un autre kiné": no choice of the first ("un") of those read out
     if answer.index is not None:
         return Decision({"chosen_slot": proposals[answer.index]})
     if answer.holds_on:
@@ -89,13 +91,39 @@ def choice_answer(proposals: Sequence[Slot], answer: ChoiceAnswer, earlier_wish:
     return not_understood("chosen_slot")
 
 
+#: What the NLU reads in a request for another practitioner while the slots are read out (QA): "un autre
+#: praticien", a question about the practitioners; "pas avec lui, quelqu'un d'autre", a request for a person.
+MISREAD_ANOTHER_PRACTITIONER = frozenset({"ask_practitioners", "request_human"})
+
+
+def another_practitioner_instead(
+    intent: str | None, form: str | None, new_search: Mapping[str, Any]
+) -> Decision | None:
+    """A new search with anyone but the practitioner of the slots read out (``new_search``, from
+    :func:`search_changes`), where the NLU read the request as a question or a request for a person: QA listed
+    the practitioners and proposed the same slots again, or handed the call over. None otherwise."""
+    if form != "slot_choice_form" or intent not in MISREAD_ANOTHER_PRACTITIONER:
+        return None
+    if not excluded_practitioners(new_search.get("practitioner")):
+        return None
+    return Decision(new_search, (reply("ok"),), follow="slot_choice_form")
+
+
 #: Neither the choice nor the proposals nor the wish: the patient is asked when again.
 NEW_WISH: Mapping[str, Any] = {"chosen_slot": None, "proposed_slots": None, "time_wish": None}
 
 
-def search_changes(new_wish: Any, practitioner: str | None) -> dict[str, Any]:
+def search_changes(
+    new_wish: Any, practitioner: str | None, another_than: Sequence[Slot] = (), asked: Any = None
+) -> dict[str, Any]:
     """A new time wish or practitioner said while a booking or a move is searched: a new search (the
-    proposals and the choice are dropped too). Empty when the message gives neither."""
+    proposals and the choice are dropped too). Empty when the message gives neither.
+
+    ``another_than``: the slots read out, when the patient asks for another practitioner than theirs ("n'importe
+    quel autre kiné", "pas avec lui"): the search is anyone but them and those already set aside (``asked``, the
+    practitioner slot), with the wish already given (QA offered the same practitioner again)."""
+    if another_than:
+        practitioner = anyone_but([*(slot.practitioner_id for slot in another_than), *excluded_practitioners(asked)])
     if new_wish is None and practitioner is None:
         return {}
     changes: dict[str, Any] = {"chosen_slot": None, "proposed_slots": None}

@@ -118,16 +118,18 @@ class SlotQuery:
     spread_days: bool = False
     new_patient: bool = False
     min_gap_minutes: int = 0  # choices on one day at least this far apart ("9 h, 9 h 30, 10 h", not "9 h, 9 h 05…")
+    excluded_practitioner_ids: tuple[str, ...] = ()  # anyone but them ("un autre kiné", after their slots)
 
 
 def eligible_practitioners(
     practice: Practice, appointment_type: AppointmentType, query: SlotQuery
 ) -> list[Practitioner]:
-    """Practitioners who do this motif, restricted to those asked for, open to new patients if needed."""
+    """Practitioners who do this motif, restricted to those asked for and not excluded, open to new patients if
+    needed."""
     wanted = set(query.practitioner_ids)
     chosen = []
     for practitioner_id in appointment_type.practitioner_ids:
-        if wanted and practitioner_id not in wanted:
+        if (wanted and practitioner_id not in wanted) or practitioner_id in query.excluded_practitioner_ids:
             continue
         practitioner = practice.practitioner(practitioner_id)
         if query.new_patient and not practitioner.accepts_new_patients:

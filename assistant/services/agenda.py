@@ -205,7 +205,8 @@ class AgendaService:
             practitioner_ids = [
                 pid
                 for pid in appointment_type.practitioner_ids
-                if not query.practitioner_ids or pid in query.practitioner_ids
+                if (not query.practitioner_ids or pid in query.practitioner_ids)
+                and pid not in query.excluded_practitioner_ids
             ]
             calendar = self._calendar(practice)
             bounds = search_bounds(practice, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.core.model import Practice, Practitioner
@@ -63,3 +64,25 @@ def preferred_practitioner(text: str, named: Sequence[tuple[int, int, str]]) -> 
     if between & _FIRST_OF_ALTERNATIVES and not between & _LAST_AFTER_CORRECTION:
         return first[2]
     return None
+
+
+#: The people a patient may ask another of: "un autre kiné", "une autre praticienne", "un autre docteur".
+_PRACTITIONER_NOUNS = (
+    r"(?:praticien(?:ne)?|kine(?:sitherapeute)?|medecin|docteure?|doc|dentiste|infirmier(?:e)?|radiologue|"
+    r"specialiste|therapeute|osteo(?:pathe)?|orthophoniste|sage femme|podologue|collegue|intervenant(?:e)?)s?"
+)
+#: "un autre kiné", "n'importe quel autre praticien", "quelqu'un d'autre", "pas avec lui", "autre que lui".
+_ANOTHER_PRACTITIONER = re.compile(
+    rf"\b(?:autres?\s+{_PRACTITIONER_NOUNS}"
+    r"|(?<!pour )(?<!parler a )(?<!moi )quelqu un d autre|n importe qui d autre|qui que ce soit d autre"
+    r"|pas (?:avec|chez) (?:lui|elle|celui la|celle la|ce (?:praticien|kine|medecin|docteur)|cette (?:praticienne|kine|docteure))"
+    r"|autre que (?:lui|elle|celui la|celle la))\b"
+)
+
+
+def asks_another_practitioner(text: str) -> bool:
+    """Whether the patient asks for another practitioner than the one whose slots were read out ("n'importe quel
+    autre kiné", "un autre praticien", "pas avec lui, quelqu'un d'autre"), not for another day or time ("un autre
+    jour"), nor for someone else as the patient ("c'est pour quelqu'un d'autre"), nor for another person to talk
+    to ("passez-moi quelqu'un d'autre")."""
+    return bool(_ANOTHER_PRACTITIONER.search(normalise(text)))

@@ -46,7 +46,12 @@ def name_interruptions(domain: Domain, slot: str) -> list[str]:
 def labelled_name(state: ConversationState, slot: str, domain: Domain) -> str | None:
     """The ``slot`` name the answer labels ("nom Dubois prénom Marc"), whichever name was asked."""
     return identity.labelled_name(
-        state.text, slot, state.requested_slot, state.intent, name_interruptions(domain, slot)
+        state.text,
+        slot,
+        state.requested_slot,
+        state.intent,
+        name_interruptions(domain, slot),
+        corrects_earlier_answer(state.text),
     )
 
 
@@ -154,7 +159,11 @@ class ValidateIdentityForm(SafeFormValidation):
             return given
         state = read_state(tracker)
         # "nom Dubois prénom Marc", said for the surname: QA asked "Et le prénom ?" again
-        name = practitioner_word_as_name(state, await runtime.practice()) or labelled_name(state, "first_name", domain)
+        name = (
+            practitioner_word_as_name(state, await runtime.practice())
+            or labelled_name(state, "first_name", domain)
+            or identity.first_name_with_surname(state.text, state.requested_slot)  # "julien bernard" for the surname
+        )
         return {"first_name": name} if name else {}
 
     async def required_slots(
@@ -177,7 +186,9 @@ class ValidateIdentityForm(SafeFormValidation):
         # the form starts with a birth date given before it: said as one, or the appointment's date?
         unasked = birth_date_said_unasked(tracker) if form_starts(tracker) else None
         born = parse_birth_date(str(value or ""), runtime.now())
-        return await form_answer(dispatcher, tracker, identity.birth_date_answer(born, unasked))
+        state = read_state(tracker)
+        names = identity.sets_names_right(state.text, state.requested_slot, corrects_earlier_answer(state.text))
+        return await form_answer(dispatcher, tracker, identity.birth_date_answer(born, unasked, names))
 
     async def validate_phone(self, value: Any, dispatcher: Dispatcher, tracker: Tracker, domain: Domain) -> Slots:
         state = read_state(tracker)

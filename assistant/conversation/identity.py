@@ -29,6 +29,7 @@ from assistant.language.fr.names import (
     never_a_name,
     own_name_in,
     split_full_name,
+    split_said_name,
 )
 
 NAME_SLOTS = ("last_name", "first_name")
@@ -87,18 +88,27 @@ def labelled_name(
     requested: str | None,
     intent: str | None = None,
     interruptions: Iterable[str] = (),
+    corrects: bool = False,
 ) -> str | None:
     """The ``slot`` name an answer to a name question labels, whichever name was asked: "nom Dubois
     prénom Marc" said for the surname gives the first name too (QA: "Et le prénom ?" was asked again and
-    the surname stored « Dubois Prénom Marc »). None without a label, away from the names, or in a
+    the surname stored « Dubois Prénom Marc »). None without a label, away from the names (but for a
+    correction at a later question of the form, ``corrects``: :func:`corrects_names`), or in a
     message that interrupts (``intent`` among ``interruptions``, the intents the name slots never take a
     message of: "je veux parler à la secrétaire, nom Dubois" goes to the secretariat)."""
-    if requested not in NAME_SLOTS or (intent in set(interruptions) - MISREAD_NAME_ANSWERS):
+    if not corrects_names(requested, corrects) or (intent in set(interruptions) - MISREAD_NAME_ANSWERS):
         return None
     labelled = labelled_names(text)
     if labelled is None:
         return None
     return labelled.last_name if slot == "last_name" else labelled.first_name
+
+
+def corrects_names(requested: str | None, corrects: bool) -> bool:
+    """Whether an answer that labels its names sets them, at ``requested``: at a name question, or at a later
+    question of the identity form when it corrects ("non Bernard c'est le nom, Julien le prénom" when the birth
+    date is asked: QA kept the names it set right the other way round)."""
+    return requested in NAME_SLOTS or (corrects and requested in identity_questions(None))
 
 
 def _labelled_answer(slot: str, text: str, requested: str | None, earlier: Any) -> Decision | None:
@@ -169,11 +179,14 @@ def last_name_answer(
     ``rules_matched``: a red-flag rule matched the message."""
     if no_name_in(text, rules_matched):
         return refused_name("last_name", requested, earlier)
-    labelled = _labelled_answer("last_name", text, requested, earlier) if requested in NAME_SLOTS else None
+    labelled = _labelled_answer("last_name", text, requested, earlier) if corrects_names(requested, corrects) else None
     if labelled is not None:
         return labelled
-    name = name_in_answer(said, "last_name")  # "dubois prénom": the entity ran over a label
     whole = name_in_answer(text, "last_name") if requested == "last_name" else None
+    split = split_said_name(whole)
+    if split is not None:  # "julien bernard": the first name first, as French callers say it
+        return _kept("last_name", split[1], requested, earlier, corrects)
+    name = name_in_answer(said, "last_name")  # "dubois prénom": the entity ran over a label
     part = normalise(name) if name else normalise(said)  # a lone particle ("Da") is no name on its own
     if part and whole and len(whole.split()) <= 3 and part in normalise(whole):
         name = whole  # "Le Gall", "Da Costa": the particle the entity left out (stored "Gall", "Da")
@@ -194,11 +207,14 @@ def first_name_answer(
     first name too ("Bernard Bernard" was read back and "Et le prénom ?" never asked: phone QA)."""
     if no_name_in(text, rules_matched):
         return refused_name("first_name", requested, earlier)
-    labelled = _labelled_answer("first_name", text, requested, earlier) if requested in NAME_SLOTS else None
+    labelled = _labelled_answer("first_name", text, requested, earlier) if corrects_names(requested, corrects) else None
     if labelled is not None:
         return labelled
     name = name_in_answer(said, "first_name")
     whole = name_in_answer(text, "last_name") if requested == "last_name" else None
+    split = split_said_name(whole)
+    if split is not None:  # "julien bernard" said for the surname: QA stored it the other way round
+        return Decision({"first_name": split[0]})
     if name and whole and normalise(name) == normalise(whole):
         return Decision({"first_name": str(earlier) if earlier else None})
     if (
@@ -213,6 +229,16 @@ def first_name_answer(
     decision = _kept("first_name", name, requested, earlier, corrects)
     surname = _surname_without_first_name(last_names, decision.changes.get("first_name"), requested)
     return Decision({**decision.changes, "last_name": surname}) if surname else decision
+
+
+def first_name_with_surname(text: str, requested: str | None) -> str | None:
+    """The first name of a whole name said for the surname, first name first as French callers say it
+    ("julien bernard" to « C'est à quel nom ? »: Julien), where the NLU read no first name in it; None when the
+    answer labels its names or its words do not tell which is which (:func:`split_said_name`)."""
+    if requested != "last_name" or labelled_names(text) is not None:
+        return None
+    split = split_said_name(clean_name(text))
+    return split[0] if split else None
 
 
 def _surname_without_first_name(last_names: Iterable[str], first_name: Any, requested: str | None) -> str | None:
@@ -311,15 +337,27 @@ def names_in_request(text: str, entities: Sequence[Mapping[str, Any]]) -> dict[s
     return {}
 
 
-def birth_date_answer(born: date | None, said_unasked: str | None = None) -> Decision:
+def sets_names_right(text: str, requested: str | None, corrects: bool) -> bool:
+    """Whether an answer to a later question of the identity form sets the names right with their labels ("non
+    Bernard c'est le nom, Julien le prénom" when the birth date is asked): no failed answer to that question."""
+    if requested in NAME_SLOTS or not corrects_names(requested, corrects):
+        return False
+    labelled = labelled_names(text)
+    return labelled is not None and (labelled.last_name is not None or labelled.first_name is not None)
+
+
+def birth_date_answer(born: date | None, said_unasked: str | None = None, names_set_right: bool = False) -> Decision:
     """QA: asked up to ten times in a row; now once again, then the secretariat.
 
     ``said_unasked``: the message that gave the date while nothing asked for it (the request itself, a
     greeting: "bonjour c'est Nadège Bastien née le 3 mars 1980, je voudrais annuler mon rendez-vous"). It is
     the birth date only when said as one ("née le", "date de naissance"): "annuler mon rendez-vous du 20
-    novembre 2026" gives the appointment's date, and the birth date is asked, not checked against it."""
+    novembre 2026" gives the appointment's date, and the birth date is asked, not checked against it.
+    ``names_set_right``: the answer sets the names right instead (:func:`sets_names_right`)."""
     if born is not None and said_unasked is not None and not mentions_birth(said_unasked):
         return Decision({"birth_date": None})
+    if born is None and names_set_right:  # the names set right: noted, and the birth date asked again
+        return Decision({"birth_date": None}, (reply("noted_but_not_this"),))
     return Decision({"birth_date": born}) if born is not None else not_understood("birth_date")
 
 

@@ -10,7 +10,7 @@ deuxième"), yes and no, hesitations ("euh"), a question ("pouvez-vous répéter
 :func:`clean_name` then returns None and the form asks again (then hands over: see
 ``assistant.dialogue.failures``).
 
-Pure: no Rasa, no I/O. Every reading of a name (the identity form, a lone name taken for an
+Pure: no Rasa, no I/O but its packaged list of common first names (``first_names_fr.txt``, read once). Every reading of a name (the identity form, a lone name taken for an
 emergency, a practitioner's first name that is the patient's) goes through :func:`clean_name`.
 """
 
@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from assistant.core.text import normalise
 from assistant.language.fr.lexicon import is_hesitation
@@ -356,6 +358,9 @@ def labelled_names(text: str) -> LabelledNames | None:
         return None
     if never_a_name(text):
         return LabelledNames()
+    after_names = _labels_after_names(said, labels)
+    if after_names is not None:
+        return LabelledNames(after_names.get("last_name"), after_names.get("first_name"))
     names: dict[str, str | None] = {}
     for index, label in enumerate(labels):
         end = labels[index + 1].start() if index + 1 < len(labels) else len(said)
@@ -369,6 +374,29 @@ def labelled_names(text: str) -> LabelledNames | None:
         other = "first_name" if "last_name" in kinds else "last_name"
         names[other] = clean_name(before)
     return LabelledNames(names.get("last_name"), names.get("first_name"))
+
+
+#: What joins a name to its label said after it: "Bernard c'est le nom", "Julien ça c'est mon prénom", "et Marc le prénom".
+_LINK_BEFORE_LABEL = re.compile(r"(?:(?<=\s)|^)(?:(?:et\s+)?(?:ça|ca)\s+)?(?:c'est|c\s+est|est)\s*$", re.IGNORECASE)
+_AND_BEFORE_NAME = re.compile(r"^[\s,.]*(?:et|puis)\s+", re.IGNORECASE)
+
+
+def _labels_after_names(said: str, labels: Sequence[re.Match[str]]) -> dict[str, str] | None:
+    """The names of an answer that says each label after its name ("non Bernard c'est le nom, Julien le
+    prénom": QA stored the surname « Julien », the name read after the label), or None when the answer is
+    not said so: something follows its last label, or a label has no name before it."""
+    if normalise(said[labels[-1].end() :]).strip():
+        return None
+    names: dict[str, str] = {}
+    start = 0
+    for label in labels:
+        segment = _AND_BEFORE_NAME.sub("", _LINK_BEFORE_LABEL.sub("", said[start : label.start()].rstrip(" ,.")))
+        name = clean_name(segment)
+        if name is None:
+            return None
+        names[str(label.lastgroup)] = name
+        start = label.end()
+    return names
 
 
 def name_in_answer(text: str, which: str) -> str | None:
@@ -434,3 +462,34 @@ def split_full_name(name: str | None) -> tuple[str, str] | None:
     while start > 1 and normalise(words[start - 1]) in PARTICLES:
         start -= 1
     return " ".join(words[:start]), " ".join(words[start:])
+
+
+#: Common first names of French callers (``first_names_fr.txt``, one a line).
+FIRST_NAMES_FILE = Path(__file__).resolve().parent / "first_names_fr.txt"
+
+
+@cache
+def _known_first_names() -> frozenset[str]:
+    lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalise(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_known_first_name(word: str) -> bool:
+    """Whether ``word`` is a common French first name ("Julien", "nadege", "Jean-Pierre")."""
+    return normalise(word) in _known_first_names()
+
+
+def split_said_name(name: str | None) -> tuple[str, str] | None:
+    """(first name, surname) of a whole name said for the surname, in the order French callers say it: the first
+    name first when the first word is a known first name ("julien bernard" → ("Julien", "Bernard"), whatever
+    the second word may also be), the surname first when only the last word is one ("Lemaire Adrien"); None
+    when the words do not tell (neither is a known first name: "Le Gall", "Da Costa", "Dupont Durand")."""
+    words = (name or "").split()
+    if len(words) < 2:
+        return None
+    if is_known_first_name(words[0]):
+        return split_full_name(name)
+    surname = words[:-1]  # one word, or one after its particles ("Le Gall"): "Garnier, avec X" is no name
+    if is_known_first_name(words[-1]) and all(normalise(word) in PARTICLES for word in surname[:-1]):
+        return words[-1], " ".join(surname)
+    return None

@@ -781,3 +781,86 @@ def test_the_practitioner_wanted_among_several_named(text: str, expected: str | 
 
     named = [(m.start, m.end, m.value) for m in find_mentions(text, VOCABULARY) if m.entity == "practitioner"]
     assert preferred_practitioner(text, named) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        # the model read only the surname, or the whole name as one first name, or two surnames
+        ("je m'appelle Julien Dufresne et je voudrais un rdv", [("last_name", "Dufresne")], ("Julien", "Dufresne")),
+        ("Julien Dufresne né le 5 avril 1992", [("first_name", "Julien Dufresne")], ("Julien", "Dufresne")),
+        ("Julien Dufresne", [("last_name", "Julien"), ("last_name", "Dufresne")], ("Julien", "Dufresne")),
+        ("c'est pour mon fils Lucas Dufresne", [], ("Lucas", "Dufresne")),
+        ("oui Julien Dufresne à l'appareil", [], ("Julien", "Dufresne")),
+        # the surname first, where only the second word is a first name
+        ("bonjour c'est Dufresne Nadine je voudrais décaler", [("last_name", "Dufresne")], ("Nadine", "Dufresne")),
+        # a practitioner's first name is the caller's too when the words make it theirs
+        ("je m'appelle Agathe Dufresne", [("last_name", "Dufresne")], ("Agathe", "Dufresne")),
+    ],
+)
+def test_a_whole_name_given_as_the_callers_is_split_first_name_then_surname(
+    text: str, model: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    read = _reconciled(text, model)
+    first, last = expected
+    assert ("first_name", first) in read and ("last_name", last) in read
+    assert not [kind for kind, _ in read if kind == "practitioner"]
+    assert len([kind for kind, _ in read if kind in ("first_name", "last_name")]) == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["mon prénom c'est Agathe", "un vaccin pour mon fils Agathe", "le rdv de Agathe mon fils est lundi"]
+)
+def test_a_lone_first_name_said_as_the_callers_or_a_relatives_is_a_first_name(text: str) -> None:
+    assert _reconciled(text, []) == [("first_name", "Agathe")]
+
+
+@pytest.mark.parametrize(
+    ("text", "practitioner"),
+    [
+        ("un rdv avec Agathe Wojcik samedi", "wojcik"),  # a practitioner's whole name stays the practitioner
+        ("c'est Agathe Wojcik qui me suit", "wojcik"),
+        ("je suis en retard de dix minutes prévenez Agathe", "wojcik"),
+    ],
+)
+def test_a_practitioner_named_whole_or_asked_for_is_no_callers_name(text: str, practitioner: str) -> None:
+    read = _reconciled(text, [])
+    assert read == [("practitioner", practitioner)]
+
+
+@pytest.mark.parametrize(
+    "text", ["c'est pour Julien demain", "Julien pour un vaccin", "je suis Julien et je voudrais un rdv"]
+)
+def test_a_first_name_beside_a_word_of_the_sentence_makes_no_surname(text: str) -> None:
+    assert not [kind for kind, _ in _reconciled(text, []) if kind == "last_name"]
+
+
+def test_a_condition_spelt_like_a_motif_label_is_the_condition() -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("petit", "Luc Petit", "M.", "infirmier", schedule=GP),),
+        appointment_types=(AppointmentType("inj", "injection", 15, ("petit",)),),
+    )
+    vocabulary = vocabulary_of(practice)
+    said = "bonjour je voudrais un rendez-vous pour une infection urinaire"
+    assert _reconciled(said, [], vocabulary) == [("motif", "infection urinaire")]
+    assert _reconciled("c'est pour une injection", [], vocabulary) == [("motif", "inj")]
+
+
+def test_what_a_vaccine_protects_against_is_no_reason() -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("petit", "Luc Petit", "M.", "infirmier", schedule=GP),),
+        appointment_types=(AppointmentType("vacc", "vaccination", 15, ("petit",), synonyms=("rappel de vaccin",)),),
+    )
+    text = "un créneau pour un rappel de vaccin contre le tétanos"
+    assert _reconciled(text, [("motif", "tétanos")], vocabulary_of(practice)) == [("motif", "vacc")]
+
+
+def test_a_paper_beside_the_motif_it_is_for_is_no_second_motif() -> None:
+    text = "mon ordonnance est finie il me faut un renouvellement"
+    assert _reconciled(text, [("motif", "ordonnance")]) == [("motif", "renouv")]
+    # alone, the paper of a practice's motif still tells it
+    assert _reconciled("c'est pour mon ordonnance", [("motif", "ordonnance")]) == [("motif", "renouv")]
+
+
+def test_a_hesitation_before_a_first_name_is_no_surname() -> None:
+    assert _reconciled("euh Agathe elle travaille le samedi", []) == [("practitioner", "wojcik")]

@@ -73,6 +73,7 @@ CONDITIONS = (
     "conjonctivite",
     "cystite",
     "infection urinaire",
+    "infection",
     "gastro",
     "gastro enterite",
     "grippe",
@@ -211,6 +212,12 @@ _NOT_A_NAME = frozenset({"la", "le", "les", "l", "depuis", "qui", "et", "mais", 
 _PROTECTED_AGAINST = re.compile(
     r"(?:\bcontre|\banti|\bvaccins?\s+(?:de\s+la|du|de\s+l'|de|d'))[\s-]*(?:la\s+|le\s+|les\s+|l')?$"
 )
+
+
+def protected_against(text: str, start: int) -> bool:
+    """Whether the words of ``text`` from ``start`` are what a vaccine protects against ("un rappel de vaccin
+    contre le [tétanos]"): no condition of the patient's, no reason of its own."""
+    return bool(_PROTECTED_AGAINST.search(fold_keeping_offsets(text[:start])))
 
 
 def condition_spans(text: str) -> list[tuple[int, int]]:

@@ -479,6 +479,34 @@ def is_known_first_name(word: str) -> bool:
     return normalise(word) in _known_first_names()
 
 
+#: Words that end a name said inside a sentence ("je m'appelle Anna et je voudrais…", "c'est Anna pour…").
+_ENDS_A_NAME = frozenset(
+    {
+        "et", "ou", "pour", "avec", "chez", "par", "sur", "dans", "en", "a", "au", "aux", "de", "du", "des", "d",
+        "un", "une", "mon", "ma", "mes", "ton", "ta", "son", "sa", "ses", "notre", "votre", "il", "elle", "on",
+        "ils", "elles", "me", "m", "te", "t", "se", "s", "ne", "n", "y", "ce", "c", "mais", "donc", "si",
+        "comme", "ai", "as", "avons", "avez", "ont", "sont", "es", "etre", "avoir", "fait", "peut",
+        "voudrait", "voudrions", "souhaite", "souhaiterais", "aimerais", "appelle", "appelait", "nee",
+        "le", "la", "les", "l", "qui", "que", "qu", "dont", "quand", "alors", "aussi", "encore", "bien",
+        "tres", "plus", "moins", "tout", "tous", "toute", "toutes", "car", "puis", "ensuite",
+    }
+)  # fmt: skip
+
+
+def could_be_surname(word: str) -> bool:
+    """Whether a word said after a first name may be a surname: letters, and no word of the sentence around a
+    name ("et", "pour", "je", "demain", "rdv")."""
+    folded = normalise(word)
+    return (
+        len(folded) >= 2
+        and folded.isalpha()
+        and folded not in _ENDS_A_NAME
+        and folded not in _NOT_NAMES
+        and folded not in _NOT_NAMES_EITHER
+        and not is_hesitation(folded)
+    )
+
+
 def split_said_name(name: str | None) -> tuple[str, str] | None:
     """(first name, surname) of a whole name said for the surname, in the order French callers say it: the first
     name first when the first word is a known first name ("julien bernard" → ("Julien", "Bernard"), whatever

@@ -40,8 +40,9 @@ from rapidfuzz.distance import JaroWinkler
 
 from assistant.core.model import Practice, Practitioner
 from assistant.core.text import fold_keeping_offsets, normalise
-from assistant.language.fr.conditions import BODY_PARTS, condition_spans, names_no_reason
+from assistant.language.fr.conditions import BODY_PARTS, condition_spans, names_no_reason, protected_against
 from assistant.language.fr.lexicon import ANY_ONE, ARTICLES, MOTIF_FILLERS
+from assistant.language.fr.names import could_be_surname, is_known_first_name
 
 PRACTITIONER = "practitioner"
 MOTIF = "motif"
@@ -55,7 +56,7 @@ CIVIL_TITLES = frozenset({"madame", "mme", "monsieur", "m", "mr", "mademoiselle"
 #: Words before a name that ask for a person: "avec", "chez", "voir"...
 ASKING_WORDS = frozenset(
     {"avec", "chez", "voir", "voit", "vois", "voient", "verra", "vu", "consulter", "consulte", "aupres", "par"}
-    | {"rencontrer", "revoir", "revoit", "prevenir", "previent", "dire"}
+    | {"rencontrer", "revoir", "revoit", "prevenir", "previent", "prevenez", "previens", "dire"}
 )
 #: Verbs after which "à" asks for a person: "parler à Bastien", "passer à Nadège".
 _ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser", "demander", "dire"})
@@ -446,6 +447,86 @@ def _own_name(tokens: Sequence[_Token], start: int, end: int) -> bool:
     return False
 
 
+#: Words after which a lone first name is surely the caller's or a relative's: "je m'appelle Anna", "prénom
+#: Anna", "mon fils Noah", "c'est pour ma fille Léa" (a bare "c'est Anna" may answer "avec qui ?").
+_OWN_FIRST_NAME_BEFORE = re.compile(
+    r"(?:\bm appelle|\bs appelle|\bprenom(?: (?:c est|est))?"
+    r"|\b(?:mon|ma) (?:fils|fille|bebe|garcon|enfant|mari|femme|pere|mere|frere|soeur|conjoint|conjointe))$"
+)
+#: Words after a lone first name that make it the caller's relative: "le rendez-vous de Bastien mon fils".
+_OWN_FIRST_NAME_AFTER = re.compile(r"^(?:mon|ma) (?:fils|fille|bebe|garcon|enfant|mari|femme|conjoint|conjointe)\b")
+#: Particles said between a first name and the rest of a surname: "Alex Van der Berg", "Erwan Le Gall".
+_SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "ter", "le", "la", "da", "dos", "el", "ben", "bou", "mac"})
+
+
+def names_said(text: str, mentions: Sequence[Mention]) -> list[dict]:
+    """The caller's (or a relative's) names said whole where the words around make them theirs: "je m'appelle
+    Anna Durand", "c'est Durand Anna à l'appareil", "pour mon fils Noah", a whole name answered alone ("Anna
+    Durand né le…"); a first name and a surname as entities (dicts as Rasa writes them).
+
+    The model often reads such a name as one first name, or as two last names, or misses a first name that a
+    practitioner also carries; a common first name (:func:`assistant.language.fr.names.is_known_first_name`)
+    beside a word that may be a surname tells the two apart in the order French callers say them. A
+    practitioner's whole name ("c'est Anna Durand qui…" where Dr Anna Durand works) is left to the mentions.
+    """
+    tokens = _tokens(text)
+    taken = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in ("full_name", "title")]
+    found: list[dict] = []
+    i = 0
+    while i < len(tokens):
+        first_end = i + 1
+        if first_end < len(tokens) and text[tokens[i].end : tokens[first_end].start] == "-":
+            if is_known_first_name(f"{tokens[i].word}-{tokens[first_end].word}"):
+                first_end += 1  # "Anne-Laure"
+        words = [t.word for t in tokens]
+        before = " ".join(words[max(0, i - 5) : i])
+        rest = first_end
+        while rest < len(tokens) - 1 and words[rest] in _SURNAME_PARTICLES:
+            rest += 1
+        surname_end = rest + 1 if rest < len(tokens) and could_be_surname(words[rest]) else first_end
+        if surname_end > first_end and rest == first_end and not is_known_first_name(" ".join(words[i:first_end])):
+            # "Leroux Nadège", "Lemaire Adrien": the surname first where only the second word is a first name
+            if is_known_first_name(words[rest]) and could_be_surname(words[i]):
+                pair = (i, first_end, rest, surname_end)  # surname i..first_end, first name rest..surname_end
+                whole = (tokens[i].start, tokens[surname_end - 1].end)
+                after = " ".join(words[surname_end : surname_end + 4])
+                if (_OWN_NAME_BEFORE.search(before) or i == 0 or _OWN_NAME_AFTER.search(after)) and not _overlaps(
+                    whole, taken
+                ):
+                    found += _name_entities(text, tokens, first=pair[2:], last=pair[:2])
+                    i = surname_end
+                    continue
+            i += 1
+            continue
+        if not is_known_first_name(" ".join(words[i:first_end]).replace(" ", "-")):
+            i += 1
+            continue
+        after = " ".join(words[surname_end : surname_end + 4])
+        whole = (tokens[i].start, tokens[surname_end - 1].end)
+        if surname_end > first_end and not _overlaps(whole, taken):
+            if _OWN_NAME_BEFORE.search(before) or i == 0 or _OWN_NAME_AFTER.search(after):
+                found += _name_entities(text, tokens, first=(i, first_end), last=(first_end, surname_end))
+                i = surname_end
+                continue
+        elif surname_end == first_end and not _overlaps(whole, taken):
+            if _OWN_FIRST_NAME_BEFORE.search(before) or _OWN_FIRST_NAME_AFTER.search(after):
+                found += _name_entities(text, tokens, first=(i, first_end), last=None)
+        i = first_end
+    return found
+
+
+def _name_entities(
+    text: str, tokens: Sequence[_Token], first: tuple[int, int], last: tuple[int, int] | None
+) -> list[dict]:
+    entities = []
+    for kind, (start, end) in (("first_name", first), ("last_name", last)) if last else (("first_name", first),):
+        span = (tokens[start].start, tokens[end - 1].end)
+        entities.append(
+            {"entity": kind, "value": text[span[0] : span[1]], "start": span[0], "end": span[1], **_LEXICON}
+        )
+    return entities
+
+
 def _practitioner_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) -> list[Mention]:
     """The practitioners named, but not by the caller's own surname, however often it comes back ("je
     m'appelle Kowalska, Anna Kowalska"): only a title ("le docteur …") names the practitioner then."""
@@ -726,7 +807,9 @@ def find_mentions(text: str, vocabulary: PracticeVocabulary) -> list[Mention]:
     tokens = _tokens(text)
     if not tokens:
         return []
-    motifs = _motif_mentions(tokens, vocabulary)
+    conditions = condition_spans(text)
+    # a label spelt close to a condition's word is that condition: "infection" is no "injection"
+    motifs = [m for m in _motif_mentions(tokens, vocabulary) if m.evidence == "label" or not overlapping(m, conditions)]
     named = _practitioner_mentions(tokens, vocabulary)
     titled = [
         (m.said_from if m.said_from >= 0 else m.start, m.end) for m in named if m.evidence in ("title", "full_name")
@@ -800,6 +883,13 @@ def reconcile(
     of it ("cou" of "une bosse au cou"), and no name ("Osgood" of "une maladie d'Osgood"); a body part or a
     pain alone ("mon genou" of "la rééducation de mon genou") is no motif.
     """
+    said = names_said(text, mentions)
+    if said:  # the caller's names, said whole where the words make them theirs: they replace the model's reading
+        spans = [_span_of(e) for e in said]
+        people = (PRACTITIONER, *PERSON_NAME_ENTITIES)
+        entities = [e for e in entities if not (e.get("entity") in people and _overlaps(_span_of(e), spans))]
+        entities = [*entities, *said]
+        mentions = [m for m in mentions if not (m.entity == PRACTITIONER and overlapping(m, spans))]
     mentions, patients = _patients_named_like(mentions, entities, vocabulary, text)
     mentions = _professions_inside_cares(mentions, entities, vocabulary)
     entities = [*entities, *patients, *_own_surnames_unread(entities, mentions, vocabulary, text)]
@@ -850,8 +940,10 @@ def reconcile(
             continue  # "le kiné" where four kinés work: nobody in particular
         if kind in PERSON_NAME_ENTITIES and _profession_only(str(entity.get("value", ""))):
             continue  # "le kiné", "le radiologue" is nobody's name
-        if kind == MOTIF and _paper_only(str(entity.get("value", "")), vocabulary):
+        if kind == MOTIF and _paper_only(str(entity.get("value", "")), vocabulary, named_motifs):
             continue  # "j'ai une ordonnance pour une radio": the paper is no motif here
+        if kind == MOTIF and protected_against(text, span[0]):
+            continue  # "un rappel de vaccin contre le tétanos": what the vaccine is for, no reason
         if kind == PRACTITIONER and _overlaps(span, mention_spans):
             continue  # "kiné" of "une séance de kiné": the motif says it
         if kind == PRACTITIONER and _says_anyone(str(entity.get("value", ""))):
@@ -1141,9 +1233,11 @@ def _no_motif_in(text: str, span: tuple[int, int]) -> bool:
 _PAPERS = frozenset({"ordonnance", "ordonnances", "ordo", "ordos", "prescription", "prescriptions", "courrier"})
 
 
-def _paper_only(value: str, vocabulary: PracticeVocabulary) -> bool:
+def _paper_only(value: str, vocabulary: PracticeVocabulary, named_motifs: set[str]) -> bool:
+    """Whether a motif span says only a paper that names no motif here, or one beside a motif the message names
+    ("mon ordonnance est finie, il me faut un renouvellement": the renewal says it)."""
     words = [w for w in normalise(value).split() if w not in MOTIF_FILLERS and len(w) > 2]
-    return bool(words) and all(w in _PAPERS and w not in vocabulary.motif_words for w in words)
+    return bool(words) and all(w in _PAPERS and (w not in vocabulary.motif_words or named_motifs) for w in words)
 
 
 def _profession_only(value: str) -> bool:
@@ -1229,7 +1323,12 @@ def _same_word(said: str, label_word: str) -> bool:
     if min(len(said), len(label_word)) >= _SHARED_PREFIX and said[:_SHARED_PREFIX] == label_word[:_SHARED_PREFIX]:
         return True
     # misspelt, not another word of the same ending: "tomodensitometrie" is no "osteodensitometrie"
-    return len(said) >= 5 and said[:1] == label_word[:1] and fuzz.ratio(said, label_word) >= 85
+    return len(said) >= 5 and said[:1] == label_word[:1] and fuzz.ratio(said, label_word) >= _SAME_WORD_SPELLING
+
+
+#: How close (0–100) a word must be spelt to a motif's word to be that word: a letter left out or doubled in a
+#: long word ("mamographie"), not a letter changed in a word of nine ("infection" is no "injection": 89).
+_SAME_WORD_SPELLING = 90
 
 
 def motif_of_words(span: str, vocabulary: PracticeVocabulary) -> str | None:

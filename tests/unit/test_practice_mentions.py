@@ -864,3 +864,39 @@ def test_a_paper_beside_the_motif_it_is_for_is_no_second_motif() -> None:
 
 def test_a_hesitation_before_a_first_name_is_no_surname() -> None:
     assert _reconciled("euh Agathe elle travaille le samedi", []) == [("practitioner", "wojcik")]
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        # beside the practice's motif, other words the model read as a motif say what for, not a second motif
+        ("une consultation pour un certificat de judo", [("motif", "judo")], [("motif", "consult")]),
+        ("un renouvellement svp ordonnance du labo en main", [("motif", "labo en main")], [("motif", "renouv")]),
+        # a known condition beside it is still the reason, said with it
+        ("une séance de kiné pour une sciatique", [], [("motif", "seance"), ("motif", "sciatique")]),
+    ],
+)
+def test_beside_the_practices_motif_only_a_condition_is_a_second_motif(
+    text: str, model: list[tuple[str, str]], expected: list[tuple[str, str]]
+) -> None:
+    assert _reconciled(text, model) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        ("mon médecin traitant le docteur Dufresne m'a prescrit une écho pelvienne", [("practitioner", "Dufresne")]),
+        ("c'est le docteur Dufresne qui m'a prescrit une écho pelvienne", [("practitioner", "Dufresne")]),
+        ("ma gynécologue madame Dufresne m'a prescrit une écho pelvienne", [("last_name", "Dufresne")]),
+        ("mon kiné voudrait que je fasse une écho pelvienne", [("practitioner", "kiné")]),
+        ("le premier rendez-vous disponible pour une écho pelvienne", [("practitioner", "premier")]),
+    ],
+)
+def test_a_doctor_from_elsewhere_or_an_ordinal_is_nobody_here(text: str, model: list[tuple[str, str]]) -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("vandenberghe", "Julie Van den Berghe", "Mme", "sage-femme", schedule=GP),),
+        appointment_types=(
+            AppointmentType("echo-pelv", "échographie pelvienne", 30, ("vandenberghe",), synonyms=("écho pelvienne",)),
+        ),
+    )
+    assert _reconciled(text, model, vocabulary_of(practice)) == [("motif", "echo-pelv")]

@@ -99,6 +99,8 @@ CONDITIONS = (
     "descente d organes",
     "constipation",
     "brulures d estomac",
+    "brulure",
+    "brulures",
     "reflux",
     "insomnie",
     "acouphenes",

@@ -846,13 +846,14 @@ PERSON_NAME_ENTITIES = frozenset({"last_name", "first_name"})
 _CERTAIN = frozenset({"title", "full_name", "profession", "asked", "first_name", "surname"})
 
 
-def practitioner_in(span: str, vocabulary: PracticeVocabulary) -> str | None:
-    """The practitioner a span the model read as one names ("docteur Boudiafe", "Agathe"), or None."""
+def practitioner_in(span: str, vocabulary: PracticeVocabulary, close: float = 0.0) -> str | None:
+    """The practitioner a span the model read as one names ("docteur Boudiafe", "Agathe"), or None; a surname
+    at least ``close`` to the words (:data:`CLOSE_AFTER_TITLE` by default)."""
     tokens = _tokens(span)
     for i, token in enumerate(tokens):
         if token.word in DOCTOR_TITLES or token.word in CIVIL_TITLES or token.word in ("le", "la", "l"):
             continue
-        found = _surname_at(tokens, i, vocabulary, CLOSE_AFTER_TITLE)
+        found = _surname_at(tokens, i, vocabulary, close or CLOSE_AFTER_TITLE)
         if found is not None:
             return found[0]
         firsts = _first_name_at(tokens, i, vocabulary)
@@ -881,7 +882,11 @@ def reconcile(
     Dupuis") is the caller's last name. A condition given as the reason (:mod:`assistant.language.fr.conditions`:
     "un lumbago", "une entorse de la cheville") is a motif with its words, whole where the model read a piece
     of it ("cou" of "une bosse au cou"), and no name ("Osgood" of "une maladie d'Osgood"); a body part or a
-    pain alone ("mon genou" of "la rééducation de mon genou") is no motif.
+    pain alone ("mon genou" of "la rééducation de mon genou") is no motif. Beside a motif of the practice, the
+    model's other motif words are a reason only when they are a known condition: "un certificat pour le
+    judo", "mes séances de drainage après mon cancer du sein" say what for or since when, not a second motif.
+    A doctor who prescribed or follows the patient elsewhere ("mon médecin traitant le docteur X m'a
+    prescrit…", "mon kiné voudrait que…") is nobody here.
     """
     said = names_said(text, mentions)
     if said:  # the caller's names, said whole where the words make them theirs: they replace the model's reading
@@ -950,12 +955,16 @@ def reconcile(
             entity = {**entity, "value": ANYONE}
         if kind == MOTIF:
             entity = _practice_motif(entity, vocabulary, named_motifs)
+            if named_motifs and entity.get("value") not in vocabulary.motif_ids:
+                continue  # beside the practice's motif, other words are no reason unless a known condition
         if kind in PERSON_NAME_ENTITIES and _overlaps(span, practitioner_spans):
             continue
-        if kind in PERSON_NAME_ENTITIES and _after_doctor_title(text, span):
+        if kind in PERSON_NAME_ENTITIES and (_after_doctor_title(text, span) or _prescriber(text, span)):
             continue  # "le docteur Bastien m'a prescrit …": another doctor, not the caller
         if kind == PRACTITIONER and isinstance(entity.get("value"), str):
             resolved = practitioner_in(str(entity["value"]), vocabulary)
+            if resolved is None and (_profession_only(str(entity["value"])) or _prescriber(text, span)):
+                continue  # "mon kiné voudrait que …", "mon médecin le docteur X m'a prescrit": nobody here
             if resolved is not None and not _said_as_own_name(text, span):
                 entity = {**entity, "value": resolved}
             elif _given_as_own_name(text, span):
@@ -1140,7 +1149,7 @@ def _someone_not_a_care(entity: dict, vocabulary: PracticeVocabulary) -> bool:
     return (
         said not in vocabulary.motif_ids
         and not any(m.entity == MOTIF for m in find_mentions(said, vocabulary))
-        and practitioner_in(said, vocabulary) is not None
+        and practitioner_in(said, vocabulary, CLOSE_IN_FULL_NAME) is not None  # "main" is no "Martin"
     )
 
 
@@ -1253,12 +1262,42 @@ def _profession_of_several(value: str, vocabulary: PracticeVocabulary) -> bool:
 
 
 #: Words that name nobody on their own, when the model reads them as a practitioner.
-_NOBODY = frozenset({"le", "la", "les", "l", "de", "du", "des", "un", "une", "premier", "premiere", "disponible"})
+_NOBODY = frozenset(
+    {"le", "la", "les", "l", "de", "du", "des", "un", "une", "premier", "premiere", "disponible"}
+    | {"mon", "ma", "mes", "son", "sa", "ses", "votre", "notre"}
+)
 
 
 def _names_someone(value: str) -> bool:
+    """Whether the words (or the value: "1" for the "premier" of an option) may name a person."""
     words = normalise(value).split()
-    return bool(words) and not all(word in _NOBODY or word in DOCTOR_TITLES or word in CIVIL_TITLES for word in words)
+    return bool(words) and not all(
+        word in _NOBODY or word in DOCTOR_TITLES or word in CIVIL_TITLES or word.isdigit() for word in words
+    )
+
+
+#: Words before a doctor who is not one of the practice's: the one who prescribed, who follows the patient
+#: elsewhere ("mon médecin traitant le docteur …", "ma sage-femme madame …").
+_PRESCRIBER_BEFORE = re.compile(
+    r"\b(?:mon|ma) (?:medecin(?: traitant)?|sage femme|gyneco(?:logue)?|generaliste|rhumato(?:logue)?|orl|pediatre"
+    r"|cardiologue|dermato(?:logue)?|chirurgien(?:ne)?|specialiste|kine)(?: c est)?(?: (?:le|la))?"
+    r"(?: (?:docteur|docteure|dr|madame|monsieur|mme|m))?$"
+)
+#: Words after such a doctor: "… m'a prescrit", "… qui l'a faite", "… a écrit".
+_PRESCRIBER_AFTER = re.compile(
+    r"^(?:qui )?(?:m |l |me |nous )?(?:a|avait) (?:prescrit|fait|faite|ecrit|demande|adresse)\b"
+)
+
+
+def _prescriber(text: str, span: tuple[int, int]) -> bool:
+    """Whether a name is said as the doctor who prescribed or who follows the patient elsewhere."""
+    words = _words_of_span(text, span)
+    if words is None:
+        return False
+    tokens, first, last = words
+    before = " ".join(t.word for t in tokens[max(0, first - 6) : first])
+    after = " ".join(t.word for t in tokens[last : last + 5])
+    return bool(_PRESCRIBER_BEFORE.search(before) or _PRESCRIBER_AFTER.search(after))
 
 
 #: Intents about the practice's appointments and information: a message naming the practice's motif or

@@ -900,3 +900,17 @@ def test_a_doctor_from_elsewhere_or_an_ordinal_is_nobody_here(text: str, model: 
         ),
     )
     assert _reconciled(text, model, vocabulary_of(practice)) == [("motif", "echo-pelv")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("est-ce que Agathe pourrait me faire ma séance mardi", ["wojcik"]),
+        ("Agathe peut me prendre jeudi", ["wojcik"]),
+        ("ma fille Agathe peut venir jeudi", []),  # a relative's name
+        ("j'ai besoin d'une copie de mon ordonnance de kiné", []),  # the care prescribed, nobody in particular
+        ("je voudrais voir le kiné", ["wojcik"]),
+    ],
+)
+def test_who_is_asked_to_do_something_and_a_care_on_a_prescription(text: str, expected: list[str]) -> None:
+    assert _practitioners(text) == expected

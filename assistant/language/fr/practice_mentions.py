@@ -67,6 +67,10 @@ _ALTERNATIVES = frozenset({"ou", "sinon", "plutot", "alors", "bien", "non", "pas
 _ADVERBS = frozenset({"bien", "toujours", "encore", "aussi", "plutot", "directement", "seulement", "juste"})
 #: Words after a first name that talk about that person: "Nadège elle travaille le samedi ?".
 _THIRD_PERSON = frozenset({"il", "elle"})
+#: Words after a first name that ask what that person can do for the caller: "est-ce que Nadège pourrait me
+#: faire ma piqûre", "Bastien peut la prendre" (then the name is the practitioner's, where one has it).
+_ABLE_TO = frozenset({"peut", "pourrait", "pourra", "accepte", "accepterait", "prend", "prendrait", "recoit"})
+_WHOM = frozenset({"me", "m", "nous", "la", "le", "l", "les", "lui", "mon", "ma", "mes", "prendre", "faire", "voir"})
 #: Words after which a name is the caller's own ("je m'appelle", "au nom de", "c'est ... à l'appareil").
 _OWN_NAME_BEFORE = re.compile(
     r"(?:\bm appelle|\bappelle|\bnom (?:est|c est|de famille(?: est| c est)?|de naissance)|\bnom c est|\bau nom de"
@@ -604,6 +608,8 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
                 return mention(owners[0], i, found_profession[1], "full_name", 1.0)
     # a profession the practice has one person for: "le kiné"
     profession = _profession_at(tokens, i, vocabulary)
+    if profession is not None and i >= 2 and tokens[i - 1].word in _OF and tokens[i - 2].word in _PAPERS:
+        return None  # "une ordonnance de kiné": the care prescribed, not the person
     if profession is not None:
         ids = dict(vocabulary.professions)[profession[0]]
         if len(ids) == 1:
@@ -618,7 +624,10 @@ def _practitioner_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocab
             return mention(pid, i, end, "asked", score)
         if said not in COMMON_WORD_SURNAMES and len(said) >= 4:
             return mention(pid, i, end, "surname", score)
-    talked_about = i + 1 < len(tokens) and tokens[i + 1].word in _THIRD_PERSON
+    talked_about = i + 1 < len(tokens) and (
+        tokens[i + 1].word in _THIRD_PERSON
+        or (tokens[i + 1].word in _ABLE_TO and i + 2 < len(tokens) and tokens[i + 2].word in _WHOM)
+    )
     if asked or talked_about:
         firsts = _first_name_at(tokens, i, vocabulary, close=True)
         if len(firsts) == 1 and not _own_name(tokens, i, i + 1):

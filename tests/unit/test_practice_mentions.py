@@ -914,3 +914,13 @@ def test_a_doctor_from_elsewhere_or_an_ordinal_is_nobody_here(text: str, model: 
 )
 def test_who_is_asked_to_do_something_and_a_care_on_a_prescription(text: str, expected: list[str]) -> None:
     assert _practitioners(text) == expected
+
+
+def test_the_verb_consulter_said_of_a_practitioner_is_no_consultation() -> None:
+    practice = make_practice(
+        practitioners=(Practitioner("martin", "Paul Martin", "Dr", "médecin généraliste", schedule=GP),),
+        appointment_types=(AppointmentType("consult", "consultation", 20, ("martin",), synonyms=("consult",)),),
+    )
+    vocabulary = vocabulary_of(practice)
+    assert _reconciled("le docteur Martin consulte le samedi ?", [], vocabulary) == [("practitioner", "martin")]
+    assert ("motif", "consult") in _reconciled("une consult avec le docteur Martin", [], vocabulary)

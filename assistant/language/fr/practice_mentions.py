@@ -702,7 +702,7 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
             window = words[i : i + size]
             if tuple(window) == label.words:
                 score, evidence = 1.0, "label"
-            elif len(joined) >= 6 and window[0][:1] == label.words[0][:1]:
+            elif len(joined) >= 6 and window[0][:1] == label.words[0][:1] and not _DOES_NOT_NAME.intersection(window):
                 score, evidence = fuzz.ratio(" ".join(window), joined) / 100, "close_label"
                 if score < 0.88 and all(len(w) > 3 for w in window) and _sounds_as(window, label.words):
                     score = CLOSE_SOUNDING_LABEL  # "drénage linfatique"
@@ -729,6 +729,11 @@ def _motif_mentions(tokens: Sequence[_Token], vocabulary: PracticeVocabulary) ->
         if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
     return _said_what_for(sorted(kept, key=lambda m: m.start), tokens)
+
+
+#: Verbs spelt like a motif's word, which say what a practitioner does, not what the caller comes for: "le
+#: docteur consulte le samedi ?" ("consult" is a consultation said short).
+_DOES_NOT_NAME = frozenset({"consulte", "consultent", "consultez", "consultait", "consultera", "consultaient"})
 
 
 #: The score of a label said with a word or two between its first word and the rest ("scanner abdominal avec

@@ -924,3 +924,16 @@ def test_the_verb_consulter_said_of_a_practitioner_is_no_consultation() -> None:
     vocabulary = vocabulary_of(practice)
     assert _reconciled("le docteur Martin consulte le samedi ?", [], vocabulary) == [("practitioner", "martin")]
     assert ("motif", "consult") in _reconciled("une consult avec le docteur Martin", [], vocabulary)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("est-ce que le docteur Boudiaf peut me prendre ? sinon Agathe ça m'est égal", ["boudiaf", "wojcik"]),
+        ("je sais plus si c'est Nour ou Agathe que je vois jeudi", ["wojcik"]),
+        ("c'est possible d'avoir Agathe jeudi", ["wojcik"]),
+        ("c'est ma fille Agathe que je vois", []),
+    ],
+)
+def test_another_practitioner_offered_or_the_one_the_caller_sees(text: str, expected: list[str]) -> None:
+    assert _practitioners(text) == expected

@@ -56,7 +56,7 @@ CIVIL_TITLES = frozenset({"madame", "mme", "monsieur", "m", "mr", "mademoiselle"
 #: Words before a name that ask for a person: "avec", "chez", "voir"...
 ASKING_WORDS = frozenset(
     {"avec", "chez", "voir", "voit", "vois", "voient", "verra", "vu", "consulter", "consulte", "aupres", "par"}
-    | {"rencontrer", "revoir", "revoit", "prevenir", "previent", "prevenez", "previens", "dire"}
+    | {"rencontrer", "revoir", "revoit", "prevenir", "previent", "prevenez", "previens", "dire", "avoir"}
 )
 #: Verbs after which "à" asks for a person: "parler à Bastien", "passer à Nadège".
 _ASKING_BEFORE_A = frozenset({"parler", "parle", "passer", "passez", "adresser", "demander", "dire"})
@@ -84,7 +84,7 @@ _OWN_NAME_AFTER = re.compile(
     r"|(?:mon|ma) (?:fils|fille|mari|femme|pere|mere|frere|soeur|bebe|enfant|garcon|conjoint|conjointe))\b"
 )
 #: Words after a name that say what that person does: "c'est Nadège Bastien qui fait les frottis ?".
-_TALKED_ABOUT_AFTER = re.compile(r"^qui (?!appelle|vous appelle|parle)")
+_TALKED_ABOUT_AFTER = re.compile(r"^(?:qui (?!appelle|vous appelle|parle)|que (?:je|j|on|nous) (?:vois|voyais|dois|ai|verrai))")
 #: Surnames that are also everyday words: never a practitioner without a title or an asking word.
 COMMON_WORD_SURNAMES = frozenset(
     {
@@ -374,6 +374,8 @@ def _asked_at(tokens: Sequence[_Token], i: int, vocabulary: PracticeVocabulary) 
         return True
     if len(before) >= 2 and before[-1] == "moi" and before[-2] in _ASKING_BEFORE_A:
         return True  # "passez-moi Nadège"
+    if before and before[-1] == "sinon":
+        return True  # "… peut me prendre ? Sinon Nadège, ça m'est égal": another practitioner
     said = [t.word for t in tokens[max(0, i - 5) : i]]  # "plutôt" is an adverb, and here joins two names
     joining = 0
     while joining < len(said) and said[-1 - joining] in _ALTERNATIVES:

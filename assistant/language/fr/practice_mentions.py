@@ -84,7 +84,9 @@ _OWN_NAME_AFTER = re.compile(
     r"|(?:mon|ma) (?:fils|fille|mari|femme|pere|mere|frere|soeur|bebe|enfant|garcon|conjoint|conjointe))\b"
 )
 #: Words after a name that say what that person does: "c'est Nadège Bastien qui fait les frottis ?".
-_TALKED_ABOUT_AFTER = re.compile(r"^(?:qui (?!appelle|vous appelle|parle)|que (?:je|j|on|nous) (?:vois|voyais|dois|ai|verrai))")
+_TALKED_ABOUT_AFTER = re.compile(
+    r"^(?:qui (?!appelle|vous appelle|parle)|que (?:je|j|on|nous) (?:vois|voyais|dois|ai|verrai))"
+)
 #: Surnames that are also everyday words: never a practitioner without a title or an asking word.
 COMMON_WORD_SURNAMES = frozenset(
     {

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import runtime
 from actions.handover import open_escalation
 from actions.say import utter
-from actions.state_adapter import slot_events
+from actions.state_adapter import slot_events, slot_values, with_slots
 from assistant.conversation.decision import Decision
 
 
@@ -30,9 +30,12 @@ async def carry_out(
     events.extend(slot_events(**decision.changes))
     if decision.handover is not None:
         handover = decision.handover
+        # what the decision has just learnt is in the summary: an identity verified in this very turn (a
+        # change too close to make here: QA read « identité vérifiée : non » and no patient on the request)
+        learnt = with_slots(tracker, slot_values({k: v for k, v in decision.changes.items() if v is not None}))
         events.extend(
             await open_escalation(
-                dispatcher, tracker, handover.reason, handover.category, handover.urgency, handover.announce
+                dispatcher, learnt, handover.reason, handover.category, handover.urgency, handover.announce
             )
         )
         events.extend(slot_events(**decision.after_handover))

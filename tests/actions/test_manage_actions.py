@@ -12,6 +12,7 @@ from actions.manage import (
 )
 from assistant.conversation.replies import say
 from assistant.core.booking import BookingRequest
+from assistant.core.escalation import IDENTITY_KEY
 from assistant.core.model import Channel, Patient
 from assistant.services.agenda import Actor
 from tests.actions.conftest import make_tracker, run_action, slot_events
@@ -59,6 +60,16 @@ def test_when_nothing_can_be_changed_here_a_yes_to_anything_else_is_not_a_yes_to
     for action in (ActionPrepareMove(), ActionCancelAppointment()):
         _, said = run_action(action, make_tracker(verified, text="oui", intent="affirm"), domain)
         assert said == ["utter_listening"]
+
+
+def test_a_change_too_close_is_handed_over_with_the_identity_just_verified(container, domain):
+    """QA: "c'est X née le … je voudrais annuler mon rendez-vous de cet après-midi": the identity was checked and
+    the appointment read back, but the request read « identité vérifiée : non » with no patient on it."""
+    close = book(container, at(2026, 11, 24, 8, 30))
+    find("cancel", domain)
+    (request,) = container.escalations.list_open()
+    assert request.patient_id == close.patient_id
+    assert request.understood[IDENTITY_KEY] == "oui"
 
 
 def test_the_nearest_appointment_is_offered_when_it_can_be_changed(container, domain):

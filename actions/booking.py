@@ -299,6 +299,28 @@ def _another_practitioner_kept(asked: Any, events: list[dict[str, Any]]) -> list
     return [SlotSet("practitioner", asked)]
 
 
+def _validated_before_candidates(tracker: Tracker, slot: str) -> Any:
+    """The value the booking form's validation gave ``slot`` in this turn, where Rasa sends the message's own
+    extraction again as a candidate of the slot choice form that starts (validated by nobody): of two motifs
+    read ("une écho de la thyroïde pour surveiller un nodule"), the booking form kept the practice's, and the
+    candidate put the reason back (QA: « Pour quel motif souhaitez-vous un rendez-vous ? »). None otherwise."""
+    candidates = tracker.slots_to_validate()
+    if slot not in candidates or not starts_with_latest_message(tracker, "slot_choice_form"):
+        return None
+    trailing = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            break
+        trailing += 1
+    for event in reversed(tracker.events[: len(tracker.events) - trailing]):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+            return value if value is not None and value != candidates[slot] else None
+    return None
+
+
 class ValidateSlotChoiceForm(SafeFormValidation):
     def name(self) -> str:
         return "validate_slot_choice_form"
@@ -312,6 +334,9 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         asked = search_changes(tracker, await runtime.practice()).get("practitioner")  # before the validation
         events = await super().run(dispatcher, tracker, domain)
         events = [*events, *_another_practitioner_kept(asked, events)]
+        motif = _validated_before_candidates(tracker, "motif")
+        if motif is not None:  # "une écho de la thyroïde pour un nodule": QA was asked the motif again
+            events.append(SlotSet("motif", motif))
         earlier = value_before_latest_message(tracker, "time_wish")
         now = read_state(tracker).time_wish
         no_time = booking.is_no_time(now, entity_value(tracker, "practitioner"))

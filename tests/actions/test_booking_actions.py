@@ -1280,3 +1280,31 @@ def test_no_with_a_birth_year_to_the_read_back_corrects_the_date_not_the_slot(co
     events, said = run_action(ActionResetChoice(), make_tracker(slots, text="Non, c'est 1967.", intent="deny"), domain)
     assert said == ["C'est corrigé : date de naissance le 2 février 1967."]
     assert slot_events(events) == {"birth_date": "1967-02-02"} and followup(events) == "action_confirm_booking"
+
+
+def test_a_reason_read_as_a_second_motif_does_not_come_back_when_the_choice_starts(container, domain):
+    """QA: "une écho de la thyroïde pour surveiller un nodule": the booking form kept the practice's motif, then
+    Rasa extracted the message again for the starting slot choice form, the reason (the model's second motif) came
+    back into the slot unvalidated, and the patient was asked « Pour quel motif souhaitez-vous un rendez-vous ? »."""
+    text = "je voudrais un certificat pour le judo de mon fils jeudi"
+    read = [
+        {"entity": "motif", "value": "certificat-sport", "start": 15, "end": 25},
+        {"entity": "motif", "value": "judo", "start": 34, "end": 38},
+    ]
+    thursday = wish("jeudi")
+    tracker = make_tracker({"task": "book", "motif": "judo", "time_wish": thursday}, text=text, entities=read)
+    tracker.events.extend(
+        [
+            {"event": "slot", "name": "motif", "value": "judo"},  # read from the message
+            {"event": "action", "name": "booking_form"},
+            {"event": "slot", "name": "motif", "value": "certificat-sport"},  # the booking form's validation
+            {"event": "active_loop", "name": None},
+            {"event": "active_loop", "name": "slot_choice_form"},
+            {"event": "slot", "name": "motif", "value": "judo"},  # extracted again as the choice form starts
+            {"event": "slot", "name": "time_wish", "value": thursday},
+        ]
+    )
+    tracker.active_loop = {"name": "slot_choice_form"}
+    events, _ = run_action(ValidateSlotChoiceForm(), tracker, domain)
+    motifs = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "motif"]
+    assert motifs and motifs[-1] == "certificat-sport"

@@ -16,6 +16,7 @@ from actions.say import utter
 from actions.state_adapter import caller_number, channel_of, emergency_category, read_state, transcript
 from assistant.conversation.escalation import HANDED_OVER_SLOTS, no_booking_after, person_asked_for, summary
 from assistant.conversation.escalation import transfers_call as is_live_transfer
+from assistant.conversation.identity import callers_names_in
 from assistant.conversation.replies import Reply, reply
 from assistant.core.escalation import EscalationRequest
 from assistant.core.model import Practice
@@ -52,7 +53,7 @@ async def open_escalation(
         reason=reason,
         category=category,
         urgency=urgency,
-        understood=summary(read_state(tracker), asked_for(tracker, practice)),
+        understood=summary(read_state(tracker), asked_for(tracker, practice), names_said(tracker)),
         transcript=transcript(tracker),
         patient_id=int(verified) if verified else None,
         callback_number=callback or None,
@@ -79,6 +80,12 @@ async def open_escalation(
     # A known number fills the callback form at once; otherwise the form asks for one.
     events.append(SlotSet("phone", callback or None))
     return events
+
+
+def names_said(tracker: Tracker) -> dict[str, str]:
+    """The caller's own names in the message that hands over ("c'est Lemaire Agnès, je serai en retard")."""
+    state = read_state(tracker)
+    return callers_names_in(state.text, state.entity_spans)
 
 
 def asked_for(tracker: Tracker, practice: Practice) -> str | None:

@@ -56,6 +56,8 @@ def handover_for(intent: str | None, triage: Triage, asked_for: str | None = Non
     reason = say(f"reason.{intent}") if intent in INTENT_POLICY else say("reason.other")
     if intent == "request_human" and asked_for:
         reason = say("reason.request_person", who=asked_for)
+    if intent == "announce_late" and asked_for:  # "prévenez Nadège": whom to tell, on the request itself
+        reason = say("reason.announce_late_to", who=asked_for)
     if triage.category == "urgent":
         return Handover("; ".join(triage.reasons) or reason, "urgent", "urgent", "no_medical_advice")
     if intent in ACKNOWLEDGEMENTS or category == "sensitive":
@@ -259,8 +261,9 @@ def person_asked_for(
     practice does not know), else the first name or surname (or spaCy's person: "passez-moi Nadège" may get
     no other) said right after the words that ask for someone
     (:func:`~assistant.language.fr.requests.name_asked_for`; the caller's own name is no one asked for).
-    Only for a request for a person (``request_human``)."""
-    if intent != "request_human":
+    Only for a request for a person (``request_human``), or for the person to tell of a delay (``announce_late``:
+    "je vais avoir un quart d'heure de retard, prévenez Nadège"; QA: the request named nobody)."""
+    if intent not in ("request_human", "announce_late"):
         return None
     for entity in entities:
         if entity.get("entity") != "practitioner":
@@ -280,21 +283,26 @@ def person_asked_for(
     return _person(text[span[0] : span[1]], practice) if span else None
 
 
-def summary(state: ConversationState, asked_for: str | None = None) -> dict[str, str]:
+def summary(
+    state: ConversationState, asked_for: str | None = None, names_said: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """What the dialogue understood so far, for the secretary's written summary: no phone, no birth date.
 
     The names the patient gave are in it (checked or not: :data:`IDENTITY_KEY` says which, as the
     escalation core reads it), so that a hand-over after answers that could not be understood does not
     start the secretary from zero; so is the person the caller asked for (``asked_for``, see
-    :func:`person_asked_for`). Labels from the catalogue (``summary.*``).
+    :func:`person_asked_for`). ``names_said``: the caller's names the message that hands over gives, where the
+    conversation holds none yet (:func:`~assistant.conversation.identity.callers_names_in`). Labels from the
+    catalogue (``summary.*``).
     """
+    said = names_said or {}
     fields = {
         say("summary.asked_for"): asked_for,
         say("summary.motif"): state.motif,
         say("summary.practitioner"): state.practitioner,
         say("summary.task"): state.task,
-        say("summary.last_name"): state.identity.last_name,
-        say("summary.first_name"): state.identity.first_name,
+        say("summary.last_name"): state.identity.last_name or said.get("last_name"),
+        say("summary.first_name"): state.identity.first_name or said.get("first_name"),
         IDENTITY_KEY: "oui" if state.identity.verified else "non",
     }
     return {key: str(value) for key, value in fields.items() if value}

@@ -337,6 +337,27 @@ def names_in_request(text: str, entities: Sequence[Mapping[str, Any]]) -> dict[s
     return {}
 
 
+def callers_names_in(text: str, entities: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The first name and surname a message gives as the caller's own, as the NLU labelled them or as
+    :func:`names_in_request` completes them, for the secretary's summary of a hand-over the message itself makes
+    ("c'est Lemaire Agnès, je serai en retard, prévenez Nadège": QA read no name on the request). A practitioner
+    named is nobody's own name, nor a name asked for ("je voudrais parler à Nadège")."""
+    completed = names_in_request(text, entities)
+    spanned = [e for e in entities if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    practitioners = [(e["start"], e["end"]) for e in spanned if e.get("entity") == "practitioner"]
+    spanned = [e for e in spanned if not any(e["start"] < end and start < e["end"] for start, end in practitioners)]
+    own = own_name_in(text, [(e["start"], e["end"]) for e in spanned if e.get("entity") in NAME_ENTITIES])
+    if own is None:
+        return {}
+    own_words = normalise(own).split()
+    names: dict[str, str] = {}
+    for e in spanned:
+        said = clean_name(text[e["start"] : e["end"]])
+        if e.get("entity") in NAME_SLOTS and said and all(w in own_words for w in normalise(said).split()):
+            names.setdefault(str(e["entity"]), said)
+    return {**names, **completed}
+
+
 def sets_names_right(text: str, requested: str | None, corrects: bool) -> bool:
     """Whether an answer to a later question of the identity form sets the names right with their labels ("non
     Bernard c'est le nom, Julien le prénom" when the birth date is asked): no failed answer to that question."""

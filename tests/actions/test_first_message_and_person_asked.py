@@ -178,3 +178,34 @@ def test_a_birth_date_said_as_one_in_an_earlier_greeting_is_kept_when_the_form_s
     )
     events, said = run_action(ValidateIdentityForm(), tracker, domain)
     assert slot_events(events)["birth_date"] == "1980-03-03" and said == []
+
+
+# --- 3. a delay announced: who calls, and whom to tell
+
+
+def test_a_delay_announced_names_the_caller_and_the_practitioner_to_tell(container, domain):
+    """QA: "c'est Lemaire Agnès … un quart d'heure de retard … prévenez <prénom du praticien>": the request read
+    only « identité vérifiée : non », neither the caller nor whom to tell (the transcript alone had them)."""
+    practitioner = runtime.container().escalations.practice().practitioners[-1]
+    first = practitioner.name.split()[0]
+    text = f"bonjour c'est Lemaire Agnès je vais avoir un quart d'heure de retard prévenez {first} s'il vous plaît"
+    start = text.rindex(first)
+    read = [
+        entity(text, "last_name", "Lemaire"),
+        entity(text, "first_name", "Agnès"),
+        {"entity": "practitioner", "value": practitioner.id, "start": start, "end": start + len(first)},
+    ]
+    run_action(ActionEscalate(), make_tracker(text=text, intent="announce_late", entities=read), domain)
+    (escalation,) = container.escalations.list_open()
+    display = f"{practitioner.title} {practitioner.name}"
+    assert escalation.reason == f"Retard annoncé pour un rendez-vous, à dire à {display}"
+    assert escalation.understood["nom"] == "Lemaire" and escalation.understood["prénom"] == "Agnès"
+    assert escalation.understood["personne demandée"] == display
+
+
+def test_a_name_asked_for_is_not_the_callers_on_the_summary(container, domain):
+    text = "je voudrais parler à Nadège s'il vous plaît"
+    tracker = make_tracker(text=text, intent="request_human", entities=[entity(text, "first_name", "Nadège")])
+    run_action(ActionEscalate(), tracker, domain)
+    (escalation,) = container.escalations.list_open()
+    assert "prénom" not in escalation.understood and "nom" not in escalation.understood

@@ -299,26 +299,28 @@ def _another_practitioner_kept(asked: Any, events: list[dict[str, Any]]) -> list
     return [SlotSet("practitioner", asked)]
 
 
-def _validated_before_candidates(tracker: Tracker, slot: str) -> Any:
-    """The value the booking form's validation gave ``slot`` in this turn, where Rasa sends the message's own
-    extraction again as a candidate of the slot choice form that starts (validated by nobody): of two motifs
-    read ("une écho de la thyroïde pour surveiller un nodule"), the booking form kept the practice's, and the
-    candidate put the reason back (QA: « Pour quel motif souhaitez-vous un rendez-vous ? »). None otherwise."""
-    candidates = tracker.slots_to_validate()
-    if slot not in candidates or not starts_with_latest_message(tracker, "slot_choice_form"):
+def _kept_by_booking_form(tracker: Tracker, slot: str) -> Any:
+    """The value the booking form's validation gave ``slot`` in this turn, where the slot choice form that starts
+    has Rasa extract the message again (its ``action_extract_slots`` at activation), and that extraction, validated
+    by nobody, is kept: of two motifs read ("une écho de la thyroïde pour surveiller un nodule"), the booking form
+    kept the practice's, and the extraction put the reason back (QA: « Pour quel motif souhaitez-vous un
+    rendez-vous ? »). None when nothing is to set back."""
+    if not starts_with_latest_message(tracker, "slot_choice_form"):
         return None
-    trailing = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "slot":
-            break
-        trailing += 1
-    for event in reversed(tracker.events[: len(tracker.events) - trailing]):
-        if event.get("event") == "user":
-            return None
-        if event.get("event") == "slot" and event.get("name") == slot:
-            value = event.get("value")
-            return value if value is not None and value != candidates[slot] else None
-    return None
+    validated, in_booking_form = None, False
+    for event in tracker.events[_latest_user_index(tracker) + 1 :]:
+        kind, name = event.get("event"), event.get("name")
+        if kind == "action":
+            in_booking_form = name == "booking_form"
+        elif kind == "active_loop" and name == "slot_choice_form":
+            break  # what follows is the extraction again
+        elif kind == "slot" and name == slot and in_booking_form:
+            validated = event.get("value")
+    return validated if validated is not None and validated != tracker.get_slot(slot) else None
+
+
+def _latest_user_index(tracker: Tracker) -> int:
+    return max((i for i, event in enumerate(tracker.events) if event.get("event") == "user"), default=-1)
 
 
 class ValidateSlotChoiceForm(SafeFormValidation):
@@ -334,7 +336,7 @@ class ValidateSlotChoiceForm(SafeFormValidation):
         asked = search_changes(tracker, await runtime.practice()).get("practitioner")  # before the validation
         events = await super().run(dispatcher, tracker, domain)
         events = [*events, *_another_practitioner_kept(asked, events)]
-        motif = _validated_before_candidates(tracker, "motif")
+        motif = _kept_by_booking_form(tracker, "motif")
         if motif is not None:  # "une écho de la thyroïde pour un nodule": QA was asked the motif again
             events.append(SlotSet("motif", motif))
         earlier = value_before_latest_message(tracker, "time_wish")

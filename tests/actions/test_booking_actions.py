@@ -1293,15 +1293,18 @@ def test_a_reason_read_as_a_second_motif_does_not_come_back_when_the_choice_star
     ]
     thursday = wish("jeudi")
     tracker = make_tracker({"task": "book", "motif": "judo", "time_wish": thursday}, text=text, entities=read)
-    tracker.events.extend(
+    tracker.events.extend(  # as Rasa sends them to the validation when the slot choice form starts
         [
             {"event": "slot", "name": "motif", "value": "judo"},  # read from the message
             {"event": "action", "name": "booking_form"},
+            {"event": "active_loop", "name": "booking_form"},
             {"event": "slot", "name": "motif", "value": "certificat-sport"},  # the booking form's validation
             {"event": "active_loop", "name": None},
             {"event": "active_loop", "name": "slot_choice_form"},
             {"event": "slot", "name": "motif", "value": "judo"},  # extracted again as the choice form starts
             {"event": "slot", "name": "time_wish", "value": thursday},
+            {"event": "slot", "name": "requested_slot", "value": "chosen_slot"},
+            {"event": "action", "name": "slot_choice_form"},
         ]
     )
     tracker.active_loop = {"name": "slot_choice_form"}

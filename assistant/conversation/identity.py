@@ -346,7 +346,8 @@ def callers_names_in(text: str, entities: Sequence[Mapping[str, Any]]) -> dict[s
     spanned = [e for e in entities if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
     practitioners = [(e["start"], e["end"]) for e in spanned if e.get("entity") == "practitioner"]
     spanned = [e for e in spanned if not any(e["start"] < end and start < e["end"] for start, end in practitioners)]
-    own = own_name_in(text, [(e["start"], e["end"]) for e in spanned if e.get("entity") in NAME_ENTITIES])
+    # the NLU's names only: spaCy's person may run over a hesitation ("Sandrine euh"), which is no name
+    own = own_name_in(text, [(e["start"], e["end"]) for e in spanned if e.get("entity") in NAME_SLOTS])
     if own is None:
         return {}
     own_words = normalise(own).split()

@@ -101,3 +101,17 @@ def test_a_date_in_a_request_that_is_no_birth_date_is_not_kept_and_the_question_
 def test_an_answer_to_the_question_needs_no_words_around_it() -> None:
     assert birth_date_answer(date(1980, 3, 3)).changes == {"birth_date": date(1980, 3, 3)}
     assert birth_date_answer(None).failed == "birth_date"
+
+
+def test_the_callers_names_of_a_hand_over_message_are_read_past_a_hesitation_in_spacys_person():
+    """QA: "c'est Durieux Sandrine euh je vais avoir dix minutes de retard…": spaCy's person ran over the "euh", and
+    the request named nobody."""
+    from assistant.conversation.identity import callers_names_in
+
+    text = "oui bonjour c'est durieux sandrine euh je vais avoir dix minutes de retard prévenez Nadège"
+    entities = [
+        {"entity": "last_name", "value": "durieux", "start": 18, "end": 25},
+        {"entity": "first_name", "value": "sandrine", "start": 26, "end": 34},
+        {"entity": "PER", "value": "sandrine euh", "start": 26, "end": 38},
+    ]
+    assert callers_names_in(text, entities) == {"last_name": "Durieux", "first_name": "Sandrine"}

@@ -32,6 +32,7 @@ from assistant.dialogue.answers import answer_documents
 from assistant.dialogue.speech import (
     indefinite,
     join_alternatives,
+    of_motif,
     practitioner_phrase,
     practitioner_subject,
     say_birth_date,
@@ -221,7 +222,8 @@ def secretariat_only(asked: list[AppointmentType]) -> SecretariatMotif | None:
     if motif is None:
         return None
     return SecretariatMotif(
-        reply("secretariat_arranges", motifs=plural(motif.name)), say("reason.secretariat_motif", motif=motif.name)
+        reply("secretariat_arranges", motifs=plural(motif.name)),
+        say("reason.secretariat_motif", of_motif=of_motif(motif)),
     )
 
 

@@ -138,6 +138,12 @@ def with_article(motif: AppointmentType | str) -> str:
     return f"la {lowered}" if feminine else f"le {lowered}"
 
 
+def of_motif(motif: AppointmentType | str) -> str:
+    """ "de scanner", "d'IRM", "d'échographie": "de" and a motif's name, elided before a vowel or an h."""
+    lowered, _feminine = _motif_name(motif)
+    return f"d'{lowered}" if lowered[:1].lower() in "aeiouyéèêh" else f"de {lowered}"
+
+
 def indefinite(motif: AppointmentType | str) -> str:
     """ "une consultation", "un bilan kiné", "une IRM", "un drainage lymphatique": a motif with its
     indefinite article (its ``gender`` from the practice file when given)."""

@@ -328,3 +328,12 @@ def test_who_follows_the_patient_does_not_change_the_practitioner_asked_for() ->
     assert who_follows_answer("lefebvre", "practitioner", True) is None  # the answer to its own question
     assert who_follows_answer(ANY_PRACTITIONER, "patient_status", True) is None
     assert who_follows_answer("lefebvre", "patient_status", False) is None
+
+
+def test_the_hand_over_of_a_secretariat_motif_elides_de_before_a_vowel() -> None:
+    from assistant.core.model import AppointmentType
+
+    irm = AppointmentType("irm", "IRM", 30, ("x",), bookable_online=False)
+    scanner = AppointmentType("scanner", "scanner", 20, ("x",), bookable_online=False)
+    assert secretariat_only([irm]).reason.startswith("Demande d'IRM")
+    assert secretariat_only([scanner]).reason.startswith("Demande de scanner")

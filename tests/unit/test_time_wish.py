@@ -280,6 +280,8 @@ CASES: list[tuple[str, datetime, TimeWish]] = [
     ("douze zéro trois quatre-vingt-cinq", MON_10, OPEN),
     ("une fois par semaine", MON_10, OPEN),
     ("hier", MON_10, OPEN),
+    ("oui oui je viens déjà depuis septembre", MON_10, OPEN),  # since when, not when (QA)
+    ("j'ai mal depuis lundi", MON_10, OPEN),
     ("bonjour", MON_10, OPEN),
     ("", MON_10, OPEN),
     # --- Saturday

@@ -51,6 +51,8 @@ NEGATION_BEFORE = re.compile(
     r"\b(?:pas|sauf|hormis|excepte|jamais|surtout\s+pas)\s+(?:(?:disponibles?|dispos?|libres?|possible|le|la|les|l')\s*)?$"
 )
 FUZZY = re.compile(r"\b(?:vers|aux\s+alentours\s+de|autour\s+de|environ|a\s+peu\s+pres|approximativement)\b")
+#: "depuis septembre", "mal depuis lundi": since when, a time past, not a wish.
+SINCE = re.compile(r"\bdepuis\s*(?:le\s+|la\s+|l'|les\s+|ce\s+|cet\s+|cette\s+)?$")
 FROM_BEFORE = re.compile(r"(?:\bdes|\ba\s+partir\s+d[eu']?|\bpas\s+avant)\s*$")
 CORRECTION = re.compile(r"\b(?:non|plutot|pardon|je\s+veux\s+dire|enfin|finalement|en\s+fait)\b")
 #: "vous n'auriez pas", "vous avez pas", "il reste pas": a question for the time, not an exclusion of it.

@@ -39,6 +39,7 @@ from assistant.language.fr.time_wishes.cues import (
     RELATIVE_SHORT,
     SEASON,
     SEASON_KEEP,
+    SINCE,
     SMS_TODAY,
     SMS_TOMORROW,
     SOONEST,
@@ -234,6 +235,8 @@ def _is_false_positive(match: dict[str, Any], text: str, low: str, start: int, e
         return True  # "quatre-vingt", "vingt-cinq": numbers, not times
     if grain == "year":
         return True  # "je suis né en 1980"
+    if SINCE.search(low[:start]) or span_low.startswith("depuis"):
+        return True  # "je viens déjà depuis septembre": since when, not when
     if SEASON.match(span_low) and not SEASON_KEEP.search(low[:start]):
         return True  # "j'ai été malade"
     if BARE_UNIT.match(span_low):

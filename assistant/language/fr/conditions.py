@@ -15,6 +15,7 @@ Pure functions on folded text, with offsets into the original (:func:`fold_keepi
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.core.text import fold_keeping_offsets, normalise
@@ -225,8 +226,14 @@ def protected_against(text: str, start: int) -> bool:
 def condition_spans(text: str) -> list[tuple[int, int]]:
     """The character spans of ``text`` that name a condition or a pain given with where it hurts.
 
-    Longest first where they overlap; in the order of the text.
+    Longest first where they overlap; in the order of the text. Cached: the practice extractor asks it of the
+    same message several times (its mentions, the model's entities, the intent's evidence).
     """
+    return list(_condition_spans(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _condition_spans(text: str) -> tuple[tuple[int, int], ...]:
     folded = fold_keeping_offsets(text)
     found: list[tuple[int, int]] = []
     for pattern in (_CONDITION, _PAIN):
@@ -243,7 +250,7 @@ def condition_spans(text: str) -> list[tuple[int, int]]:
     for start, end in found:
         if all(end <= other_start or start >= other_end for other_start, other_end in kept):
             kept.append((start, end))
-    return sorted(kept)
+    return tuple(sorted(kept))
 
 
 #: Ordinals the model reads as a motif ("premier" of "le premier avril", of "le premier rendez-vous").

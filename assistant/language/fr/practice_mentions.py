@@ -478,45 +478,41 @@ def names_said(text: str, mentions: Sequence[Mention]) -> list[dict]:
     practitioner's whole name ("c'est Anna Durand qui…" where Dr Anna Durand works) is left to the mentions.
     """
     tokens = _tokens(text)
+    words = [t.word for t in tokens]
     taken = [(m.start, m.end) for m in mentions if m.entity == PRACTITIONER and m.evidence in ("full_name", "title")]
     found: list[dict] = []
     i = 0
     while i < len(tokens):
         first_end = i + 1
         if first_end < len(tokens) and text[tokens[i].end : tokens[first_end].start] == "-":
-            if is_known_first_name(f"{tokens[i].word}-{tokens[first_end].word}"):
+            if is_known_first_name(f"{words[i]}-{words[first_end]}"):
                 first_end += 1  # "Anne-Laure"
-        words = [t.word for t in tokens]
+        first_said = "-".join(words[i:first_end])
         before = " ".join(words[max(0, i - 5) : i])
         rest = first_end
         while rest < len(tokens) - 1 and words[rest] in _SURNAME_PARTICLES:
             rest += 1
         surname_end = rest + 1 if rest < len(tokens) and could_be_surname(words[rest]) else first_end
-        if surname_end > first_end and rest == first_end and not is_known_first_name(" ".join(words[i:first_end])):
-            # "Leroux Nadège", "Lemaire Adrien": the surname first where only the second word is a first name
-            if is_known_first_name(words[rest]) and could_be_surname(words[i]):
-                pair = (i, first_end, rest, surname_end)  # surname i..first_end, first name rest..surname_end
-                whole = (tokens[i].start, tokens[surname_end - 1].end)
-                after = " ".join(words[surname_end : surname_end + 4])
-                if (_OWN_NAME_BEFORE.search(before) or i == 0 or _OWN_NAME_AFTER.search(after)) and not _overlaps(
-                    whole, taken
-                ):
-                    found += _name_entities(text, tokens, first=pair[2:], last=pair[:2])
-                    i = surname_end
-                    continue
-            i += 1
-            continue
-        if not is_known_first_name(" ".join(words[i:first_end]).replace(" ", "-")):
-            i += 1
-            continue
         after = " ".join(words[surname_end : surname_end + 4])
         whole = (tokens[i].start, tokens[surname_end - 1].end)
-        if surname_end > first_end and not _overlaps(whole, taken):
-            if _OWN_NAME_BEFORE.search(before) or i == 0 or _OWN_NAME_AFTER.search(after):
-                found += _name_entities(text, tokens, first=(i, first_end), last=(first_end, surname_end))
+        own_whole_name = (
+            bool(_OWN_NAME_BEFORE.search(before) or i == 0 or _OWN_NAME_AFTER.search(after))
+            and surname_end > first_end
+            and not _overlaps(whole, taken)
+        )
+        if not is_known_first_name(first_said):
+            # "Leroux Nadège", "Lemaire Adrien": the surname first where only the second word is a first name
+            if own_whole_name and rest == first_end and is_known_first_name(words[rest]) and could_be_surname(words[i]):
+                found += _name_entities(text, tokens, first=(rest, surname_end), last=(i, first_end))
                 i = surname_end
-                continue
-        elif surname_end == first_end and not _overlaps(whole, taken):
+            else:
+                i += 1
+            continue
+        if own_whole_name:
+            found += _name_entities(text, tokens, first=(i, first_end), last=(first_end, surname_end))
+            i = surname_end
+            continue
+        if surname_end == first_end and not _overlaps(whole, taken):
             if _OWN_FIRST_NAME_BEFORE.search(before) or _OWN_FIRST_NAME_AFTER.search(after):
                 found += _name_entities(text, tokens, first=(i, first_end), last=None)
         i = first_end
@@ -864,14 +860,14 @@ PERSON_NAME_ENTITIES = frozenset({"last_name", "first_name"})
 _CERTAIN = frozenset({"title", "full_name", "profession", "asked", "first_name", "surname"})
 
 
-def practitioner_in(span: str, vocabulary: PracticeVocabulary, close: float = 0.0) -> str | None:
+def practitioner_in(span: str, vocabulary: PracticeVocabulary, close: float = CLOSE_AFTER_TITLE) -> str | None:
     """The practitioner a span the model read as one names ("docteur Boudiafe", "Agathe"), or None; a surname
-    at least ``close`` to the words (:data:`CLOSE_AFTER_TITLE` by default)."""
+    at least ``close`` to the words."""
     tokens = _tokens(span)
     for i, token in enumerate(tokens):
         if token.word in DOCTOR_TITLES or token.word in CIVIL_TITLES or token.word in ("le", "la", "l"):
             continue
-        found = _surname_at(tokens, i, vocabulary, close or CLOSE_AFTER_TITLE)
+        found = _surname_at(tokens, i, vocabulary, close)
         if found is not None:
             return found[0]
         firsts = _first_name_at(tokens, i, vocabulary)
